@@ -1,0 +1,171 @@
+//! A generated server's own command line, with the flags of `fastmcp run`.
+//!
+//! Precedence: command-line flag, then `MCP_*` environment variable, then what the code chose.
+//! Everything after `--` is left for the server's own code.
+
+use super::options::{RunOptions, Transport};
+use clap::{ArgAction, CommandFactory, FromArgMatches, Parser};
+
+#[derive(Debug, Clone, Parser, PartialEq)]
+#[command(
+    about = "An MCP server. Serves STDIO by default; `--transport http` or `sse` serve HTTP.",
+    after_help = "Arguments after `--` are passed to the server's own code.\n\
+                  Environment variables MCP_TRANSPORT, MCP_HOST, MCP_PORT, MCP_PATH, MCP_LOG_LEVEL, MCP_STATELESS,\n\
+                  MCP_JSON_RESPONSE, MCP_ALLOWED_HOSTS and MCP_ALLOWED_ORIGINS set the same options; flags win."
+)]
+struct Flags {
+    /// Transport: stdio (default), http (alias streamable-http), or sse.
+    #[arg(short = 't', long, env = "MCP_TRANSPORT", value_parser = clap::builder::ValueParser::new(parse_transport))]
+    transport: Option<Transport>,
+    /// Address to bind for HTTP transports [default: 127.0.0.1].
+    #[arg(long, env = "MCP_HOST")]
+    host: Option<String>,
+    /// Port to bind for HTTP transports [default: 8000].
+    #[arg(short = 'p', long, env = "MCP_PORT")]
+    port: Option<u16>,
+    /// Endpoint path [default: /mcp/ for http, /sse/ for sse].
+    #[arg(long, env = "MCP_PATH")]
+    path: Option<String>,
+    /// Server log level on stderr: debug, info, warning, error, critical.
+    #[arg(short = 'l', long, env = "MCP_LOG_LEVEL", value_parser = clap::builder::ValueParser::new(parse_log_level))]
+    log_level: Option<String>,
+    /// Serve Streamable HTTP without sessions (for replicas behind a load balancer).
+    #[arg(long, env = "MCP_STATELESS", action = ArgAction::SetTrue)]
+    stateless: bool,
+    /// Answer every Streamable HTTP request with a single JSON body instead of an SSE stream.
+    #[arg(long, env = "MCP_JSON_RESPONSE", action = ArgAction::SetTrue)]
+    json_response: bool,
+    /// Also accept this Host header (repeatable; loopback is always accepted).
+    #[arg(long = "allowed-host", env = "MCP_ALLOWED_HOSTS", value_delimiter = ',')]
+    allowed_hosts: Vec<String>,
+    /// Also accept this Origin header (repeatable; loopback origins are always accepted).
+    #[arg(long = "allowed-origin", env = "MCP_ALLOWED_ORIGINS", value_delimiter = ',')]
+    allowed_origins: Vec<String>,
+    /// Arguments for the server's own code.
+    #[arg(last = true, value_name = "SERVER_ARGS")]
+    server_args: Vec<String>,
+}
+
+fn parse_transport(s: &str) -> Result<Transport, String> {
+    s.parse()
+}
+
+/// The levels `--log-level` accepts, FastMCP's names plus `trace` and `warn`.
+fn parse_log_level(s: &str) -> Result<String, String> {
+    let lower = s.to_ascii_lowercase();
+    match lower.as_str() {
+        "trace" | "debug" | "info" | "warning" | "warn" | "error" | "critical" => Ok(lower),
+        _ => Err(format!("unknown log level `{s}` (expected debug, info, warning, error or critical)")),
+    }
+}
+
+/// A parsed command line: run options to lay over the code's, and the server's own arguments.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommandLine {
+    flags: Flags,
+}
+
+impl CommandLine {
+    /// Parses the process's arguments; prints help or a usage error and exits (code 2) when asked or wrong.
+    pub fn parse() -> CommandLine {
+        let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+        Self::try_parse_from(args).unwrap_or_else(|e| e.exit())
+    }
+
+    /// Parses `args` (the first is the program name).
+    pub fn try_parse_from<I, T>(args: I) -> Result<CommandLine, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
+        let name = args
+            .first()
+            .and_then(|a| std::path::Path::new(a).file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "server".into());
+        let matches = Flags::command().name(name).try_get_matches_from(args)?;
+        Ok(CommandLine { flags: Flags::from_arg_matches(&matches)? })
+    }
+
+    /// The arguments after `--`, for the server's own code.
+    pub fn server_args(&self) -> &[String] {
+        &self.flags.server_args
+    }
+
+    /// `code` with every option the command line or environment set laid over it.
+    pub fn apply(&self, mut code: RunOptions) -> RunOptions {
+        let f = &self.flags;
+        if let Some(t) = f.transport {
+            code.transport = t;
+        }
+        if let Some(h) = &f.host {
+            code.host = h.clone();
+        }
+        if let Some(p) = f.port {
+            code.port = p;
+        }
+        if let Some(p) = &f.path {
+            code.path = Some(p.clone());
+        }
+        if let Some(l) = &f.log_level {
+            code.log_level = Some(l.clone());
+        }
+        code.stateless |= f.stateless;
+        code.json_response |= f.json_response;
+        code.allowed_hosts.extend(f.allowed_hosts.iter().cloned());
+        code.allowed_origins.extend(f.allowed_origins.iter().cloned());
+        code
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<CommandLine, clap::Error> {
+        CommandLine::try_parse_from(std::iter::once("srv").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn flags_override_the_code_and_keep_server_args() {
+        let cli = parse(&["--transport", "sse", "--port", "9000", "-l", "DEBUG", "--", "--db", "x.sqlite"]).unwrap();
+        let opts = cli.apply(RunOptions::http().port(1234).host("0.0.0.0"));
+        assert_eq!(opts.transport, Transport::Sse);
+        assert_eq!(opts.port, 9000);
+        assert_eq!(opts.host, "0.0.0.0", "untouched options keep the code's choice");
+        assert_eq!(opts.log_level.as_deref(), Some("debug"));
+        assert_eq!(cli.server_args(), ["--db", "x.sqlite"]);
+    }
+
+    #[test]
+    fn short_flags_and_aliases() {
+        let opts = parse(&["-t", "streamable-http", "-p", "1"]).unwrap().apply(RunOptions::default());
+        assert_eq!((opts.transport, opts.port), (Transport::Http, 1));
+        let opts = parse(&["--stateless", "--json-response", "--allowed-host", "a.example,b.example"])
+            .unwrap()
+            .apply(RunOptions::default());
+        assert!(opts.stateless && opts.json_response);
+        assert_eq!(opts.allowed_hosts, ["a.example", "b.example"]);
+    }
+
+    #[test]
+    fn bad_input_is_a_usage_error() {
+        for args in [&["--port", "70000"][..], &["--transport", "pigeon"], &["--bogus"], &["-l", "loud"]] {
+            let err = parse(args).unwrap_err();
+            assert_eq!(err.exit_code(), 2, "{args:?}: {err}");
+        }
+        let err = parse(&["--transport", "pigeon"]).unwrap_err().to_string();
+        assert!(err.contains("unknown transport `pigeon`"), "{err}");
+    }
+
+    #[test]
+    fn help_names_the_program_and_the_flags() {
+        let err = parse(&["--help"]).unwrap_err();
+        assert_eq!(err.exit_code(), 0);
+        let help = err.to_string();
+        for flag in ["--transport", "--port", "--path", "--log-level", "--stateless", "--allowed-origin", "srv"] {
+            assert!(help.contains(flag), "help lacks {flag}: {help}");
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! `run()`, `run_async()` and the command-line entry point every generated server calls.
+
+mod args;
+mod options;
+
+pub use args::CommandLine;
+pub use options::{
+    DEFAULT_HOST, DEFAULT_HTTP_PATH, DEFAULT_MESSAGE_PATH, DEFAULT_PORT, DEFAULT_SSE_PATH, RunOptions, Transport,
+};
+
+use crate::server::{BuildError, Server};
+use crate::transport::stdio::{StdioOptions, serve_stdio};
+use std::process::ExitCode;
+
+/// Why a server could not run.
+#[derive(Debug)]
+pub enum RunError {
+    /// `run()` was called from inside an async runtime.
+    InsideAsyncRuntime,
+    /// The server's definition is invalid.
+    Build(BuildError),
+    /// The transport is not available in this build.
+    TransportUnavailable(Transport),
+    Io(std::io::Error),
+}
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RunError::InsideAsyncRuntime => f.write_str(
+                "run() was called inside an async runtime, where it cannot block; \
+                 call `server.run_async(options).await` instead",
+            ),
+            RunError::Build(e) => write!(f, "{e}"),
+            RunError::TransportUnavailable(t) => {
+                write!(f, "the `{t}` transport is not available in this version of mcpgen-runtime; use `--transport stdio`")
+            }
+            RunError::Io(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for RunError {}
+
+impl From<std::io::Error> for RunError {
+    fn from(e: std::io::Error) -> Self {
+        RunError::Io(e)
+    }
+}
+
+impl From<BuildError> for RunError {
+    fn from(e: BuildError) -> Self {
+        RunError::Build(e)
+    }
+}
+
+impl Server {
+    /// Runs the server until it is told to stop, on a tokio runtime of its own.
+    ///
+    /// Inside an async runtime this returns [`RunError::InsideAsyncRuntime`]: use
+    /// [`Server::run_async`] there.
+    pub fn run(self, options: RunOptions) -> Result<(), RunError> {
+        if tokio::runtime::Handle::try_current().is_ok() {
+            return Err(RunError::InsideAsyncRuntime);
+        }
+        let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+        let result = runtime.block_on(self.run_async(options));
+        // A blocking stdin read cannot be interrupted; do not wait for it.
+        runtime.shutdown_background();
+        result
+    }
+
+    /// Runs the server on the current tokio runtime.
+    pub async fn run_async(self, options: RunOptions) -> Result<(), RunError> {
+        init_logging(options.log_level.as_deref());
+        let (dispatcher, _routes) = self.build()?;
+        match options.transport {
+            Transport::Stdio => {
+                tracing::info!(server = dispatcher.name(), "serving MCP over STDIO");
+                let stdio = StdioOptions { max_message_bytes: options.max_body_bytes, shutdown_grace: options.shutdown_grace };
+                serve_stdio(dispatcher, stdio).await?;
+                Ok(())
+            }
+            other => Err(RunError::TransportUnavailable(other)),
+        }
+    }
+
+    /// Parses the process's command line (see [`CommandLine`]) over the default options and runs.
+    /// This is what a generated server's `main` calls.
+    pub fn run_from_args(self) -> ExitCode {
+        self.run_from_args_with(RunOptions::default())
+    }
+
+    /// Like [`Server::run_from_args`], with `code` as the options the flags override.
+    pub fn run_from_args_with(self, code: RunOptions) -> ExitCode {
+        let options = CommandLine::parse().apply(code);
+        match self.run(options) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        }
+    }
+}
+
+/// Sends `tracing` output to stderr: stdout belongs to the STDIO transport.
+/// `level` wins over `RUST_LOG`; without either, `info`.
+fn init_logging(level: Option<&str>) {
+    use tracing_subscriber::EnvFilter;
+    let filter = match level {
+        Some(level) => EnvFilter::new(match level {
+            "warning" => "warn",
+            "critical" => "error",
+            other => other,
+        }),
+        None => EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+    };
+    use std::io::IsTerminal;
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_env_filter(filter)
+        .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn run_inside_a_runtime_refuses_and_names_run_async() {
+        let err = Server::new("t", "0").run(RunOptions::default()).unwrap_err();
+        assert!(matches!(err, RunError::InsideAsyncRuntime));
+        assert!(err.to_string().contains("run_async"), "{err}");
+    }
+}

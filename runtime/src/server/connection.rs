@@ -1,0 +1,109 @@
+//! State that lives as long as one client connection: a STDIO pipe or a legacy HTTP session.
+
+use crate::protocol::{ErrorObject, RequestId};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicI64, Ordering};
+use tokio::sync::{mpsc, oneshot};
+use tokio_util::sync::CancellationToken;
+
+use super::logging::LogLevel;
+
+/// Where messages for the client go. Each transport drains one of these.
+pub type Outbound = mpsc::Sender<Value>;
+
+/// What the legacy handshake settled.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Handshake {
+    pub version: Option<&'static str>,
+    pub client_capabilities: Value,
+    pub initialized: bool,
+    pub log_level: Option<LogLevel>,
+}
+
+/// One client connection (STDIO) or legacy session (HTTP).
+#[derive(Debug, Default)]
+pub struct Connection {
+    pub(crate) handshake: Mutex<Handshake>,
+    in_flight: Mutex<HashMap<RequestId, CancellationToken>>,
+    pending: Mutex<HashMap<RequestId, oneshot::Sender<Result<Value, ErrorObject>>>>,
+    next_request_id: AtomicI64,
+    /// Session-wide channel to the client (stdout, or an HTTP session's GET stream).
+    pub(crate) outbound: Option<Outbound>,
+}
+
+impl Connection {
+    /// A connection whose unsolicited messages go to `outbound`.
+    pub fn new(outbound: Option<Outbound>) -> Self {
+        Connection { outbound, ..Default::default() }
+    }
+
+    pub(crate) fn handshake(&self) -> Handshake {
+        self.handshake.lock().expect("handshake lock").clone()
+    }
+
+    /// Tracks an in-flight request so `notifications/cancelled` can stop it.
+    pub(crate) fn begin(&self, id: &RequestId) -> CancellationToken {
+        let token = CancellationToken::new();
+        self.in_flight.lock().expect("in-flight lock").insert(id.clone(), token.clone());
+        token
+    }
+
+    pub(crate) fn end(&self, id: &RequestId) {
+        self.in_flight.lock().expect("in-flight lock").remove(id);
+    }
+
+    /// Cancels the request with this id, if it is still running.
+    pub(crate) fn cancel(&self, id: &RequestId) -> bool {
+        match self.in_flight.lock().expect("in-flight lock").remove(id) {
+            Some(token) => {
+                token.cancel();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Cancels everything still running (the connection is going away).
+    pub fn cancel_all(&self) {
+        for (_, token) in self.in_flight.lock().expect("in-flight lock").drain() {
+            token.cancel();
+        }
+    }
+
+    /// Sends a notification on the connection's own channel (not tied to a request), e.g. a
+    /// list-changed notice. Returns false when the connection has no such channel or it closed.
+    pub async fn notify(&self, method: &str, params: Value) -> bool {
+        match &self.outbound {
+            Some(tx) => tx.send(crate::protocol::jsonrpc::notification(method, params)).await.is_ok(),
+            None => false,
+        }
+    }
+
+    /// Number of requests still being handled.
+    pub fn in_flight(&self) -> usize {
+        self.in_flight.lock().expect("in-flight lock").len()
+    }
+
+    /// Registers a server-to-client request and returns its id and the receiver of its answer.
+    pub(crate) fn expect_response(&self) -> (RequestId, oneshot::Receiver<Result<Value, ErrorObject>>) {
+        let n = self.next_request_id.fetch_add(1, Ordering::Relaxed);
+        let id = RequestId::String(format!("mcpgen-{n}"));
+        let (tx, rx) = oneshot::channel();
+        self.pending.lock().expect("pending lock").insert(id.clone(), tx);
+        (id, rx)
+    }
+
+    pub(crate) fn forget_request(&self, id: &RequestId) {
+        self.pending.lock().expect("pending lock").remove(id);
+    }
+
+    /// Routes a client's response to the request that waits for it; false if nobody waits.
+    pub(crate) fn deliver_response(&self, id: &RequestId, outcome: Result<Value, ErrorObject>) -> bool {
+        match self.pending.lock().expect("pending lock").remove(id) {
+            Some(tx) => tx.send(outcome).is_ok(),
+            None => false,
+        }
+    }
+}

@@ -1,0 +1,167 @@
+//! The per-request context a handler receives: progress, logging, cancellation and
+//! requests to the client.
+
+use super::connection::{Connection, Outbound};
+use super::logging::LogLevel;
+use crate::protocol::jsonrpc::{notification, request};
+use crate::protocol::{ErrorObject, Generation, RequestId, codes};
+use serde_json::{Map, Value, json};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+
+/// Handed to every handler. Cheap to clone.
+#[derive(Clone)]
+pub struct RequestContext {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    id: RequestId,
+    generation: Generation,
+    progress_token: Option<Value>,
+    last_progress: Mutex<Option<f64>>,
+    /// `None`: the client receives no log notifications for this request.
+    log_level: Option<LogLevel>,
+    client_capabilities: Value,
+    /// Where this request's notifications go (its own SSE stream, or the connection's).
+    sink: Option<Outbound>,
+    cancel: CancellationToken,
+    connection: Arc<Connection>,
+}
+
+impl RequestContext {
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        id: RequestId,
+        generation: Generation,
+        progress_token: Option<Value>,
+        log_level: Option<LogLevel>,
+        client_capabilities: Value,
+        sink: Option<Outbound>,
+        cancel: CancellationToken,
+        connection: Arc<Connection>,
+    ) -> Self {
+        RequestContext {
+            inner: Arc::new(Inner {
+                id,
+                generation,
+                progress_token,
+                last_progress: Mutex::new(None),
+                log_level,
+                client_capabilities,
+                sink,
+                cancel,
+                connection,
+            }),
+        }
+    }
+
+    /// The JSON-RPC id of the request being handled.
+    pub fn request_id(&self) -> &RequestId {
+        &self.inner.id
+    }
+
+    pub fn generation(&self) -> Generation {
+        self.inner.generation
+    }
+
+    /// The capabilities the client declared (`initialize`, or this request's `_meta`).
+    pub fn client_capabilities(&self) -> &Value {
+        &self.inner.client_capabilities
+    }
+
+    /// Fires when the client cancels the request or goes away; long handlers should watch it.
+    pub fn cancellation(&self) -> &CancellationToken {
+        &self.inner.cancel
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.inner.cancel.is_cancelled()
+    }
+
+    /// Reports progress, if the client asked for it with a progress token. Values must increase;
+    /// a value not above the last one is dropped (the spec requires increasing progress).
+    pub async fn progress(&self, progress: f64, total: Option<f64>, message: Option<&str>) {
+        let Some(token) = &self.inner.progress_token else { return };
+        {
+            let mut last = self.inner.last_progress.lock().expect("progress lock");
+            if last.is_some_and(|l| progress <= l) {
+                tracing::debug!(progress, "dropped a progress value that does not increase");
+                return;
+            }
+            *last = Some(progress);
+        }
+        let mut params = Map::new();
+        params.insert("progressToken".into(), token.clone());
+        params.insert("progress".into(), json!(progress));
+        if let Some(total) = total {
+            params.insert("total".into(), json!(total));
+        }
+        if let Some(message) = message {
+            params.insert("message".into(), json!(message));
+        }
+        self.send(notification("notifications/progress", Value::Object(params))).await;
+    }
+
+    /// Sends a `notifications/message` log entry if `level` is at or above the client's level.
+    pub async fn log(&self, level: LogLevel, logger: Option<&str>, data: Value) {
+        if !self.inner.log_level.is_some_and(|min| level >= min) {
+            return;
+        }
+        let mut params = Map::new();
+        params.insert("level".into(), json!(level.as_str()));
+        if let Some(logger) = logger {
+            params.insert("logger".into(), json!(logger));
+        }
+        params.insert("data".into(), data);
+        self.send(notification("notifications/message", Value::Object(params))).await;
+    }
+
+    /// Sends any notification on this request's stream.
+    pub async fn notify(&self, method: &str, params: Value) {
+        self.send(notification(method, params)).await;
+    }
+
+    /// Sends a request to the client (`sampling/createMessage`, `elicitation/create`, `roots/list`)
+    /// and waits for its answer. Only legacy sessions have this back channel.
+    pub async fn request_client(&self, method: &str, params: Value, timeout: Duration) -> Result<Value, ErrorObject> {
+        if self.inner.generation == Generation::Modern {
+            return Err(ErrorObject::new(
+                codes::INVALID_REQUEST,
+                "2026-07-28 requests have no back channel for server-to-client requests",
+            ));
+        }
+        let Some(sink) = &self.inner.sink else {
+            return Err(ErrorObject::internal("this transport cannot send requests to the client"));
+        };
+        let conn = &self.inner.connection;
+        let (id, answer) = conn.expect_response();
+        if sink.send(request(&id, method, params)).await.is_err() {
+            conn.forget_request(&id);
+            return Err(ErrorObject::internal("the client connection is closed"));
+        }
+        let outcome = tokio::select! {
+            r = tokio::time::timeout(timeout, answer) => r,
+            _ = self.inner.cancel.cancelled() => {
+                conn.forget_request(&id);
+                return Err(ErrorObject::internal("the request was cancelled"));
+            }
+        };
+        match outcome {
+            Ok(Ok(result)) => result,
+            Ok(Err(_)) => Err(ErrorObject::internal("the client connection closed before answering")),
+            Err(_) => {
+                conn.forget_request(&id);
+                Err(ErrorObject::internal(format!("the client did not answer `{method}` within {timeout:?}")))
+            }
+        }
+    }
+
+    async fn send(&self, message: Value) {
+        if let Some(sink) = &self.inner.sink {
+            // A closed sink means the client is gone; the request will be cancelled.
+            let _ = sink.send(message).await;
+        }
+    }
+}

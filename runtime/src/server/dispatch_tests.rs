@@ -1,0 +1,269 @@
+//! Protocol tests of the dispatcher, both generations, without a transport.
+
+use super::*;
+use crate::server::{Content, Tool, ToolError};
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+const V: &str = "2026-07-28";
+
+fn server() -> Arc<Dispatcher> {
+    let hello = Tool::new(
+        "hello",
+        json!({"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]}),
+    )
+    .description("Say hello")
+    .handler(|args, _| async move { Ok(ToolResult::text(format!("Hello, {}!", args["name"].as_str().unwrap()))) });
+    let add = Tool::new(
+        "add",
+        json!({"type": "object", "properties": {"a": {"type": "integer"}, "b": {"type": "integer"}}, "required": ["a", "b"]}),
+    )
+    .output_schema(json!({"type": "object", "properties": {"sum": {"type": "integer"}}, "required": ["sum"]}))
+    .handler(|a, _| async move { Ok(ToolResult::structured(json!({"sum": a["a"].as_i64().unwrap() + a["b"].as_i64().unwrap()}))) });
+    let liar = Tool::new("liar", json!({"type": "object"}))
+        .output_schema(json!({"type": "object", "required": ["sum"]}))
+        .handler(|_, _| async { Ok(ToolResult::structured(json!({"nope": 1}))) });
+    let fail = Tool::new("fail", json!({"type": "object"})).handler(|_, _| async { Err::<ToolResult, _>(ToolError::new("upstream said no")) });
+    let panics = Tool::new("panics", json!({"type": "object"})).handler(|_, _| async { if true { panic!("boom") } Ok(ToolResult::text("unreachable")) });
+    let slow = Tool::new("slow", json!({"type": "object"})).handler(|_, ctx: RequestContext| async move {
+        for i in 1..=3 {
+            ctx.progress(i as f64, Some(3.0), Some("step")).await;
+            ctx.progress(i as f64, Some(3.0), None).await; // not increasing: dropped
+        }
+        ctx.log(LogLevel::Debug, None, json!("debug line")).await;
+        ctx.log(LogLevel::Warning, Some("slow"), json!("warning line")).await;
+        tokio::time::sleep(Duration::from_secs(30)).await;
+        Ok(ToolResult::text("done"))
+    });
+    let needs_sampling = Tool::new("needs_sampling", json!({"type": "object"}))
+        .requires_client_capability("sampling")
+        .handler(|_, _| async { Ok(ToolResult::content(vec![Content::text("sampled")])) });
+    let mut s = Server::new("test", "1.2.3").instructions("Be nice").page_size(2);
+    for t in [hello, add, liar, fail, panics, slow, needs_sampling] {
+        s = s.tool(t);
+    }
+    s.build().unwrap().0
+}
+
+async fn call(d: &Arc<Dispatcher>, conn: &Arc<Connection>, raw: Value) -> Option<Value> {
+    let msg = Message::from_value(raw).unwrap();
+    d.handle(conn, msg, None).await
+}
+
+fn modern_meta() -> Value {
+    json!({PROTOCOL_VERSION_META_KEY: V, CLIENT_CAPABILITIES_META_KEY: {}})
+}
+
+fn req(id: i64, method: &str, params: Value) -> Value {
+    json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params})
+}
+
+#[tokio::test]
+async fn legacy_initialize_negotiates_and_lists_real_capabilities() {
+    let d = server();
+    let conn = Arc::new(Connection::new(None));
+    let r = call(&d, &conn, req(1, "initialize", json!({"protocolVersion": "2025-03-26", "capabilities": {}, "clientInfo": {"name": "c", "version": "1"}}))).await.unwrap();
+    assert_eq!(r["result"]["protocolVersion"], "2025-03-26");
+    assert_eq!(r["result"]["serverInfo"], json!({"name": "test", "version": "1.2.3"}));
+    assert_eq!(r["result"]["instructions"], "Be nice");
+    let caps = r["result"]["capabilities"].as_object().unwrap();
+    assert!(caps.contains_key("tools") && caps.contains_key("logging"));
+    assert!(!caps.contains_key("resources") && !caps.contains_key("prompts"), "only what the server has: {caps:?}");
+    let r = call(&d, &conn, req(2, "initialize", json!({"protocolVersion": "1999-01-01"}))).await.unwrap();
+    assert_eq!(r["result"]["protocolVersion"], "2025-11-25");
+    assert_eq!(call(&d, &conn, req(3, "ping", json!({}))).await.unwrap()["result"], json!({}));
+    assert!(call(&d, &conn, json!({"jsonrpc": "2.0", "method": "notifications/initialized"})).await.is_none());
+    assert!(conn.handshake().initialized);
+}
+
+#[tokio::test]
+async fn unknown_methods_are_32601_even_before_initialize() {
+    let d = server();
+    let conn = Arc::new(Connection::new(None));
+    for method in ["server/discover", "subscriptions/listen", "nope/nothing"] {
+        let r = call(&d, &conn, req(1, method, json!({}))).await.unwrap();
+        assert_eq!(r["error"]["code"], codes::METHOD_NOT_FOUND, "{method}: {r}");
+    }
+}
+
+#[tokio::test]
+async fn modern_discover_and_envelope_errors() {
+    let d = server();
+    let conn = Arc::new(Connection::new(None));
+    let r = call(&d, &conn, req(1, "server/discover", json!({"_meta": modern_meta()}))).await.unwrap();
+    let result = &r["result"];
+    assert!(result["supportedVersions"].as_array().unwrap().contains(&json!(V)));
+    assert_eq!(result["resultType"], "complete");
+    assert_eq!(result["cacheScope"], "private");
+    assert_eq!(result["ttlMs"], 0);
+    assert_eq!(result["_meta"][SERVER_INFO_META_KEY]["name"], "test");
+
+    let missing = call(&d, &conn, req(2, "tools/list", json!({"_meta": {PROTOCOL_VERSION_META_KEY: V}}))).await.unwrap();
+    assert_eq!(missing["error"]["code"], codes::INVALID_PARAMS);
+    assert!(missing["error"]["message"].as_str().unwrap().contains(CLIENT_CAPABILITIES_META_KEY));
+
+    let unsupported = call(&d, &conn, req(3, "tools/list", json!({"_meta": {PROTOCOL_VERSION_META_KEY: "2099-01-01", CLIENT_CAPABILITIES_META_KEY: {}}}))).await.unwrap();
+    assert_eq!(unsupported["error"]["code"], codes::UNSUPPORTED_PROTOCOL_VERSION);
+    assert_eq!(unsupported["error"]["data"], json!({"supported": [V], "requested": "2099-01-01"}));
+
+    let not_string = call(&d, &conn, req(4, "tools/list", json!({"_meta": {PROTOCOL_VERSION_META_KEY: 5, CLIENT_CAPABILITIES_META_KEY: {}}}))).await.unwrap();
+    assert_eq!(not_string["error"]["code"], codes::INVALID_PARAMS);
+
+    for removed in ["initialize", "ping", "logging/setLevel", "resources/subscribe"] {
+        let r = call(&d, &conn, req(5, removed, json!({"_meta": modern_meta()}))).await.unwrap();
+        assert_eq!(r["error"]["code"], codes::METHOD_NOT_FOUND, "{removed}");
+    }
+}
+
+#[tokio::test]
+async fn modern_results_carry_result_type_and_list_cache_hints() {
+    let d = server();
+    let conn = Arc::new(Connection::new(None));
+    let list = call(&d, &conn, req(1, "tools/list", json!({"_meta": modern_meta()}))).await.unwrap();
+    assert_eq!(list["result"]["resultType"], "complete");
+    assert!(list["result"].get("ttlMs").is_some() && list["result"].get("cacheScope").is_some());
+    let called = call(&d, &conn, req(2, "tools/call", json!({"_meta": modern_meta(), "name": "hello", "arguments": {"name": "Ada"}}))).await.unwrap();
+    assert_eq!(called["result"]["resultType"], "complete");
+    assert!(called["result"].get("ttlMs").is_none());
+    assert_eq!(called["result"]["content"][0]["text"], "Hello, Ada!");
+    // Legacy results carry neither.
+    let legacy = call(&d, &conn, req(3, "tools/list", json!({}))).await.unwrap();
+    assert!(legacy["result"].get("resultType").is_none());
+}
+
+#[tokio::test]
+async fn missing_client_capability_is_32021_on_modern() {
+    let d = server();
+    let conn = Arc::new(Connection::new(None));
+    let r = call(&d, &conn, req(1, "tools/call", json!({"_meta": modern_meta(), "name": "needs_sampling"}))).await.unwrap();
+    assert_eq!(r["error"]["code"], codes::MISSING_REQUIRED_CLIENT_CAPABILITY);
+    assert_eq!(r["error"]["data"], json!({"requiredCapabilities": {"sampling": {}}}));
+    let meta = json!({PROTOCOL_VERSION_META_KEY: V, CLIENT_CAPABILITIES_META_KEY: {"sampling": {}}});
+    let ok = call(&d, &conn, req(2, "tools/call", json!({"_meta": meta, "name": "needs_sampling"}))).await.unwrap();
+    assert_eq!(ok["result"]["content"][0]["text"], "sampled");
+}
+
+#[tokio::test]
+async fn tools_list_paginates_with_stable_cursors() {
+    let d = server();
+    let conn = Arc::new(Connection::new(None));
+    let mut names = Vec::new();
+    let mut cursor: Option<String> = None;
+    for _ in 0..10 {
+        let params = match &cursor {
+            Some(c) => json!({"cursor": c}),
+            None => json!({}),
+        };
+        let r = call(&d, &conn, req(1, "tools/list", params.clone())).await.unwrap();
+        let again = call(&d, &conn, req(2, "tools/list", params)).await.unwrap();
+        assert_eq!(r["result"], again["result"], "same cursor, same page");
+        let page = r["result"]["tools"].as_array().unwrap();
+        assert!(page.len() <= 2);
+        names.extend(page.iter().map(|t| t["name"].as_str().unwrap().to_string()));
+        match r["result"]["nextCursor"].as_str() {
+            Some(c) => cursor = Some(c.to_string()),
+            None => break,
+        }
+    }
+    assert_eq!(names, ["hello", "add", "liar", "fail", "panics", "slow", "needs_sampling"]);
+    let bad = call(&d, &conn, req(3, "tools/list", json!({"cursor": "garbage"}))).await.unwrap();
+    assert_eq!(bad["error"]["code"], codes::INVALID_PARAMS);
+}
+
+#[tokio::test]
+async fn tool_calls_validate_and_report_errors_as_results() {
+    let d = server();
+    let conn = Arc::new(Connection::new(None));
+    let unknown = call(&d, &conn, req(1, "tools/call", json!({"name": "nope"}))).await.unwrap();
+    assert_eq!(unknown["error"]["code"], codes::INVALID_PARAMS);
+    assert!(unknown["error"]["message"].as_str().unwrap().contains("nope"));
+
+    let no_name = call(&d, &conn, req(2, "tools/call", json!({}))).await.unwrap();
+    assert_eq!(no_name["error"]["code"], codes::INVALID_PARAMS);
+
+    let bad = call(&d, &conn, req(3, "tools/call", json!({"name": "add", "arguments": {"a": "x"}}))).await.unwrap();
+    assert_eq!(bad["result"]["isError"], true);
+    let text = bad["result"]["content"][0]["text"].as_str().unwrap();
+    assert!(text.contains("/a") && text.contains("\"b\" is a required property"), "every violation listed: {text}");
+
+    let sum = call(&d, &conn, req(4, "tools/call", json!({"name": "add", "arguments": {"a": 2, "b": 3}}))).await.unwrap();
+    assert_eq!(sum["result"]["structuredContent"], json!({"sum": 5}));
+    assert_eq!(sum["result"]["content"][0]["text"], "{\"sum\":5}");
+
+    let liar = call(&d, &conn, req(5, "tools/call", json!({"name": "liar"}))).await.unwrap();
+    assert_eq!(liar["result"]["isError"], true);
+    assert!(liar["result"]["content"][0]["text"].as_str().unwrap().contains("outputSchema"));
+
+    let fail = call(&d, &conn, req(6, "tools/call", json!({"name": "fail"}))).await.unwrap();
+    assert_eq!(fail["result"], json!({"content": [{"type": "text", "text": "upstream said no"}], "isError": true}));
+
+    let panic = call(&d, &conn, req(7, "tools/call", json!({"name": "panics"}))).await.unwrap();
+    assert_eq!(panic["result"]["isError"], true);
+
+    let args_not_object = call(&d, &conn, req(8, "tools/call", json!({"name": "add", "arguments": [1]}))).await.unwrap();
+    assert_eq!(args_not_object["error"]["code"], codes::INVALID_PARAMS);
+}
+
+#[tokio::test]
+async fn progress_logging_and_cancellation() {
+    let d = server();
+    let conn = Arc::new(Connection::new(None));
+    call(&d, &conn, req(0, "logging/setLevel", json!({"level": "info"}))).await.unwrap();
+    let (tx, mut rx) = mpsc::channel(16);
+    let msg = Message::from_value(req(9, "tools/call", json!({"name": "slow", "_meta": {"progressToken": "tok"}}))).unwrap();
+    let task = {
+        let (d, conn) = (d.clone(), conn.clone());
+        tokio::spawn(async move { d.handle(&conn, msg, Some(tx)).await })
+    };
+    let mut notes = Vec::new();
+    for _ in 0..4 {
+        notes.push(tokio::time::timeout(Duration::from_secs(5), rx.recv()).await.unwrap().unwrap());
+    }
+    let progress: Vec<f64> = notes
+        .iter()
+        .filter(|n| n["method"] == "notifications/progress")
+        .map(|n| {
+            assert_eq!(n["params"]["progressToken"], "tok");
+            n["params"]["progress"].as_f64().unwrap()
+        })
+        .collect();
+    assert_eq!(progress, [1.0, 2.0, 3.0]);
+    let logs: Vec<&Value> = notes.iter().filter(|n| n["method"] == "notifications/message").collect();
+    assert_eq!(logs.len(), 1, "debug is below the client's level: {notes:?}");
+    assert_eq!(logs[0]["params"], json!({"level": "warning", "logger": "slow", "data": "warning line"}));
+
+    assert_eq!(conn.in_flight(), 1);
+    call(&d, &conn, json!({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 9}})).await;
+    let response = tokio::time::timeout(Duration::from_secs(5), task).await.unwrap().unwrap();
+    assert!(response.is_none(), "a cancelled request gets no response");
+    assert_eq!(conn.in_flight(), 0);
+}
+
+#[tokio::test]
+async fn modern_requests_without_log_level_get_no_log_notifications() {
+    let d = server();
+    let conn = Arc::new(Connection::new(None));
+    let (tx, mut rx) = mpsc::channel(16);
+    let msg = Message::from_value(req(1, "tools/call", json!({"name": "slow", "_meta": modern_meta()}))).unwrap();
+    let (d2, c2) = (d.clone(), conn.clone());
+    let task = tokio::spawn(async move { d2.handle(&c2, msg, Some(tx)).await });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    conn.cancel_all();
+    assert!(task.await.unwrap().is_none());
+    assert!(rx.try_recv().is_err(), "no progress token, no log level: nothing to send");
+}
+
+#[test]
+fn build_rejects_duplicates_and_bad_schemas() {
+    let t = || Tool::new("x", json!({"type": "object"})).handler(|_, _| async { Ok(ToolResult::text("")) });
+    let err = Server::new("s", "1").tool(t()).tool(t()).build().err().unwrap();
+    assert!(err.0.contains("two tools are named `x`"), "{err}");
+    let err = Server::new("s", "1")
+        .tool(Tool::new("y", json!({"type": "string"})).handler(|_, _| async { Ok(ToolResult::text("")) }))
+        .build()
+        .err()
+        .unwrap();
+    assert!(err.0.contains("tool `y`"), "{err}");
+    let err = Server::new("s", "1").tool(Tool::new("z", json!({"type": "object"}))).build().err().unwrap();
+    assert!(err.0.contains("no handler"), "{err}");
+}

@@ -1,0 +1,140 @@
+//! What a tool hands back: content blocks, structured output, or an error.
+
+use serde_json::{Map, Value, json};
+
+/// One content block of a tool result or prompt message (`text`, `image`, `audio`, `resource`, `resource_link`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Content(pub Value);
+
+impl Content {
+    pub fn text(text: impl Into<String>) -> Self {
+        Content(json!({"type": "text", "text": text.into()}))
+    }
+
+    /// Base64-encoded image data with its MIME type.
+    pub fn image(base64_data: impl Into<String>, mime_type: impl Into<String>) -> Self {
+        Content(json!({"type": "image", "data": base64_data.into(), "mimeType": mime_type.into()}))
+    }
+
+    /// Base64-encoded audio data with its MIME type.
+    pub fn audio(base64_data: impl Into<String>, mime_type: impl Into<String>) -> Self {
+        Content(json!({"type": "audio", "data": base64_data.into(), "mimeType": mime_type.into()}))
+    }
+
+    /// An embedded resource; `resource` holds `uri` plus `text` or `blob`.
+    pub fn resource(resource: Value) -> Self {
+        Content(json!({"type": "resource", "resource": resource}))
+    }
+
+    /// A link to a resource the client may read later.
+    pub fn resource_link(uri: impl Into<String>, name: impl Into<String>) -> Self {
+        Content(json!({"type": "resource_link", "uri": uri.into(), "name": name.into()}))
+    }
+}
+
+/// The result of a tool call.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ToolResult {
+    pub content: Vec<Content>,
+    /// Machine-readable output; checked against the tool's output schema when it has one.
+    pub structured: Option<Value>,
+    pub is_error: bool,
+}
+
+impl ToolResult {
+    pub fn text(text: impl Into<String>) -> Self {
+        ToolResult { content: vec![Content::text(text)], ..Default::default() }
+    }
+
+    /// Structured output; a text copy is added for clients that read only `content`.
+    pub fn structured(value: Value) -> Self {
+        ToolResult { structured: Some(value), ..Default::default() }
+    }
+
+    pub fn content(content: Vec<Content>) -> Self {
+        ToolResult { content, ..Default::default() }
+    }
+
+    /// An execution failure the model should see (`isError: true`), not a protocol error.
+    pub fn error(text: impl Into<String>) -> Self {
+        ToolResult { content: vec![Content::text(text)], is_error: true, ..Default::default() }
+    }
+
+    pub fn with_content(mut self, content: Content) -> Self {
+        self.content.push(content);
+        self
+    }
+
+    /// The `CallToolResult` JSON.
+    pub fn to_value(&self) -> Value {
+        let mut content: Vec<Value> = self.content.iter().map(|c| c.0.clone()).collect();
+        if content.is_empty() {
+            if let Some(structured) = &self.structured {
+                content.push(Content::text(structured.to_string()).0);
+            }
+        }
+        let mut obj = Map::new();
+        obj.insert("content".into(), Value::Array(content));
+        if let Some(structured) = &self.structured {
+            obj.insert("structuredContent".into(), structured.clone());
+        }
+        if self.is_error {
+            obj.insert("isError".into(), Value::Bool(true));
+        }
+        Value::Object(obj)
+    }
+}
+
+impl From<String> for ToolResult {
+    fn from(text: String) -> Self {
+        ToolResult::text(text)
+    }
+}
+
+impl From<&str> for ToolResult {
+    fn from(text: &str) -> Self {
+        ToolResult::text(text)
+    }
+}
+
+/// A failure inside a tool handler. It reaches the client as an `isError` result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToolError(pub String);
+
+impl ToolError {
+    pub fn new(message: impl Into<String>) -> Self {
+        ToolError(message.into())
+    }
+}
+
+impl std::fmt::Display for ToolError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<E: std::error::Error> From<E> for ToolError {
+    fn from(e: E) -> Self {
+        ToolError(e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn structured_results_carry_a_text_copy() {
+        let v = ToolResult::structured(json!({"sum": 3})).to_value();
+        assert_eq!(v["structuredContent"], json!({"sum": 3}));
+        assert_eq!(v["content"][0]["text"], json!("{\"sum\":3}"));
+        assert!(v.get("isError").is_none());
+    }
+
+    #[test]
+    fn errors_are_flagged() {
+        let v = ToolResult::error("boom").to_value();
+        assert_eq!(v["isError"], json!(true));
+        assert_eq!(v["content"][0]["text"], json!("boom"));
+    }
+}

@@ -1,0 +1,3 @@
+//! Transports own bytes and connections; MCP semantics live in [`crate::server`].
+
+pub mod stdio;

@@ -1,0 +1,214 @@
+//! STDIO: newline-delimited JSON-RPC on stdin/stdout.
+//!
+//! stdout carries nothing but MCP messages (logs go to stderr through `tracing`). Requests run
+//! concurrently, so a slow tool never blocks `ping`; `initialize`, notifications and responses
+//! are handled in order as they arrive. A bad or oversized line gets an error response and the
+//! server keeps reading. EOF ends the server once in-flight requests finish (or a grace period
+//! passes).
+
+use crate::protocol::jsonrpc::error_response;
+use crate::protocol::{ErrorObject, Message, codes};
+use crate::server::{Connection, Dispatcher};
+use serde_json::Value;
+use std::io;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
+
+/// Limits of the STDIO transport.
+#[derive(Debug, Clone, Copy)]
+pub struct StdioOptions {
+    /// Longest accepted line, in bytes.
+    pub max_message_bytes: usize,
+    /// How long requests still running at EOF may take before they are cancelled.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for StdioOptions {
+    fn default() -> Self {
+        StdioOptions { max_message_bytes: 4 * 1024 * 1024, shutdown_grace: Duration::from_secs(5) }
+    }
+}
+
+/// Serves `dispatcher` on the process's stdin and stdout until EOF or Ctrl-C.
+pub async fn serve_stdio(dispatcher: Arc<Dispatcher>, options: StdioOptions) -> io::Result<()> {
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    serve(dispatcher, tokio::io::stdin(), tokio::io::stdout(), options, shutdown).await
+}
+
+/// Serves `dispatcher` over any byte pipe until EOF or `shutdown` completes.
+pub async fn serve<R, W>(
+    dispatcher: Arc<Dispatcher>,
+    input: R,
+    mut output: W,
+    options: StdioOptions,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> io::Result<()>
+where
+    R: AsyncRead + Unpin,
+    W: AsyncWrite + Unpin + Send + 'static,
+{
+    let (tx, mut rx) = mpsc::channel::<Value>(256);
+    let writer = tokio::spawn(async move {
+        while let Some(message) = rx.recv().await {
+            let mut line = serde_json::to_vec(&message).expect("a JSON value always serializes");
+            line.push(b'\n');
+            output.write_all(&line).await?;
+            output.flush().await?;
+        }
+        Ok::<_, io::Error>(())
+    });
+
+    let conn = Arc::new(Connection::new(Some(tx.clone())));
+    let mut tasks = JoinSet::new();
+    let mut lines = LineReader::new(BufReader::new(input), options.max_message_bytes);
+    tokio::pin!(shutdown);
+    loop {
+        let line = tokio::select! {
+            line = lines.next_line() => line?,
+            _ = &mut shutdown => {
+                tracing::info!("shutting down on signal");
+                break;
+            }
+        };
+        let Some(line) = line else { break };
+        while tasks.try_join_next().is_some() {}
+        let bytes = match line {
+            Line::Data(bytes) => bytes,
+            Line::TooLong => {
+                let error = ErrorObject::new(
+                    codes::INVALID_REQUEST,
+                    format!("message exceeds the {} byte limit and was discarded", options.max_message_bytes),
+                );
+                let _ = tx.send(error_response(None, &error)).await;
+                continue;
+            }
+        };
+        let message = match Message::decode(&bytes) {
+            Ok(message) => message,
+            Err(e) => {
+                tracing::debug!(error = %e.error, "undecodable message");
+                let _ = tx.send(e.response()).await;
+                continue;
+            }
+        };
+        let in_order = !matches!(message, Message::Request { .. }) || message.method() == Some("initialize");
+        if in_order {
+            if let Some(response) = dispatcher.handle(&conn, message, Some(tx.clone())).await {
+                let _ = tx.send(response).await;
+            }
+        } else {
+            let (dispatcher, conn, tx) = (dispatcher.clone(), conn.clone(), tx.clone());
+            tasks.spawn(async move {
+                if let Some(response) = dispatcher.handle(&conn, message, Some(tx.clone())).await {
+                    let _ = tx.send(response).await;
+                }
+            });
+        }
+    }
+
+    if tokio::time::timeout(options.shutdown_grace, async { while tasks.join_next().await.is_some() {} })
+        .await
+        .is_err()
+    {
+        tracing::warn!(remaining = tasks.len(), "cancelling requests still running at shutdown");
+        conn.cancel_all();
+        tasks.abort_all();
+        while tasks.join_next().await.is_some() {}
+    }
+    drop(conn);
+    drop(tx);
+    writer.await.map_err(io::Error::other)?
+}
+
+enum Line {
+    Data(Vec<u8>),
+    /// A line longer than the limit; its bytes were discarded.
+    TooLong,
+}
+
+/// Reads `\n`-terminated lines with a length cap. Cancel-safe: partial lines stay in `self`.
+struct LineReader<R> {
+    inner: R,
+    buf: Vec<u8>,
+    max: usize,
+    discarding: bool,
+}
+
+impl<R: AsyncBufRead + Unpin> LineReader<R> {
+    fn new(inner: R, max: usize) -> Self {
+        LineReader { inner, buf: Vec::new(), max, discarding: false }
+    }
+
+    async fn next_line(&mut self) -> io::Result<Option<Line>> {
+        loop {
+            let available = self.inner.fill_buf().await?;
+            if available.is_empty() {
+                // EOF: a final unterminated line still counts.
+                let rest = std::mem::take(&mut self.buf);
+                return Ok(match (self.discarding, rest.iter().all(u8::is_ascii_whitespace)) {
+                    (true, _) => {
+                        self.discarding = false;
+                        Some(Line::TooLong)
+                    }
+                    (false, true) => None,
+                    (false, false) => Some(Line::Data(rest)),
+                });
+            }
+            let (chunk, found_newline) = match available.iter().position(|b| *b == b'\n') {
+                Some(i) => (&available[..i], true),
+                None => (available, false),
+            };
+            let consumed = chunk.len() + usize::from(found_newline);
+            if !self.discarding {
+                if self.buf.len() + chunk.len() > self.max {
+                    self.buf = Vec::new();
+                    self.discarding = true;
+                } else {
+                    self.buf.extend_from_slice(chunk);
+                }
+            }
+            self.inner.consume(consumed);
+            if found_newline {
+                if std::mem::take(&mut self.discarding) {
+                    return Ok(Some(Line::TooLong));
+                }
+                let line = std::mem::take(&mut self.buf);
+                if !line.iter().all(u8::is_ascii_whitespace) {
+                    return Ok(Some(Line::Data(line)));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn lines_of(input: &[u8], max: usize) -> Vec<String> {
+        let mut reader = LineReader::new(BufReader::with_capacity(4, input), max);
+        let mut out = Vec::new();
+        while let Some(line) = reader.next_line().await.unwrap() {
+            out.push(match line {
+                Line::Data(d) => String::from_utf8(d).unwrap(),
+                Line::TooLong => "<too long>".into(),
+            });
+        }
+        out
+    }
+
+    #[tokio::test]
+    async fn splits_lines_skips_blank_ones_and_caps_length() {
+        assert_eq!(lines_of(b"ab\n\n  \ncd", 10).await, vec!["ab", "cd"]);
+        assert_eq!(lines_of(b"0123456789abc\nok\n", 10).await, vec!["<too long>", "ok"]);
+        assert_eq!(lines_of(b"ok\n0123456789abc", 10).await, vec!["ok", "<too long>"]);
+        // `\r\n` endings: the `\r` is JSON whitespace, which the decoder accepts.
+        assert_eq!(lines_of(b"x\r\n", 10).await, vec!["x\r"]);
+    }
+}
+
