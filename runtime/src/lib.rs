@@ -11,8 +11,9 @@ pub mod transport;
 pub use protocol::{ErrorObject, Generation, RequestId};
 pub use run::{CommandLine, RunError, RunOptions, Transport};
 pub use server::{
-    BuildError, CacheHint, Connection, Content, Dispatcher, LogLevel, RequestContext, Server, Tool, ToolError,
-    ToolResult,
+    BuildError, CacheHint, Completer, Connection, Content, Dispatcher, LogLevel, Prompt, PromptMessage, PromptResult,
+    RequestContext, Resource, ResourceContents, ResourceTemplate, Server, ServerHandle, Tool, ToolError, ToolResult,
+    prefix_completer,
 };
 
 /// Re-exported so generated code and examples need no direct dependency on them.

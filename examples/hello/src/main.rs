@@ -5,16 +5,14 @@ use mcpgen_runtime::serde_json::json;
 use mcpgen_runtime::{Server, Tool, ToolResult};
 
 fn main() -> std::process::ExitCode {
-    let hello = Tool::new(
-        "hello",
-        json!({"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]}),
-    )
-    .description("Say hello to someone")
-    .read_only()
-    .handler(|args, _ctx| async move {
-        let name = args["name"].as_str().unwrap_or_default();
-        Ok(ToolResult::text(format!("Hello, {name}!")))
-    });
+    let hello =
+        Tool::new("hello", json!({"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]}))
+            .description("Say hello to someone")
+            .read_only()
+            .handler(|args, _ctx| async move {
+                let name = args["name"].as_str().unwrap_or_default();
+                Ok(ToolResult::text(format!("Hello, {name}!")))
+            });
 
     Server::new("hello", env!("CARGO_PKG_VERSION"))
         .tool(hello)

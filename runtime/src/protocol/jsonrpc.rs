@@ -32,11 +32,9 @@ impl RequestId {
     pub fn from_value(value: &Value) -> Option<RequestId> {
         match value {
             Value::String(s) => Some(RequestId::String(s.clone())),
-            Value::Number(n) => n
-                .as_i64()
-                .map(i128::from)
-                .or_else(|| n.as_u64().map(i128::from))
-                .map(RequestId::Number),
+            Value::Number(n) => {
+                n.as_i64().map(i128::from).or_else(|| n.as_u64().map(i128::from)).map(RequestId::Number)
+            }
             _ => None,
         }
     }
@@ -113,10 +111,20 @@ impl std::error::Error for ErrorObject {}
 /// One decoded JSON-RPC message.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Message {
-    Request { id: RequestId, method: String, params: Option<Value> },
-    Notification { method: String, params: Option<Value> },
+    Request {
+        id: RequestId,
+        method: String,
+        params: Option<Value>,
+    },
+    Notification {
+        method: String,
+        params: Option<Value>,
+    },
     /// A response to a request this side sent (result or error).
-    Response { id: RequestId, outcome: Result<Value, ErrorObject> },
+    Response {
+        id: RequestId,
+        outcome: Result<Value, ErrorObject>,
+    },
 }
 
 /// A message that could not be decoded, with the id to answer to if one was readable.
@@ -164,13 +172,8 @@ impl Message {
         match obj.remove("method") {
             Some(Value::String(method)) => {
                 let params = obj.remove("params");
-                if let Some(p) = &params {
-                    if !p.is_object() {
-                        return Err(DecodeError {
-                            id,
-                            error: ErrorObject::invalid_params("\"params\" must be an object"),
-                        });
-                    }
+                if params.as_ref().is_some_and(|p| !p.is_object()) {
+                    return Err(DecodeError { id, error: ErrorObject::invalid_params("\"params\" must be an object") });
                 }
                 Ok(match id {
                     Some(id) => Message::Request { id, method, params },
@@ -258,12 +261,21 @@ mod tests {
         assert_eq!(code_of("{not json"), (None, codes::PARSE_ERROR));
         assert_eq!(code_of("[1,2]"), (None, codes::INVALID_REQUEST));
         assert_eq!(code_of("42"), (None, codes::INVALID_REQUEST));
-        assert_eq!(code_of(r#"{"jsonrpc":"1.0","id":1,"method":"ping"}"#), (Some(RequestId::Number(1)), codes::INVALID_REQUEST));
+        assert_eq!(
+            code_of(r#"{"jsonrpc":"1.0","id":1,"method":"ping"}"#),
+            (Some(RequestId::Number(1)), codes::INVALID_REQUEST)
+        );
         assert_eq!(code_of(r#"{"jsonrpc":"2.0","id":null,"method":"ping"}"#), (None, codes::INVALID_REQUEST));
         assert_eq!(code_of(r#"{"jsonrpc":"2.0","id":1.5,"method":"ping"}"#), (None, codes::INVALID_REQUEST));
         assert_eq!(code_of(r#"{"jsonrpc":"2.0","id":true,"method":"ping"}"#), (None, codes::INVALID_REQUEST));
-        assert_eq!(code_of(r#"{"jsonrpc":"2.0","id":1,"method":5}"#), (Some(RequestId::Number(1)), codes::INVALID_REQUEST));
-        assert_eq!(code_of(r#"{"jsonrpc":"2.0","id":1,"method":"x","params":[1]}"#), (Some(RequestId::Number(1)), codes::INVALID_PARAMS));
+        assert_eq!(
+            code_of(r#"{"jsonrpc":"2.0","id":1,"method":5}"#),
+            (Some(RequestId::Number(1)), codes::INVALID_REQUEST)
+        );
+        assert_eq!(
+            code_of(r#"{"jsonrpc":"2.0","id":1,"method":"x","params":[1]}"#),
+            (Some(RequestId::Number(1)), codes::INVALID_PARAMS)
+        );
         assert_eq!(code_of(r#"{"jsonrpc":"2.0","id":1}"#), (Some(RequestId::Number(1)), codes::INVALID_REQUEST));
         assert_eq!(code_of(r#"{"jsonrpc":"2.0"}"#), (None, codes::INVALID_REQUEST));
     }

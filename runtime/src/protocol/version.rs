@@ -45,9 +45,7 @@ impl Generation {
 
 /// Version negotiation for `initialize`: echo a supported version, else offer the latest.
 pub fn negotiate_legacy(requested: Option<&str>) -> &'static str {
-    requested
-        .and_then(|r| LEGACY_VERSIONS.iter().find(|v| **v == r).copied())
-        .unwrap_or(LATEST_LEGACY_VERSION)
+    requested.and_then(|r| LEGACY_VERSIONS.iter().find(|v| **v == r).copied()).unwrap_or(LATEST_LEGACY_VERSION)
 }
 
 /// Every version this runtime speaks, oldest first.

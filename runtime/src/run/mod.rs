@@ -33,7 +33,10 @@ impl std::fmt::Display for RunError {
             ),
             RunError::Build(e) => write!(f, "{e}"),
             RunError::TransportUnavailable(t) => {
-                write!(f, "the `{t}` transport is not available in this version of mcpgen-runtime; use `--transport stdio`")
+                write!(
+                    f,
+                    "the `{t}` transport is not available in this version of mcpgen-runtime; use `--transport stdio`"
+                )
             }
             RunError::Io(e) => write!(f, "{e}"),
         }
@@ -77,7 +80,8 @@ impl Server {
         match options.transport {
             Transport::Stdio => {
                 tracing::info!(server = dispatcher.name(), "serving MCP over STDIO");
-                let stdio = StdioOptions { max_message_bytes: options.max_body_bytes, shutdown_grace: options.shutdown_grace };
+                let stdio =
+                    StdioOptions { max_message_bytes: options.max_body_bytes, shutdown_grace: options.shutdown_grace };
                 serve_stdio(dispatcher, stdio).await?;
                 Ok(())
             }

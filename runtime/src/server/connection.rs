@@ -2,7 +2,7 @@
 
 use crate::protocol::{ErrorObject, RequestId};
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicI64, Ordering};
 use tokio::sync::{mpsc, oneshot};
@@ -29,6 +29,8 @@ pub struct Connection {
     in_flight: Mutex<HashMap<RequestId, CancellationToken>>,
     pending: Mutex<HashMap<RequestId, oneshot::Sender<Result<Value, ErrorObject>>>>,
     next_request_id: AtomicI64,
+    /// Resource URIs this legacy session subscribed to.
+    subscriptions: Mutex<HashSet<String>>,
     /// Session-wide channel to the client (stdout, or an HTTP session's GET stream).
     pub(crate) outbound: Option<Outbound>,
 }
@@ -79,6 +81,25 @@ impl Connection {
             Some(tx) => tx.send(crate::protocol::jsonrpc::notification(method, params)).await.is_ok(),
             None => false,
         }
+    }
+
+    /// Like [`Connection::notify`] but never waits: a full queue drops the notice.
+    pub(crate) fn try_notify(&self, method: &str, params: Value) {
+        if let Some(tx) = &self.outbound {
+            let _ = tx.try_send(crate::protocol::jsonrpc::notification(method, params));
+        }
+    }
+
+    pub(crate) fn subscribe(&self, uri: &str) {
+        self.subscriptions.lock().expect("subscriptions lock").insert(uri.to_string());
+    }
+
+    pub(crate) fn unsubscribe(&self, uri: &str) {
+        self.subscriptions.lock().expect("subscriptions lock").remove(uri);
+    }
+
+    pub(crate) fn is_subscribed(&self, uri: &str) -> bool {
+        self.subscriptions.lock().expect("subscriptions lock").contains(uri)
     }
 
     /// Number of requests still being handled.

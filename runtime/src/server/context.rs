@@ -106,7 +106,7 @@ impl RequestContext {
 
     /// Sends a `notifications/message` log entry if `level` is at or above the client's level.
     pub async fn log(&self, level: LogLevel, logger: Option<&str>, data: Value) {
-        if !self.inner.log_level.is_some_and(|min| level >= min) {
+        if self.inner.log_level.is_none_or(|min| level < min) {
             return;
         }
         let mut params = Map::new();
@@ -156,6 +156,11 @@ impl RequestContext {
                 Err(ErrorObject::internal(format!("the client did not answer `{method}` within {timeout:?}")))
             }
         }
+    }
+
+    /// This request's outbound channel, for streams that outlive single notifications.
+    pub(crate) fn sink(&self) -> Option<&Outbound> {
+        self.inner.sink.as_ref()
     }
 
     async fn send(&self, message: Value) {

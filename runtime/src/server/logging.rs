@@ -51,13 +51,10 @@ impl FromStr for LogLevel {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, String> {
-        LogLevel::ALL
-            .into_iter()
-            .find(|l| l.as_str().eq_ignore_ascii_case(s))
-            .ok_or_else(|| {
-                let names: Vec<&str> = LogLevel::ALL.iter().map(|l| l.as_str()).collect();
-                format!("unknown log level `{s}` (expected one of: {})", names.join(", "))
-            })
+        LogLevel::ALL.into_iter().find(|l| l.as_str().eq_ignore_ascii_case(s)).ok_or_else(|| {
+            let names: Vec<&str> = LogLevel::ALL.iter().map(|l| l.as_str()).collect();
+            format!("unknown log level `{s}` (expected one of: {})", names.join(", "))
+        })
     }
 }
 

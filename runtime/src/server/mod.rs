@@ -1,39 +1,59 @@
 //! The `Server` value users build, and the dispatcher that serves it.
 //!
-//! [`Server`] is a builder: name, version, instructions, tools, custom HTTP routes.
-//! [`Server::build`] checks everything once and yields a [`Dispatcher`], the immutable
-//! form every transport shares behind an `Arc`.
+//! [`Server`] is a builder: name, version, instructions, tools, resources, prompts, custom
+//! HTTP routes. [`Server::build`] checks everything once and yields a [`Dispatcher`] that every
+//! transport shares behind an `Arc`. A [`ServerHandle`] changes the lists while it runs.
 
+mod completion;
 mod connection;
 mod context;
 mod dispatch;
+mod handle;
 mod logging;
 mod pagination;
+mod prompt;
+mod registry;
+mod resource;
 mod result;
 mod schema;
+mod state;
 mod tool;
 
+pub use completion::{Completer, prefix_completer};
 pub use connection::{Connection, Outbound};
 pub use context::RequestContext;
 pub use dispatch::Dispatcher;
+pub use handle::ServerHandle;
 pub use logging::LogLevel;
+pub use prompt::{Prompt, PromptMessage, PromptResult};
+pub use resource::{Resource, ResourceContents, ResourceTemplate};
 pub use result::{Content, ToolError, ToolResult};
 pub use tool::{Tool, ToolHandler};
 
 use axum::routing::MethodRouter;
+use state::State;
+use std::sync::Arc;
+
+/// Custom HTTP routes: path and axum method router.
+pub type Routes = Vec<(String, MethodRouter)>;
 
 /// Hints a 2026-07-28 client may use to cache list results.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct CacheHint {
     pub ttl_ms: u64,
     /// `true` for `"public"` (no user-specific data), `false` for `"private"`.
     pub public: bool,
 }
 
-impl Default for CacheHint {
-    fn default() -> Self {
-        CacheHint { ttl_ms: 0, public: false }
-    }
+/// Name, version and the other fields a server introduces itself with.
+#[derive(Debug, Clone)]
+pub(crate) struct Info {
+    pub name: String,
+    pub version: String,
+    pub title: Option<String>,
+    pub instructions: Option<String>,
+    pub page_size: Option<usize>,
+    pub cache_hint: CacheHint,
 }
 
 /// An MCP server under construction.
@@ -49,45 +69,71 @@ impl Default for CacheHint {
 /// }
 /// ```
 pub struct Server {
-    pub(crate) name: String,
-    pub(crate) version: String,
-    pub(crate) title: Option<String>,
-    pub(crate) instructions: Option<String>,
-    pub(crate) tools: Vec<Tool>,
-    pub(crate) routes: Vec<(String, MethodRouter)>,
-    pub(crate) page_size: Option<usize>,
-    pub(crate) cache_hint: CacheHint,
+    pub(crate) info: Info,
+    pub(crate) state: Arc<State>,
+    pub(crate) routes: Routes,
+    /// Registration problems, reported together by [`Server::build`].
+    errors: Vec<String>,
 }
 
 impl Server {
     pub fn new(name: impl Into<String>, version: impl Into<String>) -> Self {
         Server {
-            name: name.into(),
-            version: version.into(),
-            title: None,
-            instructions: None,
-            tools: Vec::new(),
+            info: Info {
+                name: name.into(),
+                version: version.into(),
+                title: None,
+                instructions: None,
+                page_size: None,
+                cache_hint: CacheHint::default(),
+            },
+            state: Arc::default(),
             routes: Vec::new(),
-            page_size: None,
-            cache_hint: CacheHint::default(),
+            errors: Vec::new(),
         }
     }
 
     /// A display name for the server.
     pub fn title(mut self, title: impl Into<String>) -> Self {
-        self.title = Some(title.into());
+        self.info.title = Some(title.into());
         self
     }
 
     /// Guidance for the model on how to use this server.
     pub fn instructions(mut self, instructions: impl Into<String>) -> Self {
-        self.instructions = Some(instructions.into());
+        self.info.instructions = Some(instructions.into());
         self
     }
 
-    /// Adds a tool. Names must be unique; [`Server::build`] says which one is not.
+    /// Adds a tool. Problems (duplicate name, bad schema) are reported by [`Server::build`].
     pub fn tool(mut self, tool: Tool) -> Self {
-        self.tools.push(tool);
+        if let Err(e) = self.state.add_tool(tool) {
+            self.errors.push(e);
+        }
+        self
+    }
+
+    /// Adds a resource at a fixed URI.
+    pub fn resource(mut self, resource: Resource) -> Self {
+        if let Err(e) = self.state.add_resource(resource) {
+            self.errors.push(e);
+        }
+        self
+    }
+
+    /// Adds a resource template.
+    pub fn resource_template(mut self, template: ResourceTemplate) -> Self {
+        if let Err(e) = self.state.add_template(template) {
+            self.errors.push(e);
+        }
+        self
+    }
+
+    /// Adds a prompt.
+    pub fn prompt(mut self, prompt: Prompt) -> Self {
+        if let Err(e) = self.state.add_prompt(prompt) {
+            self.errors.push(e);
+        }
         self
     }
 
@@ -100,27 +146,34 @@ impl Server {
 
     /// Paginates `*/list` results in pages of `n` (default: one page with everything).
     pub fn page_size(mut self, n: usize) -> Self {
-        self.page_size = Some(n.max(1));
+        self.info.page_size = Some(n.max(1));
         self
     }
 
     /// Cache hints put on 2026-07-28 list results.
     pub fn cache_hint(mut self, hint: CacheHint) -> Self {
-        self.cache_hint = hint;
+        self.info.cache_hint = hint;
         self
     }
 
     pub fn name(&self) -> &str {
-        &self.name
+        &self.info.name
+    }
+
+    /// A handle for changing tools, resources and prompts while the server runs. Taking one
+    /// makes the server announce `listChanged` in its capabilities.
+    pub fn handle(&self) -> ServerHandle {
+        self.state.dynamic.store(true, std::sync::atomic::Ordering::Relaxed);
+        ServerHandle { state: self.state.clone() }
     }
 
     /// Checks every registration and freezes the server for serving. Returns the dispatcher
     /// and the custom routes (which only the HTTP transports use).
-    pub fn build(self) -> Result<(std::sync::Arc<Dispatcher>, Vec<(String, MethodRouter)>), BuildError> {
-        let routes = self.routes;
-        let server = Server { routes: Vec::new(), ..self };
-        let dispatcher = Dispatcher::new(server).map_err(BuildError)?;
-        Ok((std::sync::Arc::new(dispatcher), routes))
+    pub fn build(self) -> Result<(Arc<Dispatcher>, Routes), BuildError> {
+        if !self.errors.is_empty() {
+            return Err(BuildError(self.errors.join("; ")));
+        }
+        Ok((Arc::new(Dispatcher::new(self.info, self.state)), self.routes))
     }
 }
 

@@ -160,9 +160,9 @@ impl RegisteredTool {
         let input = Schema::compile(tool.input_schema.clone())
             .map_err(|e| format!("tool `{name}`: invalid inputSchema: {e}"))?;
         let output = match &tool.output_schema {
-            Some(raw) => Some(
-                Schema::compile(raw.clone()).map_err(|e| format!("tool `{name}`: invalid outputSchema: {e}"))?,
-            ),
+            Some(raw) => {
+                Some(Schema::compile(raw.clone()).map_err(|e| format!("tool `{name}`: invalid outputSchema: {e}"))?)
+            }
             None => None,
         };
         let definition = tool.definition();

@@ -111,9 +111,7 @@ where
         }
     }
 
-    if tokio::time::timeout(options.shutdown_grace, async { while tasks.join_next().await.is_some() {} })
-        .await
-        .is_err()
+    if tokio::time::timeout(options.shutdown_grace, async { while tasks.join_next().await.is_some() {} }).await.is_err()
     {
         tracing::warn!(remaining = tasks.len(), "cancelling requests still running at shutdown");
         conn.cancel_all();
@@ -211,4 +209,3 @@ mod tests {
         assert_eq!(lines_of(b"x\r\n", 10).await, vec!["x\r"]);
     }
 }
-

@@ -1,19 +1,23 @@
 //! Protocol tests of the dispatcher, both generations, without a transport.
 
 use super::*;
-use crate::server::{Content, Tool, ToolError};
+use crate::protocol::version::SERVER_INFO_META_KEY;
+use crate::server::{
+    Content, Prompt, PromptMessage, PromptResult, Resource, ResourceContents, ResourceTemplate, Server, Tool,
+    ToolError, ToolResult,
+};
 use std::time::Duration;
 use tokio::sync::mpsc;
 
 const V: &str = "2026-07-28";
 
 fn server() -> Arc<Dispatcher> {
-    let hello = Tool::new(
-        "hello",
-        json!({"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]}),
-    )
-    .description("Say hello")
-    .handler(|args, _| async move { Ok(ToolResult::text(format!("Hello, {}!", args["name"].as_str().unwrap()))) });
+    let hello =
+        Tool::new("hello", json!({"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]}))
+            .description("Say hello")
+            .handler(
+                |args, _| async move { Ok(ToolResult::text(format!("Hello, {}!", args["name"].as_str().unwrap()))) },
+            );
     let add = Tool::new(
         "add",
         json!({"type": "object", "properties": {"a": {"type": "integer"}, "b": {"type": "integer"}}, "required": ["a", "b"]}),
@@ -23,8 +27,14 @@ fn server() -> Arc<Dispatcher> {
     let liar = Tool::new("liar", json!({"type": "object"}))
         .output_schema(json!({"type": "object", "required": ["sum"]}))
         .handler(|_, _| async { Ok(ToolResult::structured(json!({"nope": 1}))) });
-    let fail = Tool::new("fail", json!({"type": "object"})).handler(|_, _| async { Err::<ToolResult, _>(ToolError::new("upstream said no")) });
-    let panics = Tool::new("panics", json!({"type": "object"})).handler(|_, _| async { if true { panic!("boom") } Ok(ToolResult::text("unreachable")) });
+    let fail = Tool::new("fail", json!({"type": "object"}))
+        .handler(|_, _| async { Err::<ToolResult, _>(ToolError::new("upstream said no")) });
+    let panics = Tool::new("panics", json!({"type": "object"})).handler(|_, _| async {
+        if true {
+            panic!("boom")
+        }
+        Ok(ToolResult::text("unreachable"))
+    });
     let slow = Tool::new("slow", json!({"type": "object"})).handler(|_, ctx: RequestContext| async move {
         for i in 1..=3 {
             ctx.progress(i as f64, Some(3.0), Some("step")).await;
@@ -62,7 +72,17 @@ fn req(id: i64, method: &str, params: Value) -> Value {
 async fn legacy_initialize_negotiates_and_lists_real_capabilities() {
     let d = server();
     let conn = Arc::new(Connection::new(None));
-    let r = call(&d, &conn, req(1, "initialize", json!({"protocolVersion": "2025-03-26", "capabilities": {}, "clientInfo": {"name": "c", "version": "1"}}))).await.unwrap();
+    let r = call(
+        &d,
+        &conn,
+        req(
+            1,
+            "initialize",
+            json!({"protocolVersion": "2025-03-26", "capabilities": {}, "clientInfo": {"name": "c", "version": "1"}}),
+        ),
+    )
+    .await
+    .unwrap();
     assert_eq!(r["result"]["protocolVersion"], "2025-03-26");
     assert_eq!(r["result"]["serverInfo"], json!({"name": "test", "version": "1.2.3"}));
     assert_eq!(r["result"]["instructions"], "Be nice");
@@ -98,15 +118,32 @@ async fn modern_discover_and_envelope_errors() {
     assert_eq!(result["ttlMs"], 0);
     assert_eq!(result["_meta"][SERVER_INFO_META_KEY]["name"], "test");
 
-    let missing = call(&d, &conn, req(2, "tools/list", json!({"_meta": {PROTOCOL_VERSION_META_KEY: V}}))).await.unwrap();
+    let missing =
+        call(&d, &conn, req(2, "tools/list", json!({"_meta": {PROTOCOL_VERSION_META_KEY: V}}))).await.unwrap();
     assert_eq!(missing["error"]["code"], codes::INVALID_PARAMS);
     assert!(missing["error"]["message"].as_str().unwrap().contains(CLIENT_CAPABILITIES_META_KEY));
 
-    let unsupported = call(&d, &conn, req(3, "tools/list", json!({"_meta": {PROTOCOL_VERSION_META_KEY: "2099-01-01", CLIENT_CAPABILITIES_META_KEY: {}}}))).await.unwrap();
+    let unsupported = call(
+        &d,
+        &conn,
+        req(
+            3,
+            "tools/list",
+            json!({"_meta": {PROTOCOL_VERSION_META_KEY: "2099-01-01", CLIENT_CAPABILITIES_META_KEY: {}}}),
+        ),
+    )
+    .await
+    .unwrap();
     assert_eq!(unsupported["error"]["code"], codes::UNSUPPORTED_PROTOCOL_VERSION);
     assert_eq!(unsupported["error"]["data"], json!({"supported": [V], "requested": "2099-01-01"}));
 
-    let not_string = call(&d, &conn, req(4, "tools/list", json!({"_meta": {PROTOCOL_VERSION_META_KEY: 5, CLIENT_CAPABILITIES_META_KEY: {}}}))).await.unwrap();
+    let not_string = call(
+        &d,
+        &conn,
+        req(4, "tools/list", json!({"_meta": {PROTOCOL_VERSION_META_KEY: 5, CLIENT_CAPABILITIES_META_KEY: {}}})),
+    )
+    .await
+    .unwrap();
     assert_eq!(not_string["error"]["code"], codes::INVALID_PARAMS);
 
     for removed in ["initialize", "ping", "logging/setLevel", "resources/subscribe"] {
@@ -122,7 +159,13 @@ async fn modern_results_carry_result_type_and_list_cache_hints() {
     let list = call(&d, &conn, req(1, "tools/list", json!({"_meta": modern_meta()}))).await.unwrap();
     assert_eq!(list["result"]["resultType"], "complete");
     assert!(list["result"].get("ttlMs").is_some() && list["result"].get("cacheScope").is_some());
-    let called = call(&d, &conn, req(2, "tools/call", json!({"_meta": modern_meta(), "name": "hello", "arguments": {"name": "Ada"}}))).await.unwrap();
+    let called = call(
+        &d,
+        &conn,
+        req(2, "tools/call", json!({"_meta": modern_meta(), "name": "hello", "arguments": {"name": "Ada"}})),
+    )
+    .await
+    .unwrap();
     assert_eq!(called["result"]["resultType"], "complete");
     assert!(called["result"].get("ttlMs").is_none());
     assert_eq!(called["result"]["content"][0]["text"], "Hello, Ada!");
@@ -135,7 +178,8 @@ async fn modern_results_carry_result_type_and_list_cache_hints() {
 async fn missing_client_capability_is_32021_on_modern() {
     let d = server();
     let conn = Arc::new(Connection::new(None));
-    let r = call(&d, &conn, req(1, "tools/call", json!({"_meta": modern_meta(), "name": "needs_sampling"}))).await.unwrap();
+    let r =
+        call(&d, &conn, req(1, "tools/call", json!({"_meta": modern_meta(), "name": "needs_sampling"}))).await.unwrap();
     assert_eq!(r["error"]["code"], codes::MISSING_REQUIRED_CLIENT_CAPABILITY);
     assert_eq!(r["error"]["data"], json!({"requiredCapabilities": {"sampling": {}}}));
     let meta = json!({PROTOCOL_VERSION_META_KEY: V, CLIENT_CAPABILITIES_META_KEY: {"sampling": {}}});
@@ -186,7 +230,8 @@ async fn tool_calls_validate_and_report_errors_as_results() {
     let text = bad["result"]["content"][0]["text"].as_str().unwrap();
     assert!(text.contains("/a") && text.contains("\"b\" is a required property"), "every violation listed: {text}");
 
-    let sum = call(&d, &conn, req(4, "tools/call", json!({"name": "add", "arguments": {"a": 2, "b": 3}}))).await.unwrap();
+    let sum =
+        call(&d, &conn, req(4, "tools/call", json!({"name": "add", "arguments": {"a": 2, "b": 3}}))).await.unwrap();
     assert_eq!(sum["result"]["structuredContent"], json!({"sum": 5}));
     assert_eq!(sum["result"]["content"][0]["text"], "{\"sum\":5}");
 
@@ -200,7 +245,8 @@ async fn tool_calls_validate_and_report_errors_as_results() {
     let panic = call(&d, &conn, req(7, "tools/call", json!({"name": "panics"}))).await.unwrap();
     assert_eq!(panic["result"]["isError"], true);
 
-    let args_not_object = call(&d, &conn, req(8, "tools/call", json!({"name": "add", "arguments": [1]}))).await.unwrap();
+    let args_not_object =
+        call(&d, &conn, req(8, "tools/call", json!({"name": "add", "arguments": [1]}))).await.unwrap();
     assert_eq!(args_not_object["error"]["code"], codes::INVALID_PARAMS);
 }
 
@@ -210,7 +256,8 @@ async fn progress_logging_and_cancellation() {
     let conn = Arc::new(Connection::new(None));
     call(&d, &conn, req(0, "logging/setLevel", json!({"level": "info"}))).await.unwrap();
     let (tx, mut rx) = mpsc::channel(16);
-    let msg = Message::from_value(req(9, "tools/call", json!({"name": "slow", "_meta": {"progressToken": "tok"}}))).unwrap();
+    let msg =
+        Message::from_value(req(9, "tools/call", json!({"name": "slow", "_meta": {"progressToken": "tok"}}))).unwrap();
     let task = {
         let (d, conn) = (d.clone(), conn.clone());
         tokio::spawn(async move { d.handle(&conn, msg, Some(tx)).await })
@@ -266,4 +313,213 @@ fn build_rejects_duplicates_and_bad_schemas() {
     assert!(err.0.contains("tool `y`"), "{err}");
     let err = Server::new("s", "1").tool(Tool::new("z", json!({"type": "object"}))).build().err().unwrap();
     assert!(err.0.contains("no handler"), "{err}");
+}
+
+fn catalog() -> Server {
+    Server::new("cat", "1")
+        .resource(
+            Resource::new("test://static-text", "Static")
+                .description("text")
+                .mime_type("text/plain")
+                .reader(|uri, _, _| async move { Ok(vec![ResourceContents::text(uri, "text/plain", "static body")]) }),
+        )
+        .resource_template(
+            ResourceTemplate::new("test://template/{id}/data", "Template")
+                .reader(|uri, vars, _| async move {
+                    Ok(vec![ResourceContents::text(uri, "application/json", json!({"id": vars["id"]}).to_string())])
+                })
+                .complete("id", |typed, _| {
+                    ["123", "124", "999"].iter().filter(|v| v.starts_with(typed)).map(|v| v.to_string()).collect()
+                }),
+        )
+        .prompt(
+            Prompt::new("greet")
+                .description("Greets")
+                .argument("who", "Who", true)
+                .argument("mood", "Mood", false)
+                .complete("who", |typed, ctx| {
+                    let suffix = ctx.get("mood").and_then(Value::as_str).unwrap_or("");
+                    vec![format!("{typed}-ada{suffix}"), format!("{typed}-bob{suffix}")]
+                })
+                .handler(|args, _| async move {
+                    Ok(PromptResult::new(vec![PromptMessage::user(Content::text(format!("Hi {}", args["who"])))]))
+                }),
+        )
+}
+
+#[tokio::test]
+async fn resources_read_lists_and_templates() {
+    let d = catalog().build().unwrap().0;
+    let conn = Arc::new(Connection::new(None));
+    let init = call(&d, &conn, req(0, "initialize", json!({"protocolVersion": "2025-11-25"}))).await.unwrap();
+    let caps = &init["result"]["capabilities"];
+    assert_eq!(caps["resources"], json!({"subscribe": true, "listChanged": false}));
+    assert_eq!(caps["prompts"], json!({"listChanged": false}));
+    assert_eq!(caps["completions"], json!({}));
+    assert!(caps.get("tools").is_none());
+
+    let list = call(&d, &conn, req(1, "resources/list", json!({}))).await.unwrap();
+    assert_eq!(list["result"]["resources"][0]["uri"], "test://static-text");
+    let templates = call(&d, &conn, req(2, "resources/templates/list", json!({}))).await.unwrap();
+    assert_eq!(templates["result"]["resourceTemplates"][0]["uriTemplate"], "test://template/{id}/data");
+
+    let text = call(&d, &conn, req(3, "resources/read", json!({"uri": "test://static-text"}))).await.unwrap();
+    assert_eq!(text["result"]["contents"][0]["text"], "static body");
+    let templated = call(&d, &conn, req(4, "resources/read", json!({"uri": "test://template/42/data"}))).await.unwrap();
+    assert_eq!(templated["result"]["contents"][0]["text"], "{\"id\":\"42\"}");
+    assert_eq!(templated["result"]["contents"][0]["uri"], "test://template/42/data");
+
+    let missing = call(&d, &conn, req(5, "resources/read", json!({"uri": "test://nope"}))).await.unwrap();
+    assert_eq!(missing["error"]["code"], codes::RESOURCE_NOT_FOUND);
+    let modern =
+        call(&d, &conn, req(6, "resources/read", json!({"uri": "test://nope", "_meta": modern_meta()}))).await.unwrap();
+    assert_eq!(modern["error"]["code"], codes::INVALID_PARAMS);
+}
+
+#[tokio::test]
+async fn prompts_get_checks_arguments() {
+    let d = catalog().build().unwrap().0;
+    let conn = Arc::new(Connection::new(None));
+    let list = call(&d, &conn, req(1, "prompts/list", json!({}))).await.unwrap();
+    assert_eq!(
+        list["result"]["prompts"][0]["arguments"][0],
+        json!({"name": "who", "description": "Who", "required": true})
+    );
+    let ok =
+        call(&d, &conn, req(2, "prompts/get", json!({"name": "greet", "arguments": {"who": "Ada"}}))).await.unwrap();
+    assert_eq!(ok["result"]["messages"][0], json!({"role": "user", "content": {"type": "text", "text": "Hi Ada"}}));
+    let missing = call(&d, &conn, req(3, "prompts/get", json!({"name": "greet", "arguments": {}}))).await.unwrap();
+    assert_eq!(missing["error"]["code"], codes::INVALID_PARAMS);
+    assert!(missing["error"]["message"].as_str().unwrap().contains("who"));
+    let unknown = call(&d, &conn, req(4, "prompts/get", json!({"name": "nope"}))).await.unwrap();
+    assert_eq!(unknown["error"]["code"], codes::INVALID_PARAMS);
+    let not_string =
+        call(&d, &conn, req(5, "prompts/get", json!({"name": "greet", "arguments": {"who": 1}}))).await.unwrap();
+    assert_eq!(not_string["error"]["code"], codes::INVALID_PARAMS);
+}
+
+#[tokio::test]
+async fn completions_for_prompts_and_templates() {
+    let d = catalog().build().unwrap().0;
+    let conn = Arc::new(Connection::new(None));
+    let p = call(
+        &d,
+        &conn,
+        req(
+            1,
+            "completion/complete",
+            json!({
+                "ref": {"type": "ref/prompt", "name": "greet"},
+                "argument": {"name": "who", "value": "x"},
+                "context": {"arguments": {"mood": "!"}}
+            }),
+        ),
+    )
+    .await
+    .unwrap();
+    assert_eq!(p["result"]["completion"]["values"], json!(["x-ada!", "x-bob!"]));
+    let t = call(
+        &d,
+        &conn,
+        req(
+            2,
+            "completion/complete",
+            json!({
+                "ref": {"type": "ref/resource", "uri": "test://template/{id}/data"},
+                "argument": {"name": "id", "value": "12"}
+            }),
+        ),
+    )
+    .await
+    .unwrap();
+    assert_eq!(t["result"]["completion"]["values"], json!(["123", "124"]));
+    let none = call(
+        &d,
+        &conn,
+        req(
+            3,
+            "completion/complete",
+            json!({
+                "ref": {"type": "ref/prompt", "name": "greet"}, "argument": {"name": "mood", "value": ""}
+            }),
+        ),
+    )
+    .await
+    .unwrap();
+    assert_eq!(none["result"]["completion"]["values"], json!([]));
+    let bad = call(
+        &d,
+        &conn,
+        req(4, "completion/complete", json!({"ref": {"type": "ref/other"}, "argument": {"name": "a"}})),
+    )
+    .await
+    .unwrap();
+    assert_eq!(bad["error"]["code"], codes::INVALID_PARAMS);
+}
+
+#[tokio::test]
+async fn list_changes_and_resource_updates_reach_legacy_sessions() {
+    let server = catalog();
+    let handle = server.handle();
+    let d = server.build().unwrap().0;
+    let (tx, mut rx) = mpsc::channel(16);
+    let conn = Arc::new(Connection::new(Some(tx)));
+    let init = call(&d, &conn, req(0, "initialize", json!({"protocolVersion": "2025-11-25"}))).await.unwrap();
+    assert_eq!(init["result"]["capabilities"]["tools"], json!({"listChanged": true}));
+
+    let t = Tool::new("late", json!({"type": "object"})).handler(|_, _| async { Ok(ToolResult::text("late")) });
+    handle.add_tool(t).unwrap();
+    assert_eq!(rx.recv().await.unwrap()["method"], "notifications/tools/list_changed");
+    let list = call(&d, &conn, req(1, "tools/list", json!({}))).await.unwrap();
+    assert_eq!(list["result"]["tools"][0]["name"], "late");
+
+    handle.resource_updated("test://static-text");
+    call(&d, &conn, req(2, "resources/subscribe", json!({"uri": "test://static-text"}))).await.unwrap();
+    handle.resource_updated("test://static-text");
+    let note = rx.recv().await.unwrap();
+    assert_eq!(
+        note,
+        json!({"jsonrpc": "2.0", "method": "notifications/resources/updated", "params": {"uri": "test://static-text"}}),
+        "only after subscribing"
+    );
+    call(&d, &conn, req(3, "resources/unsubscribe", json!({"uri": "test://static-text"}))).await.unwrap();
+    handle.resource_updated("test://static-text");
+    assert!(handle.remove_tool("late"));
+    assert_eq!(rx.recv().await.unwrap()["method"], "notifications/tools/list_changed", "no update after unsubscribing");
+}
+
+#[tokio::test]
+async fn modern_listen_acknowledges_then_streams_what_was_asked() {
+    let server = catalog();
+    let handle = server.handle();
+    let d = server.build().unwrap().0;
+    let conn = Arc::new(Connection::new(None));
+    let (tx, mut rx) = mpsc::channel(16);
+    let msg = Message::from_value(req(
+        77,
+        "subscriptions/listen",
+        json!({
+            "_meta": modern_meta(),
+            "notifications": {"toolsListChanged": true, "resourceSubscriptions": ["test://static-text"]}
+        }),
+    ))
+    .unwrap();
+    let (d2, c2) = (d.clone(), conn.clone());
+    let task = tokio::spawn(async move { d2.handle(&c2, msg, Some(tx)).await });
+    let ack = rx.recv().await.unwrap();
+    assert_eq!(ack["method"], "notifications/subscriptions/acknowledged");
+    assert_eq!(
+        ack["params"]["notifications"],
+        json!({"toolsListChanged": true, "resourceSubscriptions": ["test://static-text"]})
+    );
+    assert_eq!(ack["params"]["_meta"]["io.modelcontextprotocol/subscriptionId"], 77);
+
+    handle.add_prompt(Prompt::new("p2").handler(|_, _| async { Ok(PromptResult::default()) })).unwrap();
+    handle.resource_updated("test://static-text");
+    let update = rx.recv().await.unwrap();
+    assert_eq!(update["method"], "notifications/resources/updated", "prompt changes were not asked for");
+    assert_eq!(update["params"]["_meta"]["io.modelcontextprotocol/subscriptionId"], 77);
+
+    conn.cancel_all();
+    assert!(task.await.unwrap().is_none());
 }

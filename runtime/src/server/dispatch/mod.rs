@@ -1,0 +1,265 @@
+//! Dispatch: one decoded message in, at most one response out.
+//!
+//! Both protocol generations share this code. A request carrying the 2026-07-28 `_meta`
+//! envelope is checked against it and answered statelessly; anything else is served as the
+//! legacy generation with the connection's handshake state. Each method family lives in its
+//! own file; [`Dispatcher::route`] is the table that joins them.
+
+mod lifecycle;
+mod prompts;
+mod resources;
+mod subscriptions;
+mod tools;
+
+use super::connection::{Connection, Handshake, Outbound};
+use super::context::RequestContext;
+use super::logging::LogLevel;
+use super::state::State;
+use super::{Info, pagination};
+use crate::protocol::jsonrpc::{error_response, result_response};
+use crate::protocol::version::{
+    CLIENT_CAPABILITIES_META_KEY, LOG_LEVEL_META_KEY, MODERN_VERSIONS, PROTOCOL_VERSION_META_KEY,
+};
+use crate::protocol::{ErrorObject, Generation, Message, RequestId, codes};
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+/// Methods of the 2026-07-28 generation. Anything else under its envelope is -32601.
+const MODERN_METHODS: &[&str] = &[
+    "server/discover",
+    "tools/list",
+    "tools/call",
+    "resources/list",
+    "resources/read",
+    "resources/templates/list",
+    "prompts/list",
+    "prompts/get",
+    "completion/complete",
+    "subscriptions/listen",
+];
+
+/// Methods that exist only in the 2026-07-28 generation.
+const MODERN_ONLY_METHODS: &[&str] = &["server/discover", "subscriptions/listen"];
+
+/// The shareable, serving form of a [`Server`](super::Server).
+pub struct Dispatcher {
+    info: Info,
+    state: Arc<State>,
+}
+
+/// What one request needs to know about where it came from.
+struct Call<'a> {
+    conn: &'a Arc<Connection>,
+    id: &'a RequestId,
+    generation: Generation,
+    ctx: RequestContext,
+}
+
+impl Dispatcher {
+    pub(crate) fn new(info: Info, state: Arc<State>) -> Dispatcher {
+        Dispatcher { info, state }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.info.name
+    }
+
+    /// Handles one message. `sink` receives the notifications and requests this message's
+    /// handler sends; the returned value, if any, is the response to send.
+    /// Returns `None` for notifications, responses, and cancelled requests.
+    pub async fn handle(
+        self: &Arc<Self>,
+        conn: &Arc<Connection>,
+        message: Message,
+        sink: Option<Outbound>,
+    ) -> Option<Value> {
+        match message {
+            Message::Request { id, method, params } => self.handle_request(conn, id, &method, params, sink).await,
+            Message::Notification { method, params } => {
+                self.handle_notification(conn, &method, params.as_ref());
+                None
+            }
+            Message::Response { id, outcome } => {
+                if !conn.deliver_response(&id, outcome) {
+                    tracing::debug!(%id, "response to a request nobody waits for");
+                }
+                None
+            }
+        }
+    }
+
+    async fn handle_request(
+        self: &Arc<Self>,
+        conn: &Arc<Connection>,
+        id: RequestId,
+        method: &str,
+        params: Option<Value>,
+        sink: Option<Outbound>,
+    ) -> Option<Value> {
+        let generation = Generation::of_params(params.as_ref());
+        let (client_capabilities, log_level) = match generation {
+            Generation::Modern => match read_envelope(params.as_ref()) {
+                Ok(envelope) => envelope,
+                Err(e) => return Some(error_response(Some(&id), &e)),
+            },
+            Generation::Legacy => {
+                let Handshake { client_capabilities, log_level, .. } = conn.handshake();
+                (client_capabilities, Some(log_level.unwrap_or(LogLevel::Debug)))
+            }
+        };
+        let known = match generation {
+            Generation::Modern => MODERN_METHODS.contains(&method),
+            Generation::Legacy => !MODERN_ONLY_METHODS.contains(&method),
+        };
+        if !known {
+            return Some(error_response(Some(&id), &ErrorObject::method_not_found(method)));
+        }
+
+        let progress_token = params.as_ref().and_then(|p| p.get("_meta")).and_then(|m| m.get("progressToken")).cloned();
+        let cancel = conn.begin(&id);
+        let ctx = RequestContext::new(
+            id.clone(),
+            generation,
+            progress_token,
+            log_level,
+            client_capabilities,
+            sink,
+            cancel.clone(),
+            conn.clone(),
+        );
+        let call = Call { conn, id: &id, generation, ctx };
+        let outcome = tokio::select! {
+            outcome = self.route(method, params, call) => outcome,
+            _ = cancel.cancelled() => {
+                tracing::debug!(%id, method, "request cancelled; no response is sent");
+                return None;
+            }
+        };
+        conn.end(&id);
+        Some(match outcome {
+            Ok(mut result) => {
+                if generation == Generation::Modern {
+                    self.stamp_modern(method, &mut result);
+                }
+                result_response(&id, result)
+            }
+            Err(error) => error_response(Some(&id), &error),
+        })
+    }
+
+    /// The method table. Each arm answers one method.
+    async fn route(&self, method: &str, params: Option<Value>, call: Call<'_>) -> Result<Value, ErrorObject> {
+        let p = params.as_ref();
+        match method {
+            "initialize" => Ok(self.initialize(call.conn, p)),
+            "ping" => Ok(json!({})),
+            "server/discover" => Ok(self.discover()),
+            "logging/setLevel" => lifecycle::set_level(call.conn, p),
+            "tools/list" => self.list_tools(p),
+            "tools/call" => self.call_tool(params, call).await,
+            "resources/list" => self.list_resources(p),
+            "resources/templates/list" => self.list_templates(p),
+            "resources/read" => self.read_resource(p, call).await,
+            "resources/subscribe" => resources::subscribe(call.conn, p, true),
+            "resources/unsubscribe" => resources::subscribe(call.conn, p, false),
+            "prompts/list" => self.list_prompts(p),
+            "prompts/get" => self.get_prompt(p, call).await,
+            "completion/complete" => self.complete(p),
+            "subscriptions/listen" => self.listen(p, call).await,
+            _ => Err(ErrorObject::method_not_found(method)),
+        }
+    }
+
+    fn handle_notification(&self, conn: &Connection, method: &str, params: Option<&Value>) {
+        match method {
+            "notifications/initialized" => conn.handshake.lock().expect("handshake lock").initialized = true,
+            "notifications/cancelled" => {
+                match params.and_then(|p| p.get("requestId")).and_then(RequestId::from_value) {
+                    Some(id) => {
+                        if conn.cancel(&id) {
+                            tracing::debug!(%id, "cancelled by the client");
+                        }
+                    }
+                    None => tracing::debug!("notifications/cancelled without a usable requestId"),
+                }
+            }
+            other => tracing::debug!(method = other, "ignored notification"),
+        }
+    }
+
+    /// 2026-07-28 results carry `resultType`; list results also carry cache hints.
+    fn stamp_modern(&self, method: &str, result: &mut Value) {
+        let Some(obj) = result.as_object_mut() else { return };
+        obj.entry("resultType").or_insert_with(|| json!("complete"));
+        if method.ends_with("/list") || method == "server/discover" {
+            let hint = self.info.cache_hint;
+            obj.insert("ttlMs".into(), json!(hint.ttl_ms));
+            obj.insert("cacheScope".into(), json!(if hint.public { "public" } else { "private" }));
+        }
+    }
+
+    /// One page of a list, under `key`, with `nextCursor` when more follow.
+    fn page(&self, key: &str, definitions: Vec<Value>, params: Option<&Value>) -> Result<Value, ErrorObject> {
+        let offset = match params.and_then(|p| p.get("cursor")) {
+            None | Some(Value::Null) => 0,
+            Some(Value::String(cursor)) => pagination::decode(cursor, definitions.len())
+                .ok_or_else(|| ErrorObject::invalid_params("Invalid cursor"))?,
+            Some(_) => return Err(ErrorObject::invalid_params("Invalid cursor: must be a string")),
+        };
+        let (page, next) = pagination::page(&definitions, offset, self.info.page_size);
+        let mut result = json!({ key: page });
+        if let Some(next) = next {
+            result["nextCursor"] = json!(next);
+        }
+        Ok(result)
+    }
+}
+
+/// Validates a 2026-07-28 `_meta` envelope with the spec's error codes; yields the client's
+/// capabilities and its log level opt-in.
+fn read_envelope(params: Option<&Value>) -> Result<(Value, Option<LogLevel>), ErrorObject> {
+    let meta = params.and_then(|p| p.get("_meta")).and_then(Value::as_object).ok_or_else(|| {
+        ErrorObject::invalid_params(format!(
+            "params._meta must be an object carrying `{PROTOCOL_VERSION_META_KEY}` and `{CLIENT_CAPABILITIES_META_KEY}`"
+        ))
+    })?;
+    let missing: Vec<&str> = [PROTOCOL_VERSION_META_KEY, CLIENT_CAPABILITIES_META_KEY]
+        .into_iter()
+        .filter(|k| !meta.contains_key(*k))
+        .collect();
+    if !missing.is_empty() {
+        return Err(ErrorObject::invalid_params(format!(
+            "params._meta is missing the required key(s): {}",
+            missing.join(", ")
+        )));
+    }
+    let version = meta[PROTOCOL_VERSION_META_KEY]
+        .as_str()
+        .ok_or_else(|| ErrorObject::invalid_params(format!("`{PROTOCOL_VERSION_META_KEY}` must be a string")))?;
+    if !MODERN_VERSIONS.contains(&version) {
+        return Err(ErrorObject::new(codes::UNSUPPORTED_PROTOCOL_VERSION, "Unsupported protocol version")
+            .with_data(json!({"supported": MODERN_VERSIONS, "requested": version})));
+    }
+    let log_level = match meta.get(LOG_LEVEL_META_KEY) {
+        None | Some(Value::Null) => None,
+        Some(level) => Some(
+            level
+                .as_str()
+                .ok_or_else(|| ErrorObject::invalid_params(format!("`{LOG_LEVEL_META_KEY}` must be a string")))?
+                .parse::<LogLevel>()
+                .map_err(ErrorObject::invalid_params)?,
+        ),
+    };
+    Ok((meta[CLIENT_CAPABILITIES_META_KEY].clone(), log_level))
+}
+
+/// A required string field of `params`, or -32602 naming it.
+fn required_str<'a>(params: Option<&'a Value>, field: &str, method: &str) -> Result<&'a str, ErrorObject> {
+    params
+        .and_then(|p| p.get(field))
+        .and_then(Value::as_str)
+        .ok_or_else(|| ErrorObject::invalid_params(format!("{method} needs a string `{field}`")))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,80 @@
+//! `tools/list` and `tools/call`.
+
+use super::{Call, Dispatcher};
+use crate::protocol::{ErrorObject, Generation, codes};
+use crate::server::result::ToolResult;
+use futures::FutureExt;
+use serde_json::{Map, Value, json};
+use std::panic::AssertUnwindSafe;
+
+impl Dispatcher {
+    pub(super) fn list_tools(&self, params: Option<&Value>) -> Result<Value, ErrorObject> {
+        let definitions =
+            self.state.tools.read().expect("tools lock").items().iter().map(|t| t.definition.clone()).collect();
+        self.page("tools", definitions, params)
+    }
+
+    pub(super) async fn call_tool(&self, params: Option<Value>, call: Call<'_>) -> Result<Value, ErrorObject> {
+        let params = params.unwrap_or_else(|| json!({}));
+        let name = super::required_str(Some(&params), "name", "tools/call")?;
+        let tool = self
+            .state
+            .tools
+            .read()
+            .expect("tools lock")
+            .get(name)
+            .ok_or_else(|| ErrorObject::invalid_params(format!("Unknown tool: {name}")))?;
+        if call.generation == Generation::Modern {
+            check_client_capabilities(&tool.tool.required_client_capabilities, call.ctx.client_capabilities(), name)?;
+        }
+        let arguments = match params.get("arguments") {
+            None | Some(Value::Null) => json!({}),
+            Some(args @ Value::Object(_)) => args.clone(),
+            Some(_) => return Err(ErrorObject::invalid_params("tools/call `arguments` must be an object")),
+        };
+        let violations = tool.input.violations(&arguments);
+        if !violations.is_empty() {
+            let text = format!("Invalid arguments for tool `{name}`:\n- {}", violations.join("\n- "));
+            return Ok(ToolResult::error(text).to_value());
+        }
+        let outcome = AssertUnwindSafe((tool.handler)(arguments, call.ctx)).catch_unwind().await;
+        let result = match outcome {
+            Ok(Ok(result)) => result,
+            Ok(Err(error)) => ToolResult::error(error.0),
+            Err(_) => {
+                tracing::error!(tool = name, "tool handler panicked");
+                ToolResult::error(format!("tool `{name}` failed unexpectedly"))
+            }
+        };
+        if let (Some(schema), false) = (&tool.output, result.is_error) {
+            let problems = match &result.structured {
+                None => vec!["the tool declares an outputSchema but returned no structuredContent".to_string()],
+                Some(structured) => schema.violations(structured),
+            };
+            if !problems.is_empty() {
+                tracing::warn!(tool = name, ?problems, "tool output does not match its outputSchema");
+                let text = format!(
+                    "Tool `{name}` returned output that does not match its outputSchema:\n- {}",
+                    problems.join("\n- ")
+                );
+                return Ok(ToolResult::error(text).to_value());
+            }
+        }
+        Ok(result.to_value())
+    }
+}
+
+/// -32021 naming every capability the tool needs that the client did not declare.
+fn check_client_capabilities(required: &[String], declared: &Value, tool: &str) -> Result<(), ErrorObject> {
+    let missing: Vec<&String> = required.iter().filter(|cap| declared.get(cap.as_str()).is_none()).collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let required_caps: Map<String, Value> = missing.iter().map(|c| ((*c).clone(), json!({}))).collect();
+    let names: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
+    Err(ErrorObject::new(
+        codes::MISSING_REQUIRED_CLIENT_CAPABILITY,
+        format!("tool `{tool}` needs the client capability {}, which the client did not declare", names.join(", ")),
+    )
+    .with_data(json!({"requiredCapabilities": required_caps})))
+}
