@@ -18,3 +18,8 @@ pub use server::{
 
 /// Re-exported so generated code and examples need no direct dependency on them.
 pub use {axum, serde_json};
+
+/// Async utilities handlers commonly need, so examples need no direct tokio dependency.
+pub mod rt {
+    pub use tokio::time::sleep;
+}
