@@ -11,9 +11,9 @@ pub mod transport;
 pub use protocol::{ErrorObject, Generation, RequestId};
 pub use run::{CommandLine, RunError, RunOptions, Transport};
 pub use server::{
-    BuildError, CacheHint, Completer, Connection, Content, Dispatcher, LogLevel, Prompt, PromptMessage, PromptResult,
-    RequestContext, Resource, ResourceContents, ResourceTemplate, Server, ServerHandle, Tool, ToolError, ToolResult,
-    prefix_completer,
+    BuildError, CacheHint, Completer, Connection, Content, Dispatcher, InputRequired, LogLevel, Prompt, PromptMessage,
+    PromptResult, RequestContext, Resource, ResourceContents, ResourceTemplate, Server, ServerHandle, Tool, ToolError,
+    ToolResult, prefix_completer,
 };
 
 /// Re-exported so generated code and examples need no direct dependency on them.

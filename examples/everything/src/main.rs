@@ -3,6 +3,8 @@
 //!
 //! `everything --transport http --port 3000` serves it at `http://127.0.0.1:3000/mcp`.
 
+mod diagnostics;
+mod input_required;
 mod prompts;
 mod resources;
 mod tools;
@@ -24,7 +26,10 @@ fn main() -> std::process::ExitCode {
     server = tools::register(server);
     server = resources::register(server);
     server = prompts::register(server);
-    start_automatic_behaviours(server.handle());
+    server = input_required::register(server);
+    let handle = server.handle();
+    server = diagnostics::register(server, handle.clone());
+    start_automatic_behaviours(handle);
     server.run_from_args_with(RunOptions::http().port(3000).path("/mcp"))
 }
 

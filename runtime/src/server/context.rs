@@ -2,6 +2,7 @@
 //! requests to the client.
 
 use super::connection::{Connection, Outbound};
+use super::input::InputResponses;
 use super::logging::LogLevel;
 use crate::protocol::jsonrpc::{notification, request};
 use crate::protocol::{ErrorObject, Generation, RequestId, codes};
@@ -28,6 +29,8 @@ struct Inner {
     sink: Option<Outbound>,
     cancel: CancellationToken,
     connection: Arc<Connection>,
+    /// Answers to an earlier input-required result, and the handler's own state.
+    input: InputResponses,
 }
 
 impl RequestContext {
@@ -53,8 +56,43 @@ impl RequestContext {
                 sink,
                 cancel,
                 connection,
+                input: InputResponses::default(),
             }),
         }
+    }
+
+    /// The same request, now carrying the client's answers to an input-required result.
+    pub(crate) fn with_input(&self, input: InputResponses) -> Self {
+        let i = &self.inner;
+        RequestContext {
+            inner: Arc::new(Inner {
+                id: i.id.clone(),
+                generation: i.generation,
+                progress_token: i.progress_token.clone(),
+                last_progress: Mutex::new(*i.last_progress.lock().expect("progress lock")),
+                log_level: i.log_level,
+                client_capabilities: i.client_capabilities.clone(),
+                sink: i.sink.clone(),
+                cancel: i.cancel.clone(),
+                connection: i.connection.clone(),
+                input,
+            }),
+        }
+    }
+
+    /// The client's answer to the input request under `key`, on a follow-up call.
+    pub fn input_response(&self, key: &str) -> Option<&Value> {
+        self.inner.input.responses.as_ref().and_then(|r| r.get(key))
+    }
+
+    /// Whether this call carries answers to an earlier input-required result.
+    pub fn has_input_responses(&self) -> bool {
+        self.inner.input.responses.is_some()
+    }
+
+    /// The state the handler put in its input-required result, verified unchanged.
+    pub fn request_state(&self) -> Option<&str> {
+        self.inner.input.state.as_deref()
     }
 
     /// The JSON-RPC id of the request being handled.

@@ -9,6 +9,7 @@ mod connection;
 mod context;
 mod dispatch;
 mod handle;
+mod input;
 mod logging;
 mod pagination;
 mod prompt;
@@ -24,6 +25,7 @@ pub use connection::{Connection, Outbound};
 pub use context::RequestContext;
 pub use dispatch::Dispatcher;
 pub use handle::ServerHandle;
+pub use input::InputRequired;
 pub use logging::LogLevel;
 pub use prompt::{Prompt, PromptMessage, PromptResult};
 pub use resource::{Resource, ResourceContents, ResourceTemplate};
@@ -54,6 +56,8 @@ pub(crate) struct Info {
     pub instructions: Option<String>,
     pub page_size: Option<usize>,
     pub cache_hint: CacheHint,
+    /// Key that signs input-required `requestState`; random per process unless set.
+    pub state_key: Option<[u8; 32]>,
 }
 
 /// An MCP server under construction.
@@ -86,6 +90,7 @@ impl Server {
                 instructions: None,
                 page_size: None,
                 cache_hint: CacheHint::default(),
+                state_key: None,
             },
             state: Arc::default(),
             routes: Vec::new(),
@@ -153,6 +158,13 @@ impl Server {
     /// Cache hints put on 2026-07-28 list results.
     pub fn cache_hint(mut self, hint: CacheHint) -> Self {
         self.info.cache_hint = hint;
+        self
+    }
+
+    /// The key that signs input-required `requestState`. Set the same key on every replica
+    /// when a load balancer may send a follow-up call to another one; random otherwise.
+    pub fn request_state_key(mut self, key: [u8; 32]) -> Self {
+        self.info.state_key = Some(key);
         self
     }
 

@@ -2,6 +2,7 @@
 
 use super::completion::Completer;
 use super::context::RequestContext;
+use super::input::InputRequired;
 use super::result::Content;
 use crate::protocol::ErrorObject;
 use futures::future::BoxFuture;
@@ -33,11 +34,18 @@ impl PromptMessage {
 pub struct PromptResult {
     pub description: Option<String>,
     pub messages: Vec<PromptMessage>,
+    /// Set when the prompt cannot be rendered without input from the client.
+    pub input_required: Option<InputRequired>,
 }
 
 impl PromptResult {
     pub fn new(messages: Vec<PromptMessage>) -> Self {
-        PromptResult { description: None, messages }
+        PromptResult { description: None, messages, input_required: None }
+    }
+
+    /// The prompt needs the client to answer `requests` first; it is rendered again with them.
+    pub fn input_required(requests: InputRequired) -> Self {
+        PromptResult { input_required: Some(requests), ..Default::default() }
     }
 
     pub(crate) fn to_value(&self) -> Value {

@@ -1,5 +1,6 @@
 //! What a tool hands back: content blocks, structured output, or an error.
 
+use super::input::InputRequired;
 use serde_json::{Map, Value, json};
 
 /// One content block of a tool result or prompt message (`text`, `image`, `audio`, `resource`, `resource_link`).
@@ -39,6 +40,8 @@ pub struct ToolResult {
     /// Machine-readable output; checked against the tool's output schema when it has one.
     pub structured: Option<Value>,
     pub is_error: bool,
+    /// Set when the tool cannot finish without input from the client.
+    pub input_required: Option<InputRequired>,
 }
 
 impl ToolResult {
@@ -53,6 +56,12 @@ impl ToolResult {
 
     pub fn content(content: Vec<Content>) -> Self {
         ToolResult { content, ..Default::default() }
+    }
+
+    /// The tool needs the client to answer `requests` first; it is called again with the answers
+    /// (see [`RequestContext::input_response`](crate::RequestContext::input_response)).
+    pub fn input_required(requests: InputRequired) -> Self {
+        ToolResult { input_required: Some(requests), ..Default::default() }
     }
 
     /// An execution failure the model should see (`isError: true`), not a protocol error.

@@ -13,6 +13,7 @@ mod tools;
 
 use super::connection::{Connection, Handshake, Outbound};
 use super::context::RequestContext;
+use super::input::StateSigner;
 use super::logging::LogLevel;
 use super::state::State;
 use super::{Info, pagination};
@@ -45,6 +46,7 @@ const MODERN_ONLY_METHODS: &[&str] = &["server/discover", "subscriptions/listen"
 pub struct Dispatcher {
     info: Info,
     state: Arc<State>,
+    signer: StateSigner,
 }
 
 /// What one request needs to know about where it came from.
@@ -57,7 +59,8 @@ struct Call<'a> {
 
 impl Dispatcher {
     pub(crate) fn new(info: Info, state: Arc<State>) -> Dispatcher {
-        Dispatcher { info, state }
+        let signer = StateSigner::new(info.state_key);
+        Dispatcher { info, state, signer }
     }
 
     pub fn name(&self) -> &str {
@@ -191,7 +194,8 @@ impl Dispatcher {
     fn stamp_modern(&self, method: &str, result: &mut Value) {
         let Some(obj) = result.as_object_mut() else { return };
         obj.entry("resultType").or_insert_with(|| json!("complete"));
-        if method.ends_with("/list") || method == "server/discover" {
+        let cacheable = method.ends_with("/list") || method == "server/discover" || method == "resources/read";
+        if cacheable && obj.get("resultType") == Some(&json!("complete")) {
             let hint = self.info.cache_hint;
             obj.insert("ttlMs".into(), json!(hint.ttl_ms));
             obj.insert("cacheScope".into(), json!(if hint.public { "public" } else { "private" }));

@@ -1,8 +1,9 @@
 //! `prompts/list`, `prompts/get` and `completion/complete`.
 
 use super::{Call, Dispatcher};
-use crate::protocol::ErrorObject;
+use crate::protocol::{ErrorObject, Generation};
 use crate::server::completion::complete;
+use crate::server::input::{InputResponses, MAX_LEGACY_ROUNDS, fulfil_on_legacy};
 use serde_json::{Map, Value};
 
 impl Dispatcher {
@@ -22,7 +23,17 @@ impl Dispatcher {
             .get(name)
             .ok_or_else(|| ErrorObject::invalid_params(format!("Unknown prompt: {name}")))?;
         let args = prompt.prompt.check_arguments(params.and_then(|p| p.get("arguments")))?;
-        Ok((prompt.handler)(args, call.ctx).await?.to_value())
+        let scope = format!("prompts/get:{name}");
+        let mut ctx = call.ctx.with_input(InputResponses::from_params(params, &self.signer, &scope)?);
+        for _ in 0..=MAX_LEGACY_ROUNDS {
+            let mut result = (prompt.handler)(args.clone(), ctx.clone()).await?;
+            let Some(required) = result.input_required.take() else { return Ok(result.to_value()) };
+            if call.generation == Generation::Modern {
+                return Ok(required.to_value(&self.signer, &scope));
+            }
+            ctx = ctx.with_input(fulfil_on_legacy(&ctx, required).await?);
+        }
+        Err(ErrorObject::internal(format!("prompt `{name}` kept asking for input after {MAX_LEGACY_ROUNDS} rounds")))
     }
 
     /// Suggestions for a prompt argument (`ref/prompt`) or a template variable (`ref/resource`).

@@ -523,3 +523,90 @@ async fn modern_listen_acknowledges_then_streams_what_was_asked() {
     conn.cancel_all();
     assert!(task.await.unwrap().is_none());
 }
+
+fn asks_name() -> Tool {
+    use crate::server::InputRequired;
+    Tool::new("asks_name", json!({"type": "object"})).handler(|_, ctx: RequestContext| async move {
+        match ctx.input_response("name") {
+            Some(answer) => Ok(ToolResult::text(format!(
+                "Hello, {}! state={}",
+                answer["content"]["name"].as_str().unwrap_or("?"),
+                ctx.request_state().unwrap_or("none")
+            ))),
+            None => Ok(ToolResult::input_required(
+                InputRequired::new()
+                    .request(
+                        "name",
+                        "elicitation/create",
+                        json!({"message": "Name?", "requestedSchema": {"type": "object"}}),
+                    )
+                    .state("round-1"),
+            )),
+        }
+    })
+}
+
+#[tokio::test]
+async fn modern_input_required_round_trip_with_signed_state() {
+    let d = Server::new("s", "1").tool(asks_name()).build().unwrap().0;
+    let conn = Arc::new(Connection::new(None));
+    let first =
+        call(&d, &conn, req(1, "tools/call", json!({"_meta": modern_meta(), "name": "asks_name"}))).await.unwrap();
+    let result = &first["result"];
+    assert_eq!(result["resultType"], "input_required");
+    assert_eq!(result["inputRequests"]["name"]["method"], "elicitation/create");
+    assert!(result.get("ttlMs").is_none());
+    let state = result["requestState"].as_str().unwrap();
+    assert!(!state.contains("round-1"), "state is opaque to the client: {state}");
+
+    let answer = json!({"action": "accept", "content": {"name": "Ada"}});
+    let second = call(
+        &d,
+        &conn,
+        req(
+            2,
+            "tools/call",
+            json!({
+                "_meta": modern_meta(), "name": "asks_name", "inputResponses": {"name": answer}, "requestState": state
+            }),
+        ),
+    )
+    .await
+    .unwrap();
+    assert_eq!(second["result"]["resultType"], "complete");
+    assert_eq!(second["result"]["content"][0]["text"], "Hello, Ada! state=round-1");
+
+    let forged = format!("{}x", state);
+    let tampered = call(
+        &d,
+        &conn,
+        req(
+            3,
+            "tools/call",
+            json!({
+                "_meta": modern_meta(), "name": "asks_name", "inputResponses": {"name": answer}, "requestState": forged
+            }),
+        ),
+    )
+    .await
+    .unwrap();
+    assert_eq!(tampered["error"]["code"], codes::INVALID_PARAMS);
+}
+
+#[tokio::test]
+async fn legacy_sessions_get_input_through_the_back_channel() {
+    let d = Server::new("s", "1").tool(asks_name()).build().unwrap().0;
+    let (tx, mut rx) = mpsc::channel(16);
+    let conn = Arc::new(Connection::new(Some(tx.clone())));
+    let msg = Message::from_value(req(1, "tools/call", json!({"name": "asks_name"}))).unwrap();
+    let (d2, c2) = (d.clone(), conn.clone());
+    let task = tokio::spawn(async move { d2.handle(&c2, msg, Some(tx)).await });
+    let request = rx.recv().await.unwrap();
+    assert_eq!(request["method"], "elicitation/create");
+    assert_eq!(request["params"]["message"], "Name?");
+    let answer =
+        json!({"jsonrpc": "2.0", "id": request["id"], "result": {"action": "accept", "content": {"name": "Bo"}}});
+    assert!(call(&d, &conn, answer).await.is_none());
+    let response = task.await.unwrap().unwrap();
+    assert_eq!(response["result"]["content"][0]["text"], "Hello, Bo! state=round-1");
+}

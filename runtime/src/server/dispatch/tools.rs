@@ -2,6 +2,7 @@
 
 use super::{Call, Dispatcher};
 use crate::protocol::{ErrorObject, Generation, codes};
+use crate::server::input::{InputResponses, MAX_LEGACY_ROUNDS, fulfil_on_legacy};
 use crate::server::result::ToolResult;
 use futures::FutureExt;
 use serde_json::{Map, Value, json};
@@ -37,13 +38,37 @@ impl Dispatcher {
             let text = format!("Invalid arguments for tool `{name}`:\n- {}", violations.join("\n- "));
             return Ok(ToolResult::error(text).to_value());
         }
-        let outcome = AssertUnwindSafe((tool.handler)(arguments, call.ctx)).catch_unwind().await;
-        let result = match outcome {
-            Ok(Ok(result)) => result,
-            Ok(Err(error)) => ToolResult::error(error.0),
-            Err(_) => {
-                tracing::error!(tool = name, "tool handler panicked");
-                ToolResult::error(format!("tool `{name}` failed unexpectedly"))
+        let scope = format!("tools/call:{name}");
+        let mut ctx = call.ctx.with_input(InputResponses::from_params(Some(&params), &self.signer, &scope)?);
+        let mut rounds = 0;
+        let result = loop {
+            let outcome = AssertUnwindSafe((tool.handler)(arguments.clone(), ctx.clone())).catch_unwind().await;
+            let mut result = match outcome {
+                Ok(Ok(result)) => result,
+                Ok(Err(error)) => ToolResult::error(error.0),
+                Err(_) => {
+                    tracing::error!(tool = name, "tool handler panicked");
+                    ToolResult::error(format!("tool `{name}` failed unexpectedly"))
+                }
+            };
+            let Some(required) = result.input_required.take() else { break result };
+            if call.generation == Generation::Modern {
+                return Ok(required.to_value(&self.signer, &scope));
+            }
+            rounds += 1;
+            if rounds > MAX_LEGACY_ROUNDS {
+                break ToolResult::error(format!(
+                    "tool `{name}` kept asking for input after {MAX_LEGACY_ROUNDS} rounds"
+                ));
+            }
+            match fulfil_on_legacy(&ctx, required).await {
+                Ok(input) => ctx = ctx.with_input(input),
+                Err(e) => {
+                    break ToolResult::error(format!(
+                        "tool `{name}` needed input the client did not give: {}",
+                        e.message
+                    ));
+                }
             }
         };
         if let (Some(schema), false) = (&tool.output, result.is_error) {
