@@ -1,0 +1,320 @@
+//! MCP over Streamable HTTP: a closed-loop load of `tools/call add(1, 2)`.
+//!
+//! Each of `--connections` tasks owns one keep-alive HTTP/1.1 connection and sends its next
+//! request as soon as the previous answer is read in full (the same closed loop as wrk).
+//! - `--mode stateless`: every POST stands alone (no `initialize`), the server's stateless mode.
+//! - `--mode session`: each connection first opens its own legacy session (`initialize`, then
+//!   `notifications/initialized`), then sends every call with that `Mcp-Session-Id`; replies may
+//!   be JSON or SSE and are read to the end of the stream.
+//!
+//! The first reply on each connection is parsed and checked in full; later ones are checked for
+//! the `"text":"3"` the right answer contains (parsing every reply would spend the CPU the server
+//! under test needs). Requests completed during `--warmup` seconds are not recorded.
+
+use crate::{Result, mcp, stats};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::client::conn::http1::SendRequest;
+use hyper::{Request, StatusCode};
+use hyper_util::rt::TokioIo;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+use tokio::net::TcpStream;
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Mode {
+    Stateless,
+    Session,
+}
+
+#[derive(clap::Args)]
+pub struct HttpArgs {
+    /// The MCP endpoint, `http://127.0.0.1:PORT/PATH` (loopback only).
+    #[arg(long)]
+    url: String,
+    #[arg(long, value_enum, default_value = "stateless")]
+    mode: Mode,
+    #[arg(long, default_value_t = 16)]
+    connections: usize,
+    /// Measured seconds (after the warm-up).
+    #[arg(long, default_value_t = 3.0)]
+    duration: f64,
+    /// Seconds of load before measuring starts.
+    #[arg(long, default_value_t = 1.0)]
+    warmup: f64,
+    /// Stop after this many measured requests in all (the duration still bounds the run).
+    #[arg(long)]
+    max_requests: Option<u64>,
+}
+
+#[derive(clap::Args)]
+pub struct SessionsArgs {
+    #[arg(long)]
+    url: String,
+    /// How many sessions to open.
+    #[arg(long, default_value_t = 1000)]
+    count: u64,
+    /// Connections opening them in parallel.
+    #[arg(long, default_value_t = 16)]
+    connections: usize,
+}
+
+/// Where to send: the socket address and the request target.
+#[derive(Clone)]
+struct Target {
+    addr: String,
+    host: String,
+    path: String,
+}
+
+impl Target {
+    fn parse(url: &str) -> Result<Target> {
+        let rest = url.strip_prefix("http://").ok_or_else(|| format!("`{url}`: only http:// URLs are supported"))?;
+        let (authority, path) = match rest.find('/') {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, "/"),
+        };
+        let host = authority.rsplit_once(':').map(|(h, _)| h).unwrap_or(authority);
+        if !matches!(host, "127.0.0.1" | "localhost" | "[::1]") {
+            return Err(format!("`{url}`: the benchmark only targets loopback addresses"));
+        }
+        let addr = if authority.contains(':') { authority.to_string() } else { format!("{authority}:80") };
+        Ok(Target { addr, host: authority.to_string(), path: path.to_string() })
+    }
+}
+
+/// One reply: status, whether it was SSE, the session header, the whole body.
+struct Reply {
+    status: StatusCode,
+    sse: bool,
+    session: Option<String>,
+    body: Bytes,
+}
+
+struct Conn {
+    sender: SendRequest<Full<Bytes>>,
+    target: Target,
+}
+
+impl Conn {
+    async fn open(target: &Target) -> Result<Conn> {
+        let stream = TcpStream::connect(&target.addr).await.map_err(|e| format!("connect {}: {e}", target.addr))?;
+        stream.set_nodelay(true).map_err(|e| e.to_string())?;
+        let (sender, connection) =
+            hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(|e| e.to_string())?;
+        tokio::spawn(async move {
+            let _ = connection.await;
+        });
+        Ok(Conn { sender, target: target.clone() })
+    }
+
+    async fn post(&mut self, body: String, session: Option<&str>) -> Result<Reply> {
+        let mut request = Request::post(&self.target.path)
+            .header("host", &self.target.host)
+            .header("accept", "application/json, text/event-stream")
+            .header("content-type", "application/json")
+            .header("mcp-protocol-version", mcp::PROTOCOL_VERSION);
+        if let Some(id) = session {
+            request = request.header("mcp-session-id", id);
+        }
+        let request = request.body(Full::new(Bytes::from(body))).map_err(|e| e.to_string())?;
+        self.sender.ready().await.map_err(|e| format!("connection closed: {e}"))?;
+        let response = self.sender.send_request(request).await.map_err(|e| format!("request failed: {e}"))?;
+        let status = response.status();
+        let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+        let sse = header("content-type").is_some_and(|t| t.starts_with("text/event-stream"));
+        let session = header("mcp-session-id");
+        let body = response.into_body().collect().await.map_err(|e| format!("reading the body: {e}"))?.to_bytes();
+        Ok(Reply { status, sse, session, body })
+    }
+
+    /// `initialize` then `notifications/initialized`; the session id.
+    async fn open_session(&mut self, id: u64) -> Result<String> {
+        let reply = self.post(mcp::initialize(id), None).await?;
+        if reply.status != StatusCode::OK {
+            return Err(format!("initialize answered {}: {}", reply.status, String::from_utf8_lossy(&reply.body)));
+        }
+        let session = reply.session.clone().ok_or("initialize answered without an Mcp-Session-Id header")?;
+        let message = mcp::reply_message(&reply.body, reply.sse)
+            .ok_or_else(|| format!("initialize reply is not a JSON-RPC response: {}", String::from_utf8_lossy(&reply.body)))?;
+        if message.get("result").is_none() {
+            return Err(format!("initialize failed: {message}"));
+        }
+        let ack = self.post(mcp::INITIALIZED.to_string(), Some(&session)).await?;
+        if !ack.status.is_success() {
+            return Err(format!("notifications/initialized answered {}", ack.status));
+        }
+        Ok(session)
+    }
+}
+
+/// Checks a `tools/call add(1, 2)` reply; `full` parses it, otherwise a substring check.
+fn check_add_reply(reply: &Reply, full: bool) -> Result<()> {
+    if reply.status != StatusCode::OK {
+        return Err(format!("tools/call answered {}: {}", reply.status, String::from_utf8_lossy(&reply.body)));
+    }
+    if full {
+        let message = mcp::reply_message(&reply.body, reply.sse).ok_or_else(|| {
+            format!("tools/call reply is not a JSON-RPC response: {}", String::from_utf8_lossy(&reply.body))
+        })?;
+        let text = &message["result"]["content"][0]["text"];
+        if text != "3" || message["result"]["isError"] == true {
+            return Err(format!("tools/call add(1, 2) answered {message}"));
+        }
+    } else if !contains(&reply.body, mcp::EXPECT.as_bytes()) {
+        return Err(format!("unexpected tools/call reply: {}", String::from_utf8_lossy(&reply.body)));
+    }
+    Ok(())
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+#[derive(Default)]
+struct TaskResult {
+    samples: Vec<u32>,
+    errors: u64,
+    first_error: Option<String>,
+    last_done: Option<Instant>,
+    reply_bytes: usize,
+}
+
+pub async fn run(args: HttpArgs) -> Result<()> {
+    let target = Target::parse(&args.url)?;
+    let mut conns = Vec::with_capacity(args.connections);
+    for i in 0..args.connections {
+        let mut conn = Conn::open(&target).await?;
+        let session = match args.mode {
+            Mode::Stateless => None,
+            Mode::Session => Some(conn.open_session(i as u64).await?),
+        };
+        conns.push((conn, session));
+    }
+    let start = Instant::now();
+    let warm_end = start + Duration::from_secs_f64(args.warmup);
+    let end = warm_end + Duration::from_secs_f64(args.duration);
+    let budget = Arc::new(AtomicU64::new(args.max_requests.unwrap_or(u64::MAX)));
+
+    let mut tasks = Vec::new();
+    for (mut conn, session) in conns {
+        let budget = budget.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut out = TaskResult { samples: Vec::with_capacity(1 << 16), ..Default::default() };
+            let mut id = 1u64;
+            let mut checked = false;
+            loop {
+                let t0 = Instant::now();
+                if t0 >= end {
+                    break;
+                }
+                let measured = t0 >= warm_end;
+                if measured && budget.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |b| b.checked_sub(1)).is_err() {
+                    break;
+                }
+                let reply = conn.post(mcp::tools_call_add(id), session.as_deref()).await;
+                id += 1;
+                let t1 = Instant::now();
+                let outcome = reply.and_then(|r| {
+                    check_add_reply(&r, !checked)?;
+                    Ok(r.body.len())
+                });
+                match outcome {
+                    Ok(len) => {
+                        checked = true;
+                        out.reply_bytes = len;
+                        if measured {
+                            out.samples.push((t1 - t0).as_micros().min(u32::MAX as u128) as u32);
+                            out.last_done = Some(t1);
+                        }
+                    }
+                    Err(e) => {
+                        out.errors += 1;
+                        let fatal = e.starts_with("connection closed") || e.starts_with("request failed");
+                        out.first_error.get_or_insert(e);
+                        if fatal {
+                            break;
+                        }
+                    }
+                }
+            }
+            out
+        }));
+    }
+
+    let mut samples = Vec::new();
+    let (mut errors, mut first_error, mut last_done, mut reply_bytes) = (0, None, None::<Instant>, 0);
+    for task in tasks {
+        let r = task.await.map_err(|e| e.to_string())?;
+        samples.extend_from_slice(&r.samples);
+        errors += r.errors;
+        first_error = first_error.or(r.first_error);
+        last_done = last_done.max(r.last_done);
+        reply_bytes = reply_bytes.max(r.reply_bytes);
+    }
+    let window = last_done.map(|t| t.min(end).saturating_duration_since(warm_end)).unwrap_or_default();
+    let requests = samples.len() as u64;
+    let rps = if window.is_zero() { 0.0 } else { requests as f64 / window.as_secs_f64() };
+    let mut out = serde_json::json!({
+        "requests": requests,
+        "seconds": window.as_secs_f64(),
+        "rps": rps,
+        "errors": errors,
+        "reply_bytes": reply_bytes,
+    });
+    merge(&mut out, stats::latency_ms(&mut samples));
+    if let Some(e) = &first_error {
+        out["first_error"] = e.as_str().into();
+        eprintln!("mcpbench http: {errors} error(s), first: {e}");
+    }
+    println!("{out}");
+    if requests == 0 {
+        return Err(first_error.unwrap_or_else(|| "no request completed".into()));
+    }
+    Ok(())
+}
+
+pub async fn sessions(args: SessionsArgs) -> Result<()> {
+    let target = Target::parse(&args.url)?;
+    let next = Arc::new(AtomicU64::new(0));
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..args.connections.max(1) {
+        let (target, next, count) = (target.clone(), next.clone(), args.count);
+        tasks.push(tokio::spawn(async move {
+            let mut conn = Conn::open(&target).await?;
+            let mut opened = 0u64;
+            while next.fetch_add(1, Ordering::Relaxed) < count {
+                conn.open_session(opened).await?;
+                opened += 1;
+            }
+            Ok::<u64, String>(opened)
+        }));
+    }
+    let mut opened = 0;
+    for task in tasks {
+        opened += task.await.map_err(|e| e.to_string())??;
+    }
+    println!("{}", serde_json::json!({"sessions": opened, "seconds": start.elapsed().as_secs_f64()}));
+    Ok(())
+}
+
+pub fn merge(into: &mut serde_json::Value, from: serde_json::Value) {
+    if let (Some(a), serde_json::Value::Object(b)) = (into.as_object_mut(), from) {
+        a.extend(b);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_are_loopback_only() {
+        let t = Target::parse("http://127.0.0.1:18101/mcp").unwrap();
+        assert_eq!((t.addr.as_str(), t.host.as_str(), t.path.as_str()), ("127.0.0.1:18101", "127.0.0.1:18101", "/mcp"));
+        assert!(Target::parse("http://10.0.0.1:80/mcp").is_err());
+        assert!(Target::parse("https://127.0.0.1/mcp").is_err());
+    }
+}

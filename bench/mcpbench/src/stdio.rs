@@ -1,0 +1,255 @@
+//! MCP over STDIO: throughput and latency through a pipe, start-up time, resident memory.
+//!
+//! The server is started as a child process (`-- CMD ARGS...`, started directly, not through a
+//! shell, so its pid is the server's). The client does the legacy handshake (`initialize`, then
+//! `notifications/initialized`), then keeps up to `--pipeline` `tools/call add(1, 2)` requests
+//! in flight: it writes new requests as answers come back, matching answers by id. A request's
+//! latency runs from just before its line is written to when its answer line is read.
+
+use crate::{Result, mcp, stats};
+use serde_json::{Value, json};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
+use tokio::process::{Child, ChildStdin, ChildStdout, Command};
+
+#[derive(clap::Args)]
+pub struct StdioArgs {
+    /// Measured requests.
+    #[arg(long, default_value_t = 20_000)]
+    requests: u64,
+    /// Requests sent before measuring starts.
+    #[arg(long, default_value_t = 1_000)]
+    warmup: u64,
+    /// Requests in flight at once (1 = one at a time, the plain round trip).
+    #[arg(long, default_value_t = 16)]
+    pipeline: u64,
+    /// Stop sending after this many seconds, whatever is left (the run reports what it did).
+    #[arg(long, default_value_t = 60.0)]
+    max_seconds: f64,
+    /// Also report resident memory (VmRSS) idle after the handshake and after the calls.
+    #[arg(long)]
+    rss: bool,
+    /// Seconds to sit idle after the handshake before reading the idle VmRSS.
+    #[arg(long, default_value_t = 1.0)]
+    idle: f64,
+    /// Where the server's stderr goes (default: discarded).
+    #[arg(long)]
+    stderr: Option<std::path::PathBuf>,
+    /// The server command.
+    #[arg(last = true, required = true)]
+    command: Vec<String>,
+}
+
+#[derive(clap::Args)]
+pub struct StartupArgs {
+    #[arg(long, default_value_t = 10)]
+    runs: u32,
+    /// Give up on one start after this many seconds.
+    #[arg(long, default_value_t = 30.0)]
+    timeout: f64,
+    #[arg(last = true, required = true)]
+    command: Vec<String>,
+}
+
+#[derive(clap::Args)]
+pub struct FirstAnswerArgs {
+    #[arg(long, default_value_t = 30.0)]
+    timeout: f64,
+    #[arg(last = true, required = true)]
+    command: Vec<String>,
+}
+
+/// A server child on a pipe.
+struct Peer {
+    child: Child,
+    stdin: ChildStdin,
+    lines: Lines<BufReader<ChildStdout>>,
+}
+
+impl Peer {
+    fn spawn(command: &[String], stderr: Option<&std::path::Path>) -> Result<Peer> {
+        let (program, args) = command.split_first().ok_or("no server command given")?;
+        let stderr = match stderr {
+            Some(path) => Stdio::from(std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?),
+            None => Stdio::null(),
+        };
+        let mut child = Command::new(program)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(stderr)
+            .kill_on_drop(true)
+            .spawn()
+            .map_err(|e| format!("cannot start `{program}`: {e}"))?;
+        let stdin = child.stdin.take().ok_or("no stdin")?;
+        let lines = BufReader::with_capacity(64 * 1024, child.stdout.take().ok_or("no stdout")?).lines();
+        Ok(Peer { child, stdin, lines })
+    }
+
+    async fn send(&mut self, text: &str) -> Result<()> {
+        self.stdin.write_all(text.as_bytes()).await.map_err(|e| format!("writing to the server: {e}"))?;
+        self.stdin.flush().await.map_err(|e| format!("writing to the server: {e}"))
+    }
+
+    /// The next JSON-RPC response (notifications and stray lines are skipped).
+    async fn response(&mut self) -> Result<Value> {
+        loop {
+            let line = self
+                .lines
+                .next_line()
+                .await
+                .map_err(|e| format!("reading from the server: {e}"))?
+                .ok_or("the server closed stdout")?;
+            if let Ok(v) = serde_json::from_str::<Value>(&line)
+                && v.get("id").is_some()
+                && (v.get("result").is_some() || v.get("error").is_some())
+            {
+                return Ok(v);
+            }
+        }
+    }
+
+    /// The legacy handshake; returns once `initialize` is answered and acknowledged.
+    async fn handshake(&mut self) -> Result<()> {
+        self.send(&format!("{}\n", mcp::initialize(0))).await?;
+        let reply = self.response().await?;
+        if reply.get("result").is_none() {
+            return Err(format!("initialize failed: {reply}"));
+        }
+        self.send(&format!("{}\n", mcp::INITIALIZED)).await
+    }
+
+    fn pid(&self) -> Option<u32> {
+        self.child.id()
+    }
+
+    /// Closes stdin and waits briefly for a clean exit, then kills.
+    async fn stop(mut self) {
+        drop(self.stdin);
+        if tokio::time::timeout(Duration::from_secs(2), self.child.wait()).await.is_err() {
+            let _ = self.child.kill().await;
+        }
+    }
+}
+
+/// `(VmRSS, VmHWM)` in KiB from `/proc/PID/status`.
+pub fn memory_kib(pid: u32) -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let field = |name: &str| {
+        status.lines().find_map(|l| l.strip_prefix(name)).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+    };
+    Some((field("VmRSS:")?, field("VmHWM:")?))
+}
+
+/// Sends `count` calls with ids from `first_id`, at most `pipeline` in flight, until `deadline`.
+/// Returns the latencies (µs) of the answered calls and the time from first send to last answer.
+async fn calls(peer: &mut Peer, first_id: u64, count: u64, pipeline: u64, deadline: Instant) -> Result<(Vec<u32>, Duration)> {
+    let mut sent_at: Vec<Instant> = Vec::with_capacity(count as usize);
+    let mut samples = Vec::with_capacity(count as usize);
+    let (mut next, mut done) = (0u64, 0u64);
+    let mut batch = String::new();
+    let start = Instant::now();
+    let mut last = start;
+    loop {
+        let now = Instant::now();
+        while next - done < pipeline && next < count && now < deadline {
+            batch.push_str(&mcp::tools_call_add(first_id + next));
+            batch.push('\n');
+            sent_at.push(now);
+            next += 1;
+        }
+        if !batch.is_empty() {
+            peer.send(&batch).await?;
+            batch.clear();
+        }
+        if done == next {
+            break;
+        }
+        let reply = peer.response().await?;
+        last = Instant::now();
+        let index = reply["id"]
+            .as_u64()
+            .and_then(|id| id.checked_sub(first_id))
+            .filter(|i| *i < next)
+            .ok_or_else(|| format!("answer to an id never sent: {reply}"))?;
+        if reply["result"]["content"][0]["text"] != "3" {
+            return Err(format!("tools/call add(1, 2) answered {reply}"));
+        }
+        samples.push((last - sent_at[index as usize]).as_micros().min(u32::MAX as u128) as u32);
+        done += 1;
+    }
+    Ok((samples, last - start))
+}
+
+pub async fn run(args: StdioArgs) -> Result<()> {
+    let mut peer = Peer::spawn(&args.command, args.stderr.as_deref())?;
+    let deadline = Instant::now() + Duration::from_secs_f64(args.max_seconds);
+    peer.handshake().await?;
+    let mut out = json!({"pipeline": args.pipeline});
+    if args.rss {
+        tokio::time::sleep(Duration::from_secs_f64(args.idle)).await;
+        if let Some((rss, _)) = peer.pid().and_then(memory_kib) {
+            out["rss_idle_mib"] = json!(rss as f64 / 1024.0);
+        }
+    }
+    let pipeline = args.pipeline.max(1);
+    calls(&mut peer, 1, args.warmup, pipeline, deadline).await?;
+    let (mut samples, elapsed) = calls(&mut peer, 1 + args.warmup, args.requests, pipeline, deadline).await?;
+    if args.rss
+        && let Some((rss, hwm)) = peer.pid().and_then(memory_kib)
+    {
+        out["rss_after_mib"] = json!(rss as f64 / 1024.0);
+        out["rss_peak_mib"] = json!(hwm as f64 / 1024.0);
+    }
+    peer.stop().await;
+    let requests = samples.len() as u64;
+    out["requests"] = json!(requests);
+    out["calls_total"] = json!(requests + args.warmup);
+    out["seconds"] = json!(elapsed.as_secs_f64());
+    out["rps"] = json!(if elapsed.is_zero() { 0.0 } else { requests as f64 / elapsed.as_secs_f64() });
+    crate::http::merge(&mut out, stats::latency_ms(&mut samples));
+    if requests < args.requests {
+        out["truncated"] = json!(format!("stopped after {}s: {requests} of {} calls", args.max_seconds, args.requests));
+    }
+    println!("{out}");
+    Ok(())
+}
+
+/// One start: spawn, handshake, `tools/list`; the time to its answer.
+async fn one_start(command: &[String], timeout: f64) -> Result<Duration> {
+    let start = Instant::now();
+    let mut peer = Peer::spawn(command, None)?;
+    let answered = tokio::time::timeout(Duration::from_secs_f64(timeout), async {
+        peer.handshake().await?;
+        peer.send(&format!("{}\n", mcp::tools_list(1))).await?;
+        let reply = peer.response().await?;
+        let has_add = reply["result"]["tools"].as_array().is_some_and(|t| t.iter().any(|t| t["name"] == "add"));
+        if !has_add {
+            return Err(format!("tools/list answer lacks `add`: {reply}"));
+        }
+        Ok(start.elapsed())
+    })
+    .await
+    .map_err(|_| format!("no tools/list answer within {timeout}s"))?;
+    let _ = peer.child.start_kill();
+    let _ = peer.child.wait().await;
+    answered
+}
+
+pub async fn startup(args: StartupArgs) -> Result<()> {
+    let mut ms = Vec::new();
+    for _ in 0..args.runs.max(1) {
+        ms.push(one_start(&args.command, args.timeout).await?.as_secs_f64() * 1000.0);
+    }
+    let min = ms.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = ms.iter().copied().fold(0.0, f64::max);
+    println!("{}", json!({"runs": ms.len(), "first_answer_ms": stats::median(&ms), "min_ms": min, "max_ms": max}));
+    Ok(())
+}
+
+pub async fn first_answer(args: FirstAnswerArgs) -> Result<()> {
+    let elapsed = one_start(&args.command, args.timeout).await?;
+    println!("{}", json!({"first_answer_ms": elapsed.as_secs_f64() * 1000.0}));
+    Ok(())
+}

@@ -1,0 +1,76 @@
+//! `bare-axum`: the limit the MCP servers are measured against. It does no MCP work: every POST
+//! to `/mcp` (and `/mcp/`) gets the same constant body, by default the exact bytes mcpgen answers
+//! to `tools/call add(1, 2)`, so the HTTP and JSON byte counts match the real servers'.
+//!
+//! ```text
+//! bare-axum --port 18104 [--body-file reply.json] [--sse] [--session-id ID]
+//! ```
+//! `--sse` answers `text/event-stream` (the body file then holds the whole SSE framing);
+//! `--session-id` adds an `Mcp-Session-Id` header, so session-mode clients can run against it.
+//! Same axum, hyper and tokio versions as mcpgen-runtime (one workspace), tokio's default
+//! multi-threaded runtime, TCP_NODELAY on every accepted socket.
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::response::IntoResponse;
+use axum::routing::post;
+use axum::serve::ListenerExt;
+use std::sync::Arc;
+
+/// mcpgen's JSON reply to `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"add","arguments":{"a":1,"b":2}}}`.
+const DEFAULT_BODY: &str = r#"{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"3"}]}}"#;
+
+struct Reply {
+    body: axum::body::Bytes,
+    content_type: HeaderValue,
+    session_id: Option<HeaderValue>,
+}
+
+fn usage() -> ! {
+    eprintln!("usage: bare-axum --port N [--body-file FILE] [--sse] [--session-id ID]");
+    std::process::exit(2)
+}
+
+#[tokio::main]
+async fn main() -> std::io::Result<()> {
+    let mut port: Option<u16> = None;
+    let mut body: Vec<u8> = DEFAULT_BODY.as_bytes().to_vec();
+    let mut sse = false;
+    let mut session_id = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--port" => port = args.next().and_then(|p| p.parse().ok()),
+            "--body-file" => body = std::fs::read(args.next().unwrap_or_else(|| usage()))?,
+            "--sse" => sse = true,
+            "--session-id" => session_id = Some(args.next().unwrap_or_else(|| usage())),
+            _ => usage(),
+        }
+    }
+    let port = port.unwrap_or_else(|| usage());
+    let reply = Arc::new(Reply {
+        body: body.into(),
+        content_type: HeaderValue::from_static(if sse { "text/event-stream" } else { "application/json" }),
+        session_id: session_id.map(|id| HeaderValue::from_str(&id).unwrap_or_else(|_| usage())),
+    });
+    let handler = move || {
+        let reply = reply.clone();
+        async move {
+            let mut response = (
+                [(header::CONTENT_TYPE, reply.content_type.clone())],
+                reply.body.clone(),
+            )
+                .into_response();
+            if let Some(id) = &reply.session_id {
+                response.headers_mut().insert("mcp-session-id", id.clone());
+            }
+            response
+        }
+    };
+    let app = Router::new().route("/mcp", post(handler.clone())).route("/mcp/", post(handler));
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    eprintln!("bare-axum listening on http://127.0.0.1:{port}/mcp");
+    axum::serve(listener, app).await
+}
