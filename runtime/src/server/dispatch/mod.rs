@@ -119,7 +119,11 @@ impl Dispatcher {
         }
 
         let progress_token = params.as_ref().and_then(|p| p.get("_meta")).and_then(|m| m.get("progressToken")).cloned();
-        let cancel = conn.begin(&id);
+        let Some(cancel) = conn.begin(&id) else {
+            let error =
+                ErrorObject::new(codes::INVALID_REQUEST, format!("a request with id {id} is already in flight"));
+            return Some(error_response(Some(&id), &error));
+        };
         let ctx = RequestContext::new(
             id.clone(),
             generation,
@@ -132,13 +136,16 @@ impl Dispatcher {
         );
         let call = Call { conn, id: &id, generation, ctx };
         let outcome = tokio::select! {
-            outcome = self.route(method, params, call) => outcome,
-            _ = cancel.cancelled() => {
-                tracing::debug!(%id, method, "request cancelled; no response is sent");
-                return None;
-            }
+            biased;
+            _ = cancel.cancelled() => None,
+            outcome = self.route(method, params, call) => Some(outcome),
         };
         conn.end(&id);
+        // A handler may finish in the same instant it is cancelled: the cancel wins.
+        let Some(outcome) = outcome.filter(|_| !cancel.is_cancelled()) else {
+            tracing::debug!(%id, method, "request cancelled; no response is sent");
+            return None;
+        };
         Some(match outcome {
             Ok(mut result) => {
                 if generation == Generation::Modern {
