@@ -1,0 +1,91 @@
+//! The MCP Inspector CLI (`@modelcontextprotocol/inspector --cli`), pinned with its whole
+//! dependency tree in `tests/inspector/package.json` and `package-lock.json`, installed by the
+//! tests with npm.
+//!
+//! Inspector 2.x declares `node >= 22.19`; its CLI mode runs on Node 20 as well, which is what
+//! CI has (npm warns `EBADENGINE` while installing; the warning is harmless here).
+
+use crate::endpoint::Endpoint;
+use crate::process::{self, Output};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+const INSTALL_TIMEOUT: Duration = Duration::from_secs(15 * 60);
+/// The version `tests/inspector/package.json` pins, checked after installing.
+const VERSION: &str = "2.12.0";
+
+/// The Inspector's launcher script (run with `node`), installing the Inspector on first use.
+/// Panics, saying what to do, when Node or the package cannot be installed.
+pub fn launcher() -> &'static Path {
+    static LAUNCHER: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    match LAUNCHER.get_or_init(install) {
+        Ok(path) => path,
+        Err(e) => panic!(
+            "the MCP Inspector CLI is required by this test and could not be installed:\n{e}\n\
+             Needs Node.js with npm on PATH and access to the npm registry."
+        ),
+    }
+}
+
+fn install() -> Result<PathBuf, String> {
+    let pinned = crate::workspace::tests_crate().join("inspector");
+    let read = |name: &str| {
+        let path = pinned.join(name);
+        std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+    };
+    let (manifest, lock) = (read("package.json")?, read("package-lock.json")?);
+    let node = process::run(Command::new("node").arg("--version"), Duration::from_secs(60))?;
+    if !node.status.success() {
+        return Err(format!("`node --version` failed:\n{}", node.describe()));
+    }
+    let stamp = format!("node {}\n{manifest}\n{lock}", node.stdout.trim());
+    let dir = crate::install::ensure("inspector", &stamp, |dir| {
+        for (name, text) in [("package.json", &manifest), ("package-lock.json", &lock)] {
+            std::fs::write(dir.join(name), text).map_err(|e| format!("cannot write {name}: {e}"))?;
+        }
+        // `npm install`, not `npm ci`: the lock omits an optional, Windows-only dependency of vite
+        // that the registry may not serve, which `npm ci` rejects as "out of sync". With the lock
+        // present, `npm install` still installs exactly the locked versions.
+        let npm = process::run(
+            Command::new("npm")
+                .args(["install", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"])
+                .current_dir(dir),
+            INSTALL_TIMEOUT,
+        )?;
+        if !npm.status.success() {
+            return Err(format!("npm could not install the Inspector:\n{}", npm.describe()));
+        }
+        let installed = std::fs::read_to_string(dir.join("node_modules/@modelcontextprotocol/inspector/package.json"))
+            .map_err(|e| format!("npm finished but the Inspector is missing: {e}"))?;
+        if !installed.contains(&format!("\"version\": \"{VERSION}\"")) {
+            return Err(format!("npm installed an Inspector other than {VERSION}"));
+        }
+        Ok(())
+    })?;
+    Ok(dir.join("node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js"))
+}
+
+/// Runs `mcp-inspector --cli <args>` against `endpoint` and waits for it (at most
+/// [`crate::CLIENT_TIMEOUT`]). On success stdout holds the JSON result; on failure the exit code
+/// says why (5: the tool is unknown or returned `isError`) and stderr carries a JSON envelope.
+pub fn run_cli(endpoint: &Endpoint, args: &[&str]) -> Output {
+    let mut cmd = Command::new("node");
+    cmd.arg(launcher()).arg("--cli").args(args);
+    crate::endpoint::without_mcp_env(&mut cmd);
+    // Keep the Inspector from reading or writing the user's ~/.mcp-inspector catalog.
+    cmd.env("MCP_CATALOG_PATH", crate::workspace::tools_dir().join("inspector-catalog.json"));
+    match endpoint {
+        Endpoint::Stdio(server) => {
+            for (k, v) in &server.env {
+                cmd.arg("-e").arg(format!("{k}={v}"));
+            }
+            cmd.arg("--").arg(&server.program).args(&server.args);
+        }
+        Endpoint::Url { transport, url } => {
+            cmd.args(["--transport", transport.as_str(), "--server-url", url]);
+        }
+    }
+    process::run(&mut cmd, crate::CLIENT_TIMEOUT).unwrap_or_else(|e| panic!("{e}"))
+}

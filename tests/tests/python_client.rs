@@ -1,0 +1,95 @@
+//! The official Python MCP client (`mcp` 2.3.0) against `examples/hello`, in its default `auto`
+//! mode (which must negotiate 2026-07-28) and in `legacy` mode (the `initialize` handshake).
+//!
+//! Each test runs the four checks on one connection: tools listing, a successful call,
+//! an unknown tool (-32602), invalid arguments (an `isError` result listing every violation).
+//! A transport is a parameter: HTTP and SSE tests are one `#[test]` each once they land.
+
+use mcpgen_tests::python::{self, Mode, Session};
+use mcpgen_tests::{RunningServer, ServerCommand, Transport, cargo};
+use serde_json::{Value, json};
+
+/// The steps every session runs, in this order.
+fn hello_session(transport: Transport, mode: Mode) -> Session {
+    let server = RunningServer::start(&ServerCommand::new(cargo::hello()), transport);
+    python::run_client(
+        server.endpoint(),
+        mode,
+        &[
+            python::list_tools(),
+            python::call_tool("hello", json!({"name": "Ada Lovelace ✓"})),
+            python::call_tool("no_such_tool", json!({"name": "x"})),
+            python::call_tool("hello", json!({"name": 42, "extra": true})),
+            python::call_tool("hello", json!({})),
+        ],
+    )
+}
+
+fn text_of(result: &Value) -> &str {
+    result["content"][0]["text"].as_str().unwrap_or_else(|| panic!("no text content in {result}"))
+}
+
+/// What must hold whatever the protocol generation.
+fn check_hello_session(s: &Session) {
+    let t = &s.transcript;
+    assert_eq!(s.server_info["name"], "hello", "{t}");
+    assert!(s.server_info["version"].as_str().is_some_and(|v| !v.is_empty()), "{t}");
+    assert!(s.capabilities.get("tools").is_some(), "the server must declare tools: {t}");
+
+    let tools = s.result(0)["tools"].as_array().expect("tools/list has tools");
+    assert_eq!(tools.len(), 1, "{t}");
+    let hello = &tools[0];
+    assert_eq!(hello["name"], "hello");
+    assert_eq!(hello["description"], "Say hello to someone");
+    assert_eq!(hello["inputSchema"]["type"], "object");
+    assert_eq!(hello["inputSchema"]["properties"]["name"]["type"], "string");
+    assert_eq!(hello["inputSchema"]["required"], json!(["name"]));
+    assert_eq!(hello["annotations"]["readOnlyHint"], true);
+
+    let call = s.result(1);
+    assert_eq!(text_of(call), "Hello, Ada Lovelace ✓!", "{t}");
+    assert_ne!(call.get("isError"), Some(&json!(true)), "{t}");
+
+    let unknown = s.error(2);
+    assert_eq!(unknown["code"], -32602, "{t}");
+    assert!(unknown["message"].as_str().unwrap().contains("no_such_tool"), "{t}");
+
+    let wrong_type = s.result(3);
+    assert_eq!(wrong_type["isError"], true, "{t}");
+    let message = text_of(wrong_type);
+    assert!(message.contains("/name") && message.contains("string"), "the violation names the field: {message}");
+
+    let missing = s.result(4);
+    assert_eq!(missing["isError"], true, "{t}");
+    let message = text_of(missing);
+    assert!(message.contains("\"name\"") && message.contains("required"), "the violation names the field: {message}");
+}
+
+#[test]
+fn auto_mode_negotiates_2026_07_28_over_stdio() {
+    let s = hello_session(Transport::Stdio, Mode::Auto);
+    assert_eq!(s.protocol_version, "2026-07-28", "{}", s.transcript);
+    check_hello_session(&s);
+    // 2026-07-28 results carry `resultType`, and list results their cache hints.
+    assert_eq!(s.result(0)["resultType"], "complete", "{}", s.transcript);
+    assert!(s.result(0)["ttlMs"].is_u64(), "{}", s.transcript);
+    assert_eq!(s.result(1)["resultType"], "complete", "{}", s.transcript);
+}
+
+#[test]
+fn legacy_mode_negotiates_a_handshake_version_over_stdio() {
+    let s = hello_session(Transport::Stdio, Mode::Legacy);
+    // The client offers its newest handshake version; the server supports it and echoes it.
+    assert_eq!(s.protocol_version, "2025-11-25", "{}", s.transcript);
+    check_hello_session(&s);
+    // Legacy results carry none of the 2026-07-28 fields.
+    assert!(s.result(0).get("resultType").is_none(), "{}", s.transcript);
+    assert!(s.result(1).get("resultType").is_none(), "{}", s.transcript);
+}
+
+#[test]
+fn legacy_mode_can_ping() {
+    let server = RunningServer::start(&ServerCommand::new(cargo::hello()), Transport::Stdio);
+    let s = python::run_client(server.endpoint(), Mode::Legacy, &[json!({"op": "ping"})]);
+    assert_eq!(s.result(0), &json!({}), "{}", s.transcript);
+}
