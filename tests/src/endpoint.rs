@@ -154,9 +154,7 @@ impl RunningServer {
 fn spawn_listening(server: &ServerCommand, transport: Transport, port: u16) -> Result<KillOnDrop, String> {
     let port_arg = port.to_string();
     let mut cmd = server.command_with(&["--transport", transport.as_str(), "--host", "127.0.0.1", "--port", &port_arg]);
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
+    cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::piped());
     let mut child = cmd.spawn().map_err(|e| format!("cannot start {}: {e}", server.program.display()))?;
     let stderr = crate::process::read_to_end(child.stderr.take().expect("stderr is piped"));
     let mut process = KillOnDrop::new(child);

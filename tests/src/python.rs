@@ -46,8 +46,8 @@ pub fn venv_python() -> &'static Path {
 
 fn install() -> Result<PathBuf, String> {
     let requirements = crate::workspace::tests_crate().join("clients/requirements.txt");
-    let pinned = std::fs::read_to_string(&requirements)
-        .map_err(|e| format!("cannot read {}: {e}", requirements.display()))?;
+    let pinned =
+        std::fs::read_to_string(&requirements).map_err(|e| format!("cannot read {}: {e}", requirements.display()))?;
     let base = std::env::var("MCPGEN_PYTHON").unwrap_or_else(|_| "python3".into());
     let version = process::run(
         Command::new(&base).args(["-c", "import sys; print(sys.version_info >= (3, 10), sys.version)"]),
@@ -58,16 +58,33 @@ fn install() -> Result<PathBuf, String> {
     }
     let stamp = format!("{base} {}\n{pinned}", version.stdout.trim());
     let dir = crate::install::ensure("python", &stamp, |dir| {
+        let venv_python = dir.join("bin/python");
+        let pip_args = ["install", "--disable-pip-version-check", "--no-input", "--quiet", "-r"];
         let venv = process::run(Command::new(&base).arg("-m").arg("venv").arg(dir), INSTALL_TIMEOUT)?;
-        if !venv.status.success() {
-            return Err(format!("creating the virtual environment failed:\n{}", venv.describe()));
-        }
-        let pip = process::run(
-            Command::new(dir.join("bin/python"))
-                .args(["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--quiet", "-r"])
-                .arg(&requirements),
-            INSTALL_TIMEOUT,
-        )?;
+        let pip = if venv.status.success() {
+            process::run(
+                Command::new(&venv_python).args(["-m", "pip"]).args(pip_args).arg(&requirements),
+                INSTALL_TIMEOUT,
+            )?
+        } else {
+            // No `ensurepip` (Debian without python3-venv): a venv without pip, filled by the
+            // base interpreter's pip (`pip --python`, pip >= 22.3).
+            let bare = process::run(
+                Command::new(&base).args(["-m", "venv", "--clear", "--without-pip"]).arg(dir),
+                INSTALL_TIMEOUT,
+            )?;
+            if !bare.status.success() {
+                return Err(format!(
+                    "creating the virtual environment failed:\n{}\n{}",
+                    venv.describe(),
+                    bare.describe()
+                ));
+            }
+            process::run(
+                Command::new(&base).args(["-m", "pip", "--python"]).arg(&venv_python).args(pip_args).arg(&requirements),
+                INSTALL_TIMEOUT,
+            )?
+        };
         if !pip.status.success() {
             return Err(format!("pip could not install {}:\n{}", requirements.display(), pip.describe()));
         }

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{ChildStdin, ExitStatus, Stdio};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -134,18 +134,14 @@ impl StdioServer {
         if let Some(message) = self.queued.pop_front() {
             return Some(message);
         }
-        match self.messages.recv_timeout(timeout) {
-            Ok(message) => Some(message),
-            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => None,
-        }
+        self.messages.recv_timeout(timeout).ok()
     }
 
     /// Waits for the response with `id`, keeping other messages for later. Panics (with the
     /// server's stderr) if it does not arrive within `timeout`.
     pub fn response(&mut self, id: &Value, timeout: Duration) -> Value {
-        self.try_response(id, timeout).unwrap_or_else(|| {
-            panic!("no response to request {id} within {timeout:?}; stderr:\n{}", self.stderr())
-        })
+        self.try_response(id, timeout)
+            .unwrap_or_else(|| panic!("no response to request {id} within {timeout:?}; stderr:\n{}", self.stderr()))
     }
 
     /// Like [`StdioServer::response`], `None` on timeout.

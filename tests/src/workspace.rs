@@ -12,11 +12,20 @@ pub fn tests_crate() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Where the tests install their clients: `$MCPGEN_TEST_TOOLS` if set, else `tests/.tools`
-/// (gitignored, and kept across `cargo clean`).
+/// The workspace's one cargo target dir: `$CARGO_TARGET_DIR` (relative to the workspace root)
+/// if set, else `target/`.
+pub fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => root().join(dir),
+        _ => root().join("target"),
+    }
+}
+
+/// Where the tests install their clients: `$MCPGEN_TEST_TOOLS` if set, else `tools/e2e` in the
+/// target dir (beside `tools/conformance` of `scripts/conformance`; `cargo clean` removes both).
 pub fn tools_dir() -> PathBuf {
     match std::env::var_os("MCPGEN_TEST_TOOLS") {
         Some(dir) if !dir.is_empty() => PathBuf::from(dir),
-        _ => tests_crate().join(".tools"),
+        _ => target_dir().join("tools/e2e"),
     }
 }

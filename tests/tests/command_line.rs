@@ -57,7 +57,9 @@ fn help_exits_0_and_names_every_flag_and_variable() {
 
 #[test]
 fn bad_command_lines_exit_2_with_clear_messages() {
-    let cases: &[(&[&str], &[(&str, &str)], &[&str])] = &[
+    /// Arguments, environment, and what stderr must say.
+    type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], &'a [&'a str]);
+    let cases: &[Case] = &[
         (&["--bogus"], &[], &["--bogus"]),
         (&["--port", "70000"], &[], &["70000", "--port"]),
         (&["-p", "eighty"], &[], &["eighty"]),

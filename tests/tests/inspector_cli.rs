@@ -43,7 +43,10 @@ fn lists_tools_over_stdio() {
 
 #[test]
 fn calls_a_tool_over_stdio() {
-    let out = inspect(Transport::Stdio, &["--method", "tools/call", "--tool-name", "hello", "--tool-arg", "name=Grace Hopper"]);
+    let out = inspect(
+        Transport::Stdio,
+        &["--method", "tools/call", "--tool-name", "hello", "--tool-arg", "name=Grace Hopper"],
+    );
     out.assert_success();
     let result = stdout_json(&out);
     assert_eq!(result["content"][0]["text"], "Hello, Grace Hopper!", "{}", out.describe());

@@ -81,9 +81,9 @@ fn malformed_lines_get_errors_and_the_server_keeps_going() {
         (b"{\"jsonrpc\": \"2.0\", \"id\": null, \"method\": \"ping\"}\n", -32600),
     ] {
         server.send_raw(line);
-        let reply = server.next_message(Duration::from_secs(10)).unwrap_or_else(|| {
-            panic!("no reply to {:?}; stderr:\n{}", String::from_utf8_lossy(line), server.stderr())
-        });
+        let reply = server
+            .next_message(Duration::from_secs(10))
+            .unwrap_or_else(|| panic!("no reply to {:?}; stderr:\n{}", String::from_utf8_lossy(line), server.stderr()));
         assert_eq!(reply["error"]["code"], code, "{reply}");
         assert_eq!(reply["id"], Value::Null, "{reply}");
         assert_hello_works(&mut server);
@@ -151,10 +151,10 @@ fn a_cancelled_call_stops_and_gets_no_response() {
     assert_eq!(server.request("ping", json!({}))["result"], json!({}));
     server.close_stdin();
     assert!(server.wait(Duration::from_secs(10)).is_some_and(|s| s.success()));
-    let id = slow.to_string();
-    let answered = server.stdout_lines().iter().any(|l| {
-        serde_json::from_str::<Value>(l).is_ok_and(|m| m["id"].to_string() == id && m.get("method").is_none())
-    });
+    let answered = server
+        .stdout_lines()
+        .iter()
+        .any(|l| serde_json::from_str::<Value>(l).is_ok_and(|m| m["id"] == slow && m.get("method").is_none()));
     assert!(!answered, "no response for the cancelled request ever reached stdout");
 }
 
