@@ -39,15 +39,12 @@ pub fn hello() -> PathBuf {
 fn build(package: &str, bin: &str) -> Result<PathBuf, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
-    cmd.arg("build").arg("--manifest-path").arg(crate::workspace::root().join("Cargo.toml")).args([
-        "-p",
-        package,
-        "--bin",
-        bin,
-        "--profile",
-        &profile(),
-        "--message-format=json-render-diagnostics",
-    ]);
+    cmd.arg("build")
+        .arg("--manifest-path")
+        .arg(crate::workspace::root().join("Cargo.toml"))
+        .arg("--target-dir")
+        .arg(crate::workspace::target_dir())
+        .args(["-p", package, "--bin", bin, "--profile", &profile(), "--message-format=json-render-diagnostics"]);
     let out = process::run(&mut cmd, BUILD_TIMEOUT)?;
     if !out.status.success() {
         return Err(format!("building `{bin}` of package `{package}` failed:\n{}", out.describe()));

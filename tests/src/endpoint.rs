@@ -135,7 +135,12 @@ impl RunningServer {
                     let url = format!("http://127.0.0.1:{port}{path}");
                     return RunningServer { endpoint: Endpoint::Url { transport, url }, process: Some(process) };
                 }
-                Err(e) => last_error = e,
+                // Only a lost race for the port is worth another try.
+                Err(e) if e.contains("in use") => last_error = e,
+                Err(e) => {
+                    last_error = e;
+                    break;
+                }
             }
         }
         panic!("could not start {} over {}: {last_error}", server.program.display(), transport.as_str());

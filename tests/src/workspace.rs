@@ -12,12 +12,18 @@ pub fn tests_crate() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The workspace's one cargo target dir: `$CARGO_TARGET_DIR` (relative to the workspace root)
-/// if set, else `target/`.
+/// The workspace's one cargo target dir: the one the running test binary was built in (the
+/// ancestor of `<target>/<profile>/deps/<test>` that cargo marked with `CACHEDIR.TAG`), so that
+/// `--target-dir` and `$CARGO_TARGET_DIR` are honoured; `target/` if that cannot be told.
 pub fn target_dir() -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) if !dir.is_empty() => root().join(dir),
-        _ => root().join("target"),
+    let exe = std::env::current_exe().ok();
+    let marked = exe.as_deref().and_then(|exe| exe.ancestors().skip(1).find(|dir| dir.join("CACHEDIR.TAG").is_file()));
+    match marked {
+        Some(dir) => dir.to_path_buf(),
+        None => match std::env::var_os("CARGO_TARGET_DIR") {
+            Some(dir) if !dir.is_empty() => root().join(dir),
+            _ => root().join("target"),
+        },
     }
 }
 
