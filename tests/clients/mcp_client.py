@@ -16,8 +16,12 @@ Usage:
     mcp_client.py --mode auto|legacy --steps JSON [--env KEY=VALUE ...] -- COMMAND [ARGS...]
     mcp_client.py --mode auto|legacy --steps JSON --transport http|sse --url URL
 
-Steps: [{"op": "list_tools"}, {"op": "call_tool", "name": "...", "arguments": {...}},
-        {"op": "ping"}]
+Steps: {"op": "list_tools"}
+       {"op": "call_tool", "name": "...", "arguments": {...}}
+       {"op": "call_tool", ..., "cancelAfter": SECONDS}  cancel the call if it takes longer;
+                                                          its result is then {"cancelled": true}
+       {"op": "ping"}                                     legacy only
+       {"op": "sleep", "seconds": SECONDS}
 """
 
 from __future__ import annotations
@@ -69,15 +73,25 @@ def server_target(args: argparse.Namespace) -> Any:
 
 
 async def run_step(client: Client, step: dict[str, Any]) -> Any:
+    """Runs one step; returns its JSON result."""
     op = step["op"]
     if op == "list_tools":
-        return await client.list_tools(cache_mode="refresh")
+        return dump(await client.list_tools(cache_mode="refresh"))
     if op == "call_tool":
-        return await client.call_tool(step["name"], step.get("arguments"))
+        call = client.call_tool(step["name"], step.get("arguments"))
+        if "cancelAfter" not in step:
+            return dump(await call)
+        # Give up on the call after a while: the client cancels the request.
+        with anyio.move_on_after(step["cancelAfter"]) as scope:
+            result = await call
+        return {"cancelled": True} if scope.cancelled_caught else dump(result)
     if op == "ping":  # legacy only: 2026-07-28 removed ping
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", MCPDeprecationWarning)
-            return await client.send_ping()
+            return dump(await client.send_ping())
+    if op == "sleep":
+        await anyio.sleep(step["seconds"])
+        return {}
     raise ValueError(f"unknown step {op!r}")
 
 
@@ -92,7 +106,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         }
         for step in steps:
             try:
-                report["results"].append({"result": dump(await run_step(client, step))})
+                report["results"].append({"result": await run_step(client, step)})
             except MCPError as e:
                 report["results"].append(
                     {"error": {"code": e.error.code, "message": e.error.message, "data": e.error.data}}

@@ -1,8 +1,10 @@
 //! The official Python MCP client (`mcp` 2.3.0) against `examples/hello`, in its default `auto`
 //! mode (which must negotiate 2026-07-28) and in `legacy` mode (the `initialize` handshake).
 //!
-//! Each test runs the four checks on one connection: tools listing, a successful call,
-//! an unknown tool (-32602), invalid arguments (an `isError` result listing every violation).
+//! The `*_negotiates_*` tests run the four checks on one connection: tools listing, a
+//! successful call, an unknown tool (-32602), invalid arguments (an `isError` result listing every
+//! violation). The `*_cancellation_*` tests let the client give up on a slow call of the fixture
+//! server and check that the server stopped the handler.
 //! A transport is a parameter: HTTP and SSE tests are one `#[test]` each once they land.
 
 use mcpgen_tests::python::{self, Mode, Session};
@@ -92,4 +94,37 @@ fn legacy_mode_can_ping() {
     let server = RunningServer::start(&ServerCommand::new(cargo::hello()), Transport::Stdio);
     let s = python::run_client(server.endpoint(), Mode::Legacy, &[json!({"op": "ping"})]);
     assert_eq!(s.result(0), &json!({}), "{}", s.transcript);
+}
+
+/// The client giving up on a call (it sends `notifications/cancelled`) stops the server's handler.
+fn cancelled_call(mode: Mode) {
+    let fixture = ServerCommand::new(env!("CARGO_BIN_EXE_fixture_server"));
+    let server = RunningServer::start(&fixture, Transport::Stdio);
+    let s = python::run_client(
+        server.endpoint(),
+        mode,
+        &[
+            json!({"op": "call_tool", "name": "slow", "arguments": {"seconds": 60}, "cancelAfter": 1.0}),
+            // The cancellation is a notification: give the server a moment to act on it.
+            json!({"op": "sleep", "seconds": 0.5}),
+            python::call_tool("stats", json!({})),
+        ],
+    );
+    assert_eq!(s.result(0), &json!({"cancelled": true}), "{}", s.transcript);
+    assert_eq!(
+        s.result(2)["structuredContent"],
+        json!({"started": 1, "completed": 0, "abandoned": 1}),
+        "the handler was stopped: {}",
+        s.transcript
+    );
+}
+
+#[test]
+fn auto_mode_cancellation_stops_the_call_over_stdio() {
+    cancelled_call(Mode::Auto);
+}
+
+#[test]
+fn legacy_mode_cancellation_stops_the_call_over_stdio() {
+    cancelled_call(Mode::Legacy);
 }
