@@ -11,6 +11,7 @@ use std::ffi::OsString;
 use std::net::{Ipv4Addr, SocketAddr, TcpStream};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
+use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 /// The transports of `--transport`.
@@ -112,6 +113,7 @@ impl Endpoint {
 pub struct RunningServer {
     endpoint: Endpoint,
     process: Option<KillOnDrop>,
+    stderr: Option<Receiver<String>>,
 }
 
 /// How long an HTTP server may take to start listening.
@@ -120,20 +122,22 @@ const STARTUP_TIMEOUT: Duration = Duration::from_secs(20);
 impl RunningServer {
     /// Makes `server` reachable over `transport`. HTTP and SSE servers are started with
     /// `--transport <t> --host 127.0.0.1 --port <free port>` before the command's own arguments,
-    /// and this waits until the port accepts connections. Panics with the server's stderr if it exits or never listens.
+    /// and this waits until the port accepts connections. Panics with the server's stderr if it
+    /// exits or never listens.
     pub fn start(server: &ServerCommand, transport: Transport) -> RunningServer {
         if transport == Transport::Stdio {
-            return RunningServer { endpoint: Endpoint::Stdio(server.clone()), process: None };
+            return RunningServer { endpoint: Endpoint::Stdio(server.clone()), process: None, stderr: None };
         }
         let mut last_error = String::new();
         // Another process may grab the free port first; a few fresh ports settle that.
         for _ in 0..3 {
             let port = crate::ports::free_port();
             match spawn_listening(server, transport, port) {
-                Ok(process) => {
+                Ok((process, stderr)) => {
                     let path = if transport == Transport::Http { "/mcp/" } else { "/sse/" };
                     let url = format!("http://127.0.0.1:{port}{path}");
-                    return RunningServer { endpoint: Endpoint::Url { transport, url }, process: Some(process) };
+                    let endpoint = Endpoint::Url { transport, url };
+                    return RunningServer { endpoint, process: Some(process), stderr: Some(stderr) };
                 }
                 // Only a lost race for the port is worth another try.
                 Err(e) if e.contains("in use") => last_error = e,
@@ -154,9 +158,21 @@ impl RunningServer {
     pub fn process(&mut self) -> Option<&mut KillOnDrop> {
         self.process.as_mut()
     }
+
+    /// Stops an HTTP or SSE server and returns what it wrote to stderr (empty for STDIO, where
+    /// the client owns the process).
+    pub fn stop(&mut self) -> String {
+        drop(self.process.take());
+        self.stderr.take().and_then(|rx| rx.recv_timeout(Duration::from_secs(5)).ok()).unwrap_or_default()
+    }
 }
 
-fn spawn_listening(server: &ServerCommand, transport: Transport, port: u16) -> Result<KillOnDrop, String> {
+/// Starts `server` listening on `port`; returns the process and (at its exit) its stderr.
+fn spawn_listening(
+    server: &ServerCommand,
+    transport: Transport,
+    port: u16,
+) -> Result<(KillOnDrop, Receiver<String>), String> {
     let port_arg = port.to_string();
     let mut cmd = server.command_with(&["--transport", transport.as_str(), "--host", "127.0.0.1", "--port", &port_arg]);
     cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::piped());
@@ -171,7 +187,7 @@ fn spawn_listening(server: &ServerCommand, transport: Transport, port: u16) -> R
             return Err(format!("the server exited with {status} before listening on port {port}:\n{stderr}"));
         }
         if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
-            return Ok(process);
+            return Ok((process, stderr));
         }
         std::thread::sleep(Duration::from_millis(50));
     }
