@@ -10,6 +10,7 @@ pub mod transport;
 
 pub use protocol::{ErrorObject, Generation, RequestId};
 pub use run::{CommandLine, RunError, RunOptions, Transport};
+pub use transport::http::{HttpApp, HttpHandle};
 pub use server::{
     BuildError, CacheHint, Connection, Content, Dispatcher, LogLevel, RequestContext, Server, Tool, ToolError,
     ToolResult,
