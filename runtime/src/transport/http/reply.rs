@@ -79,6 +79,9 @@ pub(crate) async fn answer(ex: Exchange) -> Response {
         let (tx, rx) = mpsc::channel::<Value>(SINK_CAPACITY);
         (Some(tx), Some(rx))
     };
+    // Held here so the channel stays open even when the handler drops its context at once:
+    // the result, not the channel, says when the exchange is over.
+    let sink_hold = sink.clone();
     let stop = ex.lifecycle.abort.child_token();
     let (done_tx, mut done) = oneshot::channel::<Outcome>();
     {
@@ -107,7 +110,6 @@ pub(crate) async fn answer(ex: Exchange) -> Response {
             biased;
             m = recv(&mut messages) => match m {
                 Some(m) => break Some(m),
-                // The handler dropped its sink; its result is on the way.
                 None => messages = None,
             },
             outcome = &mut done => {
@@ -129,6 +131,7 @@ pub(crate) async fn answer(ex: Exchange) -> Response {
         keep_alive: ex.keep_alive,
         end,
         guard,
+        _sink_hold: sink_hold,
         _activity: ex.activity,
     };
     if ex.priming {
@@ -198,6 +201,7 @@ struct StreamState {
     keep_alive: Duration,
     end: Ending,
     guard: CloseGuard,
+    _sink_hold: Option<mpsc::Sender<Value>>,
     _activity: Option<ActivityGuard>,
 }
 
