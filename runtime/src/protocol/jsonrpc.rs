@@ -164,13 +164,13 @@ impl Message {
         match obj.remove("method") {
             Some(Value::String(method)) => {
                 let params = obj.remove("params");
-                if let Some(p) = &params {
-                    if !p.is_object() {
-                        return Err(DecodeError {
-                            id,
-                            error: ErrorObject::invalid_params("\"params\" must be an object"),
-                        });
-                    }
+                if let Some(p) = &params
+                    && !p.is_object()
+                {
+                    return Err(DecodeError {
+                        id,
+                        error: ErrorObject::invalid_params("\"params\" must be an object"),
+                    });
                 }
                 Ok(match id {
                     Some(id) => Message::Request { id, method, params },

@@ -90,9 +90,10 @@ impl Server {
                     )
                 })?;
                 let addr = listener.local_addr()?;
+                let shutdown = crate::transport::shutdown_signal();
                 let what = if options.transport == Transport::Sse { "SSE (deprecated)" } else { "Streamable HTTP" };
                 tracing::info!(server = %name, "serving MCP over {what} at http://{addr}{}", app.endpoint());
-                app.serve(listener, crate::transport::shutdown_signal()).await?;
+                app.serve(listener, shutdown).await?;
                 tracing::info!("server stopped");
                 Ok(())
             }

@@ -106,7 +106,7 @@ impl RequestContext {
 
     /// Sends a `notifications/message` log entry if `level` is at or above the client's level.
     pub async fn log(&self, level: LogLevel, logger: Option<&str>, data: Value) {
-        if !self.inner.log_level.is_some_and(|min| level >= min) {
+        if self.inner.log_level.is_none_or(|min| level < min) {
             return;
         }
         let mut params = Map::new();

@@ -23,17 +23,11 @@ pub use tool::{Tool, ToolHandler};
 use axum::routing::MethodRouter;
 
 /// Hints a 2026-07-28 client may use to cache list results.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct CacheHint {
     pub ttl_ms: u64,
     /// `true` for `"public"` (no user-specific data), `false` for `"private"`.
     pub public: bool,
-}
-
-impl Default for CacheHint {
-    fn default() -> Self {
-        CacheHint { ttl_ms: 0, public: false }
-    }
 }
 
 /// An MCP server under construction.
@@ -116,6 +110,7 @@ impl Server {
 
     /// Checks every registration and freezes the server for serving. Returns the dispatcher
     /// and the custom routes (which only the HTTP transports use).
+    #[allow(clippy::type_complexity)]
     pub fn build(self) -> Result<(std::sync::Arc<Dispatcher>, Vec<(String, MethodRouter)>), BuildError> {
         let routes = self.routes;
         let server = Server { routes: Vec::new(), ..self };

@@ -68,10 +68,10 @@ impl ToolResult {
     /// The `CallToolResult` JSON.
     pub fn to_value(&self) -> Value {
         let mut content: Vec<Value> = self.content.iter().map(|c| c.0.clone()).collect();
-        if content.is_empty() {
-            if let Some(structured) = &self.structured {
-                content.push(Content::text(structured.to_string()).0);
-            }
+        if content.is_empty()
+            && let Some(structured) = &self.structured
+        {
+            content.push(Content::text(structured.to_string()).0);
         }
         let mut obj = Map::new();
         obj.insert("content".into(), Value::Array(content));

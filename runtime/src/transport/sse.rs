@@ -10,7 +10,9 @@ use crate::transport::http::body::read_capped;
 use crate::transport::http::events;
 use crate::transport::http::headers;
 use crate::transport::http::responses::{self, transport_error};
-use crate::transport::http::session::{ActivityGuard, Session, SessionStore, is_well_formed_id, new_session_id};
+use crate::transport::http::session::{
+    ActivityGuard, Session, SessionStore, is_well_formed_id, new_session_id,
+};
 use crate::transport::http::state::Shared;
 use axum::body::{Body, Bytes};
 use axum::extract::{OriginalUri, Request, State};
@@ -26,7 +28,11 @@ use tokio_util::sync::CancellationToken;
 const DRAIN_POLL: Duration = Duration::from_millis(50);
 
 /// GET on the SSE path: opens a session and its stream.
-pub(crate) async fn open(State(shared): State<Arc<Shared>>, OriginalUri(original): OriginalUri, request: Request) -> Response {
+pub(crate) async fn open(
+    State(shared): State<Arc<Shared>>,
+    OriginalUri(original): OriginalUri,
+    request: Request,
+) -> Response {
     if let Err(rejection) = shared.config.guard.check(request.headers()) {
         return rejection;
     }
@@ -38,23 +44,39 @@ pub(crate) async fn open(State(shared): State<Arc<Shared>>, OriginalUri(original
     }
     if !shared.sessions.has_room() {
         tracing::warn!("refused a new SSE session: every session slot is busy");
-        return responses::unavailable("Service Unavailable: too many open sessions; try again later");
+        return responses::unavailable(
+            "Service Unavailable: too many open sessions; try again later",
+        );
     }
     let id = match new_session_id() {
         Ok(id) => id,
         Err(e) => {
             tracing::error!(error = %e, "the operating system refused random bytes for a session id");
-            return transport_error(StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL_ERROR, "cannot create a session");
+            return transport_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                codes::INTERNAL_ERROR,
+                "cannot create a session",
+            );
         }
     };
     let (session, messages) = Session::with_outbound(id);
     if shared.sessions.insert(session.clone()).is_err() {
         session.end();
-        return responses::unavailable("Service Unavailable: too many open sessions; try again later");
+        return responses::unavailable(
+            "Service Unavailable: too many open sessions; try again later",
+        );
     }
     // Mounted under a prefix (axum `nest`), the client must POST to the prefixed path.
-    let prefix = original.path().strip_suffix(request.uri().path()).unwrap_or("").trim_end_matches('/');
-    let endpoint = format!("{prefix}{}/?session_id={}", message_base(&shared), session.id);
+    let prefix = original
+        .path()
+        .strip_suffix(request.uri().path())
+        .unwrap_or("")
+        .trim_end_matches('/');
+    let endpoint = format!(
+        "{prefix}{}/?session_id={}",
+        message_base(&shared),
+        session.id
+    );
     tracing::debug!(session = %session.id, "SSE session opened");
     let state = SseStream {
         pending: Some(events::named("endpoint", &endpoint)),
@@ -62,9 +84,15 @@ pub(crate) async fn open(State(shared): State<Arc<Shared>>, OriginalUri(original
         closing: shared.lifecycle.closing.clone(),
         keep_alive: shared.config.keep_alive,
         _activity: session.enter(),
-        end: EndOnDrop { sessions: shared.sessions.clone(), session: session.clone() },
+        end: EndOnDrop {
+            sessions: shared.sessions.clone(),
+            session: session.clone(),
+        },
     };
-    events::stream_response(Body::from_stream(futures::stream::unfold(state, SseStream::next)))
+    events::stream_response(Body::from_stream(futures::stream::unfold(
+        state,
+        SseStream::next,
+    )))
 }
 
 /// The message path without its trailing slash (`/` stays empty so `/` + `/?..` is not doubled).
@@ -82,15 +110,25 @@ pub(crate) async fn post(State(shared): State<Arc<Shared>>, request: Request) ->
         return responses::method_not_allowed("POST");
     }
     let query = parts.uri.query().unwrap_or("");
-    let id = query.split('&').find_map(|pair| match pair.split_once('=') {
-        Some(("session_id" | "sessionId", value)) => Some(value),
-        _ => None,
-    });
+    let id = query
+        .split('&')
+        .find_map(|pair| match pair.split_once('=') {
+            Some(("session_id" | "sessionId", value)) => Some(value),
+            _ => None,
+        });
     let Some(id) = id else {
-        return transport_error(StatusCode::BAD_REQUEST, codes::INVALID_REQUEST, "Bad Request: session_id is required");
+        return transport_error(
+            StatusCode::BAD_REQUEST,
+            codes::INVALID_REQUEST,
+            "Bad Request: session_id is required",
+        );
     };
     if !is_well_formed_id(id) {
-        return transport_error(StatusCode::BAD_REQUEST, codes::INVALID_REQUEST, "Bad Request: malformed session_id");
+        return transport_error(
+            StatusCode::BAD_REQUEST,
+            codes::INVALID_REQUEST,
+            "Bad Request: malformed session_id",
+        );
     }
     let Some(session) = shared.sessions.get(id) else {
         return transport_error(
@@ -122,7 +160,8 @@ pub(crate) async fn post(State(shared): State<Arc<Shared>>, request: Request) ->
     let conn = session.conn.clone();
     // Held until the answer is queued on the stream, so a draining stream waits for it.
     let activity = session.enter();
-    let in_order = !matches!(message, Message::Request { .. }) || message.method() == Some("initialize");
+    let in_order =
+        !matches!(message, Message::Request { .. }) || message.method() == Some("initialize");
     if in_order {
         if let Some(response) = dispatcher.handle(&conn, message, outbound.clone()).await {
             send(&outbound, response).await;
@@ -180,7 +219,11 @@ impl SseStream {
             if draining && self.end.session.in_flight() <= 1 && self.messages.is_empty() {
                 return None;
             }
-            let wait = if draining { DRAIN_POLL } else { self.keep_alive };
+            let wait = if draining {
+                DRAIN_POLL
+            } else {
+                self.keep_alive
+            };
             tokio::select! {
                 m = self.messages.recv() => return Some((Ok(events::message(&m?)), self)),
                 _ = self.end.session.ended.cancelled() => return None,

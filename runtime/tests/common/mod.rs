@@ -36,14 +36,22 @@ impl TestServer {
         let task = tokio::spawn(app.serve(listener, async move {
             let _ = rx.await;
         }));
-        TestServer { addr, handle, stop: Some(tx), task: Some(task) }
+        TestServer {
+            addr,
+            handle,
+            stop: Some(tx),
+            task: Some(task),
+        }
     }
 
     /// Signals shutdown and waits (bounded) for `serve` to return.
     pub async fn stop(mut self) -> std::io::Result<()> {
         self.stop.take().map(|tx| tx.send(()));
         let task = self.task.take().unwrap();
-        tokio::time::timeout(TIMEOUT, task).await.expect("serve returns after shutdown").unwrap()
+        tokio::time::timeout(TIMEOUT, task)
+            .await
+            .expect("serve returns after shutdown")
+            .unwrap()
     }
 
     /// Signals shutdown without waiting.
@@ -53,7 +61,10 @@ impl TestServer {
 
     pub async fn join(mut self) -> std::io::Result<()> {
         let task = self.task.take().unwrap();
-        tokio::time::timeout(TIMEOUT, task).await.expect("serve returns after shutdown").unwrap()
+        tokio::time::timeout(TIMEOUT, task)
+            .await
+            .expect("serve returns after shutdown")
+            .unwrap()
     }
 }
 
@@ -70,11 +81,17 @@ impl Drop for TestServer {
 
 /// The `hello` tool of examples/hello.
 pub fn hello_tool() -> Tool {
-    Tool::new("hello", json!({"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]}))
-        .description("Say hello to someone")
-        .handler(|args, _ctx| async move {
-            Ok(ToolResult::text(format!("Hello, {}!", args["name"].as_str().unwrap_or_default())))
-        })
+    Tool::new(
+        "hello",
+        json!({"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]}),
+    )
+    .description("Say hello to someone")
+    .handler(|args, _ctx| async move {
+        Ok(ToolResult::text(format!(
+            "Hello, {}!",
+            args["name"].as_str().unwrap_or_default()
+        )))
+    })
 }
 
 /// A parsed HTTP response head, with whatever body was read.
@@ -87,7 +104,10 @@ pub struct Resp {
 
 impl Resp {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn text(&self) -> String {
@@ -108,7 +128,12 @@ impl Resp {
 /// JSON of every `data:` line that is not empty, in order.
 pub fn sse_messages(text: &str) -> Vec<Value> {
     text.split("\n\n")
-        .filter_map(|event| event.lines().find_map(|l| l.strip_prefix("data:")).map(str::trim))
+        .filter_map(|event| {
+            event
+                .lines()
+                .find_map(|l| l.strip_prefix("data:"))
+                .map(str::trim)
+        })
         .filter(|d| !d.is_empty())
         .filter_map(|d| mcpgen_runtime::serde_json::from_str(d).ok())
         .collect()
@@ -129,8 +154,14 @@ enum Framing {
 
 impl Conn {
     pub async fn open(addr: SocketAddr) -> Conn {
-        let stream = tokio::time::timeout(TIMEOUT, TcpStream::connect(addr)).await.unwrap().unwrap();
-        Conn { stream, buf: Vec::new() }
+        let stream = tokio::time::timeout(TIMEOUT, TcpStream::connect(addr))
+            .await
+            .unwrap()
+            .unwrap();
+        Conn {
+            stream,
+            buf: Vec::new(),
+        }
     }
 
     pub async fn write(&mut self, raw: &[u8]) {
@@ -154,19 +185,36 @@ impl Conn {
                 let head = String::from_utf8_lossy(&self.buf[..end]).into_owned();
                 self.buf.drain(..end + 4);
                 let mut lines = head.split("\r\n");
-                let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+                let status = lines
+                    .next()
+                    .unwrap()
+                    .split(' ')
+                    .nth(1)
+                    .unwrap()
+                    .parse()
+                    .unwrap();
                 let headers = lines
                     .filter_map(|l| l.split_once(':'))
                     .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
                     .collect();
-                return Resp { status, headers, body: Vec::new() };
+                return Resp {
+                    status,
+                    headers,
+                    body: Vec::new(),
+                };
             }
-            assert!(self.fill().await, "connection closed before the response head");
+            assert!(
+                self.fill().await,
+                "connection closed before the response head"
+            );
         }
     }
 
     fn framing(resp: &Resp) -> Framing {
-        if resp.header("transfer-encoding").is_some_and(|t| t.eq_ignore_ascii_case("chunked")) {
+        if resp
+            .header("transfer-encoding")
+            .is_some_and(|t| t.eq_ignore_ascii_case("chunked"))
+        {
             Framing::Chunked
         } else if let Some(n) = resp.header("content-length") {
             Framing::Length(n.parse().unwrap())
@@ -180,7 +228,8 @@ impl Conn {
         loop {
             if let Some(eol) = find(&self.buf, b"\r\n") {
                 let size_line = String::from_utf8_lossy(&self.buf[..eol]).into_owned();
-                let size = usize::from_str_radix(size_line.split(';').next().unwrap().trim(), 16).unwrap();
+                let size =
+                    usize::from_str_radix(size_line.split(';').next().unwrap().trim(), 16).unwrap();
                 if self.buf.len() >= eol + 2 + size + 2 {
                     let data = self.buf[eol + 2..eol + 2 + size].to_vec();
                     self.buf.drain(..eol + 2 + size + 2);
@@ -253,7 +302,12 @@ pub struct Req {
 }
 
 pub fn req(method: &str, path: &str) -> Req {
-    Req { method: method.into(), path: path.into(), headers: Vec::new(), body: Vec::new() }
+    Req {
+        method: method.into(),
+        path: path.into(),
+        headers: Vec::new(),
+        body: Vec::new(),
+    }
 }
 
 /// A POST with the headers a well-behaved client sends.
@@ -267,10 +321,17 @@ pub fn post(path: &str, body: &Value) -> Req {
 /// A 2026-07-28 POST: `_meta` envelope in the body, and the mirrored headers.
 pub fn modern_post(path: &str, id: i64, method: &str, mut params: Value) -> Req {
     params["_meta"] = json!({PV_KEY: MODERN, CAPS_KEY: {}});
-    let name = params.get("name").or(params.get("uri")).and_then(Value::as_str).map(str::to_string);
-    let mut r = post(path, &json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}))
-        .header("MCP-Protocol-Version", MODERN)
-        .header("Mcp-Method", method);
+    let name = params
+        .get("name")
+        .or(params.get("uri"))
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let mut r = post(
+        path,
+        &json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}),
+    )
+    .header("MCP-Protocol-Version", MODERN)
+    .header("Mcp-Method", method);
     if let Some(name) = name {
         r = r.header("Mcp-Name", &name);
     }
@@ -301,7 +362,11 @@ impl Req {
 
     pub fn bytes(&self) -> Vec<u8> {
         let mut out = format!("{} {} HTTP/1.1\r\n", self.method, self.path);
-        if !self.headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
+        if !self
+            .headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("host"))
+        {
             out.push_str("Host: 127.0.0.1\r\n");
         }
         for (k, v) in &self.headers {
@@ -352,7 +417,10 @@ pub fn notification(method: &str) -> Value {
 pub async fn open_session(addr: SocketAddr, path: &str, version: &str) -> String {
     let resp = post(path, &initialize(version)).send(addr).await;
     assert_eq!(resp.status, 200, "{}", resp.text());
-    let id = resp.header("mcp-session-id").expect("a session id").to_string();
+    let id = resp
+        .header("mcp-session-id")
+        .expect("a session id")
+        .to_string();
     let resp = post(path, &notification("notifications/initialized"))
         .header("Mcp-Session-Id", &id)
         .header("MCP-Protocol-Version", version)

@@ -63,7 +63,11 @@ impl HttpApp {
 
     /// The path clients connect to (`/mcp/` style, with the trailing slash when not `/`).
     pub fn endpoint(&self) -> String {
-        if self.endpoint == "/" { "/".into() } else { format!("{}/", self.endpoint) }
+        if self.endpoint == "/" {
+            "/".into()
+        } else {
+            format!("{}/", self.endpoint)
+        }
     }
 }
 
@@ -99,7 +103,10 @@ impl Server {
         let message_path = config.message_path.clone();
         let shutdown_grace = config.shutdown_grace;
         let shared = Shared::new(dispatcher, config);
-        let handle = HttpHandle { lifecycle: shared.lifecycle.clone(), sessions: shared.sessions.clone() };
+        let handle = HttpHandle {
+            lifecycle: shared.lifecycle.clone(),
+            sessions: shared.sessions.clone(),
+        };
 
         let mut mcp = Router::new();
         if sse {
@@ -115,7 +122,13 @@ impl Server {
             }
         }
         let router = add_custom_routes(mcp.with_state(shared), routes, &reserved)?;
-        Ok(HttpApp { router, handle, transport: options.transport, endpoint, shutdown_grace })
+        Ok(HttpApp {
+            router,
+            handle,
+            transport: options.transport,
+            endpoint,
+            shutdown_grace,
+        })
     }
 }
 
@@ -128,9 +141,12 @@ fn add_custom_routes(
     let mut seen: Vec<String> = Vec::new();
     for (path, route) in routes {
         if !path.starts_with('/') {
-            return Err(RunError::Config(format!("custom route `{path}` must start with `/`")));
+            return Err(RunError::Config(format!(
+                "custom route `{path}` must start with `/`"
+            )));
         }
-        let normalized = normalize_path(&path, "custom route").unwrap_or_else(|_| path.trim_end_matches('/').to_string());
+        let normalized = normalize_path(&path, "custom route")
+            .unwrap_or_else(|_| path.trim_end_matches('/').to_string());
         if let Some(mcp) = reserved.iter().find(|r| **r == normalized) {
             return Err(RunError::Config(format!(
                 "custom route `{path}` collides with the MCP path `{mcp}`; move the route or choose another `--path`"
@@ -143,7 +159,8 @@ fn add_custom_routes(
         }
         seen.push(path.clone());
         // axum panics on paths it cannot route (bad `{}` captures, overlaps): report instead.
-        let attempt = std::panic::catch_unwind(AssertUnwindSafe(|| router.clone().route(&path, route)));
+        let attempt =
+            std::panic::catch_unwind(AssertUnwindSafe(|| router.clone().route(&path, route)));
         router = attempt.map_err(|panic| {
             let why = panic
                 .downcast_ref::<String>()

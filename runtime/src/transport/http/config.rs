@@ -28,13 +28,21 @@ pub(crate) struct HttpConfig {
 
 impl HttpConfig {
     pub fn from_options(options: &RunOptions, sse: bool) -> Result<HttpConfig, String> {
-        let endpoint = if sse { options.sse_path() } else { options.http_path() };
+        let endpoint = if sse {
+            options.sse_path()
+        } else {
+            options.http_path()
+        };
         Ok(HttpConfig {
             endpoint: normalize_path(endpoint, "--path")?,
             message_path: normalize_path(options.sse_message_path(), "the message path")?,
             stateless: options.stateless,
             json_response: options.json_response,
-            guard: RequestGuard::new(&options.host, &options.allowed_hosts, &options.allowed_origins),
+            guard: RequestGuard::new(
+                &options.host,
+                &options.allowed_hosts,
+                &options.allowed_origins,
+            ),
             max_body_bytes: options.max_body_bytes.max(1),
             session_idle_timeout: options.session_idle_timeout,
             max_sessions: options.max_sessions.max(1),
@@ -47,8 +55,12 @@ impl HttpConfig {
 /// `/mcp/`, `mcp` and `/mcp` all become `/mcp`; `/` stays `/`.
 pub(crate) fn normalize_path(path: &str, what: &str) -> Result<String, String> {
     let trimmed = path.trim();
-    if trimmed.contains(['?', '#', '{', '}', '*']) || trimmed.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(format!("{what} `{path}` is not a plain URL path (like /mcp/)"));
+    if trimmed.contains(['?', '#', '{', '}', '*'])
+        || trimmed.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(format!(
+            "{what} `{path}` is not a plain URL path (like /mcp/)"
+        ));
     }
     let base = trimmed.trim_end_matches('/');
     Ok(if base.is_empty() {
@@ -62,7 +74,11 @@ pub(crate) fn normalize_path(path: &str, what: &str) -> Result<String, String> {
 
 /// The routes that serve `base`: with and without the trailing slash, so neither redirects.
 pub(crate) fn route_variants(base: &str) -> Vec<String> {
-    if base == "/" { vec!["/".to_string()] } else { vec![base.to_string(), format!("{base}/")] }
+    if base == "/" {
+        vec!["/".to_string()]
+    } else {
+        vec![base.to_string(), format!("{base}/")]
+    }
 }
 
 #[cfg(test)]

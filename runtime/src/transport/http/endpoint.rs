@@ -9,7 +9,9 @@ use super::headers::{self, Single};
 use super::responses::{self, transport_error};
 use super::state::Shared;
 use super::{legacy, modern};
-use crate::protocol::version::{LEGACY_VERSIONS, MODERN_VERSIONS, PROTOCOL_VERSION_META_KEY, all_versions};
+use crate::protocol::version::{
+    LEGACY_VERSIONS, MODERN_VERSIONS, PROTOCOL_VERSION_META_KEY, all_versions,
+};
 use crate::protocol::{ErrorObject, codes, jsonrpc};
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -39,13 +41,19 @@ pub(crate) fn header_era(headers: &HeaderMap) -> HeaderEra<'_> {
 }
 
 /// 400 for an `MCP-Protocol-Version` this server does not speak, listing the ones it does.
-pub(crate) fn unsupported_version(requested: &str, id: Option<&crate::protocol::RequestId>) -> Response {
+pub(crate) fn unsupported_version(
+    requested: &str,
+    id: Option<&crate::protocol::RequestId>,
+) -> Response {
     let error = ErrorObject::new(
         codes::UNSUPPORTED_PROTOCOL_VERSION,
         format!("Bad Request: unsupported MCP-Protocol-Version `{requested}`"),
     )
     .with_data(json!({"supported": all_versions(), "requested": requested}));
-    responses::json(StatusCode::BAD_REQUEST, &jsonrpc::error_response(id, &error))
+    responses::json(
+        StatusCode::BAD_REQUEST,
+        &jsonrpc::error_response(id, &error),
+    )
 }
 
 /// The axum handler mounted at the MCP path (with and without trailing slash).
@@ -57,18 +65,26 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
     if shared.lifecycle.closing.is_cancelled() {
         return responses::unavailable("Service Unavailable: the server is shutting down");
     }
-    let allow = if shared.config.stateless { "POST" } else { "GET, POST, DELETE" };
-    match parts.method {
+    let allow = if shared.config.stateless {
+        "POST"
+    } else {
+        "GET, POST, DELETE"
+    };
+    let response = match parts.method {
         Method::POST => post(&shared, &parts.headers, body).await,
         Method::GET | Method::DELETE => match header_era(&parts.headers) {
             HeaderEra::Modern => responses::method_not_allowed("POST"),
             HeaderEra::Unsupported(v) => unsupported_version(&v, None),
             HeaderEra::Legacy(_) if shared.config.stateless => responses::method_not_allowed(allow),
-            HeaderEra::Legacy(_) if parts.method == Method::GET => legacy::get(&shared, &parts.headers),
+            HeaderEra::Legacy(_) if parts.method == Method::GET => {
+                legacy::get(&shared, &parts.headers)
+            }
             HeaderEra::Legacy(_) => legacy::delete(&shared, &parts.headers),
         },
         _ => responses::method_not_allowed(allow),
-    }
+    };
+    tracing::debug!(method = %parts.method, status = response.status().as_u16(), "MCP endpoint request");
+    response
 }
 
 async fn post(shared: &Arc<Shared>, headers: &HeaderMap, body: Body) -> Response {
@@ -98,7 +114,13 @@ async fn post(shared: &Arc<Shared>, headers: &HeaderMap, body: Body) -> Response
     };
     let value: Value = match serde_json::from_slice(&bytes) {
         Ok(value) => value,
-        Err(e) => return transport_error(StatusCode::BAD_REQUEST, codes::PARSE_ERROR, format!("Parse error: {e}")),
+        Err(e) => {
+            return transport_error(
+                StatusCode::BAD_REQUEST,
+                codes::PARSE_ERROR,
+                format!("Parse error: {e}"),
+            );
+        }
     };
     let body_is_modern = value
         .get("params")
@@ -109,7 +131,9 @@ async fn post(shared: &Arc<Shared>, headers: &HeaderMap, body: Body) -> Response
         _ if body_is_modern => modern::post(shared, headers, value).await,
         HeaderEra::Modern => modern::post(shared, headers, value).await,
         HeaderEra::Unsupported(v) => {
-            let id = value.get("id").and_then(crate::protocol::RequestId::from_value);
+            let id = value
+                .get("id")
+                .and_then(crate::protocol::RequestId::from_value);
             unsupported_version(&v, id.as_ref())
         }
         HeaderEra::Legacy(version) => legacy::post(shared, headers, version, value).await,

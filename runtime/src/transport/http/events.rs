@@ -34,8 +34,14 @@ pub(crate) fn stream_response(body: Body) -> Response {
     let mut response = Response::new(body);
     *response.status_mut() = StatusCode::OK;
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache, no-transform"));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/event-stream"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-cache, no-transform"),
+    );
     headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
     response
 }
@@ -48,9 +54,15 @@ mod tests {
     #[test]
     fn events_are_framed_on_single_lines() {
         let m = message(&json!({"a": "line1\nline2"}));
-        assert_eq!(&m[..], b"event: message\ndata: {\"a\":\"line1\\nline2\"}\n\n");
+        assert_eq!(
+            &m[..],
+            b"event: message\ndata: {\"a\":\"line1\\nline2\"}\n\n"
+        );
         let p = priming(1000);
         let text = std::str::from_utf8(&p).unwrap();
-        assert!(text.starts_with("id: ") && text.ends_with("\nretry: 1000\ndata:\n\n"), "{text}");
+        assert!(
+            text.starts_with("id: ") && text.ends_with("\nretry: 1000\ndata:\n\n"),
+            "{text}"
+        );
     }
 }

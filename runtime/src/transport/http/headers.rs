@@ -21,11 +21,19 @@ pub(crate) struct Accepts {
 
 /// Reads every `Accept` header, honouring `*/*`, `application/*` and `text/*`.
 pub(crate) fn accepts(headers: &HeaderMap) -> Accepts {
-    let mut accepts = Accepts { json: false, sse: false };
+    let mut accepts = Accepts {
+        json: false,
+        sse: false,
+    };
     for value in headers.get_all(header::ACCEPT) {
         let Ok(value) = value.to_str() else { continue };
         for item in value.split(',') {
-            let media = item.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+            let media = item
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
             match media.as_str() {
                 "*/*" => {
                     accepts.json = true;
@@ -72,7 +80,9 @@ impl<'a> Single<'a> {
 
 pub(crate) fn single<'a>(headers: &'a HeaderMap, name: &str) -> Single<'a> {
     let mut values = headers.get_all(name).iter();
-    let Some(first) = values.next() else { return Single::Absent };
+    let Some(first) = values.next() else {
+        return Single::Absent;
+    };
     if values.next().is_some() {
         return Single::Repeated;
     }
@@ -98,22 +108,76 @@ mod tests {
     #[test]
     fn accept_handles_lists_parameters_and_wildcards() {
         let a = |v: &str| accepts(&with("accept", &[v]));
-        assert_eq!(a("application/json, text/event-stream"), Accepts { json: true, sse: true });
-        assert_eq!(a("application/json;q=0.9"), Accepts { json: true, sse: false });
-        assert_eq!(a("TEXT/EVENT-STREAM"), Accepts { json: false, sse: true });
-        assert_eq!(a("*/*"), Accepts { json: true, sse: true });
-        assert_eq!(a("application/*, text/*"), Accepts { json: true, sse: true });
-        assert_eq!(a("text/html"), Accepts { json: false, sse: false });
-        assert_eq!(accepts(&with("accept", &["application/json", "text/event-stream"])), Accepts { json: true, sse: true });
+        assert_eq!(
+            a("application/json, text/event-stream"),
+            Accepts {
+                json: true,
+                sse: true
+            }
+        );
+        assert_eq!(
+            a("application/json;q=0.9"),
+            Accepts {
+                json: true,
+                sse: false
+            }
+        );
+        assert_eq!(
+            a("TEXT/EVENT-STREAM"),
+            Accepts {
+                json: false,
+                sse: true
+            }
+        );
+        assert_eq!(
+            a("*/*"),
+            Accepts {
+                json: true,
+                sse: true
+            }
+        );
+        assert_eq!(
+            a("application/*, text/*"),
+            Accepts {
+                json: true,
+                sse: true
+            }
+        );
+        assert_eq!(
+            a("text/html"),
+            Accepts {
+                json: false,
+                sse: false
+            }
+        );
+        assert_eq!(
+            accepts(&with("accept", &["application/json", "text/event-stream"])),
+            Accepts {
+                json: true,
+                sse: true
+            }
+        );
     }
 
     #[test]
     fn content_type_and_single_headers() {
-        assert!(is_json_content_type(&with("content-type", &["application/json; charset=utf-8"])));
-        assert!(!is_json_content_type(&with("content-type", &["text/plain"])));
+        assert!(is_json_content_type(&with(
+            "content-type",
+            &["application/json; charset=utf-8"]
+        )));
+        assert!(!is_json_content_type(&with(
+            "content-type",
+            &["text/plain"]
+        )));
         assert!(!is_json_content_type(&HeaderMap::new()));
-        assert_eq!(single(&with("mcp-name", &["  x \t"]), "mcp-name"), Single::Present("x"));
-        assert_eq!(single(&with("mcp-name", &["a", "b"]), "mcp-name"), Single::Repeated);
+        assert_eq!(
+            single(&with("mcp-name", &["  x \t"]), "mcp-name"),
+            Single::Present("x")
+        );
+        assert_eq!(
+            single(&with("mcp-name", &["a", "b"]), "mcp-name"),
+            Single::Repeated
+        );
         assert_eq!(single(&HeaderMap::new(), "mcp-name"), Single::Absent);
     }
 }

@@ -26,7 +26,12 @@ fn wants_priming(version: Option<&str>) -> bool {
     version.is_some_and(|v| v >= PRIMING_SINCE)
 }
 
-pub(crate) async fn post(shared: &Arc<Shared>, headers: &HeaderMap, version: Option<&str>, value: Value) -> Response {
+pub(crate) async fn post(
+    shared: &Arc<Shared>,
+    headers: &HeaderMap,
+    version: Option<&str>,
+    value: Value,
+) -> Response {
     let message = match Message::from_value(value) {
         Ok(message) => message,
         Err(e) => return responses::json(StatusCode::BAD_REQUEST, &e.response()),
@@ -49,7 +54,15 @@ pub(crate) async fn post(shared: &Arc<Shared>, headers: &HeaderMap, version: Opt
                 let activity = session.enter();
                 let version = version.or(session.conn.handshake().version);
                 let conn = session.conn.clone();
-                dispatch(shared, conn, message, wants_priming(version), Some(&session.id), Some(activity)).await
+                dispatch(
+                    shared,
+                    conn,
+                    message,
+                    wants_priming(version),
+                    Some(&session.id),
+                    Some(activity),
+                )
+                .await
             }
             None => session_not_found(),
         },
@@ -96,13 +109,19 @@ async fn dispatch(
 async fn open_session(shared: &Arc<Shared>, message: Message) -> Response {
     if !shared.sessions.has_room() {
         tracing::warn!("refused a new session: every session slot is busy");
-        return responses::unavailable("Service Unavailable: too many open sessions; try again later");
+        return responses::unavailable(
+            "Service Unavailable: too many open sessions; try again later",
+        );
     }
     let id = match new_session_id() {
         Ok(id) => id,
         Err(e) => {
             tracing::error!(error = %e, "the operating system refused random bytes for a session id");
-            return transport_error(StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL_ERROR, "cannot create a session");
+            return transport_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                codes::INTERNAL_ERROR,
+                "cannot create a session",
+            );
         }
     };
     let session = Session::start(id);
@@ -111,10 +130,15 @@ async fn open_session(shared: &Arc<Shared>, message: Message) -> Response {
         Some(response) if response.get("result").is_some() => {
             if shared.sessions.insert(session.clone()).is_err() {
                 session.end();
-                return responses::unavailable("Service Unavailable: too many open sessions; try again later");
+                return responses::unavailable(
+                    "Service Unavailable: too many open sessions; try again later",
+                );
             }
             tracing::debug!(session = %session.id, "session opened");
-            with_session(responses::json(StatusCode::OK, &response), Some(&session.id))
+            with_session(
+                responses::json(StatusCode::OK, &response),
+                Some(&session.id),
+            )
         }
         Some(response) => {
             session.end();
@@ -122,7 +146,11 @@ async fn open_session(shared: &Arc<Shared>, message: Message) -> Response {
         }
         None => {
             session.end();
-            transport_error(StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL_ERROR, "initialize was not answered")
+            transport_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                codes::INTERNAL_ERROR,
+                "initialize was not answered",
+            )
         }
     }
 }
@@ -142,11 +170,17 @@ pub(crate) fn get(shared: &Arc<Shared>, headers: &HeaderMap) -> Response {
     };
     let Some((messages, slot)) = session.open_stream() else {
         return with_session(
-            transport_error(StatusCode::CONFLICT, codes::INVALID_REQUEST, "Conflict: this session already has a GET stream open"),
+            transport_error(
+                StatusCode::CONFLICT,
+                codes::INVALID_REQUEST,
+                "Conflict: this session already has a GET stream open",
+            ),
             Some(&session.id),
         );
     };
-    let version = headers::single(headers, headers::PROTOCOL_VERSION).value().or(session.conn.handshake().version);
+    let version = headers::single(headers, headers::PROTOCOL_VERSION)
+        .value()
+        .or(session.conn.handshake().version);
     let state = SessionStream {
         pending: wants_priming(version).then(|| events::priming(super::config::PRIMING_RETRY_MS)),
         messages,
@@ -193,7 +227,11 @@ fn session_not_found() -> Response {
 }
 
 fn session_header_invalid() -> Response {
-    transport_error(StatusCode::BAD_REQUEST, codes::INVALID_REQUEST, "Bad Request: malformed Mcp-Session-Id header")
+    transport_error(
+        StatusCode::BAD_REQUEST,
+        codes::INVALID_REQUEST,
+        "Bad Request: malformed Mcp-Session-Id header",
+    )
 }
 
 /// The body of a GET stream: ends with the session, at shutdown, or when the client leaves.

@@ -26,9 +26,9 @@ pub(crate) async fn post(shared: &Arc<Shared>, headers: &HeaderMap, value: Value
     match message {
         Message::Request { id, method, params } => {
             let dispatcher = &shared.dispatcher;
-            if let Err(error) =
-                header_check::check(headers, &method, params.as_ref(), |name| dispatcher.tool_input_schema(name))
-            {
+            if let Err(error) = header_check::check(headers, &method, params.as_ref(), |name| {
+                dispatcher.tool_input_schema(name)
+            }) {
                 let body = error_response(Some(&id), &error);
                 return responses::json(responses::modern_status(&body), &body);
             }
@@ -51,18 +51,23 @@ pub(crate) async fn post(shared: &Arc<Shared>, headers: &HeaderMap, value: Value
         // The 2026-07-28 core defines no client notifications over HTTP (closing a stream is
         // the cancellation), and a per-request server has no state for one to act on: accept
         // and drop, after checking the version the POST claims.
-        Message::Notification { method, .. } => match headers::single(headers, headers::PROTOCOL_VERSION) {
-            Single::Present(v) if MODERN_VERSIONS.contains(&v) => {
-                tracing::debug!(method, "acknowledged a 2026-07-28 notification");
-                responses::empty(StatusCode::ACCEPTED)
-            }
-            other => {
-                let requested = other.value().unwrap_or_default();
-                let error = ErrorObject::new(codes::UNSUPPORTED_PROTOCOL_VERSION, "Unsupported protocol version")
+        Message::Notification { method, .. } => {
+            match headers::single(headers, headers::PROTOCOL_VERSION) {
+                Single::Present(v) if MODERN_VERSIONS.contains(&v) => {
+                    tracing::debug!(method, "acknowledged a 2026-07-28 notification");
+                    responses::empty(StatusCode::ACCEPTED)
+                }
+                other => {
+                    let requested = other.value().unwrap_or_default();
+                    let error = ErrorObject::new(
+                        codes::UNSUPPORTED_PROTOCOL_VERSION,
+                        "Unsupported protocol version",
+                    )
                     .with_data(json!({"supported": MODERN_VERSIONS, "requested": requested}));
-                responses::json(StatusCode::BAD_REQUEST, &error_response(None, &error))
+                    responses::json(StatusCode::BAD_REQUEST, &error_response(None, &error))
+                }
             }
-        },
+        }
         Message::Response { .. } => responses::transport_error(
             StatusCode::BAD_REQUEST,
             codes::INVALID_REQUEST,

@@ -85,7 +85,13 @@ pub(crate) async fn answer(ex: Exchange) -> Response {
     let stop = ex.lifecycle.abort.child_token();
     let (done_tx, mut done) = oneshot::channel::<Outcome>();
     {
-        let (dispatcher, conn, id, message, stop) = (ex.dispatcher, ex.conn, ex.id.clone(), ex.message, stop.clone());
+        let (dispatcher, conn, id, message, stop) = (
+            ex.dispatcher,
+            ex.conn,
+            ex.id.clone(),
+            ex.message,
+            stop.clone(),
+        );
         tokio::spawn(async move {
             let handling = dispatcher.handle(&conn, message, sink);
             tokio::pin!(handling);
@@ -100,8 +106,15 @@ pub(crate) async fn answer(ex: Exchange) -> Response {
             let _ = done_tx.send(outcome);
         });
     }
-    let guard = CloseGuard { stop, armed: ex.cancel_on_close };
-    let end = Ending { id: ex.id, modern: ex.modern, lifecycle: ex.lifecycle };
+    let guard = CloseGuard {
+        stop,
+        armed: ex.cancel_on_close,
+    };
+    let end = Ending {
+        id: ex.id,
+        modern: ex.modern,
+        lifecycle: ex.lifecycle,
+    };
 
     // Decide between one JSON body and a stream.
     let first = loop {
@@ -135,7 +148,9 @@ pub(crate) async fn answer(ex: Exchange) -> Response {
         _activity: ex.activity,
     };
     if ex.priming {
-        state.pending.push(events::priming(super::config::PRIMING_RETRY_MS));
+        state
+            .pending
+            .push(events::priming(super::config::PRIMING_RETRY_MS));
     }
     state.pending.push(match first {
         Some(m) => events::message(&m),
@@ -165,9 +180,10 @@ impl Ending {
         match outcome {
             Outcome::Answered(Some(response)) => Some(response),
             // Legacy streams end with a response for their id, so say it was cancelled.
-            Outcome::Answered(None) if !self.modern => {
-                Some(error_response(Some(&self.id), &ErrorObject::new(REQUEST_CANCELLED, "Request cancelled")))
-            }
+            Outcome::Answered(None) if !self.modern => Some(error_response(
+                Some(&self.id),
+                &ErrorObject::new(REQUEST_CANCELLED, "Request cancelled"),
+            )),
             Outcome::Answered(None) => None,
             Outcome::Stopped if self.lifecycle.abort.is_cancelled() => Some(error_response(
                 Some(&self.id),
@@ -178,11 +194,18 @@ impl Ending {
     }
 
     fn json(&self, outcome: Outcome) -> Response {
-        let shutting_down = matches!(outcome, Outcome::Stopped) && self.lifecycle.abort.is_cancelled();
+        let shutting_down =
+            matches!(outcome, Outcome::Stopped) && self.lifecycle.abort.is_cancelled();
         match self.last_message(outcome) {
-            Some(_) if shutting_down => responses::unavailable("the server shut down before the request finished"),
+            Some(_) if shutting_down => {
+                responses::unavailable("the server shut down before the request finished")
+            }
             Some(response) => {
-                let status = if self.modern { responses::modern_status(&response) } else { StatusCode::OK };
+                let status = if self.modern {
+                    responses::modern_status(&response)
+                } else {
+                    StatusCode::OK
+                };
                 responses::json(status, &response)
             }
             // Nobody is listening (the client closed the exchange); the status is never seen.
@@ -212,7 +235,12 @@ impl StreamState {
                 let frame = if self.pending.len() == 1 {
                     self.pending.pop().unwrap_or_default()
                 } else {
-                    Bytes::from(self.pending.drain(..).flat_map(|b| b.to_vec()).collect::<Vec<u8>>())
+                    Bytes::from(
+                        self.pending
+                            .drain(..)
+                            .flat_map(|b| b.to_vec())
+                            .collect::<Vec<u8>>(),
+                    )
                 };
                 return Some((Ok(frame), self));
             }

@@ -15,13 +15,23 @@ pub(crate) fn json(status: StatusCode, body: &Value) -> Response {
     let bytes = serde_json::to_vec(body).unwrap_or_default();
     let mut response = Response::new(Body::from(bytes));
     *response.status_mut() = status;
-    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     response
 }
 
 /// A transport-level rejection: a JSON-RPC error without an id (`"id": null`).
-pub(crate) fn transport_error(status: StatusCode, code: i64, message: impl Into<String>) -> Response {
-    json(status, &error_response(None, &ErrorObject::new(code, message)))
+pub(crate) fn transport_error(
+    status: StatusCode,
+    code: i64,
+    message: impl Into<String>,
+) -> Response {
+    json(
+        status,
+        &error_response(None, &ErrorObject::new(code, message)),
+    )
 }
 
 /// An empty response (202 for notifications, 200 for DELETE).
@@ -38,18 +48,28 @@ pub(crate) fn method_not_allowed(allow: &'static str) -> Response {
         codes::INVALID_REQUEST,
         format!("Method Not Allowed: this endpoint accepts {allow}"),
     );
-    response.headers_mut().insert(header::ALLOW, HeaderValue::from_static(allow));
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static(allow));
     response
 }
 
 /// 503 while the server is shutting down or full.
 pub(crate) fn unavailable(message: &str) -> Response {
-    transport_error(StatusCode::SERVICE_UNAVAILABLE, codes::INTERNAL_ERROR, message)
+    transport_error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        codes::INTERNAL_ERROR,
+        message,
+    )
 }
 
 /// The 2026-07-28 status for a JSON-RPC response: errors the spec names get 4xx, the rest 200.
 pub(crate) fn modern_status(response: &Value) -> StatusCode {
-    match response.get("error").and_then(|e| e.get("code")).and_then(Value::as_i64) {
+    match response
+        .get("error")
+        .and_then(|e| e.get("code"))
+        .and_then(Value::as_i64)
+    {
         Some(
             codes::PARSE_ERROR
             | codes::INVALID_REQUEST
@@ -78,12 +98,16 @@ mod tests {
 
     #[test]
     fn modern_error_codes_map_to_http_statuses() {
-        let err = |code: i64| json!({"jsonrpc": "2.0", "id": 1, "error": {"code": code, "message": "x"}});
+        let err =
+            |code: i64| json!({"jsonrpc": "2.0", "id": 1, "error": {"code": code, "message": "x"}});
         for code in [-32700, -32600, -32602, -32020, -32021, -32022] {
             assert_eq!(modern_status(&err(code)), StatusCode::BAD_REQUEST, "{code}");
         }
         assert_eq!(modern_status(&err(-32601)), StatusCode::NOT_FOUND);
         assert_eq!(modern_status(&err(-32603)), StatusCode::OK);
-        assert_eq!(modern_status(&json!({"jsonrpc": "2.0", "id": 1, "result": {}})), StatusCode::OK);
+        assert_eq!(
+            modern_status(&json!({"jsonrpc": "2.0", "id": 1, "result": {}})),
+            StatusCode::OK
+        );
     }
 }

@@ -27,7 +27,10 @@ pub(crate) fn new_session_id() -> Result<String, getrandom::Error> {
 
 /// True for ids [`new_session_id`] could have made.
 pub(crate) fn is_well_formed_id(id: &str) -> bool {
-    id.len() == 32 && id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    id.len() == 32
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 pub(crate) struct Session {
@@ -65,7 +68,9 @@ impl Session {
                     Some(stream) => {
                         let _ = stream.send(message).await;
                     }
-                    None => tracing::debug!(session = %session.id, "no GET stream open; dropped a server message"),
+                    None => {
+                        tracing::debug!(session = %session.id, "no GET stream open; dropped a server message")
+                    }
                 }
             }
         });
@@ -80,7 +85,10 @@ impl Session {
             id,
             conn: Arc::new(Connection::new(Some(tx))),
             ended: CancellationToken::new(),
-            activity: Mutex::new(Activity { in_flight: 0, last: Instant::now() }),
+            activity: Mutex::new(Activity {
+                in_flight: 0,
+                last: Instant::now(),
+            }),
             stream_open: AtomicBool::new(false),
             stream: Mutex::new(None),
         });
@@ -154,14 +162,21 @@ pub(crate) struct Full;
 
 impl SessionStore {
     pub fn new(idle_timeout: Duration, max: usize) -> SessionStore {
-        SessionStore { sessions: Mutex::new(HashMap::new()), idle_timeout, max: max.max(1) }
+        SessionStore {
+            sessions: Mutex::new(HashMap::new()),
+            idle_timeout,
+            max: max.max(1),
+        }
     }
 
     /// A live session; an expired one is ended and forgotten on the way.
     pub fn get(&self, id: &str) -> Option<Arc<Session>> {
         let mut sessions = self.sessions.lock().expect("sessions lock");
         let session = sessions.get(id)?.clone();
-        if session.idle_for(Instant::now()).is_some_and(|idle| idle >= self.idle_timeout) {
+        if session
+            .idle_for(Instant::now())
+            .is_some_and(|idle| idle >= self.idle_timeout)
+        {
             sessions.remove(id);
             drop(sessions);
             tracing::info!(session = %session.id, "session ended after being idle");
@@ -194,7 +209,10 @@ impl SessionStore {
         let now = Instant::now();
         let expired: Vec<String> = sessions
             .values()
-            .filter(|s| s.idle_for(now).is_some_and(|idle| idle >= self.idle_timeout))
+            .filter(|s| {
+                s.idle_for(now)
+                    .is_some_and(|idle| idle >= self.idle_timeout)
+            })
             .map(|s| s.id.clone())
             .collect();
         for id in expired {
@@ -235,7 +253,13 @@ impl SessionStore {
 
     /// Ends every session (shutdown).
     pub fn end_all(&self) {
-        let all: Vec<Arc<Session>> = self.sessions.lock().expect("sessions lock").drain().map(|(_, s)| s).collect();
+        let all: Vec<Arc<Session>> = self
+            .sessions
+            .lock()
+            .expect("sessions lock")
+            .drain()
+            .map(|(_, s)| s)
+            .collect();
         for session in all {
             session.end();
         }
@@ -270,7 +294,10 @@ mod tests {
         let busy = b.enter();
         let c = Session::start("c".into());
         store.insert(c).unwrap();
-        assert!(store.get("a").is_none(), "the longest-idle session made room");
+        assert!(
+            store.get("a").is_none(),
+            "the longest-idle session made room"
+        );
         assert!(a.ended.is_cancelled());
         assert!(store.get("b").is_some());
         // Everything busy: no room.

@@ -15,7 +15,15 @@ pub(crate) struct Shared {
 
 impl Shared {
     pub fn new(dispatcher: Arc<Dispatcher>, config: HttpConfig) -> Arc<Shared> {
-        let sessions = Arc::new(SessionStore::new(config.session_idle_timeout, config.max_sessions));
-        Arc::new(Shared { dispatcher, config, sessions, lifecycle: Arc::new(Lifecycle::default()) })
+        let sessions = Arc::new(SessionStore::new(
+            config.session_idle_timeout,
+            config.max_sessions,
+        ));
+        Arc::new(Shared {
+            dispatcher,
+            config,
+            sessions,
+            lifecycle: Arc::new(Lifecycle::default()),
+        })
     }
 }
