@@ -2,11 +2,11 @@
 //!
 //! - [`stdio`]: newline-delimited JSON on stdin/stdout.
 //! - [`http`]: Streamable HTTP, both protocol generations, and the [`http::HttpApp`] that also
-//!   carries the deprecated SSE transport ([`sse`]) and the user's custom routes.
+//!   carries the deprecated SSE transport (`sse`) and the user's custom routes.
 
 pub mod http;
 mod shutdown;
-pub mod sse;
+mod sse;
 pub mod stdio;
 
 pub use shutdown::shutdown_signal;

@@ -106,7 +106,7 @@ pub(crate) async fn answer(ex: Exchange) -> Response {
             let _ = done_tx.send(outcome);
         });
     }
-    let guard = CloseGuard {
+    let mut guard = CloseGuard {
         stop,
         armed: ex.cancel_on_close,
     };
@@ -130,7 +130,7 @@ pub(crate) async fn answer(ex: Exchange) -> Response {
                     Ok(outcome) => end.json(outcome),
                     Err(_) => end.json(Outcome::Stopped),
                 };
-                drop(guard);
+                guard.armed = false;
                 return responses::with_session(response, ex.session_id.as_deref());
             }
             _ = wait, if messages.is_some() => break None,
