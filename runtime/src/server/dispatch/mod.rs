@@ -67,6 +67,12 @@ impl Dispatcher {
         &self.info.name
     }
 
+    /// The input schema of the tool named `name`: Streamable HTTP checks the `Mcp-Param-*`
+    /// headers its `x-mcp-header` annotations call for before the call is dispatched.
+    pub fn tool_input_schema(&self, name: &str) -> Option<Value> {
+        self.state.tools.read().expect("tools lock").get(name).map(|t| t.tool.input_schema.clone())
+    }
+
     /// Handles one message. `sink` receives the notifications and requests this message's
     /// handler sends; the returned value, if any, is the response to send.
     /// Returns `None` for notifications, responses, and cancelled requests.
