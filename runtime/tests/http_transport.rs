@@ -388,6 +388,38 @@ async fn a_handler_that_only_returns_gets_one_json_body() {
 }
 
 #[tokio::test]
+async fn a_client_that_ranks_event_stream_first_gets_a_stream_even_for_a_quick_answer() {
+    let s = start_default().await;
+    let id = open_session(s.addr, "/mcp", LEGACY).await;
+    let resp = post("/mcp", &call(7, "hello", json!({"name": "Ada"})))
+        .set("accept", "text/event-stream, application/json")
+        .header("Mcp-Session-Id", &id)
+        .header("MCP-Protocol-Version", LEGACY)
+        .send(s.addr)
+        .await;
+    assert_eq!(resp.header("content-type"), Some("text/event-stream"));
+    assert!(resp.text().starts_with("id: "), "the priming event comes first: {}", resp.text());
+    let messages = resp.sse_messages();
+    assert_eq!(messages.len(), 1, "{}", resp.text());
+    assert_eq!(messages[0]["result"]["content"][0]["text"], json!("Hello, Ada!"));
+
+    let json_first = post("/mcp", &call(8, "hello", json!({"name": "Bo"})))
+        .set("accept", "application/json;q=1, text/event-stream;q=0.9")
+        .header("Mcp-Session-Id", &id)
+        .send(s.addr)
+        .await;
+    assert_eq!(json_first.header("content-type"), Some("application/json"));
+    let (j, _) = start(RunOptions::http().json_response(true)).await;
+    let jid = open_session(j.addr, "/mcp", LEGACY).await;
+    let forced = post("/mcp", &call(9, "hello", json!({"name": "Cy"})))
+        .set("accept", "text/event-stream, application/json")
+        .header("Mcp-Session-Id", &jid)
+        .send(j.addr)
+        .await;
+    assert_eq!(forced.header("content-type"), Some("application/json"), "--json-response wins");
+}
+
+#[tokio::test]
 async fn json_response_mode_never_streams() {
     let (s, _) = start(RunOptions::http().json_response(true)).await;
     let id = open_session(s.addr, "/mcp", LEGACY).await;

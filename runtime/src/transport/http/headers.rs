@@ -12,32 +12,64 @@ pub(crate) const NAME: &str = "mcp-name";
 /// Prefix of the headers that mirror `x-mcp-header` tool arguments (2026-07-28).
 pub(crate) const PARAM_PREFIX: &str = "mcp-param-";
 
-/// Which response media types the client accepts.
+/// Which response media types the client accepts, and which it prefers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Accepts {
     pub json: bool,
     pub sse: bool,
+    /// The client ranks `text/event-stream` above `application/json`: by q-value, or on equal
+    /// q-values by listing it first. Such clients get their replies as streams even when the
+    /// handler sends nothing before its result.
+    pub prefers_sse: bool,
 }
 
-/// Reads every `Accept` header, honouring `*/*`, `application/*` and `text/*`.
+/// Reads every `Accept` header, honouring `*/*`, `application/*`, `text/*` and q-values.
 pub(crate) fn accepts(headers: &HeaderMap) -> Accepts {
-    let mut accepts = Accepts { json: false, sse: false };
+    let mut accepts = Accepts { json: false, sse: false, prefers_sse: false };
+    // (q, position) of the best-ranked entry naming each type; higher q wins, then earlier.
+    let (mut best_json, mut best_sse): (Option<(u16, usize)>, Option<(u16, usize)>) = (None, None);
+    let mut position = 0;
     for value in headers.get_all(header::ACCEPT) {
         let Ok(value) = value.to_str() else { continue };
         for item in value.split(',') {
-            let media = item.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-            match media.as_str() {
-                "*/*" => {
-                    accepts.json = true;
-                    accepts.sse = true;
+            position += 1;
+            let mut parts = item.split(';');
+            let media = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+            let q = parts.find_map(|p| p.trim().strip_prefix("q=").map(quality)).unwrap_or(1000);
+            if q == 0 {
+                continue;
+            }
+            let (json, sse) = match media.as_str() {
+                "*/*" => (true, true),
+                "application/json" | "application/*" => (true, false),
+                "text/event-stream" | "text/*" => (false, true),
+                _ => (false, false),
+            };
+            let rank = |best: &mut Option<(u16, usize)>| {
+                if best.is_none_or(|(bq, _)| q > bq) {
+                    *best = Some((q, position));
                 }
-                "application/json" | "application/*" => accepts.json = true,
-                "text/event-stream" | "text/*" => accepts.sse = true,
-                _ => {}
+            };
+            if json {
+                accepts.json = true;
+                rank(&mut best_json);
+            }
+            if sse {
+                accepts.sse = true;
+                rank(&mut best_sse);
             }
         }
     }
+    accepts.prefers_sse = match (best_sse, best_json) {
+        (Some((sq, sp)), Some((jq, jp))) => sq > jq || (sq == jq && sp < jp),
+        _ => false,
+    };
     accepts
+}
+
+/// A q-value in thousandths; malformed values count as 1.
+fn quality(raw: &str) -> u16 {
+    raw.trim().parse::<f32>().map_or(1000, |q| (q.clamp(0.0, 1.0) * 1000.0).round() as u16)
 }
 
 /// `Content-Type: application/json`, parameters (like `charset`) allowed.
@@ -100,15 +132,19 @@ mod tests {
     #[test]
     fn accept_handles_lists_parameters_and_wildcards() {
         let a = |v: &str| accepts(&with("accept", &[v]));
-        assert_eq!(a("application/json, text/event-stream"), Accepts { json: true, sse: true });
-        assert_eq!(a("application/json;q=0.9"), Accepts { json: true, sse: false });
-        assert_eq!(a("TEXT/EVENT-STREAM"), Accepts { json: false, sse: true });
-        assert_eq!(a("*/*"), Accepts { json: true, sse: true });
-        assert_eq!(a("application/*, text/*"), Accepts { json: true, sse: true });
-        assert_eq!(a("text/html"), Accepts { json: false, sse: false });
+        assert_eq!(a("application/json, text/event-stream"), Accepts { json: true, sse: true, prefers_sse: false });
+        assert!(a("text/event-stream, application/json").prefers_sse);
+        assert!(a("application/json;q=0.5, text/event-stream").prefers_sse);
+        assert!(!a("text/event-stream;q=0.4, application/json").prefers_sse);
+        assert!(!a("text/event-stream;q=0, application/json").sse);
+        assert_eq!(a("application/json;q=0.9"), Accepts { json: true, sse: false, prefers_sse: false });
+        assert_eq!(a("TEXT/EVENT-STREAM"), Accepts { json: false, sse: true, prefers_sse: false });
+        assert_eq!(a("*/*"), Accepts { json: true, sse: true, prefers_sse: false });
+        assert_eq!(a("application/*, text/*"), Accepts { json: true, sse: true, prefers_sse: false });
+        assert_eq!(a("text/html"), Accepts { json: false, sse: false, prefers_sse: false });
         assert_eq!(
             accepts(&with("accept", &["application/json", "text/event-stream"])),
-            Accepts { json: true, sse: true }
+            Accepts { json: true, sse: true, prefers_sse: false }
         );
     }
 

@@ -26,6 +26,11 @@ fn wants_priming(version: Option<&str>) -> bool {
     version.is_some_and(|v| v >= PRIMING_SINCE)
 }
 
+/// Whether a stream would start with a priming event, and whether the client prefers one.
+fn stream_choice(headers: &HeaderMap, version: Option<&str>) -> (bool, bool) {
+    (wants_priming(version), headers::accepts(headers).prefers_sse)
+}
+
 pub(crate) async fn post(shared: &Arc<Shared>, headers: &HeaderMap, version: Option<&str>, value: Value) -> Response {
     let message = match Message::from_value(value) {
         Ok(message) => message,
@@ -33,7 +38,7 @@ pub(crate) async fn post(shared: &Arc<Shared>, headers: &HeaderMap, version: Opt
     };
     if shared.config.stateless {
         let conn = Arc::new(Connection::new(None));
-        return dispatch(shared, conn, message, wants_priming(version), None, None).await;
+        return dispatch(shared, conn, message, stream_choice(headers, version), None, None).await;
     }
     match headers::single(headers, SESSION_ID_HEADER) {
         Single::Absent if matches!(&message, Message::Request { method, .. } if method == "initialize") => {
@@ -49,7 +54,8 @@ pub(crate) async fn post(shared: &Arc<Shared>, headers: &HeaderMap, version: Opt
                 let activity = session.enter();
                 let version = version.or(session.conn.handshake().version);
                 let conn = session.conn.clone();
-                dispatch(shared, conn, message, wants_priming(version), Some(&session.id), Some(activity)).await
+                dispatch(shared, conn, message, stream_choice(headers, version), Some(&session.id), Some(activity))
+                    .await
             }
             None => session_not_found(),
         },
@@ -63,7 +69,7 @@ async fn dispatch(
     shared: &Arc<Shared>,
     conn: Arc<Connection>,
     message: Message,
-    priming: bool,
+    (priming, prefer_stream): (bool, bool),
     session_id: Option<&str>,
     activity: Option<ActivityGuard>,
 ) -> Response {
@@ -78,6 +84,7 @@ async fn dispatch(
                 json_only: shared.config.json_response,
                 cancel_on_close: session_id.is_none(),
                 priming,
+                prefer_stream,
                 keep_alive: shared.config.keep_alive,
                 session_id: session_id.map(str::to_string),
                 activity,

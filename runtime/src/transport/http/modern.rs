@@ -41,6 +41,7 @@ pub(crate) async fn post(shared: &Arc<Shared>, headers: &HeaderMap, value: Value
                 json_only: shared.config.json_response,
                 cancel_on_close: true,
                 priming: false,
+                prefer_stream: super::headers::accepts(headers).prefers_sse,
                 keep_alive: shared.config.keep_alive,
                 session_id: None,
                 activity: None,

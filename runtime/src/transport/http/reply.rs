@@ -43,6 +43,9 @@ pub(crate) struct Exchange {
     pub cancel_on_close: bool,
     /// Start streams with a priming event (legacy 2025-11-25 and later).
     pub priming: bool,
+    /// The client prefers a stream: open it at once instead of waiting to see whether the
+    /// handler sends anything before its result.
+    pub prefer_stream: bool,
     pub keep_alive: Duration,
     pub session_id: Option<String>,
     pub activity: Option<ActivityGuard>,
@@ -103,24 +106,29 @@ pub(crate) async fn answer(ex: Exchange) -> Response {
     let mut guard = CloseGuard { stop, armed: ex.cancel_on_close };
     let end = Ending { id: ex.id, modern: ex.modern, lifecycle: ex.lifecycle };
 
-    // Decide between one JSON body and a stream.
-    let first = loop {
-        let wait = tokio::time::sleep(ex.keep_alive);
-        tokio::select! {
-            biased;
-            m = recv(&mut messages) => match m {
-                Some(m) => break Some(m),
-                None => messages = None,
-            },
-            outcome = &mut done => {
-                let response = match outcome {
-                    Ok(outcome) => end.json(outcome),
-                    Err(_) => end.json(Outcome::Stopped),
-                };
-                guard.armed = false;
-                return responses::with_session(response, ex.session_id.as_deref());
+    // Decide between one JSON body and a stream. `first`: what opens the stream, if anything
+    // beyond the priming event.
+    let first = if ex.prefer_stream && messages.is_some() {
+        None
+    } else {
+        loop {
+            let wait = tokio::time::sleep(ex.keep_alive);
+            tokio::select! {
+                biased;
+                m = recv(&mut messages) => match m {
+                    Some(m) => break Some(events::message(&m)),
+                    None => messages = None,
+                },
+                outcome = &mut done => {
+                    let response = match outcome {
+                        Ok(outcome) => end.json(outcome),
+                        Err(_) => end.json(Outcome::Stopped),
+                    };
+                    guard.armed = false;
+                    return responses::with_session(response, ex.session_id.as_deref());
+                }
+                _ = wait, if messages.is_some() => break Some(Bytes::from_static(events::KEEP_ALIVE)),
             }
-            _ = wait, if messages.is_some() => break None,
         }
     };
 
@@ -137,10 +145,7 @@ pub(crate) async fn answer(ex: Exchange) -> Response {
     if ex.priming {
         state.pending.push(events::priming(super::config::PRIMING_RETRY_MS));
     }
-    state.pending.push(match first {
-        Some(m) => events::message(&m),
-        None => Bytes::from_static(events::KEEP_ALIVE),
-    });
+    state.pending.extend(first);
     let body = Body::from_stream(futures::stream::unfold(state, StreamState::next));
     responses::with_session(events::stream_response(body), ex.session_id.as_deref())
 }
