@@ -41,11 +41,13 @@ pub struct ServerCommand {
     pub program: PathBuf,
     pub args: Vec<String>,
     pub env: Vec<(String, String)>,
+    /// Where an application that nests the MCP app mounts it (`/api`); empty otherwise.
+    pub mount: String,
 }
 
 impl ServerCommand {
     pub fn new(program: impl Into<PathBuf>) -> Self {
-        ServerCommand { program: program.into(), args: Vec::new(), env: Vec::new() }
+        ServerCommand { program: program.into(), args: Vec::new(), env: Vec::new(), mount: String::new() }
     }
 
     pub fn arg(mut self, arg: impl Into<String>) -> Self {
@@ -55,6 +57,12 @@ impl ServerCommand {
 
     pub fn args<I: IntoIterator<Item = S>, S: Into<String>>(mut self, args: I) -> Self {
         self.args.extend(args.into_iter().map(Into::into));
+        self
+    }
+
+    /// The server nests its MCP app under `prefix`: clients connect below it.
+    pub fn mounted_at(mut self, prefix: impl Into<String>) -> Self {
+        self.mount = prefix.into();
         self
     }
 
@@ -112,6 +120,8 @@ impl Endpoint {
 #[derive(Debug)]
 pub struct RunningServer {
     endpoint: Endpoint,
+    /// `http://127.0.0.1:<port>` for HTTP and SSE servers.
+    base_url: Option<String>,
     process: Option<KillOnDrop>,
     stderr: Option<Receiver<String>>,
 }
@@ -126,7 +136,12 @@ impl RunningServer {
     /// exits or never listens.
     pub fn start(server: &ServerCommand, transport: Transport) -> RunningServer {
         if transport == Transport::Stdio {
-            return RunningServer { endpoint: Endpoint::Stdio(server.clone()), process: None, stderr: None };
+            return RunningServer {
+                endpoint: Endpoint::Stdio(server.clone()),
+                base_url: None,
+                process: None,
+                stderr: None,
+            };
         }
         let mut last_error = String::new();
         // Another process may grab the free port first; a few fresh ports settle that.
@@ -135,9 +150,11 @@ impl RunningServer {
             match spawn_listening(server, transport, port) {
                 Ok((process, stderr)) => {
                     let path = if transport == Transport::Http { "/mcp/" } else { "/sse/" };
-                    let url = format!("http://127.0.0.1:{port}{path}");
+                    let base_url = format!("http://127.0.0.1:{port}");
+                    let url = format!("{base_url}{}{path}", server.mount);
                     let endpoint = Endpoint::Url { transport, url };
-                    return RunningServer { endpoint, process: Some(process), stderr: Some(stderr) };
+                    let base_url = Some(base_url);
+                    return RunningServer { endpoint, base_url, process: Some(process), stderr: Some(stderr) };
                 }
                 // Only a lost race for the port is worth another try.
                 Err(e) if e.contains("in use") => last_error = e,
@@ -152,6 +169,11 @@ impl RunningServer {
 
     pub fn endpoint(&self) -> &Endpoint {
         &self.endpoint
+    }
+
+    /// `http://127.0.0.1:<port>` of an HTTP or SSE server; `None` on STDIO.
+    pub fn base_url(&self) -> Option<&str> {
+        self.base_url.as_deref()
     }
 
     /// The server process, for HTTP and SSE.

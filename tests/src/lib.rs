@@ -7,13 +7,14 @@
 //!   `tests/clients/requirements.txt`; the MCP Inspector CLI, pinned in `tests/inspector/`),
 //!   installed by the tests themselves into [`workspace::tools_dir`] through [`install`].
 //! - [`endpoint`]: how a client reaches a server under test, per transport.
-//! - [`stdio`]: raw JSON-RPC over a server's stdin and stdout.
+//! - [`stdio`]: raw JSON-RPC over a server's stdin and stdout; [`http`]: a plain GET for custom routes.
 //! - [`process`] and [`ports`]: child processes with timeouts and kill-on-drop; free ports.
 //!
 //! Nothing here skips: a client that cannot be installed fails the tests that need it, loudly.
 
 pub mod cargo;
 pub mod endpoint;
+pub mod http;
 pub mod inspector;
 pub mod install;
 pub mod ports;

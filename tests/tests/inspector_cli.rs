@@ -3,7 +3,7 @@
 //!
 //! The Inspector speaks the legacy generation (`initialize`, 2025-11-25) and prints the result
 //! as JSON on stdout; on failure it exits non-zero with a JSON error envelope on stderr.
-//! A transport is a parameter: HTTP and SSE tests are one `#[test]` each once they land.
+//! Listing and calling run over STDIO, Streamable HTTP and SSE.
 
 use mcpgen_tests::inspector;
 use mcpgen_tests::process::Output;
@@ -31,9 +31,8 @@ fn error_envelope(out: &Output) -> Value {
         .unwrap_or_else(|| panic!("no error envelope on stderr: {}", out.describe()))
 }
 
-#[test]
-fn lists_tools_over_stdio() {
-    let out = inspect(Transport::Stdio, &["--method", "tools/list"]);
+fn lists_tools(transport: Transport) {
+    let out = inspect(transport, &["--method", "tools/list"]);
     out.assert_success();
     let tools = stdout_json(&out)["tools"].clone();
     assert_eq!(tools.as_array().map(Vec::len), Some(1), "{}", out.describe());
@@ -41,16 +40,43 @@ fn lists_tools_over_stdio() {
     assert_eq!(tools[0]["inputSchema"]["required"], json!(["name"]));
 }
 
-#[test]
-fn calls_a_tool_over_stdio() {
-    let out = inspect(
-        Transport::Stdio,
-        &["--method", "tools/call", "--tool-name", "hello", "--tool-arg", "name=Grace Hopper"],
-    );
+fn calls_a_tool(transport: Transport) {
+    let out =
+        inspect(transport, &["--method", "tools/call", "--tool-name", "hello", "--tool-arg", "name=Grace Hopper"]);
     out.assert_success();
     let result = stdout_json(&out);
     assert_eq!(result["content"][0]["text"], "Hello, Grace Hopper!", "{}", out.describe());
     assert_ne!(result.get("isError"), Some(&json!(true)));
+}
+
+#[test]
+fn lists_tools_over_stdio() {
+    lists_tools(Transport::Stdio);
+}
+
+#[test]
+fn lists_tools_over_http() {
+    lists_tools(Transport::Http);
+}
+
+#[test]
+fn lists_tools_over_sse() {
+    lists_tools(Transport::Sse);
+}
+
+#[test]
+fn calls_a_tool_over_stdio() {
+    calls_a_tool(Transport::Stdio);
+}
+
+#[test]
+fn calls_a_tool_over_http() {
+    calls_a_tool(Transport::Http);
+}
+
+#[test]
+fn calls_a_tool_over_sse() {
+    calls_a_tool(Transport::Sse);
 }
 
 /// The Inspector checks the name against the server's `tools/list` before calling, so this

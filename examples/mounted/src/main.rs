@@ -23,7 +23,7 @@ async fn main() -> ExitCode {
 }
 
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let options = CommandLine::parse().apply(RunOptions::http().path("/mcp"));
+    let options = CommandLine::parse().apply(RunOptions::http());
     let hello =
         Tool::new("hello", json!({"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]}))
             .description("Say hello to someone")
