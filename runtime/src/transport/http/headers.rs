@@ -26,8 +26,8 @@ pub(crate) struct Accepts {
 /// Reads every `Accept` header, honouring `*/*`, `application/*`, `text/*` and q-values.
 pub(crate) fn accepts(headers: &HeaderMap) -> Accepts {
     let mut accepts = Accepts { json: false, sse: false, prefers_sse: false };
-    // (q, position) of the best-ranked entry naming each type; higher q wins, then earlier.
-    let (mut best_json, mut best_sse): (Option<(u16, usize)>, Option<(u16, usize)>) = (None, None);
+    // The best-ranked entry naming each type; higher q wins, then earlier.
+    let (mut best_json, mut best_sse): (Option<Rank>, Option<Rank>) = (None, None);
     let mut position = 0;
     for value in headers.get_all(header::ACCEPT) {
         let Ok(value) = value.to_str() else { continue };
@@ -45,7 +45,7 @@ pub(crate) fn accepts(headers: &HeaderMap) -> Accepts {
                 "text/event-stream" | "text/*" => (false, true),
                 _ => (false, false),
             };
-            let rank = |best: &mut Option<(u16, usize)>| {
+            let rank = |best: &mut Option<Rank>| {
                 if best.is_none_or(|(bq, _)| q > bq) {
                     *best = Some((q, position));
                 }
@@ -66,6 +66,9 @@ pub(crate) fn accepts(headers: &HeaderMap) -> Accepts {
     };
     accepts
 }
+
+/// An Accept entry's (q-value in thousandths, position in the header).
+type Rank = (u16, usize);
 
 /// A q-value in thousandths; malformed values count as 1.
 fn quality(raw: &str) -> u16 {
