@@ -10,7 +10,7 @@ use crate::transport::http::body::read_capped;
 use crate::transport::http::events;
 use crate::transport::http::headers;
 use crate::transport::http::responses::{self, transport_error};
-use crate::transport::http::session::{ActivityGuard, Session, SessionStore, is_well_formed_id, new_session_id};
+use crate::transport::http::session::{ActivityGuard, Session, SessionStore, is_well_formed_id, mint_session_id};
 use crate::transport::http::state::Shared;
 use axum::body::{Body, Bytes};
 use axum::extract::{OriginalUri, Request, State};
@@ -44,16 +44,9 @@ pub(crate) async fn open(
         tracing::warn!("refused a new SSE session: every session slot is busy");
         return responses::unavailable("Service Unavailable: too many open sessions; try again later");
     }
-    let id = match new_session_id() {
+    let id = match mint_session_id() {
         Ok(id) => id,
-        Err(e) => {
-            tracing::error!(error = %e, "the operating system refused random bytes for a session id");
-            return transport_error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                codes::INTERNAL_ERROR,
-                "cannot create a session",
-            );
-        }
+        Err(response) => return *response,
     };
     let (session, messages) = Session::with_outbound(id);
     if shared.sessions.insert(session.clone()).is_err() {

@@ -18,9 +18,7 @@ use super::logging::LogLevel;
 use super::state::State;
 use super::{Info, pagination};
 use crate::protocol::jsonrpc::{error_response, result_response};
-use crate::protocol::version::{
-    CLIENT_CAPABILITIES_META_KEY, LOG_LEVEL_META_KEY, MODERN_VERSIONS, PROTOCOL_VERSION_META_KEY,
-};
+use crate::protocol::version::{CLIENT_CAPABILITIES_META_KEY, LOG_LEVEL_META_KEY, envelope_meta, modern_version};
 use crate::protocol::{ErrorObject, Generation, Message, RequestId, codes};
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -235,28 +233,8 @@ impl Dispatcher {
 /// Validates a 2026-07-28 `_meta` envelope with the spec's error codes; yields the client's
 /// capabilities and its log level opt-in.
 fn read_envelope(params: Option<&Value>) -> Result<(Value, Option<LogLevel>), ErrorObject> {
-    let meta = params.and_then(|p| p.get("_meta")).and_then(Value::as_object).ok_or_else(|| {
-        ErrorObject::invalid_params(format!(
-            "params._meta must be an object carrying `{PROTOCOL_VERSION_META_KEY}` and `{CLIENT_CAPABILITIES_META_KEY}`"
-        ))
-    })?;
-    let missing: Vec<&str> = [PROTOCOL_VERSION_META_KEY, CLIENT_CAPABILITIES_META_KEY]
-        .into_iter()
-        .filter(|k| !meta.contains_key(*k))
-        .collect();
-    if !missing.is_empty() {
-        return Err(ErrorObject::invalid_params(format!(
-            "params._meta is missing the required key(s): {}",
-            missing.join(", ")
-        )));
-    }
-    let version = meta[PROTOCOL_VERSION_META_KEY]
-        .as_str()
-        .ok_or_else(|| ErrorObject::invalid_params(format!("`{PROTOCOL_VERSION_META_KEY}` must be a string")))?;
-    if !MODERN_VERSIONS.contains(&version) {
-        return Err(ErrorObject::new(codes::UNSUPPORTED_PROTOCOL_VERSION, "Unsupported protocol version")
-            .with_data(json!({"supported": MODERN_VERSIONS, "requested": version})));
-    }
+    let meta = envelope_meta(params)?;
+    modern_version(meta)?;
     let log_level = match meta.get(LOG_LEVEL_META_KEY) {
         None | Some(Value::Null) => None,
         Some(level) => Some(

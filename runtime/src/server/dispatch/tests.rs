@@ -1,7 +1,7 @@
 //! Protocol tests of the dispatcher, both generations, without a transport.
 
 use super::*;
-use crate::protocol::version::SERVER_INFO_META_KEY;
+use crate::protocol::version::{PROTOCOL_VERSION_META_KEY, SERVER_INFO_META_KEY};
 use crate::server::{
     Content, Prompt, PromptMessage, PromptResult, Resource, ResourceContents, ResourceTemplate, Server, Tool,
     ToolError, ToolResult,

@@ -4,11 +4,11 @@
 //! body never see two different requests. Any failure is -32020 (HeaderMismatch).
 
 use super::headers::{self, Single};
-use crate::protocol::version::{CLIENT_CAPABILITIES_META_KEY, MODERN_VERSIONS, PROTOCOL_VERSION_META_KEY};
+use crate::protocol::version::{PROTOCOL_VERSION_META_KEY, envelope_meta, modern_version};
 use crate::protocol::{ErrorObject, codes};
 use axum::http::HeaderMap;
 use base64::Engine;
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::collections::HashSet;
 
 /// Methods whose target is mirrored into `Mcp-Name`, and the body field it comes from.
@@ -32,21 +32,7 @@ pub(crate) fn check(
             return Err(mismatch(format!("the {name} header appears more than once")));
         }
     }
-    let meta = params.and_then(|p| p.get("_meta")).and_then(Value::as_object).ok_or_else(|| {
-        ErrorObject::invalid_params(format!(
-            "params._meta must be an object carrying `{PROTOCOL_VERSION_META_KEY}` and `{CLIENT_CAPABILITIES_META_KEY}`"
-        ))
-    })?;
-    let missing: Vec<&str> = [PROTOCOL_VERSION_META_KEY, CLIENT_CAPABILITIES_META_KEY]
-        .into_iter()
-        .filter(|k| !meta.contains_key(*k))
-        .collect();
-    if !missing.is_empty() {
-        return Err(ErrorObject::invalid_params(format!(
-            "params._meta is missing the required key(s): {}",
-            missing.join(", ")
-        )));
-    }
+    let meta = envelope_meta(params)?;
     let body_version = &meta[PROTOCOL_VERSION_META_KEY];
     match headers::single(headers, headers::PROTOCOL_VERSION) {
         Single::Present(v) if body_version.as_str() == Some(v) => {}
@@ -88,13 +74,7 @@ pub(crate) fn check(
             _ => return Err(mismatch("the Mcp-Name header is not a valid header value")),
         }
     }
-    let Some(version) = body_version.as_str() else {
-        return Err(ErrorObject::invalid_params(format!("`{PROTOCOL_VERSION_META_KEY}` must be a string")));
-    };
-    if !MODERN_VERSIONS.contains(&version) {
-        return Err(ErrorObject::new(codes::UNSUPPORTED_PROTOCOL_VERSION, "Unsupported protocol version")
-            .with_data(json!({"supported": MODERN_VERSIONS, "requested": version})));
-    }
+    modern_version(meta)?;
     if method == "tools/call" {
         let name = params.and_then(|p| p.get("name")).and_then(Value::as_str);
         if let Some(schema) = name.and_then(&tool_schema) {
@@ -225,7 +205,9 @@ fn same_integer(header: &str, value: &Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::version::CLIENT_CAPABILITIES_META_KEY;
     use axum::http::HeaderValue;
+    use serde_json::json;
 
     const V: &str = "2026-07-28";
 

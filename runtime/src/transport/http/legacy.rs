@@ -6,7 +6,7 @@ use super::events;
 use super::headers::{self, Single};
 use super::reply::{self, Exchange};
 use super::responses::{self, SESSION_ID_HEADER, transport_error, with_session};
-use super::session::{ActivityGuard, Session, StreamSlot, new_session_id};
+use super::session::{ActivityGuard, Session, StreamSlot, mint_session_id};
 use super::state::Shared;
 use crate::protocol::{Message, codes};
 use crate::server::Connection;
@@ -105,16 +105,9 @@ async fn open_session(shared: &Arc<Shared>, message: Message) -> Response {
         tracing::warn!("refused a new session: every session slot is busy");
         return responses::unavailable("Service Unavailable: too many open sessions; try again later");
     }
-    let id = match new_session_id() {
+    let id = match mint_session_id() {
         Ok(id) => id,
-        Err(e) => {
-            tracing::error!(error = %e, "the operating system refused random bytes for a session id");
-            return transport_error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                codes::INTERNAL_ERROR,
-                "cannot create a session",
-            );
-        }
+        Err(response) => return *response,
     };
     let session = Session::start(id);
     let response = shared.dispatcher.handle(&session.conn, message, None).await;

@@ -25,6 +25,18 @@ pub(crate) fn new_session_id() -> Result<String, getrandom::Error> {
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
+/// A fresh session id, or the 500 to send when the operating system has no random bytes.
+pub(crate) fn mint_session_id() -> Result<String, Box<axum::response::Response>> {
+    new_session_id().map_err(|e| {
+        tracing::error!(error = %e, "the operating system refused random bytes for a session id");
+        Box::new(super::responses::transport_error(
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            crate::protocol::codes::INTERNAL_ERROR,
+            "cannot create a session",
+        ))
+    })
+}
+
 /// True for ids [`new_session_id`] could have made.
 pub(crate) fn is_well_formed_id(id: &str) -> bool {
     id.len() == 32 && id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
