@@ -15,6 +15,7 @@ pub use server::{
     PromptResult, RequestContext, Resource, ResourceContents, ResourceTemplate, Server, ServerHandle, Tool, ToolError,
     ToolResult, prefix_completer,
 };
+pub use transport::http::{HttpApp, HttpHandle};
 
 /// Re-exported so generated code and examples need no direct dependency on them.
 pub use {axum, serde_json};

@@ -1,6 +1,7 @@
 //! Protocol versions and the two generations they belong to.
 
-use serde_json::Value;
+use super::jsonrpc::{ErrorObject, codes};
+use serde_json::{Map, Value, json};
 
 /// Versions reached through the `initialize` handshake, oldest first.
 pub const LEGACY_VERSIONS: &[&str] = &["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"];
@@ -46,6 +47,40 @@ impl Generation {
 /// Version negotiation for `initialize`: echo a supported version, else offer the latest.
 pub fn negotiate_legacy(requested: Option<&str>) -> &'static str {
     requested.and_then(|r| LEGACY_VERSIONS.iter().find(|v| **v == r).copied()).unwrap_or(LATEST_LEGACY_VERSION)
+}
+
+/// The `_meta` of a 2026-07-28 request, once it carries both required keys; -32602 naming
+/// what is missing otherwise.
+pub fn envelope_meta(params: Option<&Value>) -> Result<&Map<String, Value>, ErrorObject> {
+    let meta = params.and_then(|p| p.get("_meta")).and_then(Value::as_object).ok_or_else(|| {
+        ErrorObject::invalid_params(format!(
+            "params._meta must be an object carrying `{PROTOCOL_VERSION_META_KEY}` and `{CLIENT_CAPABILITIES_META_KEY}`"
+        ))
+    })?;
+    let missing: Vec<&str> = [PROTOCOL_VERSION_META_KEY, CLIENT_CAPABILITIES_META_KEY]
+        .into_iter()
+        .filter(|k| !meta.contains_key(*k))
+        .collect();
+    if !missing.is_empty() {
+        return Err(ErrorObject::invalid_params(format!(
+            "params._meta is missing the required key(s): {}",
+            missing.join(", ")
+        )));
+    }
+    Ok(meta)
+}
+
+/// The envelope's protocol version if this runtime speaks it: -32602 when it is not a string,
+/// -32022 with the supported versions when it is unknown.
+pub fn modern_version(meta: &Map<String, Value>) -> Result<&str, ErrorObject> {
+    let version = meta[PROTOCOL_VERSION_META_KEY]
+        .as_str()
+        .ok_or_else(|| ErrorObject::invalid_params(format!("`{PROTOCOL_VERSION_META_KEY}` must be a string")))?;
+    if !MODERN_VERSIONS.contains(&version) {
+        return Err(ErrorObject::new(codes::UNSUPPORTED_PROTOCOL_VERSION, "Unsupported protocol version")
+            .with_data(json!({"supported": MODERN_VERSIONS, "requested": version})));
+    }
+    Ok(version)
 }
 
 /// Every version this runtime speaks, oldest first.

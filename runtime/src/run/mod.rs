@@ -19,8 +19,9 @@ pub enum RunError {
     InsideAsyncRuntime,
     /// The server's definition is invalid.
     Build(BuildError),
-    /// The transport is not available in this build.
-    TransportUnavailable(Transport),
+    /// The options cannot be served (a custom route collides with an MCP path, a path is
+    /// malformed, ...). The message says what to change.
+    Config(String),
     Io(std::io::Error),
 }
 
@@ -32,12 +33,7 @@ impl std::fmt::Display for RunError {
                  call `server.run_async(options).await` instead",
             ),
             RunError::Build(e) => write!(f, "{e}"),
-            RunError::TransportUnavailable(t) => {
-                write!(
-                    f,
-                    "the `{t}` transport is not available in this version of mcpgen-runtime; use `--transport stdio`"
-                )
-            }
+            RunError::Config(message) => f.write_str(message),
             RunError::Io(e) => write!(f, "{e}"),
         }
     }
@@ -73,19 +69,39 @@ impl Server {
         result
     }
 
-    /// Runs the server on the current tokio runtime.
+    /// Runs the server on the current tokio runtime until SIGINT or SIGTERM (or, on STDIO, EOF).
     pub async fn run_async(self, options: RunOptions) -> Result<(), RunError> {
         init_logging(options.log_level.as_deref());
-        let (dispatcher, _routes) = self.build()?;
         match options.transport {
             Transport::Stdio => {
+                let (dispatcher, _routes) = self.build()?;
                 tracing::info!(server = dispatcher.name(), "serving MCP over STDIO");
                 let stdio =
                     StdioOptions { max_message_bytes: options.max_body_bytes, shutdown_grace: options.shutdown_grace };
                 serve_stdio(dispatcher, stdio).await?;
                 Ok(())
             }
-            other => Err(RunError::TransportUnavailable(other)),
+            Transport::Http | Transport::Sse => {
+                let name = self.name().to_string();
+                let app = self.http_app(&options)?;
+                let listener =
+                    tokio::net::TcpListener::bind((options.host.as_str(), options.port)).await.map_err(|e| {
+                        std::io::Error::new(
+                            e.kind(),
+                            format!(
+                                "cannot listen on {}:{}: {e}; choose another `--host` or `--port`",
+                                options.host, options.port
+                            ),
+                        )
+                    })?;
+                let addr = listener.local_addr()?;
+                let shutdown = crate::transport::shutdown_signal();
+                let what = if options.transport == Transport::Sse { "SSE (deprecated)" } else { "Streamable HTTP" };
+                tracing::info!(server = %name, "serving MCP over {what} at http://{addr}{}", app.endpoint());
+                app.serve(listener, shutdown).await?;
+                tracing::info!("server stopped");
+                Ok(())
+            }
         }
     }
 

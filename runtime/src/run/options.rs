@@ -88,6 +88,8 @@ pub struct RunOptions {
     pub max_sessions: usize,
     /// How long in-flight requests may run after a shutdown signal.
     pub shutdown_grace: Duration,
+    /// How often an otherwise silent SSE stream gets a keep-alive comment.
+    pub keep_alive: Duration,
 }
 
 impl Default for RunOptions {
@@ -107,6 +109,7 @@ impl Default for RunOptions {
             session_idle_timeout: Duration::from_secs(30 * 60),
             max_sessions: 10_000,
             shutdown_grace: Duration::from_secs(5),
+            keep_alive: Duration::from_secs(15),
         }
     }
 }

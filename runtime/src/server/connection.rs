@@ -45,11 +45,16 @@ impl Connection {
         self.handshake.lock().expect("handshake lock").clone()
     }
 
-    /// Tracks an in-flight request so `notifications/cancelled` can stop it.
-    pub(crate) fn begin(&self, id: &RequestId) -> CancellationToken {
+    /// Tracks an in-flight request so `notifications/cancelled` can stop it. `None` when a
+    /// request with the same id is still running: ids must be unique among in-flight requests.
+    pub(crate) fn begin(&self, id: &RequestId) -> Option<CancellationToken> {
+        let mut in_flight = self.in_flight.lock().expect("in-flight lock");
+        if in_flight.contains_key(id) {
+            return None;
+        }
         let token = CancellationToken::new();
-        self.in_flight.lock().expect("in-flight lock").insert(id.clone(), token.clone());
-        token
+        in_flight.insert(id.clone(), token.clone());
+        Some(token)
     }
 
     pub(crate) fn end(&self, id: &RequestId) {

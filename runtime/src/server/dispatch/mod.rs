@@ -18,9 +18,7 @@ use super::logging::LogLevel;
 use super::state::State;
 use super::{Info, pagination};
 use crate::protocol::jsonrpc::{error_response, result_response};
-use crate::protocol::version::{
-    CLIENT_CAPABILITIES_META_KEY, LOG_LEVEL_META_KEY, MODERN_VERSIONS, PROTOCOL_VERSION_META_KEY,
-};
+use crate::protocol::version::{CLIENT_CAPABILITIES_META_KEY, LOG_LEVEL_META_KEY, envelope_meta, modern_version};
 use crate::protocol::{ErrorObject, Generation, Message, RequestId, codes};
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -65,6 +63,12 @@ impl Dispatcher {
 
     pub fn name(&self) -> &str {
         &self.info.name
+    }
+
+    /// The input schema of the tool named `name`: Streamable HTTP checks the `Mcp-Param-*`
+    /// headers its `x-mcp-header` annotations call for before the call is dispatched.
+    pub fn tool_input_schema(&self, name: &str) -> Option<Value> {
+        self.state.tools.read().expect("tools lock").get(name).map(|t| t.tool.input_schema.clone())
     }
 
     /// Handles one message. `sink` receives the notifications and requests this message's
@@ -119,7 +123,11 @@ impl Dispatcher {
         }
 
         let progress_token = params.as_ref().and_then(|p| p.get("_meta")).and_then(|m| m.get("progressToken")).cloned();
-        let cancel = conn.begin(&id);
+        let Some(cancel) = conn.begin(&id) else {
+            let error =
+                ErrorObject::new(codes::INVALID_REQUEST, format!("a request with id {id} is already in flight"));
+            return Some(error_response(Some(&id), &error));
+        };
         let ctx = RequestContext::new(
             id.clone(),
             generation,
@@ -132,13 +140,16 @@ impl Dispatcher {
         );
         let call = Call { conn, id: &id, generation, ctx };
         let outcome = tokio::select! {
-            outcome = self.route(method, params, call) => outcome,
-            _ = cancel.cancelled() => {
-                tracing::debug!(%id, method, "request cancelled; no response is sent");
-                return None;
-            }
+            biased;
+            _ = cancel.cancelled() => None,
+            outcome = self.route(method, params, call) => Some(outcome),
         };
         conn.end(&id);
+        // A handler may finish in the same instant it is cancelled: the cancel wins.
+        let Some(outcome) = outcome.filter(|_| !cancel.is_cancelled()) else {
+            tracing::debug!(%id, method, "request cancelled; no response is sent");
+            return None;
+        };
         Some(match outcome {
             Ok(mut result) => {
                 if generation == Generation::Modern {
@@ -222,28 +233,8 @@ impl Dispatcher {
 /// Validates a 2026-07-28 `_meta` envelope with the spec's error codes; yields the client's
 /// capabilities and its log level opt-in.
 fn read_envelope(params: Option<&Value>) -> Result<(Value, Option<LogLevel>), ErrorObject> {
-    let meta = params.and_then(|p| p.get("_meta")).and_then(Value::as_object).ok_or_else(|| {
-        ErrorObject::invalid_params(format!(
-            "params._meta must be an object carrying `{PROTOCOL_VERSION_META_KEY}` and `{CLIENT_CAPABILITIES_META_KEY}`"
-        ))
-    })?;
-    let missing: Vec<&str> = [PROTOCOL_VERSION_META_KEY, CLIENT_CAPABILITIES_META_KEY]
-        .into_iter()
-        .filter(|k| !meta.contains_key(*k))
-        .collect();
-    if !missing.is_empty() {
-        return Err(ErrorObject::invalid_params(format!(
-            "params._meta is missing the required key(s): {}",
-            missing.join(", ")
-        )));
-    }
-    let version = meta[PROTOCOL_VERSION_META_KEY]
-        .as_str()
-        .ok_or_else(|| ErrorObject::invalid_params(format!("`{PROTOCOL_VERSION_META_KEY}` must be a string")))?;
-    if !MODERN_VERSIONS.contains(&version) {
-        return Err(ErrorObject::new(codes::UNSUPPORTED_PROTOCOL_VERSION, "Unsupported protocol version")
-            .with_data(json!({"supported": MODERN_VERSIONS, "requested": version})));
-    }
+    let meta = envelope_meta(params)?;
+    modern_version(meta)?;
     let log_level = match meta.get(LOG_LEVEL_META_KEY) {
         None | Some(Value::Null) => None,
         Some(level) => Some(

@@ -4,9 +4,16 @@ use super::{Call, Dispatcher};
 use crate::protocol::{ErrorObject, Generation};
 use crate::server::completion::complete;
 use crate::server::input::{InputResponses, MAX_LEGACY_ROUNDS, fulfil_on_legacy};
+use crate::server::state::RegisteredPrompt;
 use serde_json::{Map, Value};
+use std::sync::Arc;
 
 impl Dispatcher {
+    fn prompt(&self, name: &str) -> Result<Arc<RegisteredPrompt>, ErrorObject> {
+        let prompts = self.state.prompts.read().expect("prompts lock");
+        prompts.get(name).ok_or_else(|| ErrorObject::invalid_params(format!("Unknown prompt: {name}")))
+    }
+
     pub(super) fn list_prompts(&self, params: Option<&Value>) -> Result<Value, ErrorObject> {
         let definitions =
             self.state.prompts.read().expect("prompts lock").items().iter().map(|p| p.definition.clone()).collect();
@@ -15,13 +22,7 @@ impl Dispatcher {
 
     pub(super) async fn get_prompt(&self, params: Option<&Value>, call: Call<'_>) -> Result<Value, ErrorObject> {
         let name = super::required_str(params, "name", "prompts/get")?;
-        let prompt = self
-            .state
-            .prompts
-            .read()
-            .expect("prompts lock")
-            .get(name)
-            .ok_or_else(|| ErrorObject::invalid_params(format!("Unknown prompt: {name}")))?;
+        let prompt = self.prompt(name)?;
         let args = prompt.prompt.check_arguments(params.and_then(|p| p.get("arguments")))?;
         let scope = format!("prompts/get:{name}");
         let mut ctx = call.ctx.with_input(InputResponses::from_params(params, &self.signer, &scope)?);
@@ -55,13 +56,7 @@ impl Dispatcher {
         match reference.get("type").and_then(Value::as_str) {
             Some("ref/prompt") => {
                 let name = super::required_str(Some(reference), "name", "a ref/prompt")?;
-                let prompt = self
-                    .state
-                    .prompts
-                    .read()
-                    .expect("prompts lock")
-                    .get(name)
-                    .ok_or_else(|| ErrorObject::invalid_params(format!("Unknown prompt: {name}")))?;
+                let prompt = self.prompt(name)?;
                 let arg = prompt.prompt.arguments.iter().find(|a| a.name == arg_name).ok_or_else(|| {
                     ErrorObject::invalid_params(format!("prompt `{name}` has no argument `{arg_name}`"))
                 })?;

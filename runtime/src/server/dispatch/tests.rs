@@ -1,7 +1,7 @@
 //! Protocol tests of the dispatcher, both generations, without a transport.
 
 use super::*;
-use crate::protocol::version::SERVER_INFO_META_KEY;
+use crate::protocol::version::{PROTOCOL_VERSION_META_KEY, SERVER_INFO_META_KEY};
 use crate::server::{
     Content, Prompt, PromptMessage, PromptResult, Resource, ResourceContents, ResourceTemplate, Server, Tool,
     ToolError, ToolResult,
@@ -280,6 +280,9 @@ async fn progress_logging_and_cancellation() {
     assert_eq!(logs[0]["params"], json!({"level": "warning", "logger": "slow", "data": "warning line"}));
 
     assert_eq!(conn.in_flight(), 1);
+    let duplicate = call(&d, &conn, req(9, "ping", json!({}))).await.unwrap();
+    assert_eq!(duplicate["error"]["code"], codes::INVALID_REQUEST, "ids are unique among in-flight requests");
+    assert_eq!(conn.in_flight(), 1, "the duplicate did not disturb the running request");
     call(&d, &conn, json!({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 9}})).await;
     let response = tokio::time::timeout(Duration::from_secs(5), task).await.unwrap().unwrap();
     assert!(response.is_none(), "a cancelled request gets no response");

@@ -1,0 +1,158 @@
+//! The HTTP app: the MCP endpoint (Streamable HTTP) or the SSE endpoints, plus the server's
+//! custom routes, as one `axum::Router`.
+
+use super::config::{HttpConfig, normalize_path, route_variants};
+use super::endpoint;
+use super::lifecycle::HttpHandle;
+use super::state::Shared;
+use crate::run::{RunError, RunOptions, Transport};
+use crate::server::Server;
+use crate::transport::sse;
+use axum::Router;
+use axum::routing::{MethodRouter, any};
+use std::panic::AssertUnwindSafe;
+use std::time::Duration;
+
+/// An MCP server as an axum application, ready to serve or to mount in your own app.
+///
+/// ```no_run
+/// use mcpgen_runtime::axum::{Router, routing::get};
+/// use mcpgen_runtime::{RunOptions, Server};
+///
+/// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+/// let mcp = Server::new("demo", "1.0.0").http_app(&RunOptions::http().path("/mcp"))?;
+/// let handle = mcp.handle();
+/// let app = Router::new().route("/", get(|| async { "my app" })).nest("/api", mcp.into_router());
+/// let listener = tokio::net::TcpListener::bind("127.0.0.1:8000").await?;
+/// mcpgen_runtime::axum::serve(listener, app)
+///     .with_graceful_shutdown(async move {
+///         mcpgen_runtime::transport::shutdown_signal().await;
+///         handle.close(); // end MCP streams so the graceful shutdown can finish
+///     })
+///     .await?;
+/// # Ok(()) }
+/// ```
+pub struct HttpApp {
+    pub(crate) router: Router,
+    pub(crate) handle: HttpHandle,
+    pub(crate) transport: Transport,
+    /// Where clients connect: the MCP endpoint, or the SSE stream path.
+    pub(crate) endpoint: String,
+    pub(crate) shutdown_grace: Duration,
+}
+
+impl HttpApp {
+    /// The whole app as a router; clone it freely (every clone serves the same sessions).
+    pub fn router(&self) -> Router {
+        self.router.clone()
+    }
+
+    pub fn into_router(self) -> Router {
+        self.router
+    }
+
+    /// Controls shutdown of the app, however it is served.
+    pub fn handle(&self) -> HttpHandle {
+        self.handle.clone()
+    }
+
+    /// `http` or `sse`.
+    pub fn transport(&self) -> Transport {
+        self.transport
+    }
+
+    /// The path clients connect to (`/mcp/` style, with the trailing slash when not `/`).
+    pub fn endpoint(&self) -> String {
+        if self.endpoint == "/" { "/".into() } else { format!("{}/", self.endpoint) }
+    }
+}
+
+impl Server {
+    /// Builds the HTTP app for `options.transport` (`http` or `sse`) without serving it: mount
+    /// [`HttpApp::into_router`] in your own axum app, or call [`HttpApp::serve`].
+    ///
+    /// Fails when the server definition is invalid, when a custom route collides with an MCP
+    /// path, or for the `stdio` transport.
+    pub fn http_app(self, options: &RunOptions) -> Result<HttpApp, RunError> {
+        let sse = match options.transport {
+            Transport::Http => false,
+            Transport::Sse => true,
+            Transport::Stdio => {
+                return Err(RunError::Config(
+                    "the stdio transport has no HTTP app; choose `--transport http` or `--transport sse`".into(),
+                ));
+            }
+        };
+        let (dispatcher, routes) = self.build()?;
+        let config = HttpConfig::from_options(options, sse).map_err(RunError::Config)?;
+        let mut reserved = vec![config.endpoint.clone()];
+        if sse {
+            if config.message_path == config.endpoint {
+                return Err(RunError::Config(format!(
+                    "the SSE path and the message path are both `{}`; give them different paths",
+                    config.endpoint
+                )));
+            }
+            reserved.push(config.message_path.clone());
+        }
+        let endpoint = config.endpoint.clone();
+        let message_path = config.message_path.clone();
+        let shutdown_grace = config.shutdown_grace;
+        let shared = Shared::new(dispatcher, config);
+        let handle = HttpHandle { lifecycle: shared.lifecycle.clone(), sessions: shared.sessions.clone() };
+
+        let mut mcp = Router::new();
+        if sse {
+            for path in route_variants(&endpoint) {
+                mcp = mcp.route(&path, any(sse::open));
+            }
+            for path in route_variants(&message_path) {
+                mcp = mcp.route(&path, any(sse::post));
+            }
+        } else {
+            for path in route_variants(&endpoint) {
+                mcp = mcp.route(&path, any(endpoint::handle));
+            }
+        }
+        let router = add_custom_routes(mcp.with_state(shared), routes, &reserved)?;
+        Ok(HttpApp { router, handle, transport: options.transport, endpoint, shutdown_grace })
+    }
+}
+
+/// Adds the user's routes, refusing any that would shadow or collide with an MCP path.
+fn add_custom_routes(
+    mut router: Router,
+    routes: Vec<(String, MethodRouter)>,
+    reserved: &[String],
+) -> Result<Router, RunError> {
+    let mut seen: Vec<String> = Vec::new();
+    for (path, route) in routes {
+        if !path.starts_with('/') {
+            return Err(RunError::Config(format!("custom route `{path}` must start with `/`")));
+        }
+        let normalized =
+            normalize_path(&path, "custom route").unwrap_or_else(|_| path.trim_end_matches('/').to_string());
+        if let Some(mcp) = reserved.iter().find(|r| **r == normalized) {
+            return Err(RunError::Config(format!(
+                "custom route `{path}` collides with the MCP path `{mcp}`; move the route or choose another `--path`"
+            )));
+        }
+        if seen.contains(&path) {
+            return Err(RunError::Config(format!(
+                "two custom routes are registered at `{path}`; combine them into one, e.g. `get(a).post(b)`"
+            )));
+        }
+        seen.push(path.clone());
+        // axum panics on paths it cannot route (bad `{}` captures, overlaps): report instead.
+        let attempt = std::panic::catch_unwind(AssertUnwindSafe(|| router.clone().route(&path, route)));
+        router = attempt.map_err(|panic| {
+            let why = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "axum refused it".into());
+            RunError::Config(format!("custom route `{path}` cannot be served: {why}"))
+        })?;
+    }
+    Ok(router)
+}

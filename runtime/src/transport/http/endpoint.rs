@@ -1,0 +1,121 @@
+//! The MCP endpoint: checks shared by every request, then the protocol generation decides.
+//!
+//! A POST is 2026-07-28 when its body carries the `_meta` protocol-version key or its
+//! `MCP-Protocol-Version` header names a 2026-07-28 version; it is legacy when the header is
+//! absent or names a legacy version. GET and DELETE only exist in the legacy generation.
+
+use super::body::read_capped;
+use super::headers::{self, Single};
+use super::responses::{self, transport_error};
+use super::state::Shared;
+use super::{legacy, modern};
+use crate::protocol::version::{LEGACY_VERSIONS, MODERN_VERSIONS, PROTOCOL_VERSION_META_KEY, all_versions};
+use crate::protocol::{ErrorObject, codes, jsonrpc};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::response::Response;
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+/// What the `MCP-Protocol-Version` header says about the generation.
+pub(crate) enum HeaderEra<'a> {
+    /// Absent (legacy clients before 2025-06-18 send none) or a legacy version.
+    Legacy(Option<&'a str>),
+    Modern,
+    /// A value this server does not speak, or a malformed or repeated header.
+    Unsupported(String),
+}
+
+pub(crate) fn header_era(headers: &HeaderMap) -> HeaderEra<'_> {
+    match headers::single(headers, headers::PROTOCOL_VERSION) {
+        Single::Absent => HeaderEra::Legacy(None),
+        Single::Present(v) if LEGACY_VERSIONS.contains(&v) => HeaderEra::Legacy(Some(v)),
+        Single::Present(v) if MODERN_VERSIONS.contains(&v) => HeaderEra::Modern,
+        Single::Present(v) => HeaderEra::Unsupported(v.to_string()),
+        Single::Repeated => HeaderEra::Unsupported("(repeated header)".into()),
+        Single::Invalid => HeaderEra::Unsupported("(invalid header value)".into()),
+    }
+}
+
+/// 400 for an `MCP-Protocol-Version` this server does not speak, listing the ones it does.
+pub(crate) fn unsupported_version(requested: &str, id: Option<&crate::protocol::RequestId>) -> Response {
+    let error = ErrorObject::new(
+        codes::UNSUPPORTED_PROTOCOL_VERSION,
+        format!("Bad Request: unsupported MCP-Protocol-Version `{requested}`"),
+    )
+    .with_data(json!({"supported": all_versions(), "requested": requested}));
+    responses::json(StatusCode::BAD_REQUEST, &jsonrpc::error_response(id, &error))
+}
+
+/// The axum handler mounted at the MCP path (with and without trailing slash).
+pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    if let Err(rejection) = shared.config.guard.check(&parts.headers) {
+        return rejection;
+    }
+    if shared.lifecycle.closing.is_cancelled() {
+        return responses::unavailable("Service Unavailable: the server is shutting down");
+    }
+    let allow = if shared.config.stateless { "POST" } else { "GET, POST, DELETE" };
+    let response = match parts.method {
+        Method::POST => post(&shared, &parts.headers, body).await,
+        Method::GET | Method::DELETE => match header_era(&parts.headers) {
+            HeaderEra::Modern => responses::method_not_allowed("POST"),
+            HeaderEra::Unsupported(v) => unsupported_version(&v, None),
+            HeaderEra::Legacy(_) if shared.config.stateless => responses::method_not_allowed(allow),
+            HeaderEra::Legacy(_) if parts.method == Method::GET => legacy::get(&shared, &parts.headers),
+            HeaderEra::Legacy(_) => legacy::delete(&shared, &parts.headers),
+        },
+        _ => responses::method_not_allowed(allow),
+    };
+    tracing::debug!(method = %parts.method, status = response.status().as_u16(), "MCP endpoint request");
+    response
+}
+
+async fn post(shared: &Arc<Shared>, headers: &HeaderMap, body: Body) -> Response {
+    let accepts = headers::accepts(headers);
+    if !accepts.json || !(accepts.sse || shared.config.json_response) {
+        let wanted = if shared.config.json_response {
+            "application/json"
+        } else {
+            "both application/json and text/event-stream"
+        };
+        return transport_error(
+            StatusCode::NOT_ACCEPTABLE,
+            codes::INVALID_REQUEST,
+            format!("Not Acceptable: the Accept header must list {wanted}"),
+        );
+    }
+    if !headers::is_json_content_type(headers) {
+        return transport_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            codes::INVALID_REQUEST,
+            "Unsupported Media Type: the Content-Type must be application/json",
+        );
+    }
+    let bytes = match read_capped(body, headers, shared.config.max_body_bytes).await {
+        Ok(bytes) => bytes,
+        Err(rejection) => return rejection,
+    };
+    let value: Value = match serde_json::from_slice(&bytes) {
+        Ok(value) => value,
+        Err(e) => {
+            return transport_error(StatusCode::BAD_REQUEST, codes::PARSE_ERROR, format!("Parse error: {e}"));
+        }
+    };
+    let body_is_modern = value
+        .get("params")
+        .and_then(|p| p.get("_meta"))
+        .and_then(Value::as_object)
+        .is_some_and(|meta| meta.contains_key(PROTOCOL_VERSION_META_KEY));
+    match header_era(headers) {
+        _ if body_is_modern => modern::post(shared, headers, value).await,
+        HeaderEra::Modern => modern::post(shared, headers, value).await,
+        HeaderEra::Unsupported(v) => {
+            let id = value.get("id").and_then(crate::protocol::RequestId::from_value);
+            unsupported_version(&v, id.as_ref())
+        }
+        HeaderEra::Legacy(version) => legacy::post(shared, headers, version, value).await,
+    }
+}

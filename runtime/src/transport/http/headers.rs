@@ -1,0 +1,163 @@
+//! Reading the request headers the transports care about: `Accept`, `Content-Type` and
+//! single-valued MCP headers.
+
+use axum::http::{HeaderMap, header};
+
+/// `MCP-Protocol-Version`.
+pub(crate) const PROTOCOL_VERSION: &str = "mcp-protocol-version";
+/// `Mcp-Method` (2026-07-28).
+pub(crate) const METHOD: &str = "mcp-method";
+/// `Mcp-Name` (2026-07-28).
+pub(crate) const NAME: &str = "mcp-name";
+/// Prefix of the headers that mirror `x-mcp-header` tool arguments (2026-07-28).
+pub(crate) const PARAM_PREFIX: &str = "mcp-param-";
+
+/// Which response media types the client accepts, and which it prefers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Accepts {
+    pub json: bool,
+    pub sse: bool,
+    /// The client ranks `text/event-stream` above `application/json`: by q-value, or on equal
+    /// q-values by listing it first. Such clients get their replies as streams even when the
+    /// handler sends nothing before its result.
+    pub prefers_sse: bool,
+}
+
+/// Reads every `Accept` header, honouring `*/*`, `application/*`, `text/*` and q-values.
+pub(crate) fn accepts(headers: &HeaderMap) -> Accepts {
+    let mut accepts = Accepts { json: false, sse: false, prefers_sse: false };
+    // The best-ranked entry naming each type; higher q wins, then earlier.
+    let (mut best_json, mut best_sse): (Option<Rank>, Option<Rank>) = (None, None);
+    let mut position = 0;
+    for value in headers.get_all(header::ACCEPT) {
+        let Ok(value) = value.to_str() else { continue };
+        for item in value.split(',') {
+            position += 1;
+            let mut parts = item.split(';');
+            let media = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+            let q = parts.find_map(|p| p.trim().strip_prefix("q=").map(quality)).unwrap_or(1000);
+            if q == 0 {
+                continue;
+            }
+            let (json, sse) = match media.as_str() {
+                "*/*" => (true, true),
+                "application/json" | "application/*" => (true, false),
+                "text/event-stream" | "text/*" => (false, true),
+                _ => (false, false),
+            };
+            let rank = |best: &mut Option<Rank>| {
+                if best.is_none_or(|(bq, _)| q > bq) {
+                    *best = Some((q, position));
+                }
+            };
+            if json {
+                accepts.json = true;
+                rank(&mut best_json);
+            }
+            if sse {
+                accepts.sse = true;
+                rank(&mut best_sse);
+            }
+        }
+    }
+    accepts.prefers_sse = match (best_sse, best_json) {
+        (Some((sq, sp)), Some((jq, jp))) => sq > jq || (sq == jq && sp < jp),
+        _ => false,
+    };
+    accepts
+}
+
+/// An Accept entry's (q-value in thousandths, position in the header).
+type Rank = (u16, usize);
+
+/// A q-value in thousandths; malformed values count as 1.
+fn quality(raw: &str) -> u16 {
+    raw.trim().parse::<f32>().map_or(1000, |q| (q.clamp(0.0, 1.0) * 1000.0).round() as u16)
+}
+
+/// `Content-Type: application/json`, parameters (like `charset`) allowed.
+pub(crate) fn is_json_content_type(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"))
+}
+
+/// A header that must appear at most once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Single<'a> {
+    Absent,
+    /// The value, with surrounding whitespace removed (RFC 9110 §5.5).
+    Present(&'a str),
+    /// Sent more than once: readers taking the first or the last copy would disagree.
+    Repeated,
+    /// Not visible ASCII.
+    Invalid,
+}
+
+impl<'a> Single<'a> {
+    pub fn value(self) -> Option<&'a str> {
+        match self {
+            Single::Present(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+pub(crate) fn single<'a>(headers: &'a HeaderMap, name: &str) -> Single<'a> {
+    let mut values = headers.get_all(name).iter();
+    let Some(first) = values.next() else {
+        return Single::Absent;
+    };
+    if values.next().is_some() {
+        return Single::Repeated;
+    }
+    match first.to_str() {
+        Ok(v) => Single::Present(v.trim_matches([' ', '\t'])),
+        Err(_) => Single::Invalid,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn with(name: &'static str, values: &[&str]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for v in values {
+            h.append(name, HeaderValue::from_str(v).unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn accept_handles_lists_parameters_and_wildcards() {
+        let a = |v: &str| accepts(&with("accept", &[v]));
+        assert_eq!(a("application/json, text/event-stream"), Accepts { json: true, sse: true, prefers_sse: false });
+        assert!(a("text/event-stream, application/json").prefers_sse);
+        assert!(a("application/json;q=0.5, text/event-stream").prefers_sse);
+        assert!(!a("text/event-stream;q=0.4, application/json").prefers_sse);
+        assert!(!a("text/event-stream;q=0, application/json").sse);
+        assert_eq!(a("application/json;q=0.9"), Accepts { json: true, sse: false, prefers_sse: false });
+        assert_eq!(a("TEXT/EVENT-STREAM"), Accepts { json: false, sse: true, prefers_sse: false });
+        assert_eq!(a("*/*"), Accepts { json: true, sse: true, prefers_sse: false });
+        assert_eq!(a("application/*, text/*"), Accepts { json: true, sse: true, prefers_sse: false });
+        assert_eq!(a("text/html"), Accepts { json: false, sse: false, prefers_sse: false });
+        assert_eq!(
+            accepts(&with("accept", &["application/json", "text/event-stream"])),
+            Accepts { json: true, sse: true, prefers_sse: false }
+        );
+    }
+
+    #[test]
+    fn content_type_and_single_headers() {
+        assert!(is_json_content_type(&with("content-type", &["application/json; charset=utf-8"])));
+        assert!(!is_json_content_type(&with("content-type", &["text/plain"])));
+        assert!(!is_json_content_type(&HeaderMap::new()));
+        assert_eq!(single(&with("mcp-name", &["  x \t"]), "mcp-name"), Single::Present("x"));
+        assert_eq!(single(&with("mcp-name", &["a", "b"]), "mcp-name"), Single::Repeated);
+        assert_eq!(single(&HeaderMap::new(), "mcp-name"), Single::Absent);
+    }
+}

@@ -1,0 +1,250 @@
+//! Answering one JSON-RPC request over HTTP: as a single JSON body, or as an SSE stream once
+//! the handler sends something (a notification or a request to the client) before its result.
+//!
+//! The handler runs in a task of its own. The HTTP side waits for whichever comes first: the
+//! result (a JSON body), a message from the handler (the response becomes a stream, result
+//! last), or the keep-alive interval (a stream, so proxies see traffic while a slow tool runs).
+
+use super::events;
+use super::lifecycle::Lifecycle;
+use super::responses;
+use super::session::ActivityGuard;
+use crate::protocol::jsonrpc::error_response;
+use crate::protocol::{ErrorObject, Message, RequestId};
+use crate::server::{Connection, Dispatcher};
+use axum::body::{Body, Bytes};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde_json::Value;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{mpsc, oneshot};
+use tokio_util::sync::CancellationToken;
+
+/// Queue for the messages a handler sends while it runs.
+const SINK_CAPACITY: usize = 64;
+
+/// JSON-RPC code for a request whose stream had to end without a result (LSP's RequestCancelled).
+const REQUEST_CANCELLED: i64 = -32800;
+
+/// One request to answer, and how.
+pub(crate) struct Exchange {
+    pub dispatcher: Arc<Dispatcher>,
+    pub conn: Arc<Connection>,
+    pub id: RequestId,
+    pub message: Message,
+    /// 2026-07-28: errors get their mapped HTTP status; a cancelled request gets no answer.
+    pub modern: bool,
+    /// `--json-response`: never a stream; the handler's notifications are dropped.
+    pub json_only: bool,
+    /// The client closing the response cancels the request (2026-07-28, and legacy without a
+    /// session, where nobody else could receive the result). Legacy sessions keep running:
+    /// their spec says a disconnect is not a cancellation.
+    pub cancel_on_close: bool,
+    /// Start streams with a priming event (legacy 2025-11-25 and later).
+    pub priming: bool,
+    /// The client prefers a stream: open it at once instead of waiting to see whether the
+    /// handler sends anything before its result.
+    pub prefer_stream: bool,
+    pub keep_alive: Duration,
+    pub session_id: Option<String>,
+    pub activity: Option<ActivityGuard>,
+    pub lifecycle: Arc<Lifecycle>,
+}
+
+/// How the handler task ended.
+enum Outcome {
+    /// The dispatcher's answer (`None`: the client cancelled it with `notifications/cancelled`).
+    Answered(Option<Value>),
+    /// Stopped from outside: the client went away, or the server is shutting down.
+    Stopped,
+}
+
+/// Cancels the request when the exchange is dropped before its result went out.
+struct CloseGuard {
+    stop: CancellationToken,
+    armed: bool,
+}
+
+impl Drop for CloseGuard {
+    fn drop(&mut self) {
+        if self.armed {
+            self.stop.cancel();
+        }
+    }
+}
+
+/// Runs the request and builds the response (see the module docs).
+pub(crate) async fn answer(ex: Exchange) -> Response {
+    let (sink, mut messages) = if ex.json_only {
+        (None, None)
+    } else {
+        let (tx, rx) = mpsc::channel::<Value>(SINK_CAPACITY);
+        (Some(tx), Some(rx))
+    };
+    // Held here so the channel stays open even when the handler drops its context at once:
+    // the result, not the channel, says when the exchange is over.
+    let sink_hold = sink.clone();
+    let stop = ex.lifecycle.abort.child_token();
+    let (done_tx, mut done) = oneshot::channel::<Outcome>();
+    {
+        let (dispatcher, conn, id, message, stop) = (ex.dispatcher, ex.conn, ex.id.clone(), ex.message, stop.clone());
+        tokio::spawn(async move {
+            let handling = dispatcher.handle(&conn, message, sink);
+            tokio::pin!(handling);
+            let outcome = tokio::select! {
+                r = &mut handling => Outcome::Answered(r),
+                _ = stop.cancelled() => {
+                    // Let the handler see its cancellation token, then drop it.
+                    conn.cancel(&id);
+                    Outcome::Stopped
+                }
+            };
+            let _ = done_tx.send(outcome);
+        });
+    }
+    let mut guard = CloseGuard { stop, armed: ex.cancel_on_close };
+    let end = Ending { id: ex.id, modern: ex.modern, lifecycle: ex.lifecycle };
+
+    // Decide between one JSON body and a stream. `first`: what opens the stream, if anything
+    // beyond the priming event.
+    let first = if ex.prefer_stream && messages.is_some() {
+        None
+    } else {
+        loop {
+            let wait = tokio::time::sleep(ex.keep_alive);
+            tokio::select! {
+                biased;
+                m = recv(&mut messages) => match m {
+                    Some(m) => break Some(events::message(&m)),
+                    None => messages = None,
+                },
+                outcome = &mut done => {
+                    let response = match outcome {
+                        Ok(outcome) => end.json(outcome),
+                        Err(_) => end.json(Outcome::Stopped),
+                    };
+                    guard.armed = false;
+                    return responses::with_session(response, ex.session_id.as_deref());
+                }
+                _ = wait, if messages.is_some() => break Some(Bytes::from_static(events::KEEP_ALIVE)),
+            }
+        }
+    };
+
+    let mut state = StreamState {
+        pending: Vec::new(),
+        messages,
+        done: Some(done),
+        keep_alive: ex.keep_alive,
+        end,
+        guard,
+        _sink_hold: sink_hold,
+        _activity: ex.activity,
+    };
+    if ex.priming {
+        state.pending.push(events::priming(super::config::PRIMING_RETRY_MS));
+    }
+    state.pending.extend(first);
+    let body = Body::from_stream(futures::stream::unfold(state, StreamState::next));
+    responses::with_session(events::stream_response(body), ex.session_id.as_deref())
+}
+
+async fn recv(messages: &mut Option<mpsc::Receiver<Value>>) -> Option<Value> {
+    match messages {
+        Some(rx) => rx.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// What the last message of an exchange says, once the handler is done.
+struct Ending {
+    id: RequestId,
+    modern: bool,
+    lifecycle: Arc<Lifecycle>,
+}
+
+impl Ending {
+    /// The final JSON-RPC message, `None` when the request must go unanswered.
+    fn last_message(&self, outcome: Outcome) -> Option<Value> {
+        match outcome {
+            Outcome::Answered(Some(response)) => Some(response),
+            // Legacy streams end with a response for their id, so say it was cancelled.
+            Outcome::Answered(None) if !self.modern => {
+                Some(error_response(Some(&self.id), &ErrorObject::new(REQUEST_CANCELLED, "Request cancelled")))
+            }
+            Outcome::Answered(None) => None,
+            Outcome::Stopped if self.lifecycle.abort.is_cancelled() => Some(error_response(
+                Some(&self.id),
+                &ErrorObject::internal("the server shut down before the request finished"),
+            )),
+            Outcome::Stopped => None,
+        }
+    }
+
+    fn json(&self, outcome: Outcome) -> Response {
+        let shutting_down = matches!(outcome, Outcome::Stopped) && self.lifecycle.abort.is_cancelled();
+        match self.last_message(outcome) {
+            Some(_) if shutting_down => responses::unavailable("the server shut down before the request finished"),
+            Some(response) => {
+                let status = if self.modern { responses::modern_status(&response) } else { StatusCode::OK };
+                responses::json(status, &response)
+            }
+            // Nobody is listening (the client closed the exchange); the status is never seen.
+            None => responses::empty(StatusCode::NO_CONTENT),
+        }
+    }
+}
+
+/// The body of a streamed answer.
+struct StreamState {
+    /// Frames to send before waiting again.
+    pending: Vec<Bytes>,
+    messages: Option<mpsc::Receiver<Value>>,
+    /// `None` once the result was sent: the stream then ends.
+    done: Option<oneshot::Receiver<Outcome>>,
+    keep_alive: Duration,
+    end: Ending,
+    guard: CloseGuard,
+    _sink_hold: Option<mpsc::Sender<Value>>,
+    _activity: Option<ActivityGuard>,
+}
+
+impl StreamState {
+    async fn next(mut self) -> Option<(Result<Bytes, std::convert::Infallible>, StreamState)> {
+        loop {
+            if !self.pending.is_empty() {
+                let frame = if self.pending.len() == 1 {
+                    self.pending.pop().unwrap_or_default()
+                } else {
+                    Bytes::from(self.pending.drain(..).flat_map(|b| b.to_vec()).collect::<Vec<u8>>())
+                };
+                return Some((Ok(frame), self));
+            }
+            let done = self.done.as_mut()?;
+            let wait = tokio::time::sleep(self.keep_alive);
+            tokio::select! {
+                biased;
+                m = recv(&mut self.messages) => match m {
+                    Some(m) => self.pending.push(events::message(&m)),
+                    None => self.messages = None,
+                },
+                outcome = done => {
+                    // Messages the handler queued before finishing go out before its result.
+                    if let Some(rx) = self.messages.as_mut() {
+                        while let Ok(m) = rx.try_recv() {
+                            self.pending.push(events::message(&m));
+                        }
+                    }
+                    let outcome = outcome.unwrap_or(Outcome::Stopped);
+                    if let Some(last) = self.end.last_message(outcome) {
+                        self.pending.push(events::message(&last));
+                    }
+                    self.done = None;
+                    self.guard.armed = false;
+                }
+                _ = wait => self.pending.push(Bytes::from_static(events::KEEP_ALIVE)),
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! Building HTTP responses: JSON bodies, JSON-RPC errors and the status each error code maps to.
+
+use crate::protocol::jsonrpc::error_response;
+use crate::protocol::{ErrorObject, codes};
+use axum::body::Body;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::Response;
+use serde_json::Value;
+
+/// The header carrying a legacy session's id.
+pub(crate) const SESSION_ID_HEADER: &str = "mcp-session-id";
+
+/// A JSON body with `status`.
+pub(crate) fn json(status: StatusCode, body: &Value) -> Response {
+    let bytes = serde_json::to_vec(body).unwrap_or_default();
+    let mut response = Response::new(Body::from(bytes));
+    *response.status_mut() = status;
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
+}
+
+/// A transport-level rejection: a JSON-RPC error without an id (`"id": null`).
+pub(crate) fn transport_error(status: StatusCode, code: i64, message: impl Into<String>) -> Response {
+    json(status, &error_response(None, &ErrorObject::new(code, message)))
+}
+
+/// An empty response (202 for notifications, 200 for DELETE).
+pub(crate) fn empty(status: StatusCode) -> Response {
+    let mut response = Response::new(Body::empty());
+    *response.status_mut() = status;
+    response
+}
+
+/// 405 with the methods that would work.
+pub(crate) fn method_not_allowed(allow: &'static str) -> Response {
+    let mut response = transport_error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        codes::INVALID_REQUEST,
+        format!("Method Not Allowed: this endpoint accepts {allow}"),
+    );
+    response.headers_mut().insert(header::ALLOW, HeaderValue::from_static(allow));
+    response
+}
+
+/// 503 while the server is shutting down or full.
+pub(crate) fn unavailable(message: &str) -> Response {
+    transport_error(StatusCode::SERVICE_UNAVAILABLE, codes::INTERNAL_ERROR, message)
+}
+
+/// The 2026-07-28 status for a JSON-RPC response: errors the spec names get 4xx, the rest 200.
+pub(crate) fn modern_status(response: &Value) -> StatusCode {
+    match response.get("error").and_then(|e| e.get("code")).and_then(Value::as_i64) {
+        Some(
+            codes::PARSE_ERROR
+            | codes::INVALID_REQUEST
+            | codes::INVALID_PARAMS
+            | codes::HEADER_MISMATCH
+            | codes::MISSING_REQUIRED_CLIENT_CAPABILITY
+            | codes::UNSUPPORTED_PROTOCOL_VERSION,
+        ) => StatusCode::BAD_REQUEST,
+        Some(codes::METHOD_NOT_FOUND) => StatusCode::NOT_FOUND,
+        _ => StatusCode::OK,
+    }
+}
+
+/// Adds `Mcp-Session-Id` when the exchange belongs to a session.
+pub(crate) fn with_session(mut response: Response, session_id: Option<&str>) -> Response {
+    if let Some(value) = session_id.and_then(|id| HeaderValue::from_str(id).ok()) {
+        response.headers_mut().insert(SESSION_ID_HEADER, value);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn modern_error_codes_map_to_http_statuses() {
+        let err = |code: i64| json!({"jsonrpc": "2.0", "id": 1, "error": {"code": code, "message": "x"}});
+        for code in [-32700, -32600, -32602, -32020, -32021, -32022] {
+            assert_eq!(modern_status(&err(code)), StatusCode::BAD_REQUEST, "{code}");
+        }
+        assert_eq!(modern_status(&err(-32601)), StatusCode::NOT_FOUND);
+        assert_eq!(modern_status(&err(-32603)), StatusCode::OK);
+        assert_eq!(modern_status(&json!({"jsonrpc": "2.0", "id": 1, "result": {}})), StatusCode::OK);
+    }
+}

@@ -1,0 +1,307 @@
+//! Legacy (2025-03-26 .. 2025-11-25) Streamable HTTP sessions: ids, lookup, idle expiry and
+//! the cap that keeps their memory bounded.
+//!
+//! Expiry is checked on every lookup, so no background task is needed and an app mounted in
+//! someone else's server behaves the same as one we serve. A session with a request or a GET
+//! stream in flight is never idle.
+
+use crate::server::Connection;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+/// Messages the session sends on its own (not tied to a request) wait here for a GET stream.
+const OUTBOUND_CAPACITY: usize = 64;
+
+/// A session id: 128 random bits from the operating system, as 32 lowercase hex characters
+/// (visible ASCII, safe in a header and a query string).
+pub(crate) fn new_session_id() -> Result<String, getrandom::Error> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes)?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// A fresh session id, or the 500 to send when the operating system has no random bytes.
+pub(crate) fn mint_session_id() -> Result<String, Box<axum::response::Response>> {
+    new_session_id().map_err(|e| {
+        tracing::error!(error = %e, "the operating system refused random bytes for a session id");
+        Box::new(super::responses::transport_error(
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            crate::protocol::codes::INTERNAL_ERROR,
+            "cannot create a session",
+        ))
+    })
+}
+
+/// True for ids [`new_session_id`] could have made.
+pub(crate) fn is_well_formed_id(id: &str) -> bool {
+    id.len() == 32 && id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+pub(crate) struct Session {
+    pub id: String,
+    pub conn: Arc<Connection>,
+    /// Cancelled when the session ends: its streams close and its pump stops.
+    pub ended: CancellationToken,
+    activity: Mutex<Activity>,
+    stream_open: AtomicBool,
+    stream: Mutex<Option<mpsc::Sender<Value>>>,
+}
+
+struct Activity {
+    in_flight: usize,
+    last: Instant,
+}
+
+impl Session {
+    /// A session whose connection's own messages are pumped to the GET stream, if one is open.
+    /// Must run inside a tokio runtime.
+    pub fn start(id: String) -> Arc<Session> {
+        let (session, mut rx) = Session::with_outbound(id);
+        let weak = Arc::downgrade(&session);
+        let ended = session.ended.clone();
+        tokio::spawn(async move {
+            loop {
+                let message = tokio::select! {
+                    m = rx.recv() => m,
+                    _ = ended.cancelled() => None,
+                };
+                let Some(message) = message else { break };
+                let Some(session) = weak.upgrade() else { break };
+                let target = session.stream.lock().expect("stream lock").clone();
+                match target {
+                    Some(stream) => {
+                        let _ = stream.send(message).await;
+                    }
+                    None => {
+                        tracing::debug!(session = %session.id, "no GET stream open; dropped a server message")
+                    }
+                }
+            }
+        });
+        session
+    }
+
+    /// A session and the receiver of everything its connection sends, for a transport whose
+    /// one stream lives exactly as long as the session (SSE).
+    pub fn with_outbound(id: String) -> (Arc<Session>, mpsc::Receiver<Value>) {
+        let (tx, rx) = mpsc::channel::<Value>(OUTBOUND_CAPACITY);
+        let session = Arc::new(Session {
+            id,
+            conn: Arc::new(Connection::new(Some(tx))),
+            ended: CancellationToken::new(),
+            activity: Mutex::new(Activity { in_flight: 0, last: Instant::now() }),
+            stream_open: AtomicBool::new(false),
+            stream: Mutex::new(None),
+        });
+        (session, rx)
+    }
+
+    /// Requests and streams of this session in flight now.
+    pub fn in_flight(&self) -> usize {
+        self.activity.lock().expect("activity lock").in_flight
+    }
+
+    /// Marks the session busy until the guard drops.
+    pub fn enter(self: &Arc<Self>) -> ActivityGuard {
+        self.activity.lock().expect("activity lock").in_flight += 1;
+        ActivityGuard(self.clone())
+    }
+
+    fn idle_for(&self, now: Instant) -> Option<Duration> {
+        let a = self.activity.lock().expect("activity lock");
+        (a.in_flight == 0).then(|| now.saturating_duration_since(a.last))
+    }
+
+    /// Attaches the GET stream; `None` if one is already open (a session has at most one).
+    pub fn open_stream(self: &Arc<Self>) -> Option<(mpsc::Receiver<Value>, StreamSlot)> {
+        if self.stream_open.swap(true, Ordering::AcqRel) {
+            return None;
+        }
+        let (tx, rx) = mpsc::channel(OUTBOUND_CAPACITY);
+        *self.stream.lock().expect("stream lock") = Some(tx);
+        Some((rx, StreamSlot(self.clone())))
+    }
+
+    /// Ends the session: its GET stream closes and requests still running are cancelled.
+    pub fn end(&self) {
+        self.ended.cancel();
+        self.conn.cancel_all();
+    }
+}
+
+/// Held while a request or stream of the session is in flight.
+pub(crate) struct ActivityGuard(Arc<Session>);
+
+impl Drop for ActivityGuard {
+    fn drop(&mut self) {
+        let mut a = self.0.activity.lock().expect("activity lock");
+        a.in_flight = a.in_flight.saturating_sub(1);
+        a.last = Instant::now();
+    }
+}
+
+/// Frees the session's GET stream slot when the stream ends.
+pub(crate) struct StreamSlot(Arc<Session>);
+
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        *self.0.stream.lock().expect("stream lock") = None;
+        self.0.stream_open.store(false, Ordering::Release);
+    }
+}
+
+/// Every live session, capped in number.
+pub(crate) struct SessionStore {
+    sessions: Mutex<HashMap<String, Arc<Session>>>,
+    idle_timeout: Duration,
+    max: usize,
+}
+
+/// The store is full of busy sessions.
+#[derive(Debug)]
+pub(crate) struct Full;
+
+impl SessionStore {
+    pub fn new(idle_timeout: Duration, max: usize) -> SessionStore {
+        SessionStore { sessions: Mutex::new(HashMap::new()), idle_timeout, max: max.max(1) }
+    }
+
+    /// A live session; an expired one is ended and forgotten on the way.
+    pub fn get(&self, id: &str) -> Option<Arc<Session>> {
+        let mut sessions = self.sessions.lock().expect("sessions lock");
+        let session = sessions.get(id)?.clone();
+        if session.idle_for(Instant::now()).is_some_and(|idle| idle >= self.idle_timeout) {
+            sessions.remove(id);
+            drop(sessions);
+            tracing::info!(session = %session.id, "session ended after being idle");
+            session.end();
+            return None;
+        }
+        Some(session)
+    }
+
+    /// Whether [`SessionStore::insert`] would succeed now (used to refuse before doing work).
+    pub fn has_room(&self) -> bool {
+        let mut sessions = self.sessions.lock().expect("sessions lock");
+        self.make_room(&mut sessions)
+    }
+
+    /// Adds a session, ending expired ones and then the longest-idle one if the store is full.
+    pub fn insert(&self, session: Arc<Session>) -> Result<(), Full> {
+        let mut sessions = self.sessions.lock().expect("sessions lock");
+        if !self.make_room(&mut sessions) {
+            return Err(Full);
+        }
+        sessions.insert(session.id.clone(), session);
+        Ok(())
+    }
+
+    fn make_room(&self, sessions: &mut HashMap<String, Arc<Session>>) -> bool {
+        if sessions.len() < self.max {
+            return true;
+        }
+        let now = Instant::now();
+        let expired: Vec<String> = sessions
+            .values()
+            .filter(|s| s.idle_for(now).is_some_and(|idle| idle >= self.idle_timeout))
+            .map(|s| s.id.clone())
+            .collect();
+        for id in expired {
+            if let Some(s) = sessions.remove(&id) {
+                tracing::info!(session = %s.id, "session ended after being idle");
+                s.end();
+            }
+        }
+        if sessions.len() < self.max {
+            return true;
+        }
+        let oldest = sessions
+            .values()
+            .filter_map(|s| s.idle_for(now).map(|idle| (idle, s.id.clone())))
+            .max_by_key(|(idle, _)| *idle)
+            .map(|(_, id)| id);
+        match oldest.and_then(|id| sessions.remove(&id)) {
+            Some(s) => {
+                tracing::info!(session = %s.id, "ended the longest-idle session to make room for a new one");
+                s.end();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Ends and forgets a session (DELETE); `false` if it was not live.
+    pub fn remove(&self, id: &str) -> bool {
+        let removed = self.sessions.lock().expect("sessions lock").remove(id);
+        match removed {
+            Some(session) => {
+                session.end();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Ends every session (shutdown).
+    pub fn end_all(&self) {
+        let all: Vec<Arc<Session>> = self.sessions.lock().expect("sessions lock").drain().map(|(_, s)| s).collect();
+        for session in all {
+            session.end();
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.sessions.lock().expect("sessions lock").len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_random_hex() {
+        let a = new_session_id().unwrap();
+        let b = new_session_id().unwrap();
+        assert_ne!(a, b);
+        assert!(is_well_formed_id(&a), "{a}");
+        assert!(!is_well_formed_id("xyz"));
+        assert!(!is_well_formed_id(&a.to_uppercase()));
+    }
+
+    #[tokio::test]
+    async fn idle_sessions_expire_and_the_cap_evicts_the_longest_idle() {
+        let store = SessionStore::new(Duration::from_millis(50), 2);
+        let (a, b) = (Session::start("a".into()), Session::start("b".into()));
+        store.insert(a.clone()).unwrap();
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        store.insert(b.clone()).unwrap();
+        let busy = b.enter();
+        let c = Session::start("c".into());
+        store.insert(c).unwrap();
+        assert!(store.get("a").is_none(), "the longest-idle session made room");
+        assert!(a.ended.is_cancelled());
+        assert!(store.get("b").is_some());
+        // Everything busy: no room.
+        let _busy_c = store.get("c").unwrap().enter();
+        assert!(store.insert(Session::start("d".into())).is_err());
+        drop(busy);
+        tokio::time::sleep(Duration::from_millis(60)).await;
+        assert!(store.get("b").is_none(), "idle past the timeout");
+        assert!(store.get("c").is_some(), "busy sessions never expire");
+    }
+
+    #[tokio::test]
+    async fn one_get_stream_per_session() {
+        let s = Session::start("s".into());
+        let (rx, slot) = s.open_stream().unwrap();
+        assert!(s.open_stream().is_none());
+        drop((rx, slot));
+        assert!(s.open_stream().is_some());
+    }
+}
