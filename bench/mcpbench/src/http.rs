@@ -46,7 +46,14 @@ pub struct HttpArgs {
     /// Stop after this many measured requests in all (the duration still bounds the run).
     #[arg(long)]
     max_requests: Option<u64>,
+    /// The Accept header. Both types must be listed; servers may answer a stream when the client
+    /// ranks `text/event-stream` first and JSON otherwise.
+    #[arg(long, default_value = ACCEPT_JSON_FIRST)]
+    accept: String,
 }
+
+/// What most clients send (the Python SDK, the Inspector): JSON ranked first.
+pub const ACCEPT_JSON_FIRST: &str = "application/json, text/event-stream";
 
 #[derive(clap::Args)]
 pub struct SessionsArgs {
@@ -66,6 +73,7 @@ struct Target {
     addr: String,
     host: String,
     path: String,
+    accept: String,
 }
 
 impl Target {
@@ -80,7 +88,7 @@ impl Target {
             return Err(format!("`{url}`: the benchmark only targets loopback addresses"));
         }
         let addr = if authority.contains(':') { authority.to_string() } else { format!("{authority}:80") };
-        Ok(Target { addr, host: authority.to_string(), path: path.to_string() })
+        Ok(Target { addr, host: authority.to_string(), path: path.to_string(), accept: ACCEPT_JSON_FIRST.into() })
     }
 }
 
@@ -112,7 +120,7 @@ impl Conn {
     async fn post(&mut self, body: String, session: Option<&str>) -> Result<Reply> {
         let mut request = Request::post(&self.target.path)
             .header("host", &self.target.host)
-            .header("accept", "application/json, text/event-stream")
+            .header("accept", &self.target.accept)
             .header("content-type", "application/json")
             .header("mcp-protocol-version", mcp::PROTOCOL_VERSION);
         if let Some(id) = session {
@@ -179,10 +187,11 @@ struct TaskResult {
     first_error: Option<String>,
     last_done: Option<Instant>,
     reply_bytes: usize,
+    sse_replies: u64,
 }
 
 pub async fn run(args: HttpArgs) -> Result<()> {
-    let target = Target::parse(&args.url)?;
+    let target = Target { accept: args.accept.clone(), ..Target::parse(&args.url)? };
     let mut conns = Vec::with_capacity(args.connections);
     for i in 0..args.connections {
         let mut conn = Conn::open(&target).await?;
@@ -218,12 +227,13 @@ pub async fn run(args: HttpArgs) -> Result<()> {
                 let t1 = Instant::now();
                 let outcome = reply.and_then(|r| {
                     check_add_reply(&r, !checked)?;
-                    Ok(r.body.len())
+                    Ok((r.body.len(), r.sse))
                 });
                 match outcome {
-                    Ok(len) => {
+                    Ok((len, sse)) => {
                         checked = true;
                         out.reply_bytes = len;
+                        out.sse_replies += sse as u64;
                         if measured {
                             out.samples.push((t1 - t0).as_micros().min(u32::MAX as u128) as u32);
                             out.last_done = Some(t1);
@@ -244,7 +254,7 @@ pub async fn run(args: HttpArgs) -> Result<()> {
     }
 
     let mut samples = Vec::new();
-    let (mut errors, mut first_error, mut last_done, mut reply_bytes) = (0, None, None::<Instant>, 0);
+    let (mut errors, mut first_error, mut last_done, mut reply_bytes, mut sse_replies) = (0, None, None::<Instant>, 0, 0);
     for task in tasks {
         let r = task.await.map_err(|e| e.to_string())?;
         samples.extend_from_slice(&r.samples);
@@ -252,6 +262,7 @@ pub async fn run(args: HttpArgs) -> Result<()> {
         first_error = first_error.or(r.first_error);
         last_done = last_done.max(r.last_done);
         reply_bytes = reply_bytes.max(r.reply_bytes);
+        sse_replies += r.sse_replies;
     }
     let window = last_done.map(|t| t.min(end).saturating_duration_since(warm_end)).unwrap_or_default();
     let requests = samples.len() as u64;
@@ -262,6 +273,7 @@ pub async fn run(args: HttpArgs) -> Result<()> {
         "rps": rps,
         "errors": errors,
         "reply_bytes": reply_bytes,
+        "reply_type": if sse_replies == 0 { "json" } else if sse_replies >= requests { "sse" } else { "mixed" },
     });
     merge(&mut out, stats::latency_ms(&mut samples));
     if let Some(e) = &first_error {
