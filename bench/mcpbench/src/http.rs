@@ -14,9 +14,10 @@
 use crate::{Result, mcp, stats};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
-use hyper::client::conn::http1::SendRequest;
+use hyper::client::conn::http1::{Connection, SendRequest};
 use hyper::{Request, StatusCode};
 use hyper_util::rt::TokioIo;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -100,8 +101,13 @@ struct Reply {
     body: Bytes,
 }
 
+/// One keep-alive connection. Its hyper connection future is polled by the same task that sends
+/// (see `post`), not by a task of its own: no cross-task wake-up per request, so the client
+/// spends as little of the shared CPU as it can.
 struct Conn {
     sender: SendRequest<Full<Bytes>>,
+    driver: Pin<Box<Connection<TokioIo<TcpStream>, Full<Bytes>>>>,
+    closed: bool,
     target: Target,
 }
 
@@ -111,24 +117,42 @@ impl Conn {
         stream.set_nodelay(true).map_err(|e| e.to_string())?;
         let (sender, connection) =
             hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(|e| e.to_string())?;
-        tokio::spawn(async move {
-            let _ = connection.await;
-        });
-        Ok(Conn { sender, target: target.clone() })
+        Ok(Conn { sender, driver: Box::pin(connection), closed: false, target: target.clone() })
     }
 
     async fn post(&mut self, body: String, session: Option<&str>) -> Result<Reply> {
-        let mut request = Request::post(&self.target.path)
-            .header("host", &self.target.host)
-            .header("accept", &self.target.accept)
+        if self.closed {
+            return Err("connection closed".into());
+        }
+        let exchange = Self::exchange(&mut self.sender, &self.target, body, session);
+        tokio::pin!(exchange);
+        tokio::select! {
+            biased;
+            reply = &mut exchange => reply,
+            ended = &mut self.driver => {
+                self.closed = true;
+                Err(format!("connection closed: {}", ended.err().map(|e| e.to_string()).unwrap_or_else(|| "by the server".into())))
+            }
+        }
+    }
+
+    async fn exchange(
+        sender: &mut SendRequest<Full<Bytes>>,
+        target: &Target,
+        body: String,
+        session: Option<&str>,
+    ) -> Result<Reply> {
+        let mut request = Request::post(&target.path)
+            .header("host", &target.host)
+            .header("accept", &target.accept)
             .header("content-type", "application/json")
             .header("mcp-protocol-version", mcp::PROTOCOL_VERSION);
         if let Some(id) = session {
             request = request.header("mcp-session-id", id);
         }
         let request = request.body(Full::new(Bytes::from(body))).map_err(|e| e.to_string())?;
-        self.sender.ready().await.map_err(|e| format!("connection closed: {e}"))?;
-        let response = self.sender.send_request(request).await.map_err(|e| format!("request failed: {e}"))?;
+        sender.ready().await.map_err(|e| format!("connection closed: {e}"))?;
+        let response = sender.send_request(request).await.map_err(|e| format!("request failed: {e}"))?;
         let status = response.status();
         let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
         let sse = header("content-type").is_some_and(|t| t.starts_with("text/event-stream"));
