@@ -78,6 +78,19 @@ pub fn format_number(x: f64) -> String {
     }
 }
 
+/// Metrics that count what a run did rather than measure it: no ratio.
+const COUNTS: &[&str] = &["requests", "calls_total", "errors"];
+
+/// Two decimals, or three significant digits for ratios below 0.1 (FastMCP's are that small).
+pub fn format_ratio(r: f64) -> String {
+    if r >= 0.1 || r == 0.0 || !r.is_finite() {
+        format!("{r:.2}")
+    } else {
+        let decimals = (2.0 - r.log10().floor()) as usize;
+        format!("{r:.decimals$}")
+    }
+}
+
 struct Run {
     variant: String,
     server: String,
@@ -196,8 +209,9 @@ fn render(raw: &str, args: &ReportArgs) -> Result<String> {
                 let _ = write!(md, "| {a} / {b} |");
                 for m in &metrics {
                     match (med(a, m), med(b, m)) {
+                        _ if COUNTS.contains(&m.as_str()) => md.push_str(" – |"),
                         (Some(x), Some(y)) if y != 0.0 => {
-                            let _ = write!(md, " {:.2} |", x / y);
+                            let _ = write!(md, " {} |", format_ratio(x / y));
                         }
                         _ => md.push_str(" – |"),
                     }
@@ -257,6 +271,13 @@ mod tests {
         assert!(!md.contains("p99"), "{md}");
         assert!(md.contains("- hello"), "{md}");
         assert!(md.contains("- bare: `c2`"), "{md}");
+    }
+
+    #[test]
+    fn ratios_keep_three_digits_when_small() {
+        assert_eq!(format_ratio(1.8234), "1.82");
+        assert_eq!(format_ratio(0.00246), "0.00246");
+        assert_eq!(format_ratio(0.0135), "0.0135");
     }
 
     #[test]
