@@ -5,4 +5,6 @@
 //! definitions), [`emit`] (tools -> files of a crate). [`Settings`] drives all of it, the same
 //! from the command line and from `build.rs`.
 
+pub mod ir;
 pub mod load;
+pub mod tools;
