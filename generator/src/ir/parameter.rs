@@ -156,11 +156,10 @@ pub fn parse(doc: &Document, raw: &Value) -> Parsed {
         },
         (None, None) => (json!({}), None),
     };
-    if let Some(ct) = &content_type {
-        if !is_json(ct) && !ct.starts_with("text/") {
+    if let Some(ct) = &content_type
+        && !is_json(ct) && !ct.starts_with("text/") {
             return Parsed::Fatal(format!("parameter `{name}` uses media type `{ct}`, which mcpgen cannot serialize"));
         }
-    }
     Parsed::Param(Parameter {
         name: name.to_string(),
         location,

@@ -48,11 +48,10 @@ impl Bundler {
             self.walk(&mut target, Some(&file), &Loc::root().key(&label));
             self.bundled.insert(key, target);
         }
-        if !self.bundled.is_empty() {
-            if let Value::Object(m) = &mut root {
+        if !self.bundled.is_empty()
+            && let Value::Object(m) = &mut root {
                 m.insert(BUNDLED.into(), Value::Object(std::mem::take(&mut self.bundled)));
             }
-        }
         root
     }
 

@@ -76,11 +76,10 @@ fn normalize_object(src: &Map<String, Value>) -> Map<String, Value> {
     }
     bounds(&mut out, "minimum", "exclusiveMinimum");
     bounds(&mut out, "maximum", "exclusiveMaximum");
-    if let Some(example) = out.remove("example") {
-        if !out.contains_key("examples") {
+    if let Some(example) = out.remove("example")
+        && !out.contains_key("examples") {
             out.insert("examples".into(), json!([example]));
         }
-    }
     if out.get("examples").is_some_and(|e| !e.is_array()) {
         out.remove("examples");
     }
@@ -99,20 +98,18 @@ fn normalize_object(src: &Map<String, Value>) -> Map<String, Value> {
 fn bounds(out: &mut Map<String, Value>, plain: &str, exclusive: &str) {
     if let Some(Value::Bool(b)) = out.get(exclusive).cloned() {
         out.remove(exclusive);
-        if b {
-            if let Some(limit) = out.remove(plain) {
+        if b
+            && let Some(limit) = out.remove(plain) {
                 out.insert(exclusive.into(), limit);
             }
-        }
     }
 }
 
 fn make_nullable(mut out: Map<String, Value>) -> Map<String, Value> {
-    if let Some(Value::Array(values)) = out.get_mut("enum") {
-        if !values.contains(&Value::Null) {
+    if let Some(Value::Array(values)) = out.get_mut("enum")
+        && !values.contains(&Value::Null) {
             values.push(Value::Null);
         }
-    }
     match out.get("type").cloned() {
         Some(Value::String(t)) => {
             if t != "null" {

@@ -114,11 +114,10 @@ pub fn build(doc: &Document, op: &Operation) -> Result<Input, String> {
         }
         taken.insert(arg.clone());
         let mut schema = with_description(p.schema.clone(), p.description.as_deref());
-        if p.deprecated {
-            if let Value::Object(m) = &mut schema {
+        if p.deprecated
+            && let Value::Object(m) = &mut schema {
                 m.insert("deprecated".into(), json!(true));
             }
-        }
         param_props.push((arg.clone(), schema, p.required));
         params.push(ArgBinding {
             arg,

@@ -162,11 +162,10 @@ fn description(op: &Operation) -> String {
     if let Some(s) = &op.summary {
         parts.push(s.trim().to_string());
     }
-    if let Some(d) = &op.description {
-        if op.summary.as_deref().map(str::trim) != Some(d.trim()) {
+    if let Some(d) = &op.description
+        && op.summary.as_deref().map(str::trim) != Some(d.trim()) {
             parts.push(d.trim().to_string());
         }
-    }
     if parts.iter().all(|p| p == "Deprecated.") {
         parts.push(format!("{} {}", op.method.upper(), op.path));
     }

@@ -139,7 +139,10 @@ impl<'a> Defs<'a> {
 
 /// The properties and required names of an object schema that can be spread into tool
 /// arguments: a plain object, or an `allOf` of plain objects. `None` for anything else.
-pub fn object_shape(defs: &Defs, schema: &Value, depth: usize) -> Result<Option<(Map<String, Value>, Vec<String>)>, String> {
+/// An object's properties and the names it requires.
+pub type Shape = (Map<String, Value>, Vec<String>);
+
+pub fn object_shape(defs: &Defs, schema: &Value, depth: usize) -> Result<Option<Shape>, String> {
     if depth > 8 {
         return Ok(None);
     }
