@@ -56,11 +56,23 @@ async fn serve() -> (String, Log) {
 }
 
 static SCHEMES: &[SchemeSpec] = &[
-    SchemeSpec { name: "key_header", kind: SchemeKind::ApiKey { location: Location::Header, param: "X-API-Key", env: "T_KEY_HEADER" } },
-    SchemeSpec { name: "key_query", kind: SchemeKind::ApiKey { location: Location::Query, param: "api_key", env: "T_KEY_QUERY" } },
-    SchemeSpec { name: "key_cookie", kind: SchemeKind::ApiKey { location: Location::Cookie, param: "sid", env: "T_KEY_COOKIE" } },
+    SchemeSpec {
+        name: "key_header",
+        kind: SchemeKind::ApiKey { location: Location::Header, param: "X-API-Key", env: "T_KEY_HEADER" },
+    },
+    SchemeSpec {
+        name: "key_query",
+        kind: SchemeKind::ApiKey { location: Location::Query, param: "api_key", env: "T_KEY_QUERY" },
+    },
+    SchemeSpec {
+        name: "key_cookie",
+        kind: SchemeKind::ApiKey { location: Location::Cookie, param: "sid", env: "T_KEY_COOKIE" },
+    },
     SchemeSpec { name: "bearer", kind: SchemeKind::Bearer { env: "T_BEARER" } },
-    SchemeSpec { name: "basic", kind: SchemeKind::Basic { username_env: "T_BASIC_USERNAME", password_env: "T_BASIC_PASSWORD" } },
+    SchemeSpec {
+        name: "basic",
+        kind: SchemeKind::Basic { username_env: "T_BASIC_USERNAME", password_env: "T_BASIC_PASSWORD" },
+    },
     SchemeSpec {
         name: "oauth",
         kind: SchemeKind::OAuth2 {
@@ -121,7 +133,10 @@ async fn json_objects_become_structured_content_and_others_are_wrapped_or_text()
     let u = upstream(&base, &[]);
     let r = call(&u, &tool("/json", &[]), json!({})).await;
     assert_eq!(r["structuredContent"], json!({"id": 7, "name": "Rex"}));
-    assert_eq!(serde_json::from_str::<Value>(r["content"][0]["text"].as_str().unwrap()).unwrap(), json!({"id": 7, "name": "Rex"}));
+    assert_eq!(
+        serde_json::from_str::<Value>(r["content"][0]["text"].as_str().unwrap()).unwrap(),
+        json!({"id": 7, "name": "Rex"})
+    );
     assert!(r.get("isError").is_none());
 
     let wrapped = ToolSpec { output_wrapped: true, ..tool("/list", &[]) };
@@ -182,7 +197,12 @@ async fn unreachable_timeouts_and_missing_base_urls_are_clear() {
     let r = call(&u, &tool("/x", &[]), json!({})).await;
     assert_eq!(r["content"][0]["text"], "cannot call the API: the API has no base URL; set T_BASE_URL");
     let u = Upstream::builder(&API).base_url("/v1").build().unwrap();
-    assert!(call(&u, &tool("/x", &[]), json!({})).await["content"][0]["text"].as_str().unwrap().contains("not an absolute URL"));
+    assert!(
+        call(&u, &tool("/x", &[]), json!({})).await["content"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("not an absolute URL")
+    );
     let bad = Upstream::builder(&API).env(|k| (k == "T_TIMEOUT_SECS").then(|| "soon".to_string())).build();
     assert!(bad.err().unwrap().0.contains("T_TIMEOUT_SECS must be a positive number"));
 }
@@ -225,7 +245,10 @@ async fn missing_credentials_are_named_on_401() {
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     let u = upstream(&format!("http://{addr}"), &[]);
     let r = call(&u, &tool("/x", &[&["bearer"]]), json!({})).await;
-    assert_eq!(r["content"][0]["text"], "HTTP 401 Unauthorized (no credentials are configured for this operation; set T_BEARER): who are you");
+    assert_eq!(
+        r["content"][0]["text"],
+        "HTTP 401 Unauthorized (no credentials are configured for this operation; set T_BEARER): who are you"
+    );
 }
 
 #[tokio::test]
@@ -237,11 +260,18 @@ async fn oauth2_client_credentials_are_fetched_once_and_cached() {
     let schemes = OAUTH_SCHEMES.get_or_init(|| {
         Box::leak(Box::new([SchemeSpec {
             name: "oauth",
-            kind: SchemeKind::OAuth2 { token_env: "O_TOKEN", client_id_env: "O_ID", client_secret_env: "O_SECRET", token_url: Some(token_url), scopes: &["read", "write"] },
+            kind: SchemeKind::OAuth2 {
+                token_env: "O_TOKEN",
+                client_id_env: "O_ID",
+                client_secret_env: "O_SECRET",
+                token_url: Some(token_url),
+                scopes: &["read", "write"],
+            },
         }]))
     });
     let api = OAUTH_API.get_or_init(|| ApiSpec { schemes, ..API });
-    let env: HashMap<&str, String> = [("T_BASE_URL", base.clone()), ("O_ID", "me".into()), ("O_SECRET", "pw".into())].into();
+    let env: HashMap<&str, String> =
+        [("T_BASE_URL", base.clone()), ("O_ID", "me".into()), ("O_SECRET", "pw".into())].into();
     let u = Upstream::builder(api).env(move |k| env.get(k).cloned()).build().unwrap();
     call(&u, &tool("/one", &[&["oauth"]]), json!({})).await;
     call(&u, &tool("/two", &[&["oauth"]]), json!({})).await;

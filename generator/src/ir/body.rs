@@ -57,7 +57,8 @@ pub fn parse(doc: &Document, raw: &Value) -> Result<Option<Body>, String> {
             (1, BodyKind::Form)
         } else if m == "multipart/form-data" || m.starts_with("multipart/") {
             (2, BodyKind::Multipart)
-        } else if m.starts_with("text/") || m.ends_with("xml") || m == "application/x-ndjson" || m == "application/yaml" {
+        } else if m.starts_with("text/") || m.ends_with("xml") || m == "application/x-ndjson" || m == "application/yaml"
+        {
             (3, BodyKind::Text)
         } else {
             (4, BodyKind::Binary)

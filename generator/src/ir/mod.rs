@@ -20,8 +20,8 @@ pub use resolve::resolve_ref;
 pub use response::Response;
 pub use security::{SchemeKind, SecurityScheme};
 
-use crate::load::pointer::Loc;
 use crate::load::Document;
+use crate::load::pointer::Loc;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -92,7 +92,11 @@ fn servers(root: &Value, warnings: &mut Vec<Warning>) -> Vec<String> {
     let Some(list) = root.get("servers").and_then(Value::as_array) else { return out };
     for (i, s) in list.iter().enumerate() {
         let Some(url) = s.get("url").and_then(Value::as_str) else {
-            warnings.push(Warning { at: Loc::root().index("servers", i).to_string(), message: "server has no `url`".into(), skipped: false });
+            warnings.push(Warning {
+                at: Loc::root().index("servers", i).to_string(),
+                message: "server has no `url`".into(),
+                skipped: false,
+            });
             continue;
         };
         let mut url = url.to_string();

@@ -1,13 +1,13 @@
 //! Operations: one per path and HTTP method.
 
+use super::Warning;
 use super::body::{self, Body};
 use super::parameter::{self, ParamLocation, Parameter, Parsed};
 use super::resolve::resolve_ref;
 use super::response::{self, Response};
 use super::security::SecurityScheme;
-use super::Warning;
-use crate::load::pointer::Loc;
 use crate::load::Document;
+use crate::load::pointer::Loc;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -24,8 +24,16 @@ pub enum Method {
 }
 
 impl Method {
-    pub const ALL: [Method; 8] =
-        [Method::Get, Method::Put, Method::Post, Method::Delete, Method::Options, Method::Head, Method::Patch, Method::Trace];
+    pub const ALL: [Method; 8] = [
+        Method::Get,
+        Method::Put,
+        Method::Post,
+        Method::Delete,
+        Method::Options,
+        Method::Head,
+        Method::Patch,
+        Method::Trace,
+    ];
 
     /// Lower case, as in the document.
     pub fn as_str(self) -> &'static str {
@@ -82,7 +90,11 @@ pub struct Operation {
     pub at: String,
 }
 
-pub fn operations(doc: &Document, schemes: &BTreeMap<String, SecurityScheme>, warnings: &mut Vec<Warning>) -> Vec<Operation> {
+pub fn operations(
+    doc: &Document,
+    schemes: &BTreeMap<String, SecurityScheme>,
+    warnings: &mut Vec<Warning>,
+) -> Vec<Operation> {
     let mut out = Vec::new();
     let Some(Value::Object(paths)) = doc.root.get("paths") else {
         warnings.push(Warning { at: "paths".into(), message: "the document has no `paths`".into(), skipped: false });
@@ -99,7 +111,11 @@ pub fn operations(doc: &Document, schemes: &BTreeMap<String, SecurityScheme>, wa
             }
         };
         if !path.starts_with('/') {
-            warnings.push(Warning { at: at_path.to_string(), message: "path does not start with `/`".into(), skipped: true });
+            warnings.push(Warning {
+                at: at_path.to_string(),
+                message: "path does not start with `/`".into(),
+                skipped: true,
+            });
             continue;
         }
         let shared = item.get("parameters").and_then(Value::as_array).cloned().unwrap_or_default();
@@ -138,8 +154,22 @@ fn operation(
     let sources = shared
         .iter()
         .enumerate()
-        .map(|(i, p)| (at.index("parameters", i).to_string().replace(&format!(".{}.parameters", method.as_str()), ".parameters"), p))
-        .chain(op.get("parameters").and_then(Value::as_array).into_iter().flatten().enumerate().map(|(i, p)| (at.index("parameters", i).to_string(), p)));
+        .map(|(i, p)| {
+            (
+                at.index("parameters", i)
+                    .to_string()
+                    .replace(&format!(".{}.parameters", method.as_str()), ".parameters"),
+                p,
+            )
+        })
+        .chain(
+            op.get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+                .map(|(i, p)| (at.index("parameters", i).to_string(), p)),
+        );
     for (loc, raw) in sources {
         match parameter::parse(doc, raw) {
             Parsed::Param(p) => {
@@ -180,7 +210,11 @@ fn operation(
         for (status, raw) in map {
             match response::parse(doc, status, raw) {
                 Ok(r) => responses.push(r),
-                Err(e) => warnings.push(Warning { at: at.key("responses").key(status).to_string(), message: e, skipped: false }),
+                Err(e) => warnings.push(Warning {
+                    at: at.key("responses").key(status).to_string(),
+                    message: e,
+                    skipped: false,
+                }),
             }
         }
     }
@@ -242,7 +276,9 @@ fn security(
             } else {
                 warnings.push(Warning {
                     at: at.key("security").to_string(),
-                    message: format!("security requirement names `{name}`, which is not in components.securitySchemes; ignored"),
+                    message: format!(
+                        "security requirement names `{name}`, which is not in components.securitySchemes; ignored"
+                    ),
                     skipped: false,
                 });
             }

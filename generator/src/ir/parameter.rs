@@ -115,7 +115,12 @@ pub fn parse(doc: &Document, raw: &Value) -> Parsed {
         Some("query") => ParamLocation::Query,
         Some("header") => ParamLocation::Header,
         Some("cookie") => ParamLocation::Cookie,
-        other => return Parsed::Fatal(format!("parameter `{name}` has an unknown location `in: {}`", other.unwrap_or("(missing)"))),
+        other => {
+            return Parsed::Fatal(format!(
+                "parameter `{name}` has an unknown location `in: {}`",
+                other.unwrap_or("(missing)")
+            ));
+        }
     };
     let required = location == ParamLocation::Path || p.get("required").and_then(Value::as_bool) == Some(true);
     if location == ParamLocation::Header {
@@ -142,7 +147,10 @@ pub fn parse(doc: &Document, raw: &Value) -> Parsed {
         Some(s) => match Style::parse(s) {
             Some(style) if style.allowed_in(location) => style,
             Some(_) => {
-                return Parsed::Fatal(format!("parameter `{name}`: style `{s}` is not allowed for {} parameters", location.as_str()));
+                return Parsed::Fatal(format!(
+                    "parameter `{name}`: style `{s}` is not allowed for {} parameters",
+                    location.as_str()
+                ));
             }
             None => return Parsed::Fatal(format!("parameter `{name}`: unknown style `{s}`")),
         },
@@ -157,9 +165,11 @@ pub fn parse(doc: &Document, raw: &Value) -> Parsed {
         (None, None) => (json!({}), None),
     };
     if let Some(ct) = &content_type
-        && !is_json(ct) && !ct.starts_with("text/") {
-            return Parsed::Fatal(format!("parameter `{name}` uses media type `{ct}`, which mcpgen cannot serialize"));
-        }
+        && !is_json(ct)
+        && !ct.starts_with("text/")
+    {
+        return Parsed::Fatal(format!("parameter `{name}` uses media type `{ct}`, which mcpgen cannot serialize"));
+    }
     Parsed::Param(Parameter {
         name: name.to_string(),
         location,

@@ -1,8 +1,8 @@
 //! Following local `$ref`s to parameters, bodies, responses and path items (never schemas, which
 //! stay references so that recursion stays finite).
 
-use crate::load::pointer::{resolve, split_ref};
 use crate::load::Document;
+use crate::load::pointer::{resolve, split_ref};
 use serde_json::Value;
 
 /// `v` itself, or what its `$ref` chain points to. The error names the reference and why it

@@ -31,9 +31,8 @@ impl Response {
 pub fn parse(doc: &Document, status: &str, raw: &Value) -> Result<Response, String> {
     let r = resolve_ref(doc, raw)?;
     let content = r.get("content").and_then(Value::as_object);
-    let media = content.and_then(|c| {
-        c.keys().find(|m| is_json(m)).or_else(|| c.keys().next()).map(|m| (m.clone(), c.get(m)))
-    });
+    let media =
+        content.and_then(|c| c.keys().find(|m| is_json(m)).or_else(|| c.keys().next()).map(|m| (m.clone(), c.get(m))));
     let (media_type, schema) = match media {
         Some((m, mt)) => (Some(m), mt.and_then(|mt| mt.get("schema")).map(normalize)),
         None => (None, None),

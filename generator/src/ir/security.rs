@@ -1,10 +1,10 @@
 //! Security schemes: how a request carries credentials.
 
+use super::Warning;
 use super::parameter::{ParamLocation, is_token};
 use super::resolve::resolve_ref;
-use super::Warning;
-use crate::load::pointer::Loc;
 use crate::load::Document;
+use crate::load::pointer::Loc;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -43,7 +43,11 @@ pub fn schemes(doc: &Document, warnings: &mut Vec<Warning>) -> BTreeMap<String, 
             Err(e) => SchemeKind::Unsupported(e),
         };
         if let SchemeKind::Unsupported(why) = &kind {
-            warnings.push(Warning { at: at.to_string(), message: format!("security scheme not supported: {why}"), skipped: false });
+            warnings.push(Warning {
+                at: at.to_string(),
+                message: format!("security scheme not supported: {why}"),
+                skipped: false,
+            });
         }
         let description = raw.get("description").and_then(Value::as_str).map(str::to_string);
         out.insert(name.clone(), SecurityScheme { name: name.clone(), description, kind });
@@ -63,7 +67,10 @@ fn kind(s: &Value) -> SchemeKind {
             };
             let param = text("name");
             if param.is_empty() || (location != ParamLocation::Query && !is_token(param)) {
-                return SchemeKind::Unsupported(format!("API key name `{param}` is not a valid {} name", location.as_str()));
+                return SchemeKind::Unsupported(format!(
+                    "API key name `{param}` is not a valid {} name",
+                    location.as_str()
+                ));
             }
             SchemeKind::ApiKey { location, param: param.to_string() }
         }

@@ -5,9 +5,9 @@
 //! across files end. Files are walked from a work queue, not by recursion, so a long chain of files
 //! cannot exhaust the stack.
 
+use super::BrokenRef;
 use super::parse::parse_text;
 use super::pointer::{Loc, resolve, split_ref, to_ref};
-use super::BrokenRef;
 use serde_json::{Map, Value};
 use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
@@ -49,9 +49,10 @@ impl Bundler {
             self.bundled.insert(key, target);
         }
         if !self.bundled.is_empty()
-            && let Value::Object(m) = &mut root {
-                m.insert(BUNDLED.into(), Value::Object(std::mem::take(&mut self.bundled)));
-            }
+            && let Value::Object(m) = &mut root
+        {
+            m.insert(BUNDLED.into(), Value::Object(std::mem::take(&mut self.bundled)));
+        }
         root
     }
 
@@ -89,7 +90,11 @@ impl Bundler {
             return Some(self.target(current.to_path_buf(), fragment, r, loc));
         }
         if file_part.contains("://") {
-            self.broken(r, loc, "remote references are not supported; download the file and refer to it by a local path");
+            self.broken(
+                r,
+                loc,
+                "remote references are not supported; download the file and refer to it by a local path",
+            );
             return None;
         }
         let dir = match file {

@@ -85,11 +85,22 @@ pub struct BrokenRef {
 /// Why a document could not be loaded at all.
 #[derive(Debug)]
 pub enum LoadError {
-    Io { path: PathBuf, error: std::io::Error },
+    Io {
+        path: PathBuf,
+        error: std::io::Error,
+    },
     /// Invalid YAML or JSON.
-    Syntax { file: String, line: usize, column: usize, message: String },
+    Syntax {
+        file: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     /// Parsed, but not an OpenAPI or Swagger document we understand.
-    NotOpenApi { file: String, reason: String },
+    NotOpenApi {
+        file: String,
+        reason: String,
+    },
 }
 
 impl std::fmt::Display for LoadError {
@@ -138,7 +149,8 @@ fn read_source(source: &Source) -> Result<(String, String, Option<PathBuf>, Path
         Source::Path(p) => {
             let text = std::fs::read_to_string(p).map_err(|error| LoadError::Io { path: p.clone(), error })?;
             let dir = p.parent().map(Path::to_path_buf).filter(|d| !d.as_os_str().is_empty()).unwrap_or(cwd);
-            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| p.display().to_string());
+            let name =
+                p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| p.display().to_string());
             Ok((name, text, Some(p.clone()), dir))
         }
         Source::Text { name, text, base_dir } => {
@@ -157,7 +169,10 @@ fn detect_version(doc: &Value, file: &str) -> Result<SpecVersion, LoadError> {
         return if v.starts_with('2') {
             Ok(SpecVersion::Swagger2)
         } else {
-            Err(LoadError::NotOpenApi { file: file.into(), reason: format!("unsupported `swagger: {v}` (expected 2.0)") })
+            Err(LoadError::NotOpenApi {
+                file: file.into(),
+                reason: format!("unsupported `swagger: {v}` (expected 2.0)"),
+            })
         };
     }
     if let Some(v) = doc.get("openapi").and_then(as_text) {

@@ -18,7 +18,12 @@ pub fn parse_text(text: &str, file: &str) -> Result<Value, LoadError> {
     }
     let mut yaml: yaml_serde::Value = yaml_serde::from_str(trimmed).map_err(|e| {
         let (line, column) = e.location().map(|l| (l.line(), l.column())).unwrap_or((0, 0));
-        LoadError::Syntax { file: file.into(), line, column, message: format!("invalid YAML: {}", strip_position(&e.to_string())) }
+        LoadError::Syntax {
+            file: file.into(),
+            line,
+            column,
+            message: format!("invalid YAML: {}", strip_position(&e.to_string())),
+        }
     })?;
     // Merge keys are optional YAML; a failure to apply them leaves the mapping as written.
     let _ = yaml.apply_merge();
@@ -86,7 +91,9 @@ mod tests {
         let err = parse_text("a: 1\nb: [1, 2\nc: 3\n", "t.yaml").unwrap_err().to_string();
         assert!(err.starts_with("t.yaml:"), "{err}");
         assert!(err.contains("invalid YAML"), "{err}");
-        let LoadError::Syntax { line, .. } = parse_text("a: 1\nb: [1, 2\nc: 3\n", "t.yaml").unwrap_err() else { panic!() };
+        let LoadError::Syntax { line, .. } = parse_text("a: 1\nb: [1, 2\nc: 3\n", "t.yaml").unwrap_err() else {
+            panic!()
+        };
         assert!(line >= 2, "{line}");
     }
 
@@ -101,7 +108,9 @@ mod tests {
         let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
         for i in 0..12 {
             let prev = if i == 0 { "a".to_string() } else { format!("l{}", i - 1) };
-            text.push_str(&format!("l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+            text.push_str(&format!(
+                "l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
+            ));
         }
         assert!(parse_text(&text, "bomb.yaml").is_err());
     }

@@ -7,8 +7,16 @@ use serde_json::{Map, Value, json};
 
 /// Keywords whose value is one schema.
 const ONE: [&str; 10] = [
-    "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames",
-    "unevaluatedProperties", "unevaluatedItems", "contentSchema",
+    "additionalProperties",
+    "not",
+    "if",
+    "then",
+    "else",
+    "contains",
+    "propertyNames",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "contentSchema",
 ];
 /// Keywords whose value is an array of schemas.
 const MANY: [&str; 4] = ["allOf", "anyOf", "oneOf", "prefixItems"];
@@ -77,9 +85,10 @@ fn normalize_object(src: &Map<String, Value>) -> Map<String, Value> {
     bounds(&mut out, "minimum", "exclusiveMinimum");
     bounds(&mut out, "maximum", "exclusiveMaximum");
     if let Some(example) = out.remove("example")
-        && !out.contains_key("examples") {
-            out.insert("examples".into(), json!([example]));
-        }
+        && !out.contains_key("examples")
+    {
+        out.insert("examples".into(), json!([example]));
+    }
     if out.get("examples").is_some_and(|e| !e.is_array()) {
         out.remove("examples");
     }
@@ -98,18 +107,18 @@ fn normalize_object(src: &Map<String, Value>) -> Map<String, Value> {
 fn bounds(out: &mut Map<String, Value>, plain: &str, exclusive: &str) {
     if let Some(Value::Bool(b)) = out.get(exclusive).cloned() {
         out.remove(exclusive);
-        if b
-            && let Some(limit) = out.remove(plain) {
-                out.insert(exclusive.into(), limit);
-            }
+        if b && let Some(limit) = out.remove(plain) {
+            out.insert(exclusive.into(), limit);
+        }
     }
 }
 
 fn make_nullable(mut out: Map<String, Value>) -> Map<String, Value> {
     if let Some(Value::Array(values)) = out.get_mut("enum")
-        && !values.contains(&Value::Null) {
-            values.push(Value::Null);
-        }
+        && !values.contains(&Value::Null)
+    {
+        values.push(Value::Null);
+    }
     match out.get("type").cloned() {
         Some(Value::String(t)) => {
             if t != "null" {

@@ -122,7 +122,10 @@ fn operation(doc: &Value, op: &Value, shared: &[Value], consumes: &[String], pro
     let own: Vec<Value> = op.get("parameters").and_then(Value::as_array).cloned().unwrap_or_default();
     let key = |p: &Value| {
         let p = deref(doc, p);
-        (p.get("name").and_then(Value::as_str).unwrap_or("").to_string(), p.get("in").and_then(Value::as_str).unwrap_or("").to_string())
+        (
+            p.get("name").and_then(Value::as_str).unwrap_or("").to_string(),
+            p.get("in").and_then(Value::as_str).unwrap_or("").to_string(),
+        )
     };
     let mut all: Vec<Value> = shared.iter().filter(|s| !own.iter().any(|o| key(o) == key(s))).cloned().collect();
     all.extend(own);
@@ -136,8 +139,10 @@ fn operation(doc: &Value, op: &Value, shared: &[Value], consumes: &[String], pro
         match p.get("in").and_then(Value::as_str) {
             Some("body") => {
                 let schema = p.get("schema").cloned().unwrap_or(json!({}));
-                let media: Vec<String> = if consumes.is_empty() { vec!["application/json".into()] } else { consumes.clone() };
-                let content: Map<String, Value> = media.iter().map(|m| (m.clone(), json!({"schema": schema}))).collect();
+                let media: Vec<String> =
+                    if consumes.is_empty() { vec!["application/json".into()] } else { consumes.clone() };
+                let content: Map<String, Value> =
+                    media.iter().map(|m| (m.clone(), json!({"schema": schema}))).collect();
                 let mut body = json!({"content": content, "required": p.get("required").and_then(Value::as_bool).unwrap_or(false)});
                 if let Some(d) = p.get("description") {
                     body["description"] = d.clone();
@@ -161,7 +166,9 @@ fn operation(doc: &Value, op: &Value, shared: &[Value], consumes: &[String], pro
             }
             // Parameters that are still references stay references; the IR reports them if broken.
             _ if p.get("$ref").is_some() => params.push(p.clone()),
-            _ => params.push(if raw.get("$ref").is_some() && p.get("in").is_some() { raw.clone() } else { parameter(p) }),
+            _ => {
+                params.push(if raw.get("$ref").is_some() && p.get("in").is_some() { raw.clone() } else { parameter(p) })
+            }
         }
     }
     if !form_props.is_empty() {
@@ -222,8 +229,23 @@ fn parameter(p: &Value) -> Value {
 /// The schema keywords a 2.0 non-body parameter carries inline.
 fn param_schema(p: &Value) -> Value {
     const KEYS: [&str; 17] = [
-        "type", "format", "items", "default", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum",
-        "maxLength", "minLength", "pattern", "maxItems", "minItems", "uniqueItems", "enum", "multipleOf", "x-nullable",
+        "type",
+        "format",
+        "items",
+        "default",
+        "maximum",
+        "exclusiveMaximum",
+        "minimum",
+        "exclusiveMinimum",
+        "maxLength",
+        "minLength",
+        "pattern",
+        "maxItems",
+        "minItems",
+        "uniqueItems",
+        "enum",
+        "multipleOf",
+        "x-nullable",
     ];
     let mut out = Map::new();
     if let Value::Object(src) = p {

@@ -23,7 +23,10 @@ impl Filter {
     pub fn matches(&self, op: &Operation, tool_name: &str) -> bool {
         (self.tags.is_empty() || op.tags.iter().any(|t| self.tags.contains(t)))
             && (self.operations.is_empty()
-                || self.operations.iter().any(|p| glob(p, tool_name) || op.operation_id.as_deref().is_some_and(|id| glob(p, id))))
+                || self
+                    .operations
+                    .iter()
+                    .any(|p| glob(p, tool_name) || op.operation_id.as_deref().is_some_and(|id| glob(p, id))))
             && (self.paths.is_empty() || self.paths.iter().any(|p| glob(p, &op.path)))
             && (self.methods.is_empty() || self.methods.contains(&op.method))
     }

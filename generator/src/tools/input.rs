@@ -69,7 +69,11 @@ pub fn build(doc: &Document, op: &Operation) -> Result<Input, String> {
     let mut body_props: Vec<(String, Value, bool)> = Vec::new();
     if let Some(body) = &op.body {
         let flattenable = matches!(body.kind, BodyKind::Json | BodyKind::Form | BodyKind::Multipart);
-        let shape = if flattenable { object_shape(&defs, &body.schema, 0).map_err(|e| format!("requestBody: {e}"))? } else { None };
+        let shape = if flattenable {
+            object_shape(&defs, &body.schema, 0).map_err(|e| format!("requestBody: {e}"))?
+        } else {
+            None
+        };
         let args = match shape {
             Some((props, req)) => {
                 let mut fields = Vec::new();
@@ -98,7 +102,8 @@ pub fn build(doc: &Document, op: &Operation) -> Result<Input, String> {
                 BodyArgs::Whole { arg: "body".into() }
             }
         };
-        body_binding = Some(BodyBinding { media_type: body.media_type.clone(), kind: body.kind, args, required: body.required });
+        body_binding =
+            Some(BodyBinding { media_type: body.media_type.clone(), kind: body.kind, args, required: body.required });
     }
 
     // Parameters: a name used twice (by the body or another location) gets a location suffix.
@@ -115,9 +120,10 @@ pub fn build(doc: &Document, op: &Operation) -> Result<Input, String> {
         taken.insert(arg.clone());
         let mut schema = with_description(p.schema.clone(), p.description.as_deref());
         if p.deprecated
-            && let Value::Object(m) = &mut schema {
-                m.insert("deprecated".into(), json!(true));
-            }
+            && let Value::Object(m) = &mut schema
+        {
+            m.insert("deprecated".into(), json!(true));
+        }
         param_props.push((arg.clone(), schema, p.required));
         params.push(ArgBinding {
             arg,

@@ -89,10 +89,8 @@ pub fn derive(doc: &Document, api: &Api, options: &ToolOptions) -> ToolSet {
     let (names, notes) = naming::assign(&api.operations, &options.names);
     let selected: Vec<usize> =
         (0..api.operations.len()).filter(|&i| options.filter.matches(&api.operations[i], &names[i])).collect();
-    let unselected: Vec<&str> = (0..api.operations.len())
-        .filter(|i| !selected.contains(i))
-        .map(|i| api.operations[i].at.as_str())
-        .collect();
+    let unselected: Vec<&str> =
+        (0..api.operations.len()).filter(|i| !selected.contains(i)).map(|i| api.operations[i].at.as_str()).collect();
     let mut warnings: Vec<Warning> = api
         .warnings
         .iter()
@@ -113,7 +111,13 @@ pub fn derive(doc: &Document, api: &Api, options: &ToolOptions) -> ToolSet {
     ToolSet { tools, warnings }
 }
 
-fn tool(doc: &Document, op: &Operation, name: &str, options: &ToolOptions, warnings: &mut Vec<Warning>) -> Result<ToolDef, String> {
+fn tool(
+    doc: &Document,
+    op: &Operation,
+    name: &str,
+    options: &ToolOptions,
+    warnings: &mut Vec<Warning>,
+) -> Result<ToolDef, String> {
     let input = input::build(doc, op)?;
     check_schema(&input.schema).map_err(|e| format!("its input schema is not valid JSON Schema: {e}"))?;
     let (output_schema, output_wrapped) = if options.output_schemas {
@@ -121,13 +125,21 @@ fn tool(doc: &Document, op: &Operation, name: &str, options: &ToolOptions, warni
             Ok(Some((schema, wrapped))) => match check_schema(&schema) {
                 Ok(()) => (Some(schema), wrapped),
                 Err(e) => {
-                    warnings.push(Warning { at: op.at.clone(), message: format!("output schema left out: not valid JSON Schema: {e}"), skipped: false });
+                    warnings.push(Warning {
+                        at: op.at.clone(),
+                        message: format!("output schema left out: not valid JSON Schema: {e}"),
+                        skipped: false,
+                    });
                     (None, false)
                 }
             },
             Ok(None) => (None, false),
             Err(e) => {
-                warnings.push(Warning { at: op.at.clone(), message: format!("output schema left out: {e}"), skipped: false });
+                warnings.push(Warning {
+                    at: op.at.clone(),
+                    message: format!("output schema left out: {e}"),
+                    skipped: false,
+                });
                 (None, false)
             }
         }
@@ -163,9 +175,10 @@ fn description(op: &Operation) -> String {
         parts.push(s.trim().to_string());
     }
     if let Some(d) = &op.description
-        && op.summary.as_deref().map(str::trim) != Some(d.trim()) {
-            parts.push(d.trim().to_string());
-        }
+        && op.summary.as_deref().map(str::trim) != Some(d.trim())
+    {
+        parts.push(d.trim().to_string());
+    }
     if parts.iter().all(|p| p == "Deprecated.") {
         parts.push(format!("{} {}", op.method.upper(), op.path));
     }

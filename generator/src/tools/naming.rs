@@ -36,7 +36,10 @@ pub fn assign(ops: &[Operation], overrides: &BTreeMap<String, String>) -> (Vec<S
                 candidate = format!("{}_{}_{n}", truncate(&base, MAX_LEN - 12), &hash[..6]);
                 n += 1;
             }
-            notes.push((i, format!("tool name `{name}` is taken by an earlier operation; this one is named `{candidate}`")));
+            notes.push((
+                i,
+                format!("tool name `{name}` is taken by an earlier operation; this one is named `{candidate}`"),
+            ));
             name = candidate;
         }
         taken.insert(name.clone());

@@ -9,8 +9,17 @@ use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 
 const ONE: [&str; 11] = [
-    "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames",
-    "unevaluatedProperties", "unevaluatedItems", "contentSchema", "items",
+    "additionalProperties",
+    "not",
+    "if",
+    "then",
+    "else",
+    "contains",
+    "propertyNames",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "contentSchema",
+    "items",
 ];
 const MANY: [&str; 4] = ["allOf", "anyOf", "oneOf", "prefixItems"];
 const MAP: [&str; 3] = ["properties", "patternProperties", "dependentSchemas"];
@@ -69,9 +78,8 @@ impl<'a> Defs<'a> {
         }
         let (file, tokens) = split_ref(r);
         match tokens {
-            Some(t) if file.is_empty() => {
-                resolve(&self.doc.root, &t).ok_or_else(|| format!("unresolvable $ref `{r}`: no such location in the document"))
-            }
+            Some(t) if file.is_empty() => resolve(&self.doc.root, &t)
+                .ok_or_else(|| format!("unresolvable $ref `{r}`: no such location in the document")),
             _ => Err(format!("unresolvable $ref `{r}`: only JSON-pointer references are supported")),
         }
     }
@@ -82,11 +90,17 @@ impl<'a> Defs<'a> {
         }
         let target = self.target(r)?;
         let last = r.rsplit('/').next().unwrap_or("");
-        let last = crate::load::pointer::parse_fragment(&format!("/{last}")).and_then(|t| t.into_iter().next()).unwrap_or_default();
-        let base: String = last.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.' { c } else { '_' }).collect();
+        let last = crate::load::pointer::parse_fragment(&format!("/{last}"))
+            .and_then(|t| t.into_iter().next())
+            .unwrap_or_default();
+        let base: String = last
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.' { c } else { '_' })
+            .collect();
         let base = if base.is_empty() { "Schema".to_string() } else { base };
         let taken = |n: &str| self.names.values().any(|v| v == n);
-        let name = if taken(&base) { (2..).map(|i| format!("{base}_{i}")).find(|n| !taken(n)).unwrap_or(base) } else { base };
+        let name =
+            if taken(&base) { (2..).map(|i| format!("{base}_{i}")).find(|n| !taken(n)).unwrap_or(base) } else { base };
         self.names.insert(r.to_string(), name.clone());
         let mut copy = normalize(target);
         if let Value::Object(m) = &mut copy {
@@ -114,7 +128,9 @@ impl<'a> Defs<'a> {
                 self.rewrite(v, pending)?
             } else if MANY.contains(&k.as_str()) {
                 match v {
-                    Value::Array(items) => Value::Array(items.iter().map(|i| self.rewrite(i, pending)).collect::<Result<_, _>>()?),
+                    Value::Array(items) => {
+                        Value::Array(items.iter().map(|i| self.rewrite(i, pending)).collect::<Result<_, _>>()?)
+                    }
                     _ => v.clone(),
                 }
             } else if MAP.contains(&k.as_str()) {

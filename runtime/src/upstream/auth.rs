@@ -14,8 +14,17 @@ use tokio::sync::Mutex;
 pub enum Credential {
     ApiKey(String),
     Bearer(String),
-    Basic { username: String, password: String },
-    ClientCredentials { client_id: String, client_secret: String, token_url: String, scopes: Vec<String>, cache: Mutex<Option<(String, Instant)>> },
+    Basic {
+        username: String,
+        password: String,
+    },
+    ClientCredentials {
+        client_id: String,
+        client_secret: String,
+        token_url: String,
+        scopes: Vec<String>,
+        cache: Mutex<Option<(String, Instant)>>,
+    },
 }
 
 impl std::fmt::Debug for Credential {
@@ -90,11 +99,14 @@ pub async fn apply(
         return Ok(());
     };
     for name in alt.iter() {
-        let (Some(cred), Some(scheme)) = (creds.get(name), api.schemes.iter().find(|s| s.name == *name)) else { continue };
+        let (Some(cred), Some(scheme)) = (creds.get(name), api.schemes.iter().find(|s| s.name == *name)) else {
+            continue;
+        };
         match (cred, scheme.kind) {
             (Credential::ApiKey(key), SchemeKind::ApiKey { location, param, .. }) => match location {
                 Location::Header => {
-                    check_header_value(param, key).map_err(|_| format!("the credential for `{name}` contains a control character"))?;
+                    check_header_value(param, key)
+                        .map_err(|_| format!("the credential for `{name}` contains a control character"))?;
                     parts.headers.push((param.to_string(), key.clone()));
                 }
                 Location::Query => parts.push_query(format!("{}={}", enc_query(param, false), enc_query(key, false))),
@@ -144,8 +156,11 @@ async fn fetch_token(
     if !scopes.is_empty() {
         form.push_str(&format!("&scope={}", enc_query(&scopes.join(" "), false)));
     }
-    let basic = base64::engine::general_purpose::STANDARD
-        .encode(format!("{}:{}", enc_query(client_id, false), enc_query(client_secret, false)));
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!(
+        "{}:{}",
+        enc_query(client_id, false),
+        enc_query(client_secret, false)
+    ));
     let resp = client
         .post(token_url)
         .header("Authorization", format!("Basic {basic}"))
@@ -160,7 +175,10 @@ async fn fetch_token(
     if !status.is_success() {
         return Err(format!("the OAuth 2 token endpoint answered HTTP {}", status.as_u16()));
     }
-    let token = body.get("access_token").and_then(|t| t.as_str()).ok_or("the OAuth 2 token endpoint returned no access_token")?;
+    let token = body
+        .get("access_token")
+        .and_then(|t| t.as_str())
+        .ok_or("the OAuth 2 token endpoint returned no access_token")?;
     let ttl = body.get("expires_in").and_then(|e| e.as_u64()).unwrap_or(3600);
     Ok((token.to_string(), Duration::from_secs(ttl)))
 }

@@ -67,9 +67,8 @@ fn form(v: &Value) -> String {
         for (k, x) in m {
             match x {
                 Value::Null => {}
-                Value::Array(items) => {
-                    pairs.extend(items.iter().map(|i| format!("{}={}", enc_query(k, false), enc_query(&text(i), false))))
-                }
+                Value::Array(items) => pairs
+                    .extend(items.iter().map(|i| format!("{}={}", enc_query(k, false), enc_query(&text(i), false)))),
                 _ => pairs.push(format!("{}={}", enc_query(k, false), enc_query(&text(x), false))),
             }
         }
@@ -88,13 +87,16 @@ fn multipart(v: &Value, binary: &[&str]) -> (String, Vec<u8>) {
             } else {
                 match x {
                     Value::Null => {}
-                    Value::Array(items) => parts.extend(items.iter().map(|i| (name.clone(), None, text(i).into_bytes()))),
+                    Value::Array(items) => {
+                        parts.extend(items.iter().map(|i| (name.clone(), None, text(i).into_bytes())))
+                    }
                     _ => parts.push((name, None, text(x).into_bytes())),
                 }
             }
         }
     }
-    let mut seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    let mut seed =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
     let boundary = loop {
         let b = format!("mcpgen-boundary-{seed:x}");
         if !parts.iter().any(|(_, _, data)| data.windows(b.len()).any(|w| w == b.as_bytes())) {

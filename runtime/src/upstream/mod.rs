@@ -113,8 +113,13 @@ impl UpstreamBuilder {
                     u.set_fragment(None);
                     Ok(u)
                 }
-                Ok(_) => Err(format!("the base URL `{text}` is not an http(s) URL; set {} to one", self.api.base_url_env)),
-                Err(_) => Err(format!("the base URL `{text}` is not an absolute URL; set {} to the API's full URL", self.api.base_url_env)),
+                Ok(_) => {
+                    Err(format!("the base URL `{text}` is not an http(s) URL; set {} to one", self.api.base_url_env))
+                }
+                Err(_) => Err(format!(
+                    "the base URL `{text}` is not an absolute URL; set {} to the API's full URL",
+                    self.api.base_url_env
+                )),
             },
         };
         let timeout = match self.timeout {
@@ -126,7 +131,12 @@ impl UpstreamBuilder {
                     .ok()
                     .filter(|n| n.is_finite() && *n > 0.0)
                     .map(Duration::from_secs_f64)
-                    .ok_or_else(|| UpstreamError(format!("{} must be a positive number of seconds, not `{s}`", self.api.timeout_env)))?,
+                    .ok_or_else(|| {
+                        UpstreamError(format!(
+                            "{} must be a positive number of seconds, not `{s}`",
+                            self.api.timeout_env
+                        ))
+                    })?,
                 None => DEFAULT_TIMEOUT,
             },
         };
@@ -306,23 +316,31 @@ impl Upstream {
     }
 
     fn to_reqwest(&self, parts: &RequestParts) -> Result<reqwest::RequestBuilder, String> {
-        let method = reqwest::Method::from_bytes(parts.method.as_bytes()).map_err(|_| format!("invalid method `{}`", parts.method))?;
+        let method = reqwest::Method::from_bytes(parts.method.as_bytes())
+            .map_err(|_| format!("invalid method `{}`", parts.method))?;
         let mut req = self.client.request(method, parts.url.clone());
         let mut headers = reqwest::header::HeaderMap::new();
         for (name, value) in &parts.headers {
-            let n = reqwest::header::HeaderName::from_bytes(name.as_bytes()).map_err(|_| format!("invalid header name `{name}`"))?;
-            let v = reqwest::header::HeaderValue::from_str(value).map_err(|_| format!("invalid value for header `{name}`"))?;
+            let n = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| format!("invalid header name `{name}`"))?;
+            let v = reqwest::header::HeaderValue::from_str(value)
+                .map_err(|_| format!("invalid value for header `{name}`"))?;
             headers.append(n, v);
         }
         if !parts.cookies.is_empty() {
-            let v = reqwest::header::HeaderValue::from_str(&parts.cookies.join("; ")).map_err(|_| "invalid cookie value".to_string())?;
+            let v = reqwest::header::HeaderValue::from_str(&parts.cookies.join("; "))
+                .map_err(|_| "invalid cookie value".to_string())?;
             headers.insert(reqwest::header::COOKIE, v);
         }
         if !headers.contains_key(reqwest::header::ACCEPT) {
-            headers.insert(reqwest::header::ACCEPT, reqwest::header::HeaderValue::from_static("application/json, */*;q=0.5"));
+            headers.insert(
+                reqwest::header::ACCEPT,
+                reqwest::header::HeaderValue::from_static("application/json, */*;q=0.5"),
+            );
         }
         if let Some(body) = &parts.body {
-            let v = reqwest::header::HeaderValue::from_str(&body.content_type).map_err(|_| "invalid content type".to_string())?;
+            let v = reqwest::header::HeaderValue::from_str(&body.content_type)
+                .map_err(|_| "invalid content type".to_string())?;
             headers.insert(reqwest::header::CONTENT_TYPE, v);
             req = req.body(body.bytes.clone());
         }

@@ -43,7 +43,10 @@ pub fn build_request(base: &Url, spec: &ToolSpec, args: &Map<String, Value>) -> 
     let mut url = base.clone();
     let joined = format!("{}{}", base.path().trim_end_matches('/'), path);
     url.set_path(&joined);
-    if url.scheme() != base.scheme() || url.host_str() != base.host_str() || url.port_or_known_default() != base.port_or_known_default() {
+    if url.scheme() != base.scheme()
+        || url.host_str() != base.host_str()
+        || url.port_or_known_default() != base.port_or_known_default()
+    {
         return Err("the request URL would leave the API's base URL".into());
     }
     if !url.path().starts_with(base.path().trim_end_matches('/')) {
@@ -90,7 +93,8 @@ fn expand_path(spec: &ToolSpec, args: &Map<String, Value>) -> Result<String, Str
             .iter()
             .find(|p| p.location == Location::Path && p.name == name)
             .ok_or_else(|| format!("the path template names `{name}`, which is not a parameter"))?;
-        let v = args.get(p.arg).filter(|v| !v.is_null()).ok_or_else(|| format!("missing required argument `{}`", p.arg))?;
+        let v =
+            args.get(p.arg).filter(|v| !v.is_null()).ok_or_else(|| format!("missing required argument `{}`", p.arg))?;
         let encoded = style::path_value(p, v);
         if encoded.is_empty() {
             return Err(format!("argument `{}` is empty, and a path segment cannot be", p.arg));
@@ -112,7 +116,9 @@ fn expand_path(spec: &ToolSpec, args: &Map<String, Value>) -> Result<String, Str
 /// header or a new request.
 pub fn check_header_value(arg: &str, value: &str) -> Result<(), String> {
     if value.chars().any(|c| (c.is_control() && c != '\t') || c == '\u{7f}') {
-        return Err(format!("argument `{arg}` contains a control character (CR, LF, ...), which a header cannot carry"));
+        return Err(format!(
+            "argument `{arg}` contains a control character (CR, LF, ...), which a header cannot carry"
+        ));
     }
     Ok(())
 }

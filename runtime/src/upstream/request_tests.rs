@@ -36,7 +36,15 @@ fn url_of(spec: &ToolSpec, args: Value) -> Result<String, String> {
 
 #[test]
 fn path_values_are_encoded_and_cannot_escape() {
-    static P: [ParamSpec; 1] = [ParamSpec { arg: "id", name: "id", location: Location::Path, style: Style::Simple, explode: false, allow_reserved: false, json: false }];
+    static P: [ParamSpec; 1] = [ParamSpec {
+        arg: "id",
+        name: "id",
+        location: Location::Path,
+        style: Style::Simple,
+        explode: false,
+        allow_reserved: false,
+        json: false,
+    }];
     let t = tool("/pets/{id}", &P, None);
     assert_eq!(url_of(&t, json!({"id": "a b/c?d#e"})).unwrap(), "https://api.example.com/v1/pets/a%20b%2Fc%3Fd%23e");
     assert_eq!(url_of(&t, json!({"id": "../admin"})).unwrap(), "https://api.example.com/v1/pets/..%2Fadmin");
@@ -51,7 +59,11 @@ fn path_values_are_encoded_and_cannot_escape() {
         }
     }
     assert!(url_of(&t, json!({"id": "@evil.com"})).unwrap().starts_with("https://api.example.com/v1/pets/%40evil.com"));
-    assert!(url_of(&t, json!({"id": "\\\\evil.com"})).unwrap().starts_with("https://api.example.com/v1/pets/%5C%5Cevil.com"));
+    assert!(
+        url_of(&t, json!({"id": "\\\\evil.com"}))
+            .unwrap()
+            .starts_with("https://api.example.com/v1/pets/%5C%5Cevil.com")
+    );
     assert!(url_of(&t, json!({})).unwrap_err().contains("missing required argument `id`"));
     assert!(url_of(&t, json!({"id": ""})).unwrap_err().contains("empty"));
 }
@@ -59,26 +71,101 @@ fn path_values_are_encoded_and_cannot_escape() {
 #[test]
 fn path_styles() {
     static L: [ParamSpec; 2] = [
-        ParamSpec { arg: "a", name: "a", location: Location::Path, style: Style::Label, explode: false, allow_reserved: false, json: false },
-        ParamSpec { arg: "m", name: "m", location: Location::Path, style: Style::Matrix, explode: true, allow_reserved: false, json: false },
+        ParamSpec {
+            arg: "a",
+            name: "a",
+            location: Location::Path,
+            style: Style::Label,
+            explode: false,
+            allow_reserved: false,
+            json: false,
+        },
+        ParamSpec {
+            arg: "m",
+            name: "m",
+            location: Location::Path,
+            style: Style::Matrix,
+            explode: true,
+            allow_reserved: false,
+            json: false,
+        },
     ];
     let t = tool("/x/{a}/y/{m}", &L, None);
     assert_eq!(url_of(&t, json!({"a": [3, 4], "m": [5, 6]})).unwrap(), "https://api.example.com/v1/x/.3,4/y/;m=5;m=6");
     assert_eq!(url_of(&t, json!({"a": "v", "m": {"r": 1}})).unwrap(), "https://api.example.com/v1/x/.v/y/;r=1");
-    static S: [ParamSpec; 1] = [ParamSpec { arg: "o", name: "o", location: Location::Path, style: Style::Simple, explode: true, allow_reserved: false, json: false }];
+    static S: [ParamSpec; 1] = [ParamSpec {
+        arg: "o",
+        name: "o",
+        location: Location::Path,
+        style: Style::Simple,
+        explode: true,
+        allow_reserved: false,
+        json: false,
+    }];
     let t = tool("/o/{o}", &S, None);
-    assert_eq!(url_of(&t, json!({"o": {"role": "admin", "n": "A"}})).unwrap(), "https://api.example.com/v1/o/n=A,role=admin");
+    assert_eq!(
+        url_of(&t, json!({"o": {"role": "admin", "n": "A"}})).unwrap(),
+        "https://api.example.com/v1/o/n=A,role=admin"
+    );
 }
 
 #[test]
 fn query_styles() {
     static Q: [ParamSpec; 6] = [
-        ParamSpec { arg: "f", name: "f", location: Location::Query, style: Style::Form, explode: true, allow_reserved: false, json: false },
-        ParamSpec { arg: "c", name: "c", location: Location::Query, style: Style::Form, explode: false, allow_reserved: false, json: false },
-        ParamSpec { arg: "s", name: "s", location: Location::Query, style: Style::SpaceDelimited, explode: false, allow_reserved: false, json: false },
-        ParamSpec { arg: "p", name: "p", location: Location::Query, style: Style::PipeDelimited, explode: false, allow_reserved: false, json: false },
-        ParamSpec { arg: "d", name: "d", location: Location::Query, style: Style::DeepObject, explode: true, allow_reserved: false, json: false },
-        ParamSpec { arg: "j", name: "j", location: Location::Query, style: Style::Form, explode: true, allow_reserved: false, json: true },
+        ParamSpec {
+            arg: "f",
+            name: "f",
+            location: Location::Query,
+            style: Style::Form,
+            explode: true,
+            allow_reserved: false,
+            json: false,
+        },
+        ParamSpec {
+            arg: "c",
+            name: "c",
+            location: Location::Query,
+            style: Style::Form,
+            explode: false,
+            allow_reserved: false,
+            json: false,
+        },
+        ParamSpec {
+            arg: "s",
+            name: "s",
+            location: Location::Query,
+            style: Style::SpaceDelimited,
+            explode: false,
+            allow_reserved: false,
+            json: false,
+        },
+        ParamSpec {
+            arg: "p",
+            name: "p",
+            location: Location::Query,
+            style: Style::PipeDelimited,
+            explode: false,
+            allow_reserved: false,
+            json: false,
+        },
+        ParamSpec {
+            arg: "d",
+            name: "d",
+            location: Location::Query,
+            style: Style::DeepObject,
+            explode: true,
+            allow_reserved: false,
+            json: false,
+        },
+        ParamSpec {
+            arg: "j",
+            name: "j",
+            location: Location::Query,
+            style: Style::Form,
+            explode: true,
+            allow_reserved: false,
+            json: true,
+        },
     ];
     let t = tool("/q", &Q, None);
     let u = url_of(
@@ -97,7 +184,15 @@ fn query_styles() {
 
 #[test]
 fn allow_reserved_keeps_reserved_but_not_separators() {
-    static Q: [ParamSpec; 1] = [ParamSpec { arg: "r", name: "r", location: Location::Query, style: Style::Form, explode: true, allow_reserved: true, json: false }];
+    static Q: [ParamSpec; 1] = [ParamSpec {
+        arg: "r",
+        name: "r",
+        location: Location::Query,
+        style: Style::Form,
+        explode: true,
+        allow_reserved: true,
+        json: false,
+    }];
     let t = tool("/q", &Q, None);
     assert_eq!(url_of(&t, json!({"r": "a/b:c&d=e#f"})).unwrap(), "https://api.example.com/v1/q?r=a/b:c%26d%3De%23f");
 }
@@ -105,9 +200,33 @@ fn allow_reserved_keeps_reserved_but_not_separators() {
 #[test]
 fn headers_and_cookies() {
     static H: [ParamSpec; 3] = [
-        ParamSpec { arg: "x", name: "X-Thing", location: Location::Header, style: Style::Simple, explode: false, allow_reserved: false, json: false },
-        ParamSpec { arg: "k", name: "session", location: Location::Cookie, style: Style::Form, explode: true, allow_reserved: false, json: false },
-        ParamSpec { arg: "l", name: "list", location: Location::Cookie, style: Style::Form, explode: false, allow_reserved: false, json: false },
+        ParamSpec {
+            arg: "x",
+            name: "X-Thing",
+            location: Location::Header,
+            style: Style::Simple,
+            explode: false,
+            allow_reserved: false,
+            json: false,
+        },
+        ParamSpec {
+            arg: "k",
+            name: "session",
+            location: Location::Cookie,
+            style: Style::Form,
+            explode: true,
+            allow_reserved: false,
+            json: false,
+        },
+        ParamSpec {
+            arg: "l",
+            name: "list",
+            location: Location::Cookie,
+            style: Style::Form,
+            explode: false,
+            allow_reserved: false,
+            json: false,
+        },
     ];
     let t = tool("/h", &H, None);
     let r = build_request(&base(), &t, json!({"x": [1, 2], "k": "a; b=c", "l": [1, 2]}).as_object().unwrap()).unwrap();
@@ -126,7 +245,8 @@ fn bodies() {
         FieldSpec { arg: "tags", name: "tags", binary: false },
         FieldSpec { arg: "file", name: "file", binary: true },
     ];
-    let json_body = BodySpec { media_type: "application/json", kind: BodyKind::Json, whole: None, fields: &F, required: true };
+    let json_body =
+        BodySpec { media_type: "application/json", kind: BodyKind::Json, whole: None, fields: &F, required: true };
     let b = encode_body(&json_body, json!({"name": "Rex", "tags": ["a"]}).as_object().unwrap()).unwrap().unwrap();
     assert_eq!(b.content_type, "application/json");
     assert_eq!(serde_json::from_slice::<Value>(&b.bytes).unwrap(), json!({"name": "Rex", "tags": ["a"]}));
@@ -143,18 +263,35 @@ fn bodies() {
     assert!(text.contains("name=\"name\"\r\n\r\nRex\r\n"), "{text}");
     assert!(text.ends_with(&format!("--{boundary}--\r\n")));
 
-    let raw = BodySpec { media_type: "application/octet-stream", kind: BodyKind::Binary, whole: Some("body"), fields: &[], required: false };
+    let raw = BodySpec {
+        media_type: "application/octet-stream",
+        kind: BodyKind::Binary,
+        whole: Some("body"),
+        fields: &[],
+        required: false,
+    };
     let b = encode_body(&raw, json!({"body": "AAEC"}).as_object().unwrap()).unwrap().unwrap();
     assert_eq!(b.bytes, vec![0, 1, 2]);
     assert!(encode_body(&raw, json!({}).as_object().unwrap()).unwrap().is_none());
-    let text = BodySpec { media_type: "text/plain", kind: BodyKind::Text, whole: Some("body"), fields: &[], required: true };
+    let text =
+        BodySpec { media_type: "text/plain", kind: BodyKind::Text, whole: Some("body"), fields: &[], required: true };
     assert_eq!(encode_body(&text, json!({"body": "hi"}).as_object().unwrap()).unwrap().unwrap().bytes, b"hi");
-    assert!(encode_body(&text, json!({}).as_object().unwrap()).unwrap_err().contains("missing required argument `body`"));
+    assert!(
+        encode_body(&text, json!({}).as_object().unwrap()).unwrap_err().contains("missing required argument `body`")
+    );
 }
 
 #[test]
 fn base_query_is_kept_and_path_joins_cleanly() {
-    static Q: [ParamSpec; 1] = [ParamSpec { arg: "a", name: "a", location: Location::Query, style: Style::Form, explode: true, allow_reserved: false, json: false }];
+    static Q: [ParamSpec; 1] = [ParamSpec {
+        arg: "a",
+        name: "a",
+        location: Location::Query,
+        style: Style::Form,
+        explode: true,
+        allow_reserved: false,
+        json: false,
+    }];
     let t = tool("/q", &Q, None);
     let base = Url::parse("http://127.0.0.1:9/api?v=2").unwrap();
     let r = build_request(&base, &t, json!({"a": 1}).as_object().unwrap()).unwrap();

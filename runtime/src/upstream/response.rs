@@ -35,7 +35,8 @@ pub fn to_result(spec: &ToolSpec, r: ResponseParts<'_>) -> ToolResult {
     if !(200..300).contains(&r.status) {
         return error_result(&r);
     }
-    let mime = r.content_type.map(|c| c.split(';').next().unwrap_or("").trim().to_ascii_lowercase()).unwrap_or_default();
+    let mime =
+        r.content_type.map(|c| c.split(';').next().unwrap_or("").trim().to_ascii_lowercase()).unwrap_or_default();
     let note = r.truncated_note();
     if r.body.bytes.is_empty() {
         return ToolResult::text(format!("HTTP {} {} (no content)", r.status, r.reason).trim_end().to_string());
@@ -60,7 +61,9 @@ pub fn to_result(spec: &ToolSpec, r: ResponseParts<'_>) -> ToolResult {
         return ToolResult::text(format!("{}{note}", String::from_utf8_lossy(&r.body.bytes)));
     }
     let mime = if mime.is_empty() { "application/octet-stream".to_string() } else { mime };
-    let mut result = ToolResult::content(vec![Content::resource(json!({"uri": r.url, "mimeType": mime, "blob": b64(&r.body.bytes)}))]);
+    let mut result = ToolResult::content(vec![Content::resource(
+        json!({"uri": r.url, "mimeType": mime, "blob": b64(&r.body.bytes)}),
+    )]);
     if !note.is_empty() {
         result = result.with_content(Content::text(note.trim().to_string()));
     }
@@ -102,8 +105,12 @@ fn is_json(mime: &str) -> bool {
 }
 
 fn is_text(mime: &str) -> bool {
-    mime.starts_with("text/") || mime.ends_with("xml") || mime.ends_with("+yaml") || mime == "application/x-www-form-urlencoded"
-        || mime == "application/javascript" || mime == "application/yaml"
+    mime.starts_with("text/")
+        || mime.ends_with("xml")
+        || mime.ends_with("+yaml")
+        || mime == "application/x-www-form-urlencoded"
+        || mime == "application/javascript"
+        || mime == "application/yaml"
 }
 
 fn b64(bytes: &[u8]) -> String {

@@ -27,7 +27,8 @@ const QUERY_RESERVED: &AsciiSet = &QUERY_VALUE
     .remove(b',')
     .remove(b';');
 /// Cookie values: everything outside cookie-octet is encoded.
-const COOKIE_VALUE: &AsciiSet = &percent_encoding::CONTROLS.add(b' ').add(b'"').add(b',').add(b';').add(b'\\').add(b'%').add(b'=');
+const COOKIE_VALUE: &AsciiSet =
+    &percent_encoding::CONTROLS.add(b' ').add(b'"').add(b',').add(b';').add(b'\\').add(b'%').add(b'=');
 
 pub fn enc_path(s: &str) -> String {
     utf8_percent_encode(s, PATH_VALUE).to_string()
@@ -95,7 +96,9 @@ pub fn path_value(p: &ParamSpec, v: &Value) -> String {
 pub fn simple(v: &Value, explode: bool, e: impl Fn(&str) -> String) -> String {
     match v {
         Value::Array(a) => a.iter().map(|x| e(&text(x))).collect::<Vec<_>>().join(","),
-        Value::Object(m) if explode => m.iter().map(|(k, x)| format!("{}={}", e(k), e(&text(x)))).collect::<Vec<_>>().join(","),
+        Value::Object(m) if explode => {
+            m.iter().map(|(k, x)| format!("{}={}", e(k), e(&text(x)))).collect::<Vec<_>>().join(",")
+        }
         Value::Object(m) => m.iter().flat_map(|(k, x)| [e(k), e(&text(x))]).collect::<Vec<_>>().join(","),
         _ => e(&text(v)),
     }
@@ -174,9 +177,8 @@ pub fn cookie_pairs(p: &ParamSpec, v: &Value, out: &mut Vec<String>) {
         Value::Array(a) if p.explode => out.extend(a.iter().map(|x| format!("{name}={}", e(&text(x))))),
         Value::Array(a) => out.push(format!("{name}={}", a.iter().map(|x| e(&text(x))).collect::<Vec<_>>().join(","))),
         Value::Object(m) if p.explode => out.extend(m.iter().map(|(k, x)| format!("{}={}", e(k), e(&text(x))))),
-        Value::Object(m) => {
-            out.push(format!("{name}={}", m.iter().flat_map(|(k, x)| [e(k), e(&text(x))]).collect::<Vec<_>>().join(",")))
-        }
+        Value::Object(m) => out
+            .push(format!("{name}={}", m.iter().flat_map(|(k, x)| [e(k), e(&text(x))]).collect::<Vec<_>>().join(","))),
         _ => out.push(format!("{name}={}", e(&text(v)))),
     }
 }
