@@ -1,1 +1,5 @@
-fn main() {}
+//! The `mcpgen` command. See `mcpgen --help`.
+
+fn main() -> std::process::ExitCode {
+    mcpgen::cli::main()
+}
