@@ -48,14 +48,27 @@ pub struct Warning {
     pub skipped: bool,
 }
 
+/// Spec text is shown with control characters escaped: a warning must not move the cursor,
+/// clear the terminal or forge a line of its own.
 impl std::fmt::Display for Warning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.skipped {
-            write!(f, "{}: operation skipped: {}", self.at, self.message)
-        } else {
-            write!(f, "{}: {}", self.at, self.message)
-        }
+        let at = printable(&self.at);
+        let message = printable(&self.message);
+        if self.skipped { write!(f, "{at}: operation skipped: {message}") } else { write!(f, "{at}: {message}") }
     }
+}
+
+/// `s` with control characters (CR, LF, ESC, ...) and bidirectional overrides escaped.
+pub fn printable(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c) || ('\u{2066}'..='\u{2069}').contains(&c) {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// Analyses `doc`. Never fails: problems become warnings.
