@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 pub struct WriteReport {
     pub written: Vec<PathBuf>,
     pub unchanged: Vec<PathBuf>,
-    /// User-owned files that already existed and were kept as they are.
+    /// User-owned files that the user changed, kept as they are.
     pub kept: Vec<PathBuf>,
 }
 
@@ -25,8 +25,8 @@ impl Generation {
             }
             let existing = std::fs::read(&path).ok();
             match (f.owner, existing) {
-                (Owner::User, Some(_)) => report.kept.push(path),
                 (_, Some(old)) if old == f.contents.as_bytes() => report.unchanged.push(path),
+                (Owner::User, Some(_)) => report.kept.push(path),
                 _ => {
                     std::fs::write(&path, &f.contents)?;
                     report.written.push(path);

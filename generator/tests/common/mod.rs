@@ -37,10 +37,13 @@ pub fn settings(name: &str, file: &str) -> mcpgen::Settings {
 /// workspace's lock file, so the same dependency builds are reused).
 pub fn cargo(dir: &Path, args: &[&str]) -> std::process::Output {
     let _ = std::fs::copy(workspace().join("Cargo.lock"), dir.join("Cargo.lock"));
+    let (command, rest) = args.split_first().expect("a cargo command");
     Command::new(env!("CARGO"))
-        .args(args)
+        .arg(command)
         .arg("--manifest-path")
         .arg(dir.join("Cargo.toml"))
+        .args(rest)
+        .current_dir(dir)
         .env("CARGO_TARGET_DIR", workspace().join("target/generated"))
         .env_remove("RUSTFLAGS")
         .output()
