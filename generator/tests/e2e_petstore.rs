@@ -4,30 +4,13 @@
 
 mod common;
 
-use axum::Router;
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::http::{Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
+use common::mcp::{StdioServer, text};
+use common::upstream::Recorder;
 use serde_json::{Value, json};
-use std::process::Stdio;
-use std::sync::{Arc, Mutex};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
-use tokio::process::{Child, ChildStdin, ChildStdout};
 
-#[derive(Debug, Clone)]
-struct Seen {
-    method: String,
-    uri: String,
-    headers: HeaderMap,
-    body: String,
-}
-
-type Log = Arc<Mutex<Vec<Seen>>>;
-
-async fn api(State(log): State<Log>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
-    let body = String::from_utf8_lossy(&body).into_owned();
-    log.lock().unwrap().push(Seen { method: method.to_string(), uri: uri.to_string(), headers, body: body.clone() });
+fn api(method: &Method, uri: &Uri, body: &[u8]) -> Response {
     let json =
         |status: StatusCode, v: Value| (status, [("content-type", "application/json")], v.to_string()).into_response();
     match (method.as_str(), uri.path()) {
@@ -35,7 +18,7 @@ async fn api(State(log): State<Log>, method: Method, uri: Uri, headers: HeaderMa
             json(StatusCode::OK, json!([{"id": 1, "name": "Rex"}, {"id": 2, "name": "Tom", "tag": "cat"}]))
         }
         ("POST", "/v1/pets") => {
-            let sent: Value = serde_json::from_str(&body).unwrap_or(json!({}));
+            let sent: Value = serde_json::from_slice(body).unwrap_or(json!({}));
             json(StatusCode::CREATED, json!({"id": 3, "name": sent["name"], "tag": sent["tag"]}))
         }
         ("GET", "/v1/pets/404") => json(StatusCode::NOT_FOUND, json!({"code": 404, "message": "no such pet"})),
@@ -46,89 +29,15 @@ async fn api(State(log): State<Log>, method: Method, uri: Uri, headers: HeaderMa
     }
 }
 
-struct Server {
-    child: Child,
-    stdin: ChildStdin,
-    stdout: Lines<BufReader<ChildStdout>>,
-    next_id: u64,
-}
-
-impl Server {
-    async fn start(base_url: &str) -> Server {
-        let mut child = tokio::process::Command::new(common::binary("petstore"))
-            .env("PETSTORE_BASE_URL", base_url)
-            .env("PETSTORE_API_KEY", "s3cret-key")
-            .env("PETSTORE_TIMEOUT_SECS", "5")
-            .env("RUST_LOG", "debug")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("the generated server starts");
-        let stdin = child.stdin.take().unwrap();
-        let stdout = BufReader::new(child.stdout.take().unwrap()).lines();
-        let mut s = Server { child, stdin, stdout, next_id: 0 };
-        let init = s
-            .request("initialize", json!({"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "e2e", "version": "1"}}))
-            .await;
-        assert_eq!(init["result"]["serverInfo"]["name"], "petstore", "{init}");
-        s.send(json!({"jsonrpc": "2.0", "method": "notifications/initialized"})).await;
-        s
-    }
-
-    async fn send(&mut self, msg: Value) {
-        self.stdin.write_all(format!("{msg}\n").as_bytes()).await.unwrap();
-        self.stdin.flush().await.unwrap();
-    }
-
-    async fn request(&mut self, method: &str, params: Value) -> Value {
-        self.next_id += 1;
-        let id = self.next_id;
-        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params})).await;
-        loop {
-            let line = tokio::time::timeout(std::time::Duration::from_secs(30), self.stdout.next_line())
-                .await
-                .expect("an answer within 30 s")
-                .unwrap()
-                .expect("the server is still running");
-            let msg: Value = serde_json::from_str(&line).expect("stdout carries only JSON-RPC");
-            if msg["id"] == json!(id) {
-                return msg;
-            }
-        }
-    }
-
-    async fn call(&mut self, tool: &str, arguments: Value) -> Value {
-        let r = self.request("tools/call", json!({"name": tool, "arguments": arguments})).await;
-        r["result"].clone()
-    }
-
-    async fn stderr(mut self) -> String {
-        drop(self.stdin);
-        let _ = self.child.start_kill();
-        let out = self.child.wait_with_output().await.unwrap();
-        String::from_utf8_lossy(&out.stderr).into_owned()
-    }
-}
-
-fn text(result: &Value) -> &str {
-    result["content"][0]["text"].as_str().unwrap_or_default()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn petstore_over_stdio_against_a_loopback_api() {
     let built = common::cargo(&common::golden_dir("petstore"), &["build", "--quiet"]);
     assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
-
-    let log: Log = Arc::default();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let app = Router::new().fallback(api).with_state(log.clone());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    let seen = |i: usize| log.lock().unwrap()[i].clone();
-
-    let mut s = Server::start(&format!("http://{addr}/v1")).await;
+    let up = Recorder::start(api).await;
+    let base = format!("{}/v1", up.base);
+    let env =
+        [("PETSTORE_BASE_URL", base.as_str()), ("PETSTORE_API_KEY", "s3cret-key"), ("PETSTORE_TIMEOUT_SECS", "5")];
+    let mut s = StdioServer::start("petstore", &env).await;
 
     let tools = s.request("tools/list", json!({})).await;
     let tools = tools["result"]["tools"].as_array().unwrap().clone();
@@ -140,22 +49,22 @@ async fn petstore_over_stdio_against_a_loopback_api() {
 
     // A query with form style, explode off; the API key from the environment.
     let r = s.call("listPets", json!({"limit": 5, "tags": ["a b", "c"]})).await;
-    assert_eq!(seen(0).method, "GET");
-    assert_eq!(seen(0).uri, "/v1/pets?limit=5&tags=a%20b,c");
-    assert_eq!(seen(0).headers["x-api-key"], "s3cret-key");
+    assert_eq!(up.get(0).method, "GET");
+    assert_eq!(up.get(0).uri, "/v1/pets?limit=5&tags=a%20b,c");
+    assert_eq!(up.get(0).headers["x-api-key"], "s3cret-key");
     assert!(r.get("isError").is_none(), "{r}");
     assert_eq!(r["structuredContent"]["result"][1]["name"], "Tom", "a JSON array is wrapped: {r}");
 
     // A JSON body from flattened arguments.
     let r = s.call("createPet", json!({"name": "Rex", "tag": null})).await;
-    assert_eq!((seen(1).method.as_str(), seen(1).uri.as_str()), ("POST", "/v1/pets"));
-    assert_eq!(seen(1).headers["content-type"], "application/json");
-    assert_eq!(serde_json::from_str::<Value>(&seen(1).body).unwrap(), json!({"name": "Rex", "tag": null}));
+    assert_eq!((up.get(1).method.as_str(), up.get(1).uri.as_str()), ("POST", "/v1/pets"));
+    assert_eq!(up.get(1).headers["content-type"], "application/json");
+    assert_eq!(serde_json::from_slice::<Value>(&up.get(1).body).unwrap(), json!({"name": "Rex", "tag": null}));
     assert_eq!(r["structuredContent"], json!({"id": 3, "name": "Rex", "tag": null}), "{r}");
 
     // A path parameter cannot climb out of its segment.
     let r = s.call("showPetById", json!({"petId": "../admin"})).await;
-    assert_eq!(seen(2).uri, "/v1/pets/..%2Fadmin");
+    assert_eq!(up.get(2).uri, "/v1/pets/..%2Fadmin");
     assert_eq!(r["structuredContent"]["id"], 1, "{r}");
     let r = s.call("showPetById", json!({"petId": ".."})).await;
     assert_eq!(r["isError"], true);
@@ -169,31 +78,32 @@ async fn petstore_over_stdio_against_a_loopback_api() {
     assert_eq!(text(&r), "HTTP 500 Internal Server Error: the database is on fire");
 
     // CR/LF never reaches a header: refused before anything is sent.
-    let before = log.lock().unwrap().len();
+    let before = up.count();
     let r = s.call("deletePet", json!({"petId": "1", "X-Request-Id": "x\r\nX-Evil: 1"})).await;
     assert_eq!(r["isError"], true);
     assert!(text(&r).contains("control character"), "{r}");
-    assert_eq!(log.lock().unwrap().len(), before, "nothing was sent");
+    assert_eq!(up.count(), before, "nothing was sent");
 
     let r = s.call("deletePet", json!({"petId": "7", "X-Request-Id": "req-1"})).await;
-    let last = log.lock().unwrap().last().cloned().unwrap();
+    let last = up.last();
     assert_eq!((last.method.as_str(), last.uri.as_str()), ("DELETE", "/v1/pets/7"));
     assert_eq!(last.headers["x-request-id"], "req-1");
     assert!(r.get("isError").is_none(), "{r}");
     assert_eq!(text(&r), "HTTP 204 No Content (no content)");
 
     // Arguments that break the input schema never reach the API.
-    let before = log.lock().unwrap().len();
+    let before = up.count();
     let r = s.call("listPets", json!({"limit": "many"})).await;
     assert_eq!(r["isError"], true, "{r}");
-    assert_eq!(log.lock().unwrap().len(), before);
+    assert_eq!(up.count(), before);
 
     let logs = s.stderr().await;
     assert!(!logs.contains("s3cret-key"), "secrets never reach the logs:\n{logs}");
 
     // An API that is not there.
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
-    let mut s = Server::start(&format!("http://{closed}/v1")).await;
+    let base = format!("http://{closed}/v1");
+    let mut s = StdioServer::start("petstore", &[("PETSTORE_BASE_URL", base.as_str())]).await;
     let r = s.call("showPetById", json!({"petId": "1"})).await;
     assert_eq!(r["isError"], true);
     assert!(text(&r).starts_with(&format!("could not connect to the API at http://{closed}/v1/pets/1")), "{r}");

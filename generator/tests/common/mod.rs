@@ -2,6 +2,9 @@
 //! one shared target directory.
 #![allow(dead_code)]
 
+pub mod mcp;
+pub mod upstream;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
