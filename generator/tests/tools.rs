@@ -36,7 +36,7 @@ fn swagger2_is_upgraded_body_form_and_multipart() {
 
     let find = tool(&tools, "findPetsByStatus");
     assert_eq!((find.params[0].style, find.params[0].explode), (Style::Form, true), "collectionFormat multi");
-    assert_eq!(find.output_wrapped, true);
+    assert!(find.output_wrapped);
 
     let form = tool(&tools, "updatePetWithForm").body.as_ref().unwrap();
     assert_eq!((form.kind, form.media_type.as_str()), (BodyKind::Form, "application/x-www-form-urlencoded"));
@@ -57,8 +57,8 @@ fn openapi_31_json_and_name_clashes() {
     assert_eq!(replace.params[0].arg, "id_path");
     assert_eq!(replace.params[0].name, "id");
     assert!(replace.input_schema["properties"]["id"].is_object());
-    assert_eq!(replace.annotations.idempotent, true);
-    assert_eq!(replace.annotations.destructive, false);
+    assert!(replace.annotations.idempotent);
+    assert!(!replace.annotations.destructive);
     let health = tool(&tools, "get_health");
     assert!(health.security.is_empty(), "`security: []` overrides the document's default");
     assert!(health.output_schema.is_none(), "text responses promise no structure");
@@ -93,7 +93,7 @@ fn everything_covers_styles_bodies_and_skips_with_reasons() {
     assert_eq!(tool(&tools, "postText").body.as_ref().unwrap().kind, BodyKind::Text);
     let unnamed = tool(&tools, "delete_no-operation-id_id");
     assert!(unnamed.description.starts_with("Deprecated."));
-    assert_eq!(unnamed.annotations.destructive, true);
+    assert!(unnamed.annotations.destructive);
 }
 
 #[test]
@@ -157,6 +157,6 @@ fn annotations_follow_the_method() {
     assert!(a("deletePet").destructive && a("deletePet").idempotent);
     let show = tool(&tools, "showPetById");
     assert_eq!(show.output_schema.as_ref().unwrap()["type"], "object", "an allOf of objects is an object");
-    assert_eq!(show.output_wrapped, false);
+    assert!(!show.output_wrapped);
     let _: &Value = &show.input_schema;
 }
