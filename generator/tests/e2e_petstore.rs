@@ -100,10 +100,15 @@ async fn petstore_over_stdio_against_a_loopback_api() {
     let logs = s.stderr().await;
     assert!(!logs.contains("s3cret-key"), "secrets never reach the logs:\n{logs}");
 
-    // An API that is not there.
+    // An API that is not there, its URL given on the command line (which wins over the environment).
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
     let base = format!("http://{closed}/v1");
-    let mut s = StdioServer::start("petstore", &[("PETSTORE_BASE_URL", base.as_str())]).await;
+    let mut s = StdioServer::start_with_args(
+        "petstore",
+        &[("PETSTORE_BASE_URL", "http://127.0.0.1:9/elsewhere")],
+        &["--", "--base-url", base.as_str()],
+    )
+    .await;
     let r = s.call("showPetById", json!({"petId": "1"})).await;
     assert_eq!(r["isError"], true);
     assert!(text(&r).starts_with(&format!("could not connect to the API at http://{closed}/v1/pets/1")), "{r}");

@@ -6,19 +6,24 @@ use quote::quote;
 pub fn main_rs() -> TokenStream {
     quote! {
         //! Builds the MCP server from the generated tools and runs it with the runtime's command
-        //! line (`--transport`, `--port`, ...; see `--help`).
+        //! line (`--transport`, `--port`, ...; see `--help`). After `--`: `--base-url URL` and
+        //! `--timeout SECONDS` override the environment.
 
         mod custom;
         mod generated;
 
-        use mcpgen_runtime::Server;
-        use mcpgen_runtime::upstream::Upstream;
+        use mcpgen_runtime::upstream::{Upstream, UpstreamError};
+        use mcpgen_runtime::{CommandLine, Server};
         use std::process::ExitCode;
 
         fn main() -> ExitCode {
-            let upstream = match custom::upstream(Upstream::builder(&generated::API)).build() {
+            let args = CommandLine::parse();
+            let built = Upstream::builder(&generated::API)
+                .server_args(args.server_args())
+                .and_then(|builder| custom::upstream(builder).build());
+            let upstream = match built {
                 Ok(upstream) => upstream,
-                Err(e) => {
+                Err(UpstreamError(e)) => {
                     eprintln!("error: {e}");
                     return ExitCode::FAILURE;
                 }

@@ -17,7 +17,13 @@ pub struct StdioServer {
 impl StdioServer {
     /// Starts the built binary of `crate_name` with `env`, and completes the MCP handshake.
     pub async fn start(crate_name: &str, env: &[(&str, &str)]) -> StdioServer {
+        Self::start_with_args(crate_name, env, &[]).await
+    }
+
+    /// Like [`StdioServer::start`], with command-line arguments.
+    pub async fn start_with_args(crate_name: &str, env: &[(&str, &str)], args: &[&str]) -> StdioServer {
         let mut cmd = tokio::process::Command::new(super::binary(crate_name));
+        cmd.args(args);
         for (k, v) in env {
             cmd.env(k, v);
         }

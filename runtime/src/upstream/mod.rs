@@ -79,6 +79,37 @@ impl UpstreamBuilder {
         self
     }
 
+    /// Applies the server's own arguments (those after `--`): `--base-url URL` and
+    /// `--timeout SECONDS` (also as `--flag=value`). Other arguments are left for custom code.
+    pub fn server_args(mut self, args: &[String]) -> Result<Self, UpstreamError> {
+        let mut i = 0;
+        while i < args.len() {
+            let (flag, inline) = match args[i].split_once('=') {
+                Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
+                _ => (args[i].as_str(), None),
+            };
+            if flag == "--base-url" || flag == "--timeout" {
+                let value = match inline {
+                    Some(v) => v,
+                    None => {
+                        i += 1;
+                        args.get(i).cloned().ok_or_else(|| UpstreamError(format!("{flag} needs a value")))?
+                    }
+                };
+                if flag == "--base-url" {
+                    self.base_url = Some(value);
+                } else {
+                    let secs = value.parse::<f64>().ok().filter(|n| n.is_finite() && *n > 0.0).ok_or_else(|| {
+                        UpstreamError(format!("--timeout must be a positive number of seconds, not `{value}`"))
+                    })?;
+                    self.timeout = Some(Duration::from_secs_f64(secs));
+                }
+            }
+            i += 1;
+        }
+        Ok(self)
+    }
+
     /// Where environment variables are read from (tests pass a map).
     pub fn env(mut self, lookup: impl Fn(&str) -> Option<String> + Send + Sync + 'static) -> Self {
         self.env = Arc::new(lookup);

@@ -298,3 +298,25 @@ fn base_query_is_kept_and_path_joins_cleanly() {
     assert_eq!(r.url.as_str(), "http://127.0.0.1:9/api/q?v=2&a=1");
     assert_eq!(r.display_url(), "http://127.0.0.1:9/api/q");
 }
+
+#[test]
+fn server_args_override_base_url_and_timeout() {
+    static API: ApiSpec = ApiSpec {
+        name: "t",
+        version: "1",
+        title: None,
+        instructions: None,
+        base_url: Some("https://spec.example.com"),
+        base_url_env: "T_BASE",
+        timeout_env: "T_TIMEOUT",
+        schemes: &[],
+    };
+    let args: Vec<String> =
+        ["--db", "x", "--base-url", "http://127.0.0.1:9/v2", "--timeout=2.5"].map(String::from).to_vec();
+    let up = super::Upstream::builder(&API).env(|_| None).server_args(&args).unwrap().build().unwrap();
+    assert_eq!(up.base_url().unwrap().as_str(), "http://127.0.0.1:9/v2");
+    let bad: Vec<String> = ["--timeout", "soon"].map(String::from).to_vec();
+    assert!(super::Upstream::builder(&API).server_args(&bad).err().unwrap().0.contains("--timeout must be"));
+    let missing: Vec<String> = vec!["--base-url".into()];
+    assert!(super::Upstream::builder(&API).server_args(&missing).is_err());
+}
