@@ -171,7 +171,6 @@ impl UpstreamBuilder {
                 None => DEFAULT_TIMEOUT,
             },
         };
-        let _ = rustls::crypto::ring::default_provider().install_default();
         let origin = base.as_ref().ok().map(|u| u.origin());
         let redirect = reqwest::redirect::Policy::custom(move |attempt| {
             let same = origin.as_ref().is_some_and(|o| attempt.url().origin() == *o);
