@@ -34,6 +34,9 @@ struct GenerateArgs {
     /// Only this HTTP method (repeatable).
     #[arg(long = "method", value_name = "METHOD", value_parser = parse_method)]
     methods: Vec<Method>,
+    /// Name a tool yourself: `listPets=list_pets`, or `GET /pets=list_pets` (repeatable).
+    #[arg(long = "rename", value_name = "OPERATION=TOOL", value_parser = parse_rename)]
+    renames: Vec<(String, String)>,
     /// Fail on any warning instead of skipping what cannot be generated.
     #[arg(long)]
     strict: bool,
@@ -55,6 +58,15 @@ fn parse_method(s: &str) -> Result<Method, String> {
     Method::parse(s).ok_or_else(|| {
         format!("unknown HTTP method `{s}` (expected get, put, post, delete, options, head, patch or trace)")
     })
+}
+
+fn parse_rename(s: &str) -> Result<(String, String), String> {
+    match s.rsplit_once('=') {
+        Some((op, name)) if !op.trim().is_empty() && !name.trim().is_empty() => {
+            Ok((op.trim().to_string(), name.trim().to_string()))
+        }
+        _ => Err(format!("`{s}` is not OPERATION=TOOL (an operationId or `METHOD /path`, then the tool name)")),
+    }
 }
 
 /// Runs the command line with the process's arguments.
@@ -99,6 +111,15 @@ fn run(a: GenerateArgs) -> Result<(), String> {
     });
     settings.name = name;
     settings.tools.output_schemas = !a.no_output_schemas;
+    settings.tools.names = a
+        .renames
+        .iter()
+        .map(|(op, name)| match op.split_once(' ') {
+            // `get /pets` and `GET /pets` mean the same operation.
+            Some((method, path)) => (format!("{} {}", method.to_ascii_uppercase(), path.trim()), name.clone()),
+            None => (op.clone(), name.clone()),
+        })
+        .collect();
     let generation = match generate(&settings) {
         Ok(g) => g,
         Err(Error::NoTools { operations, warnings }) => {

@@ -160,3 +160,15 @@ fn annotations_follow_the_method() {
     assert!(!show.output_wrapped);
     let _: &Value = &show.input_schema;
 }
+
+#[test]
+fn names_can_be_chosen_per_operation() {
+    let names = [
+        ("listPets".to_string(), "list_all_pets".to_string()),
+        ("DELETE /pets/{id}".to_string(), "remove pet!".to_string()),
+    ];
+    let options = ToolOptions { names: names.into_iter().collect(), ..Default::default() };
+    let (tools, _) = tools_of("petstore-3.1.json", &options);
+    assert!(tools.iter().any(|t| t.name == "list_all_pets"));
+    assert!(tools.iter().any(|t| t.name == "remove_pet"), "chosen names are sanitized too");
+}

@@ -18,9 +18,10 @@ pub fn main_rs() -> TokenStream {
 
         fn main() -> ExitCode {
             let args = CommandLine::parse();
-            let built = Upstream::builder(&generated::API)
+            // The command line wins over src/custom.rs, which wins over the environment.
+            let built = custom::upstream(Upstream::builder(&generated::API))
                 .server_args(args.server_args())
-                .and_then(|builder| custom::upstream(builder).build());
+                .and_then(|builder| builder.build());
             let upstream = match built {
                 Ok(upstream) => upstream,
                 Err(UpstreamError(e)) => {

@@ -11,9 +11,9 @@ use mcpgen_runtime::{CommandLine, Server};
 use std::process::ExitCode;
 fn main() -> ExitCode {
     let args = CommandLine::parse();
-    let built = Upstream::builder(&generated::API)
+    let built = custom::upstream(Upstream::builder(&generated::API))
         .server_args(args.server_args())
-        .and_then(|builder| custom::upstream(builder).build());
+        .and_then(|builder| builder.build());
     let upstream = match built {
         Ok(upstream) => upstream,
         Err(UpstreamError(e)) => {
