@@ -172,3 +172,30 @@ fn names_can_be_chosen_per_operation() {
     assert!(tools.iter().any(|t| t.name == "list_all_pets"));
     assert!(tools.iter().any(|t| t.name == "remove_pet"), "chosen names are sanitized too");
 }
+
+#[test]
+fn huge_schema_graphs_are_cut_at_a_budget() {
+    let mut schemas = serde_json::Map::new();
+    for i in 0..100 {
+        schemas.insert(
+            format!("M{i}"),
+            json!({"type": "object", "properties": {"next": {"$ref": format!("#/components/schemas/M{}", i + 1)}, "v": {"type": "string"}}}),
+        );
+    }
+    let spec = json!({
+        "openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+        "paths": {"/m": {"get": {"operationId": "m", "responses": {"200": {"description": "ok",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/M0"}}}}}}}},
+        "components": {"schemas": schemas}
+    });
+    let doc = load(&Source::Text { name: "t.json".into(), text: spec.to_string(), base_dir: None }).unwrap();
+    let api = mcpgen::ir::analyze(&doc);
+    let set = derive(&doc, &api, &ToolOptions::default());
+    let out = set.tools[0].output_schema.as_ref().unwrap();
+    let defs = out["$defs"].as_object().unwrap();
+    assert!(defs.len() <= mcpgen::tools::MAX_DEFS, "{}", defs.len());
+    let cut = defs.values().find(|d| d["properties"]["next"].get("$comment").is_some()).expect("a cut reference");
+    assert!(cut["properties"]["next"]["$comment"].as_str().unwrap().contains("left out to keep this schema small"));
+    let validator = jsonschema::draft202012::new(out).unwrap();
+    assert!(validator.is_valid(&json!({"next": {"next": {"v": "deep"}}})));
+}

@@ -9,6 +9,9 @@ use quote::quote;
 use serde_json::Value;
 use std::str::FromStr;
 
+/// Schemas up to this size (compact) are written pretty.
+pub const PRETTY_LIMIT: usize = 4096;
+
 /// A string literal for `s`: a raw string when that reads better (multi-line JSON, quotes),
 /// otherwise an escaped one.
 pub fn lit(s: &str) -> TokenStream {
@@ -60,10 +63,12 @@ fn escaped(s: &str) -> String {
     out
 }
 
-/// Pretty JSON text with every non-ASCII character as a JSON `\u` escape, so it can sit in a raw
-/// string literal and still mean exactly the same value.
+/// JSON text with every non-ASCII character as a JSON `\u` escape, so it can sit in a raw string
+/// literal and still mean exactly the same value. Pretty (one line per value, for readable diffs)
+/// up to [`PRETTY_LIMIT`] bytes, compact above.
 pub fn ascii_json(v: &Value) -> String {
-    let text = serde_json::to_string_pretty(v).unwrap_or_else(|_| "null".into());
+    let compact = serde_json::to_string(v).unwrap_or_else(|_| "null".into());
+    let text = if compact.len() <= PRETTY_LIMIT { serde_json::to_string_pretty(v).unwrap_or(compact) } else { compact };
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if c.is_ascii() {

@@ -10,6 +10,7 @@ mod schema;
 
 pub use filter::{Filter, glob};
 pub use input::{ArgBinding, BodyArgs, BodyBinding, FieldBinding};
+pub use schema::MAX_DEFS;
 
 use crate::ir::{Api, Method, Operation, Warning};
 use crate::load::Document;

@@ -1,12 +1,19 @@
 //! Making schemas self-contained: every `$ref` into the document becomes `#/$defs/<Name>` with the
 //! target copied into the tool's own `$defs`, transitively and recursion-safe (a target is named
 //! before it is copied, so a cycle refers back to an existing name).
+//!
+//! Targets are pulled in breadth first, at most [`MAX_DEFS`] per schema: in a large API where every
+//! schema reaches every other, a reference past the budget becomes a permissive schema with a
+//! `$comment`. The schema then promises less, never something false, and stays small.
 
 use crate::load::Document;
 use crate::load::pointer::{resolve, split_ref};
 use crate::load::schema::normalize;
 use serde_json::{Map, Value, json};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
+
+/// The most definitions one tool schema carries.
+pub const MAX_DEFS: usize = 32;
 
 const ONE: [&str; 11] = [
     "additionalProperties",
@@ -38,9 +45,9 @@ impl<'a> Defs<'a> {
 
     /// `schema` with its references pointed at `#/$defs/...`, their targets pulled in.
     pub fn localize(&mut self, schema: &Value) -> Result<Value, String> {
-        let mut pending = Vec::new();
+        let mut pending = VecDeque::new();
         let out = self.rewrite(schema, &mut pending)?;
-        while let Some((name, target)) = pending.pop() {
+        while let Some((name, target)) = pending.pop_front() {
             let localized = self.rewrite(&target, &mut pending)?;
             self.defs.insert(name, localized);
         }
@@ -84,9 +91,12 @@ impl<'a> Defs<'a> {
         }
     }
 
-    fn def_name(&mut self, r: &str, pending: &mut Vec<(String, Value)>) -> Result<String, String> {
+    fn def_name(&mut self, r: &str, pending: &mut VecDeque<(String, Value)>) -> Result<Option<String>, String> {
         if let Some(n) = self.names.get(r) {
-            return Ok(n.clone());
+            return Ok(Some(n.clone()));
+        }
+        if self.names.len() >= MAX_DEFS {
+            return Ok(None);
         }
         let target = self.target(r)?;
         let last = r.rsplit('/').next().unwrap_or("");
@@ -108,17 +118,26 @@ impl<'a> Defs<'a> {
                 m.remove(k);
             }
         }
-        pending.push((name.clone(), copy));
-        Ok(name)
+        pending.push_back((name.clone(), copy));
+        Ok(Some(name))
     }
 
-    fn rewrite(&mut self, schema: &Value, pending: &mut Vec<(String, Value)>) -> Result<Value, String> {
+    fn rewrite(&mut self, schema: &Value, pending: &mut VecDeque<(String, Value)>) -> Result<Value, String> {
         let Value::Object(src) = schema else { return Ok(schema.clone()) };
         let mut out = Map::new();
         for (k, v) in src {
             let new = if k == "$ref" {
                 match v.as_str() {
-                    Some(r) => json!(format!("#/$defs/{}", self.def_name(r, pending)?)),
+                    Some(r) => match self.def_name(r, pending)? {
+                        Some(name) => json!(format!("#/$defs/{name}")),
+                        None => {
+                            out.insert(
+                                "$comment".into(),
+                                json!(format!("mcpgen: `{r}` left out to keep this schema small")),
+                            );
+                            continue;
+                        }
+                    },
                     None => continue,
                 }
             } else if k == "$defs" || k == "$id" || k == "$schema" || k == "$dynamicRef" {
