@@ -11,6 +11,7 @@ use super::pointer::{Loc, resolve, split_ref, to_ref};
 use serde_json::{Map, Value};
 use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 /// Where bundled targets live in the root document.
 pub const BUNDLED: &str = "x-mcpgen-bundled";
@@ -18,7 +19,8 @@ pub const BUNDLED: &str = "x-mcpgen-bundled";
 pub struct Bundler {
     base_dir: PathBuf,
     root: Option<PathBuf>,
-    docs: HashMap<PathBuf, Result<Value, String>>,
+    /// Each file parsed once; shared, not copied, for every target taken from it.
+    docs: HashMap<PathBuf, Result<Rc<Value>, String>>,
     keys: HashMap<(PathBuf, String), String>,
     bundled: Map<String, Value>,
     queue: VecDeque<(String, PathBuf, String)>,
@@ -142,11 +144,12 @@ impl Bundler {
         to_ref(&[BUNDLED, &key])
     }
 
-    fn doc(&mut self, path: &Path) -> Result<Value, String> {
+    fn doc(&mut self, path: &Path) -> Result<Rc<Value>, String> {
         if !self.docs.contains_key(path) {
             let loaded = std::fs::read_to_string(path)
                 .map_err(|e| format!("cannot read `{}`: {e}", path.display()))
-                .and_then(|text| parse_text(&text, &path.display().to_string()).map_err(|e| e.to_string()));
+                .and_then(|text| parse_text(&text, &path.display().to_string()).map_err(|e| e.to_string()))
+                .map(Rc::new);
             self.files_read.push(path.to_path_buf());
             self.docs.insert(path.to_path_buf(), loaded);
         }
