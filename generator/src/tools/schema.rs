@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, VecDeque};
 
 /// The most definitions one tool schema carries.
-pub const MAX_DEFS: usize = 32;
+pub const MAX_DEFS: usize = 16;
 
 const ONE: [&str; 11] = [
     "additionalProperties",
