@@ -41,7 +41,9 @@ pub fn to_result(spec: &ToolSpec, r: ResponseParts<'_>) -> ToolResult {
     if r.body.bytes.is_empty() {
         return ToolResult::text(format!("HTTP {} {} (no content)", r.status, r.reason).trim_end().to_string());
     }
-    if let (true, Ok(v)) = (is_json(&mime) && !r.body.truncated, serde_json::from_slice::<Value>(&r.body.bytes)) {
+    // An API that sends JSON without saying so still gets structured output.
+    let json_like = is_json(&mime) || mime.is_empty();
+    if let (true, Ok(v)) = (json_like && !r.body.truncated, serde_json::from_slice::<Value>(&r.body.bytes)) {
         let text = String::from_utf8_lossy(&r.body.bytes).into_owned();
         if spec.output_wrapped {
             return ToolResult::structured(json!({"result": v})).with_content(Content::text(text));
