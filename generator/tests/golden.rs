@@ -17,6 +17,11 @@ fn generated_crates_match_the_golden_files() {
         let mut expected_files = BTreeSet::new();
         for f in &generation.files {
             expected_files.insert(f.path.clone());
+            if f.path.ends_with(".rs") {
+                // Spec text in Rust is escaped to ASCII: no invisible or bidirectional characters.
+                assert!(f.contents.is_ascii(), "{name}/{}: non-ASCII in generated Rust", f.path);
+                syn::parse_file(&f.contents).unwrap_or_else(|e| panic!("{name}/{}: {e}", f.path));
+            }
             let path = dir.join(&f.path);
             let old = std::fs::read_to_string(&path).unwrap_or_default();
             if old == f.contents {
