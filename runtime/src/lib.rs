@@ -7,6 +7,8 @@ pub mod protocol;
 pub mod run;
 pub mod server;
 pub mod transport;
+#[cfg(feature = "upstream")]
+pub mod upstream;
 
 pub use protocol::{ErrorObject, Generation, RequestId};
 pub use run::{CommandLine, RunError, RunOptions, Transport};

@@ -1,29 +1,38 @@
 //! JSON Schema validation of tool arguments and structured output.
 
 use serde_json::Value;
+use std::sync::OnceLock;
 
-/// A compiled JSON Schema (2020-12 unless the schema says otherwise).
+/// A JSON Schema (2020-12 unless the schema says otherwise), checked against its meta-schema when
+/// registered and compiled into a validator on first use: a server with thousands of tools (a large
+/// generated API) starts at once and holds validators only for the tools that are called.
 pub struct Schema {
-    validator: jsonschema::Validator,
+    raw: Value,
+    validator: OnceLock<Result<jsonschema::Validator, String>>,
 }
 
 impl Schema {
-    /// Compiles `raw`; the error names what is wrong with the schema.
+    /// Checks `raw` against its meta-schema; the error names what is wrong with the schema.
     pub fn compile(raw: Value) -> Result<Schema, String> {
-        let validator = jsonschema::validator_for(&raw).map_err(|e| e.to_string())?;
-        Ok(Schema { validator })
+        jsonschema::meta::validate(&raw).map_err(|e| e.to_string())?;
+        Ok(Schema { raw, validator: OnceLock::new() })
     }
 
     /// Every violation, one line each, prefixed with the JSON pointer of the offending value.
     pub fn violations(&self, instance: &Value) -> Vec<String> {
-        self.validator
-            .iter_errors(instance)
-            .map(|e| {
-                let path = e.instance_path().to_string();
-                let at = if path.is_empty() { "(root)".to_string() } else { path };
-                format!("{at}: {e}")
-            })
-            .collect()
+        let validator = self.validator.get_or_init(|| jsonschema::validator_for(&self.raw).map_err(|e| e.to_string()));
+        match validator {
+            Ok(v) => v
+                .iter_errors(instance)
+                .map(|e| {
+                    let path = e.instance_path().to_string();
+                    let at = if path.is_empty() { "(root)".to_string() } else { path };
+                    format!("{at}: {e}")
+                })
+                .collect(),
+            // A schema that passes its meta-schema but cannot compile (an invalid `pattern` regex).
+            Err(e) => vec![format!("(schema): the schema cannot be used: {e}")],
+        }
     }
 }
 

@@ -1,0 +1,179 @@
+//! Bundling: `$ref`s to other local files are copied into the root document under
+//! `x-mcpgen-bundled/<name>` and rewritten to local references.
+//!
+//! Each (file, pointer) target is copied once and named before it is walked, so reference cycles
+//! across files end. Files are walked from a work queue, not by recursion, so a long chain of files
+//! cannot exhaust the stack.
+
+use super::BrokenRef;
+use super::parse::parse_text;
+use super::pointer::{Loc, resolve, split_ref, to_ref};
+use serde_json::{Map, Value};
+use std::collections::{HashMap, VecDeque};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+/// Where bundled targets live in the root document.
+pub const BUNDLED: &str = "x-mcpgen-bundled";
+
+pub struct Bundler {
+    base_dir: PathBuf,
+    root: Option<PathBuf>,
+    /// Each file parsed once; shared, not copied, for every target taken from it.
+    docs: HashMap<PathBuf, Result<Rc<Value>, String>>,
+    keys: HashMap<(PathBuf, String), String>,
+    bundled: Map<String, Value>,
+    queue: VecDeque<(String, PathBuf, String)>,
+    pub files_read: Vec<PathBuf>,
+    pub broken: Vec<BrokenRef>,
+}
+
+impl Bundler {
+    pub fn new(base_dir: PathBuf, root: Option<PathBuf>) -> Self {
+        Bundler {
+            base_dir,
+            root: root.and_then(|r| std::fs::canonicalize(r).ok()),
+            docs: HashMap::new(),
+            keys: HashMap::new(),
+            bundled: Map::new(),
+            queue: VecDeque::new(),
+            files_read: Vec::new(),
+            broken: Vec::new(),
+        }
+    }
+
+    /// Rewrites every `$ref` of `root` (and of the files it reaches) to a local reference.
+    pub fn bundle_root(&mut self, mut root: Value) -> Value {
+        self.walk(&mut root, None, &Loc::root());
+        while let Some((key, file, label)) = self.queue.pop_front() {
+            let Some(mut target) = self.bundled.remove(&key) else { continue };
+            self.walk(&mut target, Some(&file), &Loc::root().key(&label));
+            self.bundled.insert(key, target);
+        }
+        if !self.bundled.is_empty()
+            && let Value::Object(m) = &mut root
+        {
+            m.insert(BUNDLED.into(), Value::Object(std::mem::take(&mut self.bundled)));
+        }
+        root
+    }
+
+    fn walk(&mut self, v: &mut Value, file: Option<&Path>, loc: &Loc) {
+        match v {
+            Value::Object(m) => {
+                if let Some(Value::String(r)) = m.get("$ref") {
+                    let r = r.clone();
+                    if let Some(new) = self.rewrite(&r, file, loc) {
+                        m.insert("$ref".into(), Value::String(new));
+                    }
+                }
+                for (k, child) in m.iter_mut() {
+                    if k != "$ref" {
+                        self.walk(child, file, &loc.key(k));
+                    }
+                }
+            }
+            Value::Array(items) => {
+                for (i, child) in items.iter_mut().enumerate() {
+                    let l = Loc(format!("{}[{i}]", loc.as_str()));
+                    self.walk(child, file, &l);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The local reference that replaces `r`, or `None` to leave it as written.
+    fn rewrite(&mut self, r: &str, file: Option<&Path>, loc: &Loc) -> Option<String> {
+        let (file_part, _) = split_ref(r);
+        let fragment = r.split_once('#').map(|(_, f)| f).unwrap_or("").to_string();
+        if file_part.is_empty() {
+            let current = file?;
+            return Some(self.target(current.to_path_buf(), fragment, r, loc));
+        }
+        if file_part.contains("://") {
+            self.broken(
+                r,
+                loc,
+                "remote references are not supported; download the file and refer to it by a local path",
+            );
+            return None;
+        }
+        let dir = match file {
+            Some(f) => f.parent().map(Path::to_path_buf).unwrap_or_default(),
+            None => self.base_dir.clone(),
+        };
+        let path = match std::fs::canonicalize(dir.join(file_part)) {
+            Ok(p) => p,
+            Err(e) => {
+                self.broken(r, loc, &format!("cannot open `{}`: {e}", dir.join(file_part).display()));
+                return None;
+            }
+        };
+        if self.root.as_ref() == Some(&path) {
+            return Some(format!("#{fragment}"));
+        }
+        Some(self.target(path, fragment, r, loc))
+    }
+
+    /// The bundled name of (`path`, `fragment`), copying the target in on first use.
+    fn target(&mut self, path: PathBuf, fragment: String, r: &str, loc: &Loc) -> String {
+        if let Some(key) = self.keys.get(&(path.clone(), fragment.clone())) {
+            return to_ref(&[BUNDLED, key]);
+        }
+        let doc = self.doc(&path);
+        let target = match (&doc, super::pointer::parse_fragment(&fragment)) {
+            (Err(e), _) => Err(e.clone()),
+            (Ok(_), None) => Err(format!("`#{fragment}` is not a JSON pointer")),
+            (Ok(d), Some(tokens)) => resolve(d, &tokens)
+                .cloned()
+                .ok_or_else(|| format!("`#{fragment}` does not exist in `{}`", path.display())),
+        };
+        let target = match target {
+            Ok(t) => t,
+            Err(reason) => {
+                self.broken(r, loc, &reason);
+                return r.to_string();
+            }
+        };
+        let key = self.unique_key(&path, &fragment);
+        self.keys.insert((path.clone(), fragment.clone()), key.clone());
+        self.bundled.insert(key.clone(), target);
+        let label = format!("{}#{fragment}", path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default());
+        self.queue.push_back((key.clone(), path, label));
+        to_ref(&[BUNDLED, &key])
+    }
+
+    fn doc(&mut self, path: &Path) -> Result<Rc<Value>, String> {
+        if !self.docs.contains_key(path) {
+            let loaded = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read `{}`: {e}", path.display()))
+                .and_then(|text| parse_text(&text, &path.display().to_string()).map_err(|e| e.to_string()))
+                .map(Rc::new);
+            self.files_read.push(path.to_path_buf());
+            self.docs.insert(path.to_path_buf(), loaded);
+        }
+        self.docs.get(path).cloned().unwrap_or_else(|| Err("unreachable".into()))
+    }
+
+    /// A readable, unique name: the pointer's last token, else the file stem.
+    fn unique_key(&self, path: &Path, fragment: &str) -> String {
+        let last = fragment.rsplit('/').next().filter(|s| !s.is_empty()).map(str::to_string);
+        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "ref".into());
+        let base: String = last
+            .unwrap_or(stem)
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.' { c } else { '_' })
+            .collect();
+        let base = if base.is_empty() { "ref".to_string() } else { base };
+        let taken = |k: &str| self.bundled.contains_key(k) || self.keys.values().any(|v| v == k);
+        if !taken(&base) {
+            return base;
+        }
+        (2..).map(|n| format!("{base}_{n}")).find(|k| !taken(k)).unwrap_or(base)
+    }
+
+    fn broken(&mut self, r: &str, loc: &Loc, reason: &str) {
+        self.broken.push(BrokenRef { reference: r.into(), used_at: loc.to_string(), reason: reason.into() });
+    }
+}

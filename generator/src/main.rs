@@ -1,0 +1,5 @@
+//! The `mcpgen` command. See `mcpgen --help`.
+
+fn main() -> std::process::ExitCode {
+    mcpgen::cli::main()
+}

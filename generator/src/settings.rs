@@ -1,0 +1,61 @@
+//! The one set of generation settings, shared by the command line and `build.rs` users.
+
+use crate::emit::RuntimeDep;
+use crate::load::Source;
+use crate::tools::{Filter, ToolOptions};
+use std::path::PathBuf;
+
+/// What to generate from, and how.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub spec: Source,
+    /// The crate's (and server's) name; by default derived from the API's title.
+    pub name: Option<String>,
+    pub tools: ToolOptions,
+    /// Treat every warning as an error.
+    pub strict: bool,
+    pub runtime: RuntimeDep,
+}
+
+impl Settings {
+    /// Settings for the description at `path` (`-` for standard input), with defaults.
+    pub fn new(path: impl Into<PathBuf>) -> Settings {
+        Settings {
+            spec: Source::Path(path.into()),
+            name: None,
+            tools: ToolOptions::default(),
+            strict: false,
+            runtime: RuntimeDep::Version(default_runtime_version()),
+        }
+    }
+
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    pub fn filter(mut self, filter: Filter) -> Self {
+        self.tools.filter = filter;
+        self
+    }
+
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
+    }
+
+    pub fn runtime(mut self, runtime: RuntimeDep) -> Self {
+        self.runtime = runtime;
+        self
+    }
+}
+
+/// The runtime release that matches this generator.
+pub fn default_runtime_version() -> String {
+    let v = env!("CARGO_PKG_VERSION");
+    let mut parts = v.split('.');
+    match (parts.next(), parts.next()) {
+        (Some(major), Some(minor)) => format!("{major}.{minor}"),
+        _ => v.to_string(),
+    }
+}

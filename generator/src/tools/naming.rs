@@ -1,0 +1,88 @@
+//! Tool names: `[A-Za-z0-9_-]`, at most 64 characters, unique across the API.
+//!
+//! Names are given over every operation before filtering, so `--tag` or `--path` never renames a
+//! tool. A clash keeps the first name and gives later operations a suffix taken from a hash of
+//! their method and path: stable when other operations come and go.
+
+use crate::ir::Operation;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashSet};
+
+pub const MAX_LEN: usize = 64;
+
+/// The name each operation gets, in order, plus a note for every clash that was resolved.
+pub fn assign(ops: &[Operation], overrides: &BTreeMap<String, String>) -> (Vec<String>, Vec<(usize, String)>) {
+    let mut taken = HashSet::new();
+    let mut names = Vec::with_capacity(ops.len());
+    let mut notes = Vec::new();
+    for (i, op) in ops.iter().enumerate() {
+        let key = format!("{} {}", op.method.upper(), op.path);
+        let wanted = op
+            .operation_id
+            .as_ref()
+            .and_then(|id| overrides.get(id))
+            .or_else(|| overrides.get(&key))
+            .or(op.tool_name.as_ref())
+            .cloned();
+        let base = sanitize(&wanted.or_else(|| op.operation_id.clone()).unwrap_or_else(|| from_path(op)));
+        let base = if base.is_empty() { sanitize(&from_path(op)) } else { base };
+        let mut name = truncate(&base, MAX_LEN);
+        if taken.contains(&name) {
+            let hash = crate::load::hex(&Sha256::digest(key.as_bytes()));
+            let stem = truncate(&base, MAX_LEN - 7);
+            let mut candidate = format!("{stem}_{}", &hash[..6]);
+            let mut n = 2;
+            while taken.contains(&candidate) {
+                candidate = format!("{}_{}_{n}", truncate(&base, MAX_LEN - 12), &hash[..6]);
+                n += 1;
+            }
+            notes.push((
+                i,
+                format!("tool name `{name}` is taken by an earlier operation; this one is named `{candidate}`"),
+            ));
+            name = candidate;
+        }
+        taken.insert(name.clone());
+        names.push(name);
+    }
+    (names, notes)
+}
+
+/// `GET /pets/{petId}` -> `get_pets_petId`.
+fn from_path(op: &Operation) -> String {
+    let mut s = op.method.as_str().to_string();
+    for seg in op.path.split('/').filter(|s| !s.is_empty()) {
+        s.push('_');
+        s.push_str(seg.trim_matches(|c| c == '{' || c == '}'));
+    }
+    s
+}
+
+/// Replaces every character outside `[A-Za-z0-9_-]` with `_`, collapsing runs and trimming ends.
+pub fn sanitize(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let c = if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' };
+        if c == '_' && out.ends_with('_') {
+            continue;
+        }
+        out.push(c);
+    }
+    out.trim_matches('_').to_string()
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    s.chars().take(max).collect::<String>().trim_end_matches('_').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sanitizes_and_bounds() {
+        assert_eq!(sanitize("list pets/by.tag!"), "list_pets_by_tag");
+        assert_eq!(sanitize("日本"), "");
+        assert_eq!(truncate(&"a".repeat(100), MAX_LEN).len(), 64);
+    }
+}

@@ -1,0 +1,38 @@
+//! Putting a generation on disk: generated files are rewritten (only when they changed), the
+//! user's files are created once and then left alone.
+
+use crate::{Generation, Owner};
+use std::path::{Path, PathBuf};
+
+/// What [`Generation::write`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WriteReport {
+    pub written: Vec<PathBuf>,
+    pub unchanged: Vec<PathBuf>,
+    /// User-owned files that the user changed, kept as they are.
+    pub kept: Vec<PathBuf>,
+}
+
+impl Generation {
+    /// Writes the crate under `dir`, creating it if needed.
+    pub fn write(&self, dir: impl AsRef<Path>) -> std::io::Result<WriteReport> {
+        let dir = dir.as_ref();
+        let mut report = WriteReport::default();
+        for f in &self.files {
+            let path = dir.join(&f.path);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            let existing = std::fs::read(&path).ok();
+            match (f.owner, existing) {
+                (_, Some(old)) if old == f.contents.as_bytes() => report.unchanged.push(path),
+                (Owner::User, Some(_)) => report.kept.push(path),
+                _ => {
+                    std::fs::write(&path, &f.contents)?;
+                    report.written.push(path);
+                }
+            }
+        }
+        Ok(report)
+    }
+}

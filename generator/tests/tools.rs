@@ -1,0 +1,201 @@
+//! From fixtures to tool definitions: the rules of DESIGN.md §5, checked on real descriptions.
+
+mod common;
+
+use mcpgen::ir::{BodyKind, Method, ParamLocation, Style};
+use mcpgen::load::{Source, load};
+use mcpgen::tools::{BodyArgs, Filter, ToolDef, ToolOptions, derive};
+use serde_json::{Value, json};
+
+fn tools_of(file: &str, options: &ToolOptions) -> (Vec<ToolDef>, Vec<String>) {
+    let doc = load(&Source::Path(common::fixture(file))).unwrap();
+    let api = mcpgen::ir::analyze(&doc);
+    let set = derive(&doc, &api, options);
+    (set.tools, set.warnings.iter().map(|w| w.to_string()).collect())
+}
+
+fn tool<'a>(tools: &'a [ToolDef], name: &str) -> &'a ToolDef {
+    tools.iter().find(|t| t.name == name).unwrap_or_else(|| panic!("no tool {name}"))
+}
+
+#[test]
+fn swagger2_is_upgraded_body_form_and_multipart() {
+    let (tools, warnings) = tools_of("petstore-swagger2.yaml", &ToolOptions::default());
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let add = tool(&tools, "addPet");
+    let body = add.body.as_ref().unwrap();
+    assert_eq!((body.kind, body.media_type.as_str()), (BodyKind::Json, "application/json"));
+    let props = add.input_schema["properties"].as_object().unwrap();
+    assert!(
+        props.contains_key("name") && props.contains_key("photoUrls") && !props.contains_key("id"),
+        "readOnly id is not an input: {props:?}"
+    );
+    assert_eq!(add.input_schema["required"], json!(["name", "photoUrls"]));
+    assert_eq!(add.input_schema["properties"]["status"]["type"], json!(["string", "null"]), "x-nullable");
+    assert_eq!(add.input_schema["$defs"]["Category"]["type"], "object", "definitions become local $defs");
+
+    let find = tool(&tools, "findPetsByStatus");
+    assert_eq!((find.params[0].style, find.params[0].explode), (Style::Form, true), "collectionFormat multi");
+    assert!(find.output_wrapped);
+
+    let form = tool(&tools, "updatePetWithForm").body.as_ref().unwrap();
+    assert_eq!((form.kind, form.media_type.as_str()), (BodyKind::Form, "application/x-www-form-urlencoded"));
+    let upload = tool(&tools, "uploadFile");
+    let multi = upload.body.as_ref().unwrap();
+    assert_eq!(multi.kind, BodyKind::Multipart);
+    let BodyArgs::Fields(fields) = &multi.args else { panic!() };
+    assert!(fields.iter().any(|f| f.name == "file" && f.binary));
+    assert_eq!(upload.input_schema["properties"]["file"]["contentEncoding"], "base64");
+    assert_eq!(upload.input_schema["properties"]["petId"]["type"], "integer", "global parameter $ref");
+}
+
+#[test]
+fn openapi_31_json_and_name_clashes() {
+    let (tools, _) = tools_of("petstore-3.1.json", &ToolOptions::default());
+    let replace = tool(&tools, "replacePet");
+    // The body's `id` keeps its name; the path parameter takes a location suffix.
+    assert_eq!(replace.params[0].arg, "id_path");
+    assert_eq!(replace.params[0].name, "id");
+    assert!(replace.input_schema["properties"]["id"].is_object());
+    assert!(replace.annotations.idempotent);
+    assert!(!replace.annotations.destructive);
+    let health = tool(&tools, "get_health");
+    assert!(health.security.is_empty(), "`security: []` overrides the document's default");
+    assert!(health.output_schema.is_none(), "text responses promise no structure");
+    let list = tool(&tools, "listPets");
+    assert_eq!(list.security, vec![vec!["bearerAuth".to_string()]]);
+    assert_eq!(list.output_schema.as_ref().unwrap()["properties"]["result"]["items"]["$ref"], "#/$defs/Pet");
+}
+
+#[test]
+fn everything_covers_styles_bodies_and_skips_with_reasons() {
+    let (tools, warnings) = tools_of("everything.yaml", &ToolOptions::default());
+    assert!(warnings.iter().any(|w| w.contains("paths./broken.get.parameters[0]: operation skipped: unresolvable $ref `#/components/parameters/DoesNotExist`")), "{warnings:?}");
+    assert!(warnings.iter().any(|w| w.contains("`{missing}` has no matching `in: path` parameter")), "{warnings:?}");
+    assert!(warnings.iter().any(|w| w.contains("mtls: security scheme not supported: mutual TLS")), "{warnings:?}");
+    let put = tool(&tools, "putThing");
+    assert_eq!(put.params.iter().map(|p| p.arg.as_str()).collect::<Vec<_>>(), ["name_path", "size_query"]);
+    assert_eq!(put.input_schema["required"], json!(["name_path", "name"]));
+    let q = tool(&tools, "queryStyles");
+    let styles: Vec<(Style, bool)> = q.params.iter().map(|p| (p.style, p.explode)).collect();
+    assert!(styles.contains(&(Style::DeepObject, true)) && styles.contains(&(Style::PipeDelimited, false)));
+    assert!(q.params.iter().any(|p| p.name == "filter" && p.json), "content-typed parameters are JSON");
+    let h = tool(&tools, "headersAndCookies");
+    assert!(h.params.iter().all(|p| p.name != "Authorization"));
+    assert!(h.params.iter().any(|p| p.location == ParamLocation::Cookie));
+    assert_eq!(
+        tool(&tools, "postArray").input_schema["properties"]["body"]["type"],
+        "array",
+        "non-object bodies sit under `body`"
+    );
+    assert_eq!(tool(&tools, "postArray").output_schema.as_ref().unwrap()["properties"]["result"]["type"], "integer");
+    assert_eq!(tool(&tools, "putBinary").body.as_ref().unwrap().kind, BodyKind::Binary);
+    assert_eq!(tool(&tools, "postText").body.as_ref().unwrap().kind, BodyKind::Text);
+    let unnamed = tool(&tools, "delete_no-operation-id_id");
+    assert!(unnamed.description.starts_with("Deprecated."));
+    assert!(unnamed.annotations.destructive);
+}
+
+#[test]
+fn recursive_schemas_stay_finite_across_files() {
+    let (tools, warnings) = tools_of("recursive.yaml", &ToolOptions::default());
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let plant = tool(&tools, "plantTree");
+    let defs = plant.input_schema["$defs"].as_object().unwrap();
+    assert_eq!(defs.keys().collect::<Vec<_>>(), ["A", "B", "ListItem", "Node"]);
+    assert_eq!(defs["Node"]["properties"]["children"]["items"]["$ref"], "#/$defs/Node");
+    assert_eq!(defs["ListItem"]["type"], json!(["object", "null"]));
+    let person = tool(&tools, "getPerson");
+    let out = person.output_schema.as_ref().unwrap();
+    assert_eq!(out["properties"]["friends"]["items"]["$ref"], "#/$defs/Person");
+    assert_eq!(out["$defs"]["Pet"]["properties"]["owner"]["$ref"], "#/$defs/Person", "a cycle through another file");
+    assert_eq!(person.input_schema["properties"]["id"]["type"], "integer", "a parameter from another file");
+    for t in &tools {
+        jsonschema::draft202012::new(&t.input_schema).unwrap();
+    }
+}
+
+#[test]
+fn hostile_names_are_sanitized_unique_and_bounded() {
+    let (tools, warnings) = tools_of("hostile.json", &ToolOptions::default());
+    let names: Vec<&str> = tools.iter().map(|t| t.name.as_str()).collect();
+    assert!(names.contains(&"a_b") && names.contains(&"a_b_9030d1"), "{names:?}");
+    assert!(names.contains(&"delete_files_path"), "non-ASCII operationIds fall back to method + path");
+    assert!(names.contains(&"crate_main_r_super"));
+    for n in &names {
+        assert!(n.len() <= 64 && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'), "{n}");
+    }
+    assert!(warnings.iter().any(|w| w.contains("is not a valid HTTP header name")), "{warnings:?}");
+    assert!(
+        warnings.iter().all(|w| !w.contains('\r') && !w.contains('\n')),
+        "warnings are one line each: {warnings:?}"
+    );
+}
+
+#[test]
+fn filters_select_by_tag_operation_path_and_method() {
+    let count = |filter: Filter| tools_of("petstore-3.1.json", &ToolOptions { filter, ..Default::default() }).0.len();
+    assert_eq!(count(Filter::default()), 6);
+    assert_eq!(count(Filter { tags: vec!["meta".into()], ..Default::default() }), 1);
+    assert_eq!(count(Filter { methods: vec![Method::Get], ..Default::default() }), 3);
+    assert_eq!(count(Filter { paths: vec!["/pets/*".into()], ..Default::default() }), 3);
+    assert_eq!(count(Filter { operations: vec!["*Pet".into()], ..Default::default() }), 4);
+    assert_eq!(count(Filter { paths: vec!["/pets*".into()], methods: vec![Method::Delete], ..Default::default() }), 1);
+    let (names, _) = tools_of(
+        "hostile.json",
+        &ToolOptions { filter: Filter { methods: vec![Method::Post], ..Default::default() }, ..Default::default() },
+    );
+    assert_eq!(names[0].name, "a_b_9030d1", "filtering never renames a tool");
+}
+
+#[test]
+fn annotations_follow_the_method() {
+    let (tools, _) = tools_of("petstore.yaml", &ToolOptions::default());
+    let a = |n: &str| tool(&tools, n).annotations;
+    assert!(a("listPets").read_only && !a("listPets").destructive);
+    assert!(!a("createPet").read_only && !a("createPet").idempotent && !a("createPet").destructive);
+    assert!(a("deletePet").destructive && a("deletePet").idempotent);
+    let show = tool(&tools, "showPetById");
+    assert_eq!(show.output_schema.as_ref().unwrap()["type"], "object", "an allOf of objects is an object");
+    assert!(!show.output_wrapped);
+    let _: &Value = &show.input_schema;
+}
+
+#[test]
+fn names_can_be_chosen_per_operation() {
+    let names = [
+        ("listPets".to_string(), "list_all_pets".to_string()),
+        ("DELETE /pets/{id}".to_string(), "remove pet!".to_string()),
+    ];
+    let options = ToolOptions { names: names.into_iter().collect(), ..Default::default() };
+    let (tools, _) = tools_of("petstore-3.1.json", &options);
+    assert!(tools.iter().any(|t| t.name == "list_all_pets"));
+    assert!(tools.iter().any(|t| t.name == "remove_pet"), "chosen names are sanitized too");
+}
+
+#[test]
+fn huge_schema_graphs_are_cut_at_a_budget() {
+    let mut schemas = serde_json::Map::new();
+    for i in 0..100 {
+        schemas.insert(
+            format!("M{i}"),
+            json!({"type": "object", "properties": {"next": {"$ref": format!("#/components/schemas/M{}", i + 1)}, "v": {"type": "string"}}}),
+        );
+    }
+    let spec = json!({
+        "openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+        "paths": {"/m": {"get": {"operationId": "m", "responses": {"200": {"description": "ok",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/M0"}}}}}}}},
+        "components": {"schemas": schemas}
+    });
+    let doc = load(&Source::Text { name: "t.json".into(), text: spec.to_string(), base_dir: None }).unwrap();
+    let api = mcpgen::ir::analyze(&doc);
+    let set = derive(&doc, &api, &ToolOptions::default());
+    let out = set.tools[0].output_schema.as_ref().unwrap();
+    let defs = out["$defs"].as_object().unwrap();
+    assert!(defs.len() <= mcpgen::tools::MAX_DEFS, "{}", defs.len());
+    let cut = defs.values().find(|d| d["properties"]["next"].get("$comment").is_some()).expect("a cut reference");
+    assert!(cut["properties"]["next"]["$comment"].as_str().unwrap().contains("left out to keep this schema small"));
+    let validator = jsonschema::draft202012::new(out).unwrap();
+    assert!(validator.is_valid(&json!({"next": {"next": {"v": "deep"}}})));
+}

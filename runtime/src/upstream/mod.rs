@@ -1,0 +1,416 @@
+//! What generated OpenAPI tools call (cargo feature `upstream`): arguments in, HTTP request out
+//! (with reqwest over rustls), response back as a [`ToolResult`].
+//!
+//! A generated crate describes its API as static data ([`ApiSpec`], [`ToolSpec`]); this module
+//! holds all the behaviour:
+//!
+//! ```no_run
+//! # use mcpgen_runtime::upstream::{ApiSpec, ToolSpec, Upstream};
+//! # use mcpgen_runtime::Server;
+//! # static API: ApiSpec = ApiSpec { name: "demo", version: "1", title: None, instructions: None,
+//! #     base_url: Some("https://api.example.com"), base_url_env: "DEMO_BASE_URL",
+//! #     timeout_env: "DEMO_TIMEOUT_SECS", schemes: &[] };
+//! # static TOOLS: &[ToolSpec] = &[];
+//! let upstream = Upstream::builder(&API).build().expect("valid configuration");
+//! let server = upstream.register(Server::new(API.name, API.version), TOOLS);
+//! ```
+//!
+//! Rules it keeps: path values are percent-encoded and a value can never change the host or the
+//! path's structure; CR/LF never reach a header; the URL never leaves the base (redirects to
+//! another origin are not followed); the MCP client's own `Authorization` header is never
+//! forwarded (handlers never see it); secrets are never logged or returned.
+
+mod auth;
+mod body;
+mod request;
+mod response;
+mod spec;
+mod style;
+
+pub use body::Body;
+pub use request::{RequestParts, build_request};
+pub use spec::{ApiSpec, BodyKind, BodySpec, FieldSpec, Location, ParamSpec, SchemeKind, SchemeSpec, Style, ToolSpec};
+
+use crate::server::{RequestContext, Server, Tool, ToolResult};
+use auth::Credential;
+use response::{ReadBody, ResponseParts};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+use url::Url;
+
+/// The default request timeout.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// The default cap on a response body.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+
+type RequestHook = Arc<dyn Fn(&ToolSpec, &mut RequestParts) + Send + Sync>;
+type ResponseHook = Arc<dyn Fn(&ToolSpec, &mut ToolResult) + Send + Sync>;
+type EnvLookup = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
+/// Configures an [`Upstream`]. Settings given here win over the environment.
+pub struct UpstreamBuilder {
+    api: &'static ApiSpec,
+    base_url: Option<String>,
+    timeout: Option<Duration>,
+    max_body_bytes: usize,
+    env: EnvLookup,
+    on_request: Vec<RequestHook>,
+    on_response: Vec<ResponseHook>,
+}
+
+impl UpstreamBuilder {
+    /// The API's base URL (else `ApiSpec::base_url_env`, else the spec's `servers`).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// The request timeout (else `ApiSpec::timeout_env` seconds, else 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The cap on a response body; longer bodies are truncated with a note.
+    pub fn max_body_bytes(mut self, n: usize) -> Self {
+        self.max_body_bytes = n.max(1);
+        self
+    }
+
+    /// Applies the server's own arguments (those after `--`): `--base-url URL` and
+    /// `--timeout SECONDS` (also as `--flag=value`). Other arguments are left for custom code.
+    pub fn server_args(mut self, args: &[String]) -> Result<Self, UpstreamError> {
+        let mut i = 0;
+        while i < args.len() {
+            let (flag, inline) = match args[i].split_once('=') {
+                Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
+                _ => (args[i].as_str(), None),
+            };
+            if flag == "--base-url" || flag == "--timeout" {
+                let value = match inline {
+                    Some(v) => v,
+                    None => {
+                        i += 1;
+                        args.get(i).cloned().ok_or_else(|| UpstreamError(format!("{flag} needs a value")))?
+                    }
+                };
+                if flag == "--base-url" {
+                    self.base_url = Some(value);
+                } else {
+                    let secs = value.parse::<f64>().ok().filter(|n| n.is_finite() && *n > 0.0).ok_or_else(|| {
+                        UpstreamError(format!("--timeout must be a positive number of seconds, not `{value}`"))
+                    })?;
+                    self.timeout = Some(Duration::from_secs_f64(secs));
+                }
+            }
+            i += 1;
+        }
+        Ok(self)
+    }
+
+    /// Where environment variables are read from (tests pass a map).
+    pub fn env(mut self, lookup: impl Fn(&str) -> Option<String> + Send + Sync + 'static) -> Self {
+        self.env = Arc::new(lookup);
+        self
+    }
+
+    /// Runs on every request after it is built and credentials are added (extra headers, signing).
+    pub fn on_request(mut self, hook: impl Fn(&ToolSpec, &mut RequestParts) + Send + Sync + 'static) -> Self {
+        self.on_request.push(Arc::new(hook));
+        self
+    }
+
+    /// Runs on every tool result before it goes back to the client.
+    pub fn on_response(mut self, hook: impl Fn(&ToolSpec, &mut ToolResult) + Send + Sync + 'static) -> Self {
+        self.on_response.push(Arc::new(hook));
+        self
+    }
+
+    /// Reads credentials and settings from the environment and builds the HTTP client.
+    /// A missing or relative base URL is not an error here: tools then answer with what to set.
+    pub fn build(self) -> Result<Arc<Upstream>, UpstreamError> {
+        let env = self.env.clone();
+        let base_text = self
+            .base_url
+            .or_else(|| env(self.api.base_url_env).filter(|s| !s.is_empty()))
+            .or_else(|| self.api.base_url.map(str::to_string));
+        let base = match base_text {
+            None => Err(format!("the API has no base URL; set {}", self.api.base_url_env)),
+            Some(text) => match Url::parse(&text) {
+                Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {
+                    let mut u = u;
+                    u.set_fragment(None);
+                    Ok(u)
+                }
+                Ok(_) => {
+                    Err(format!("the base URL `{text}` is not an http(s) URL; set {} to one", self.api.base_url_env))
+                }
+                Err(_) => Err(format!(
+                    "the base URL `{text}` is not an absolute URL; set {} to the API's full URL",
+                    self.api.base_url_env
+                )),
+            },
+        };
+        let timeout = match self.timeout {
+            Some(t) => t,
+            None => match env(self.api.timeout_env) {
+                Some(s) => s
+                    .trim()
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|n| n.is_finite() && *n > 0.0)
+                    .map(Duration::from_secs_f64)
+                    .ok_or_else(|| {
+                        UpstreamError(format!(
+                            "{} must be a positive number of seconds, not `{s}`",
+                            self.api.timeout_env
+                        ))
+                    })?,
+                None => DEFAULT_TIMEOUT,
+            },
+        };
+        let origin = base.as_ref().ok().map(|u| u.origin());
+        let redirect = reqwest::redirect::Policy::custom(move |attempt| {
+            let same = origin.as_ref().is_some_and(|o| attempt.url().origin() == *o);
+            if same && attempt.previous().len() < 5 { attempt.follow() } else { attempt.stop() }
+        });
+        let client = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout.min(Duration::from_secs(10)))
+            .redirect(redirect)
+            .user_agent(concat!("mcpgen-runtime/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| UpstreamError(format!("cannot build the HTTP client: {e}")))?;
+        let credentials = auth::load(self.api, &*env);
+        Ok(Arc::new(Upstream {
+            api: self.api,
+            base,
+            client,
+            credentials,
+            timeout,
+            max_body_bytes: self.max_body_bytes,
+            on_request: self.on_request,
+            on_response: self.on_response,
+        }))
+    }
+}
+
+/// A configuration that cannot work (an unparsable timeout, no TLS).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UpstreamError(pub String);
+
+impl std::fmt::Display for UpstreamError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UpstreamError {}
+
+/// The API a generated server calls.
+pub struct Upstream {
+    api: &'static ApiSpec,
+    base: Result<Url, String>,
+    client: reqwest::Client,
+    credentials: HashMap<&'static str, Credential>,
+    timeout: Duration,
+    max_body_bytes: usize,
+    on_request: Vec<RequestHook>,
+    on_response: Vec<ResponseHook>,
+}
+
+impl Upstream {
+    pub fn builder(api: &'static ApiSpec) -> UpstreamBuilder {
+        UpstreamBuilder {
+            api,
+            base_url: None,
+            timeout: None,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            env: Arc::new(|k| std::env::var(k).ok()),
+            on_request: Vec::new(),
+            on_response: Vec::new(),
+        }
+    }
+
+    pub fn api(&self) -> &'static ApiSpec {
+        self.api
+    }
+
+    /// The base URL requests go to, or why there is none.
+    pub fn base_url(&self) -> Result<&Url, &str> {
+        self.base.as_ref().map_err(String::as_str)
+    }
+
+    /// The MCP tool for `spec`, calling this upstream.
+    pub fn tool(self: &Arc<Self>, spec: &'static ToolSpec) -> Tool {
+        // The generator checked these schemas; should one not parse, `Server::build` names the tool.
+        let input = serde_json::from_str(spec.input_schema).unwrap_or(Value::Null);
+        let mut tool = Tool::new(spec.name, input).description(spec.description);
+        if let Some(title) = spec.title {
+            tool = tool.title(title);
+        }
+        if let Some(out) = spec.output_schema {
+            tool = tool.output_schema(serde_json::from_str(out).unwrap_or(Value::Null));
+        }
+        tool = tool.annotation("readOnlyHint", spec.read_only).annotation("openWorldHint", spec.open_world);
+        if !spec.read_only {
+            tool = tool.annotation("destructiveHint", spec.destructive).annotation("idempotentHint", spec.idempotent);
+        }
+        let upstream = Arc::clone(self);
+        tool.handler(move |args, ctx| {
+            let upstream = Arc::clone(&upstream);
+            async move { Ok::<_, crate::ToolError>(upstream.call(spec, args, Some(&ctx)).await) }
+        })
+    }
+
+    /// Adds a tool per spec to `server`.
+    pub fn register(self: &Arc<Self>, mut server: Server, specs: &'static [ToolSpec]) -> Server {
+        for spec in specs {
+            server = server.tool(self.tool(spec));
+        }
+        server
+    }
+
+    /// Calls the operation; every failure is an `isError` result the model can read.
+    pub async fn call(&self, spec: &ToolSpec, args: Value, ctx: Option<&RequestContext>) -> ToolResult {
+        let call = self.call_inner(spec, args);
+        let mut result = match ctx {
+            Some(ctx) => tokio::select! {
+                r = call => r,
+                _ = ctx.cancellation().cancelled() => ToolResult::error("the request was cancelled"),
+            },
+            None => call.await,
+        };
+        for hook in &self.on_response {
+            hook(spec, &mut result);
+        }
+        result
+    }
+
+    async fn call_inner(&self, spec: &ToolSpec, args: Value) -> ToolResult {
+        let base = match &self.base {
+            Ok(b) => b,
+            Err(e) => return ToolResult::error(format!("cannot call the API: {e}")),
+        };
+        let args = match args {
+            Value::Object(m) => m,
+            Value::Null => Default::default(),
+            _ => return ToolResult::error("tool arguments must be an object"),
+        };
+        let mut parts = match build_request(base, spec, &args) {
+            Ok(p) => p,
+            Err(e) => return ToolResult::error(format!("cannot build the request: {e}")),
+        };
+        if let Err(e) = auth::apply(self.api, spec, &self.credentials, &self.client, &mut parts).await {
+            return ToolResult::error(e);
+        }
+        for hook in &self.on_request {
+            hook(spec, &mut parts);
+        }
+        let shown_url = parts.display_url();
+        tracing::debug!(tool = spec.name, method = spec.method, url = %shown_url, "calling the API");
+        let request = match self.to_reqwest(&parts) {
+            Ok(r) => r,
+            Err(e) => return ToolResult::error(format!("cannot build the request: {e}")),
+        };
+        let response = match request.send().await {
+            Ok(r) => r,
+            Err(e) => return ToolResult::error(self.transport_error(&e, &shown_url)),
+        };
+        let status = response.status();
+        let header = |name: reqwest::header::HeaderName| {
+            response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+        };
+        let content_type = header(reqwest::header::CONTENT_TYPE);
+        let retry_after = header(reqwest::header::RETRY_AFTER);
+        let body = match read_capped(response, self.max_body_bytes).await {
+            Ok(b) => b,
+            Err(e) => return ToolResult::error(self.transport_error(&e, &shown_url)),
+        };
+        tracing::debug!(tool = spec.name, status = status.as_u16(), bytes = body.bytes.len(), "the API answered");
+        response::to_result(
+            spec,
+            ResponseParts {
+                status: status.as_u16(),
+                reason: status.canonical_reason().unwrap_or(""),
+                content_type: content_type.as_deref(),
+                retry_after: retry_after.as_deref(),
+                body,
+                url: &shown_url,
+                auth_hint: auth::missing_hint(self.api, spec, &self.credentials),
+                cap: self.max_body_bytes,
+            },
+        )
+    }
+
+    fn to_reqwest(&self, parts: &RequestParts) -> Result<reqwest::RequestBuilder, String> {
+        let method = reqwest::Method::from_bytes(parts.method.as_bytes())
+            .map_err(|_| format!("invalid method `{}`", parts.method))?;
+        let mut req = self.client.request(method, parts.url.clone());
+        let mut headers = reqwest::header::HeaderMap::new();
+        for (name, value) in &parts.headers {
+            let n = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| format!("invalid header name `{name}`"))?;
+            let v = reqwest::header::HeaderValue::from_str(value)
+                .map_err(|_| format!("invalid value for header `{name}`"))?;
+            headers.append(n, v);
+        }
+        if !parts.cookies.is_empty() {
+            let v = reqwest::header::HeaderValue::from_str(&parts.cookies.join("; "))
+                .map_err(|_| "invalid cookie value".to_string())?;
+            headers.insert(reqwest::header::COOKIE, v);
+        }
+        if !headers.contains_key(reqwest::header::ACCEPT) {
+            headers.insert(
+                reqwest::header::ACCEPT,
+                reqwest::header::HeaderValue::from_static("application/json, */*;q=0.5"),
+            );
+        }
+        if let Some(body) = &parts.body {
+            let v = reqwest::header::HeaderValue::from_str(&body.content_type)
+                .map_err(|_| "invalid content type".to_string())?;
+            headers.insert(reqwest::header::CONTENT_TYPE, v);
+            req = req.body(body.bytes.clone());
+        }
+        Ok(req.headers(headers))
+    }
+
+    /// A failure to talk to the API, without the URL's query (it may hold an API key).
+    fn transport_error(&self, e: &reqwest::Error, url: &str) -> String {
+        if e.is_timeout() {
+            return format!("the API did not answer within {:?} ({url})", self.timeout);
+        }
+        if e.is_connect() {
+            return format!("could not connect to the API at {url}: {}", root_cause(e));
+        }
+        format!("the request to {url} failed: {}", root_cause(e))
+    }
+}
+
+/// The innermost error message, without any URL.
+fn root_cause(e: &reqwest::Error) -> String {
+    let mut source: &dyn std::error::Error = e;
+    while let Some(next) = source.source() {
+        source = next;
+    }
+    let text = source.to_string();
+    if text.contains("://") { "connection failed".to_string() } else { text }
+}
+
+async fn read_capped(mut response: reqwest::Response, cap: usize) -> Result<ReadBody, reqwest::Error> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        let room = cap - bytes.len();
+        if chunk.len() > room {
+            bytes.extend_from_slice(&chunk[..room]);
+            return Ok(ReadBody { bytes, truncated: true });
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(ReadBody { bytes, truncated: false })
+}
+
+#[cfg(test)]
+mod request_tests;

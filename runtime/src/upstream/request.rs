@@ -1,0 +1,124 @@
+//! Tool arguments to an HTTP request, as plain data (no I/O), so every rule is unit-tested:
+//! path values are percent-encoded and can never change the host or the path's structure,
+//! header and cookie values can never carry CR or LF, and the URL never leaves the base.
+
+use super::body::{Body, encode_body};
+use super::spec::{Location, ToolSpec};
+use super::style;
+use serde_json::{Map, Value};
+use url::Url;
+
+/// A request ready to send.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestParts {
+    pub method: &'static str,
+    pub url: Url,
+    pub headers: Vec<(String, String)>,
+    /// `name=value` pairs for one `Cookie` header.
+    pub cookies: Vec<String>,
+    pub body: Option<Body>,
+}
+
+impl RequestParts {
+    /// Adds `name=value` (already encoded) to the query.
+    pub fn push_query(&mut self, pair: String) {
+        let query = match self.url.query() {
+            Some(q) if !q.is_empty() => format!("{q}&{pair}"),
+            _ => pair,
+        };
+        self.url.set_query(Some(&query));
+    }
+
+    /// The URL without its query, safe to show (API keys may travel in the query).
+    pub fn display_url(&self) -> String {
+        let mut u = self.url.clone();
+        u.set_query(None);
+        u.to_string()
+    }
+}
+
+/// Builds the request `spec` describes from `args`, relative to `base`.
+pub fn build_request(base: &Url, spec: &ToolSpec, args: &Map<String, Value>) -> Result<RequestParts, String> {
+    let path = expand_path(spec, args)?;
+    let mut url = base.clone();
+    let joined = format!("{}{}", base.path().trim_end_matches('/'), path);
+    url.set_path(&joined);
+    if url.scheme() != base.scheme()
+        || url.host_str() != base.host_str()
+        || url.port_or_known_default() != base.port_or_known_default()
+    {
+        return Err("the request URL would leave the API's base URL".into());
+    }
+    if !url.path().starts_with(base.path().trim_end_matches('/')) {
+        return Err("the request path would leave the API's base path".into());
+    }
+    let mut parts = RequestParts { method: spec.method, url, headers: Vec::new(), cookies: Vec::new(), body: None };
+    let mut query = Vec::new();
+    for p in spec.params {
+        let Some(v) = args.get(p.arg) else { continue };
+        match p.location {
+            Location::Path => {}
+            Location::Query => style::query_pairs(p, v, &mut query),
+            Location::Header => {
+                if v.is_null() {
+                    continue;
+                }
+                let value = style::header_value(p, v);
+                check_header_value(p.arg, &value)?;
+                parts.headers.push((p.name.to_string(), value));
+            }
+            Location::Cookie => style::cookie_pairs(p, v, &mut parts.cookies),
+        }
+    }
+    for pair in query {
+        parts.push_query(pair);
+    }
+    if let Some(body) = &spec.body {
+        parts.body = encode_body(body, args)?;
+    }
+    Ok(parts)
+}
+
+/// The path template with every `{name}` replaced by its encoded value.
+fn expand_path(spec: &ToolSpec, args: &Map<String, Value>) -> Result<String, String> {
+    let mut out = String::new();
+    let mut rest = spec.path;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let close = after.find('}').ok_or("the path template has an unclosed `{`")?;
+        let name = &after[..close];
+        let p = spec
+            .params
+            .iter()
+            .find(|p| p.location == Location::Path && p.name == name)
+            .ok_or_else(|| format!("the path template names `{name}`, which is not a parameter"))?;
+        let v =
+            args.get(p.arg).filter(|v| !v.is_null()).ok_or_else(|| format!("missing required argument `{}`", p.arg))?;
+        let encoded = style::path_value(p, v);
+        if encoded.is_empty() {
+            return Err(format!("argument `{}` is empty, and a path segment cannot be", p.arg));
+        }
+        out.push_str(&encoded);
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    for segment in out.split('/') {
+        let decoded = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
+        if decoded == "." || decoded == ".." {
+            return Err(format!("a path parameter makes the segment `{segment}`, which would change the URL path"));
+        }
+    }
+    Ok(out)
+}
+
+/// Header values must not contain control characters: CR or LF would let a value start a new
+/// header or a new request.
+pub fn check_header_value(arg: &str, value: &str) -> Result<(), String> {
+    if value.chars().any(|c| (c.is_control() && c != '\t') || c == '\u{7f}') {
+        return Err(format!(
+            "argument `{arg}` contains a control character (CR, LF, ...), which a header cannot carry"
+        ));
+    }
+    Ok(())
+}

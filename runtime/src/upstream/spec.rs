@@ -1,0 +1,150 @@
+//! The static description of an API and its operations that generated code provides.
+//!
+//! Everything is `'static` data so a generated crate is a table of these plus a `main`; the
+//! behaviour lives here in the runtime, written and tested once.
+
+/// The API as a whole: its name, where it lives, and how it authenticates.
+#[derive(Debug, Clone, Copy)]
+pub struct ApiSpec {
+    /// The MCP server's name (also the prefix of its environment variables).
+    pub name: &'static str,
+    pub version: &'static str,
+    pub title: Option<&'static str>,
+    /// Guidance for the model, from the API's description.
+    pub instructions: Option<&'static str>,
+    /// The base URL from the spec's `servers`, if it gave one.
+    pub base_url: Option<&'static str>,
+    /// The environment variable that overrides the base URL, e.g. `PETSTORE_BASE_URL`.
+    pub base_url_env: &'static str,
+    /// The environment variable holding the request timeout in seconds.
+    pub timeout_env: &'static str,
+    pub schemes: &'static [SchemeSpec],
+}
+
+/// A security scheme and the environment variables its credentials come from.
+#[derive(Debug, Clone, Copy)]
+pub struct SchemeSpec {
+    pub name: &'static str,
+    pub kind: SchemeKind,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum SchemeKind {
+    /// An API key sent as the header, query parameter or cookie `param`.
+    ApiKey { location: Location, param: &'static str, env: &'static str },
+    /// `Authorization: Bearer <token>`.
+    Bearer { env: &'static str },
+    /// `Authorization: Basic ...`.
+    Basic { username_env: &'static str, password_env: &'static str },
+    /// OAuth 2: a ready token from `token_env`, or one fetched with client credentials.
+    OAuth2 {
+        token_env: &'static str,
+        client_id_env: &'static str,
+        client_secret_env: &'static str,
+        token_url: Option<&'static str>,
+        scopes: &'static [&'static str],
+    },
+}
+
+impl SchemeKind {
+    /// The environment variables this scheme reads, for messages and docs.
+    pub fn env_vars(&self) -> Vec<&'static str> {
+        match *self {
+            SchemeKind::ApiKey { env, .. } | SchemeKind::Bearer { env } => vec![env],
+            SchemeKind::Basic { username_env, password_env } => vec![username_env, password_env],
+            SchemeKind::OAuth2 { token_env, client_id_env, client_secret_env, .. } => {
+                vec![token_env, client_id_env, client_secret_env]
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+/// OpenAPI parameter serialization styles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Simple,
+    Label,
+    Matrix,
+    Form,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
+}
+
+/// One tool: its MCP definition and the HTTP operation it calls.
+#[derive(Debug, Clone, Copy)]
+pub struct ToolSpec {
+    pub name: &'static str,
+    pub title: Option<&'static str>,
+    pub description: &'static str,
+    /// JSON text of the input schema.
+    pub input_schema: &'static str,
+    /// JSON text of the output schema, when the spec promises one.
+    pub output_schema: Option<&'static str>,
+    /// The success body is not an object; structured output is `{"result": body}`.
+    pub output_wrapped: bool,
+    pub read_only: bool,
+    pub destructive: bool,
+    pub idempotent: bool,
+    pub open_world: bool,
+    /// Upper-case HTTP method.
+    pub method: &'static str,
+    /// Path template relative to the base URL, e.g. `/pets/{petId}`.
+    pub path: &'static str,
+    pub params: &'static [ParamSpec],
+    pub body: Option<BodySpec>,
+    /// Alternatives of scheme names that must all apply; an empty alternative means none needed.
+    pub security: &'static [&'static [&'static str]],
+}
+
+/// A tool argument that becomes a parameter.
+#[derive(Debug, Clone, Copy)]
+pub struct ParamSpec {
+    /// The argument's name.
+    pub arg: &'static str,
+    /// The parameter's name on the wire.
+    pub name: &'static str,
+    pub location: Location,
+    pub style: Style,
+    pub explode: bool,
+    pub allow_reserved: bool,
+    /// Sent as JSON text rather than by `style`.
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    Json,
+    Form,
+    Multipart,
+    /// Raw bytes given as base64.
+    Binary,
+    Text,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct BodySpec {
+    pub media_type: &'static str,
+    pub kind: BodyKind,
+    /// The argument holding the whole body, or `None` when the body's properties are arguments.
+    pub whole: Option<&'static str>,
+    pub fields: &'static [FieldSpec],
+    pub required: bool,
+}
+
+/// A body property given as its own argument.
+#[derive(Debug, Clone, Copy)]
+pub struct FieldSpec {
+    pub arg: &'static str,
+    pub name: &'static str,
+    /// A file part, given as base64.
+    pub binary: bool,
+}
