@@ -61,8 +61,12 @@ def spawn(server):
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         env=env,
-        bufsize=0,
     )
+
+
+def send(proc, data):
+    proc.stdin.write(data)
+    proc.stdin.flush()
 
 
 def stop(proc):
@@ -78,7 +82,7 @@ def latency_run(server):
     """Spawn, write initialize + initialized + tools/list at once; seconds until the list answer."""
     t0 = time.perf_counter()
     proc = spawn(server)
-    proc.stdin.write(line(INITIALIZE) + line(INITIALIZED) + line(LIST))
+    send(proc, line(INITIALIZE) + line(INITIALIZED) + line(LIST))
     _, init = read_response(proc, 1)
     t_init = time.perf_counter()
     raw, listed = read_response(proc, 2)
@@ -92,16 +96,16 @@ def latency_run(server):
 def memory_run(server, settle=0.3):
     """VmRSS idle after initialize, then idle after one tools/list."""
     proc = spawn(server)
-    proc.stdin.write(line(INITIALIZE))
+    send(proc, line(INITIALIZE))
     read_response(proc, 1)
-    proc.stdin.write(line(INITIALIZED))
+    send(proc, line(INITIALIZED))
     time.sleep(settle)
     started = status(proc.pid)
-    proc.stdin.write(line(LIST))
+    send(proc, line(LIST))
     read_response(proc, 2)
     time.sleep(settle)
     listed = status(proc.pid)
-    proc.stdin.write(line(dict(LIST, id=3)))
+    send(proc, line(dict(LIST, id=3)))
     read_response(proc, 3)
     time.sleep(settle)
     listed_twice = status(proc.pid)

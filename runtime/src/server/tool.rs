@@ -66,6 +66,8 @@ impl SchemaSource {
     fn top_level_type(&self) -> Option<String> {
         match self {
             SchemaSource::Value(v) => v.get("type").and_then(Value::as_str).map(str::to_string),
+            // Release builds trust generated text here (see `Schema::from_text`).
+            SchemaSource::Text(_) if !cfg!(debug_assertions) => Some("object".into()),
             SchemaSource::Text(t) => top_level_type(t),
         }
     }
@@ -79,8 +81,10 @@ impl Tool {
 
     /// A tool whose input schema is JSON text that was already checked against the JSON Schema
     /// meta-schema (a generator's output). The text is kept as it is, never built into a value
-    /// until the tool is first called; registration only checks that it is a JSON object with
-    /// `"type": "object"`. Should it break the meta-schema after all, calls say so as `isError`.
+    /// until the tool is first called; registration checks that it is a JSON object with
+    /// `"type": "object"` in debug builds, and only that it starts with `{` in release builds (so
+    /// thousands of tools start without reading their schemas). Should it break the meta-schema
+    /// after all, calls say so as `isError`.
     ///
     /// ```
     /// use mcpgen_runtime::Tool;
@@ -256,7 +260,6 @@ impl RegisteredTool {
         }
         out.push_str(&d.text[d.output_at..]);
     }
-
 }
 
 impl Definition {

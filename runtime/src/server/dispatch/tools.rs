@@ -28,7 +28,10 @@ impl Dispatcher {
         }
         text.push('}');
         drop(tools);
-        Ok(serde_json::from_str(&text).expect("tool definitions are JSON"))
+        serde_json::from_str(&text).map_err(|e| {
+            tracing::error!(error = %e, "a tool's schema text is not JSON");
+            ErrorObject::new(codes::INTERNAL_ERROR, format!("a tool's schema text is not JSON: {e}"))
+        })
     }
 
     pub(super) async fn call_tool(&self, params: Option<Value>, call: Call<'_>) -> Result<Value, ErrorObject> {
