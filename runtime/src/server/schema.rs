@@ -1,13 +1,17 @@
 //! JSON Schema validation of tool arguments and structured output.
 
 use serde_json::Value;
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
-/// A JSON Schema (2020-12 unless the schema says otherwise), checked against its meta-schema when
-/// registered and compiled into a validator on first use: a server with thousands of tools (a large
-/// generated API) starts at once and holds validators only for the tools that are called.
+/// A JSON Schema (2020-12 unless the schema says otherwise), held once as JSON text and compiled
+/// into a validator on first use: a server with thousands of tools (a large generated API) starts
+/// at once, keeps one copy of each schema (a generated server's is its binary's own `&'static str`),
+/// and holds validators only for the tools that are called.
 pub struct Schema {
-    raw: Value,
+    text: Cow<'static, str>,
+    /// The meta-schema check still to do on first use (schema text from a generator that checked it).
+    deferred_check: bool,
     validator: OnceLock<Result<jsonschema::Validator, String>>,
 }
 
@@ -15,13 +19,47 @@ impl Schema {
     /// Checks `raw` against its meta-schema; the error names what is wrong with the schema.
     pub fn compile(raw: Value) -> Result<Schema, String> {
         jsonschema::meta::validate(&raw).map_err(|e| e.to_string())?;
-        Ok(Schema { raw, validator: OnceLock::new() })
+        let text = serde_json::to_string(&raw).map_err(|e| e.to_string())?;
+        Ok(Schema { text: Cow::Owned(text), deferred_check: false, validator: OnceLock::new() })
+    }
+
+    /// Takes schema text that a generator already checked, without building it: the meta-schema
+    /// check waits for the first use, where a failure reads like any unusable schema. Debug builds
+    /// also check here that the text is one JSON object; release builds only look at its first
+    /// character, so a server with thousands of generated tools neither scans nor pages in
+    /// megabytes of schema text to start.
+    pub fn from_text(text: Cow<'static, str>) -> Result<Schema, String> {
+        if cfg!(debug_assertions) {
+            check_object_text(&text)?;
+        } else if !text.trim_start().starts_with('{') {
+            return Err("expected a JSON object".into());
+        }
+        Ok(Schema { text, deferred_check: true, validator: OnceLock::new() })
+    }
+
+    /// The schema's JSON text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The schema as a JSON value (built anew on every call).
+    pub fn value(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or(Value::Null)
+    }
+
+    fn validator(&self) -> &Result<jsonschema::Validator, String> {
+        self.validator.get_or_init(|| {
+            let raw: Value = serde_json::from_str(&self.text).map_err(|e| e.to_string())?;
+            if self.deferred_check {
+                jsonschema::meta::validate(&raw).map_err(|e| e.to_string())?;
+            }
+            jsonschema::validator_for(&raw).map_err(|e| e.to_string())
+        })
     }
 
     /// Every violation, one line each, prefixed with the JSON pointer of the offending value.
     pub fn violations(&self, instance: &Value) -> Vec<String> {
-        let validator = self.validator.get_or_init(|| jsonschema::validator_for(&self.raw).map_err(|e| e.to_string()));
-        match validator {
+        match self.validator() {
             Ok(v) => v
                 .iter_errors(instance)
                 .map(|e| {
@@ -34,6 +72,35 @@ impl Schema {
             Err(e) => vec![format!("(schema): the schema cannot be used: {e}")],
         }
     }
+}
+
+/// Checks that `text` is one JSON object, without building it (`IgnoredAny` allocates nothing).
+fn check_object_text(text: &str) -> Result<(), String> {
+    struct ObjectOnly;
+    impl<'de> serde::de::Visitor<'de> for ObjectOnly {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            while map.next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?.is_some() {}
+            Ok(())
+        }
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    serde::Deserializer::deserialize_map(&mut de, ObjectOnly).map_err(|e| e.to_string())?;
+    de.end().map_err(|e| e.to_string())
+}
+
+/// A tool's top-level `"type"`, read from schema text without building it.
+pub(crate) fn top_level_type(text: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Top {
+        #[serde(rename = "type")]
+        ty: Option<Value>,
+    }
+    let top: Top = serde_json::from_str(text).ok()?;
+    top.ty.and_then(|t| t.as_str().map(str::to_string))
 }
 
 impl std::fmt::Debug for Schema {
@@ -65,5 +132,19 @@ mod tests {
     #[test]
     fn bad_schemas_are_rejected() {
         assert!(Schema::compile(json!({"type": 12})).is_err());
+    }
+
+    #[test]
+    fn schema_text_is_checked_for_json_now_and_against_the_meta_schema_on_first_use() {
+        assert!(Schema::from_text("[1]".into()).is_err());
+        assert!(Schema::from_text("{\"type\": \"object\"".into()).is_err());
+        let ok = Schema::from_text(r#"{"type":"object","required":["a"]}"#.into()).unwrap();
+        assert!(ok.violations(&json!({"a": 1})).is_empty());
+        assert_eq!(ok.violations(&json!({})).len(), 1);
+        let bad = Schema::from_text(r#"{"type": 12}"#.into()).unwrap();
+        let v = bad.violations(&json!({}));
+        assert!(v[0].starts_with("(schema): the schema cannot be used"), "{v:?}");
+        assert_eq!(top_level_type(r#"{"properties":{"type":{}},"type":"object"}"#).as_deref(), Some("object"));
+        assert_eq!(top_level_type(r#"{"type":12}"#), None);
     }
 }

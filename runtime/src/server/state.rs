@@ -84,7 +84,7 @@ pub(crate) struct State {
 impl State {
     pub fn add_tool(&self, tool: Tool) -> Result<(), String> {
         let registered = RegisteredTool::compile(tool)?;
-        let name = registered.tool.name.clone();
+        let name = registered.name.clone();
         if !self.tools.write().expect("tools lock").insert(name.clone(), registered) {
             return Err(format!("two tools are named `{name}`"));
         }

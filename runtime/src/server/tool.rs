@@ -2,9 +2,10 @@
 
 use super::context::RequestContext;
 use super::result::{ToolError, ToolResult};
-use super::schema::Schema;
+use super::schema::{Schema, top_level_type};
 use futures::future::BoxFuture;
 use serde_json::{Map, Value, json};
+use std::borrow::Cow;
 use std::future::Future;
 use std::sync::Arc;
 
@@ -31,19 +32,73 @@ pub struct Tool {
     pub(crate) name: String,
     pub(crate) title: Option<String>,
     pub(crate) description: Option<String>,
-    pub(crate) input_schema: Value,
-    pub(crate) output_schema: Option<Value>,
+    pub(crate) input_schema: SchemaSource,
+    pub(crate) output_schema: Option<SchemaSource>,
     pub(crate) annotations: Map<String, Value>,
     pub(crate) meta: Option<Value>,
     pub(crate) required_client_capabilities: Vec<String>,
     pub(crate) handler: Option<ToolHandler>,
 }
 
+/// A schema as given: a value (checked against its meta-schema at registration), or JSON text
+/// already checked by whoever wrote it (a generator), kept as text.
+#[derive(Clone, Debug)]
+pub(crate) enum SchemaSource {
+    Value(Value),
+    Text(Cow<'static, str>),
+}
+
+impl SchemaSource {
+    fn compile(&self) -> Result<Schema, String> {
+        match self {
+            SchemaSource::Value(v) => Schema::compile(v.clone()),
+            SchemaSource::Text(t) => Schema::from_text(t.clone()),
+        }
+    }
+
+    fn value(&self) -> Value {
+        match self {
+            SchemaSource::Value(v) => v.clone(),
+            SchemaSource::Text(t) => serde_json::from_str(t).unwrap_or(Value::Null),
+        }
+    }
+
+    fn top_level_type(&self) -> Option<String> {
+        match self {
+            SchemaSource::Value(v) => v.get("type").and_then(Value::as_str).map(str::to_string),
+            // Release builds trust generated text here (see `Schema::from_text`).
+            SchemaSource::Text(_) if !cfg!(debug_assertions) => Some("object".into()),
+            SchemaSource::Text(t) => top_level_type(t),
+        }
+    }
+}
+
 impl Tool {
     /// A tool named `name` whose arguments follow `input_schema` (a JSON Schema object).
     pub fn new(name: impl Into<String>, input_schema: Value) -> Self {
+        Self::with_input(name.into(), SchemaSource::Value(input_schema))
+    }
+
+    /// A tool whose input schema is JSON text that was already checked against the JSON Schema
+    /// meta-schema (a generator's output). The text is kept as it is, never built into a value
+    /// until the tool is first called; registration checks that it is a JSON object with
+    /// `"type": "object"` in debug builds, and only that it starts with `{` in release builds (so
+    /// thousands of tools start without reading their schemas). Should it break the meta-schema
+    /// after all, calls say so as `isError`.
+    ///
+    /// ```
+    /// use mcpgen_runtime::Tool;
+    ///
+    /// let tool = Tool::from_schema_text("ping", r#"{"type":"object","properties":{}}"#);
+    /// assert_eq!(tool.name(), "ping");
+    /// ```
+    pub fn from_schema_text(name: impl Into<String>, input_schema: impl Into<Cow<'static, str>>) -> Self {
+        Self::with_input(name.into(), SchemaSource::Text(input_schema.into()))
+    }
+
+    fn with_input(name: String, input_schema: SchemaSource) -> Self {
         Tool {
-            name: name.into(),
+            name,
             title: None,
             description: None,
             input_schema,
@@ -71,7 +126,14 @@ impl Tool {
 
     /// The schema of `structuredContent`; results are checked against it.
     pub fn output_schema(mut self, schema: Value) -> Self {
-        self.output_schema = Some(schema);
+        self.output_schema = Some(SchemaSource::Value(schema));
+        self
+    }
+
+    /// The output schema as JSON text already checked against the meta-schema; see
+    /// [`Tool::from_schema_text`].
+    pub fn output_schema_text(mut self, schema: impl Into<Cow<'static, str>>) -> Self {
+        self.output_schema = Some(SchemaSource::Text(schema.into()));
         self
     }
 
@@ -123,9 +185,9 @@ impl Tool {
         if let Some(d) = &self.description {
             obj.insert("description".into(), json!(d));
         }
-        obj.insert("inputSchema".into(), self.input_schema.clone());
+        obj.insert("inputSchema".into(), self.input_schema.value());
         if let Some(o) = &self.output_schema {
-            obj.insert("outputSchema".into(), o.clone());
+            obj.insert("outputSchema".into(), o.value());
         }
         if !self.annotations.is_empty() {
             obj.insert("annotations".into(), Value::Object(self.annotations.clone()));
@@ -137,13 +199,24 @@ impl Tool {
     }
 }
 
-/// A tool checked and compiled for serving.
+/// A tool checked and compiled for serving. Each schema is held once, as text, in its [`Schema`];
+/// the `tools/list` entry is written from that text and [`Definition`]'s fixed parts.
 pub(crate) struct RegisteredTool {
-    pub tool: Tool,
+    pub name: String,
     pub handler: ToolHandler,
     pub input: Schema,
     pub output: Option<Schema>,
-    pub definition: Value,
+    pub required_client_capabilities: Vec<String>,
+    definition: Definition,
+}
+
+/// The `tools/list` entry around the schemas, serialized once: `text[..input_at]`, the input
+/// schema, `text[input_at..output_at]`, the output schema if any, `text[output_at..]`. Keys come in
+/// the order a `serde_json::Map` (sorted) would give them, so the entry reads as `Tool::definition`.
+struct Definition {
+    text: Box<str>,
+    input_at: usize,
+    output_at: usize,
 }
 
 impl RegisteredTool {
@@ -153,19 +226,115 @@ impl RegisteredTool {
         if name.is_empty() {
             return Err("a tool has an empty name".into());
         }
-        if tool.input_schema.get("type").and_then(Value::as_str) != Some("object") {
+        let invalid_input = |e| format!("tool `{name}`: invalid inputSchema: {e}");
+        // Text that is not JSON at all says so before anything is read from it.
+        let text_input = match &tool.input_schema {
+            SchemaSource::Text(_) => Some(tool.input_schema.compile().map_err(invalid_input)?),
+            SchemaSource::Value(_) => None,
+        };
+        if tool.input_schema.top_level_type().as_deref() != Some("object") {
             return Err(format!("tool `{name}`: inputSchema must be a JSON Schema with \"type\": \"object\""));
         }
         let handler = tool.handler.clone().ok_or_else(|| format!("tool `{name}` has no handler"))?;
-        let input = Schema::compile(tool.input_schema.clone())
-            .map_err(|e| format!("tool `{name}`: invalid inputSchema: {e}"))?;
+        let input = match text_input {
+            Some(input) => input,
+            None => tool.input_schema.compile().map_err(invalid_input)?,
+        };
         let output = match &tool.output_schema {
-            Some(raw) => {
-                Some(Schema::compile(raw.clone()).map_err(|e| format!("tool `{name}`: invalid outputSchema: {e}"))?)
-            }
+            Some(raw) => Some(raw.compile().map_err(|e| format!("tool `{name}`: invalid outputSchema: {e}"))?),
             None => None,
         };
-        let definition = tool.definition();
-        Ok(RegisteredTool { tool, handler, input, output, definition })
+        let definition = Definition::new(&tool, output.is_some());
+        let Tool { name, required_client_capabilities, .. } = tool;
+        Ok(RegisteredTool { name, handler, input, output, required_client_capabilities, definition })
+    }
+
+    /// Appends this tool's `tools/list` entry (one JSON object) to `out`.
+    pub fn write_definition(&self, out: &mut String) {
+        let d = &self.definition;
+        out.push_str(&d.text[..d.input_at]);
+        out.push_str(self.input.text());
+        out.push_str(&d.text[d.input_at..d.output_at]);
+        if let Some(o) = &self.output {
+            out.push_str(o.text());
+        }
+        out.push_str(&d.text[d.output_at..]);
+    }
+}
+
+impl Definition {
+    fn new(tool: &Tool, has_output: bool) -> Definition {
+        fn key(out: &mut String, first: &mut bool, key: &str) {
+            if !std::mem::take(first) {
+                out.push(',');
+            }
+            out.push_str(&json!(key).to_string());
+            out.push(':');
+        }
+        let mut text = String::from("{");
+        let first = &mut true;
+        if let Some(m) = &tool.meta {
+            key(&mut text, first, "_meta");
+            text.push_str(&m.to_string());
+        }
+        if !tool.annotations.is_empty() {
+            key(&mut text, first, "annotations");
+            text.push_str(&Value::Object(tool.annotations.clone()).to_string());
+        }
+        if let Some(d) = &tool.description {
+            key(&mut text, first, "description");
+            text.push_str(&json!(d).to_string());
+        }
+        key(&mut text, first, "inputSchema");
+        let input_at = text.len();
+        key(&mut text, first, "name");
+        text.push_str(&json!(tool.name).to_string());
+        if has_output {
+            key(&mut text, first, "outputSchema");
+        }
+        let output_at = text.len();
+        if let Some(t) = &tool.title {
+            key(&mut text, first, "title");
+            text.push_str(&json!(t).to_string());
+        }
+        text.push('}');
+        Definition { text: text.into_boxed_str(), input_at, output_at }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_written_definition_is_the_tools_definition() {
+        let full = Tool::new("t", json!({"type": "object", "properties": {"a": {"type": "string"}}}))
+            .title("T \"quoted\"")
+            .description("d\nline")
+            .output_schema(json!({"type": "object"}))
+            .read_only()
+            .meta(json!({"k": [1, 2]}))
+            .handler(|_, _| async { Ok(crate::ToolResult::text("x")) });
+        let bare = Tool::from_schema_text("u", r#"{"type":"object"}"#)
+            .handler(|_, _| async { Ok(crate::ToolResult::text("x")) });
+        for tool in [full, bare] {
+            let expected = tool.definition();
+            let registered = RegisteredTool::compile(tool).unwrap();
+            let mut text = String::new();
+            registered.write_definition(&mut text);
+            assert_eq!(text, expected.to_string());
+        }
+    }
+
+    #[test]
+    fn schema_text_must_be_an_object_schema() {
+        let h = |t: Tool| t.handler(|_, _| async { Ok(crate::ToolResult::text("x")) });
+        let not_object = RegisteredTool::compile(h(Tool::from_schema_text("a", r#"{"type":"string"}"#)));
+        assert!(not_object.err().unwrap().contains("\"type\": \"object\""));
+        let not_json = RegisteredTool::compile(h(Tool::from_schema_text("b", "{\"type\":\"object\"")));
+        assert!(not_json.err().unwrap().contains("tool `b`: invalid inputSchema"));
+        let bad_output =
+            RegisteredTool::compile(h(Tool::from_schema_text("c", r#"{"type":"object"}"#).output_schema_text("[]")));
+        assert!(bad_output.err().unwrap().contains("tool `c`: invalid outputSchema"));
     }
 }

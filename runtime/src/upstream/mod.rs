@@ -245,14 +245,15 @@ impl Upstream {
 
     /// The MCP tool for `spec`, calling this upstream.
     pub fn tool(self: &Arc<Self>, spec: &'static ToolSpec) -> Tool {
-        // The generator checked these schemas; should one not parse, `Server::build` names the tool.
-        let input = serde_json::from_str(spec.input_schema).unwrap_or(Value::Null);
-        let mut tool = Tool::new(spec.name, input).description(spec.description);
+        // The generator checked these schemas against the meta-schema; they stay the binary's own
+        // text, built into values only when the tool is first called. Should one not be JSON,
+        // `Server::build` names the tool.
+        let mut tool = Tool::from_schema_text(spec.name, spec.input_schema).description(spec.description);
         if let Some(title) = spec.title {
             tool = tool.title(title);
         }
         if let Some(out) = spec.output_schema {
-            tool = tool.output_schema(serde_json::from_str(out).unwrap_or(Value::Null));
+            tool = tool.output_schema_text(out);
         }
         tool = tool.annotation("readOnlyHint", spec.read_only).annotation("openWorldHint", spec.open_world);
         if !spec.read_only {

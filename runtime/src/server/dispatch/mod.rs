@@ -68,7 +68,7 @@ impl Dispatcher {
     /// The input schema of the tool named `name`: Streamable HTTP checks the `Mcp-Param-*`
     /// headers its `x-mcp-header` annotations call for before the call is dispatched.
     pub fn tool_input_schema(&self, name: &str) -> Option<Value> {
-        self.state.tools.read().expect("tools lock").get(name).map(|t| t.tool.input_schema.clone())
+        self.state.tools.read().expect("tools lock").get(name).map(|t| t.input.value())
     }
 
     /// Handles one message. `sink` receives the notifications and requests this message's
@@ -213,14 +213,20 @@ impl Dispatcher {
         }
     }
 
+    /// Where the page `params.cursor` asks for starts, in a list of `len` items.
+    fn cursor_offset(&self, params: Option<&Value>, len: usize) -> Result<usize, ErrorObject> {
+        match params.and_then(|p| p.get("cursor")) {
+            None | Some(Value::Null) => Ok(0),
+            Some(Value::String(cursor)) => {
+                pagination::decode(cursor, len).ok_or_else(|| ErrorObject::invalid_params("Invalid cursor"))
+            }
+            Some(_) => Err(ErrorObject::invalid_params("Invalid cursor: must be a string")),
+        }
+    }
+
     /// One page of a list, under `key`, with `nextCursor` when more follow.
     fn page(&self, key: &str, definitions: Vec<Value>, params: Option<&Value>) -> Result<Value, ErrorObject> {
-        let offset = match params.and_then(|p| p.get("cursor")) {
-            None | Some(Value::Null) => 0,
-            Some(Value::String(cursor)) => pagination::decode(cursor, definitions.len())
-                .ok_or_else(|| ErrorObject::invalid_params("Invalid cursor"))?,
-            Some(_) => return Err(ErrorObject::invalid_params("Invalid cursor: must be a string")),
-        };
+        let offset = self.cursor_offset(params, definitions.len())?;
         let (page, next) = pagination::page(&definitions, offset, self.info.page_size);
         let mut result = json!({ key: page });
         if let Some(next) = next {

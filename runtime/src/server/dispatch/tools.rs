@@ -1,6 +1,6 @@
 //! `tools/list` and `tools/call`.
 
-use super::{Call, Dispatcher};
+use super::{Call, Dispatcher, pagination};
 use crate::protocol::{ErrorObject, Generation, codes};
 use crate::server::input::{InputResponses, MAX_LEGACY_ROUNDS, fulfil_on_legacy};
 use crate::server::result::ToolResult;
@@ -9,10 +9,29 @@ use serde_json::{Map, Value, json};
 use std::panic::AssertUnwindSafe;
 
 impl Dispatcher {
+    /// One page of tools, written from each tool's stored definition text.
     pub(super) fn list_tools(&self, params: Option<&Value>) -> Result<Value, ErrorObject> {
-        let definitions =
-            self.state.tools.read().expect("tools lock").items().iter().map(|t| t.definition.clone()).collect();
-        self.page("tools", definitions, params)
+        let tools = self.state.tools.read().expect("tools lock");
+        let offset = self.cursor_offset(params, tools.items().len())?;
+        let (page, next) = pagination::page(tools.items(), offset, self.info.page_size);
+        let mut text = String::from(r#"{"tools":["#);
+        for (i, tool) in page.iter().enumerate() {
+            if i > 0 {
+                text.push(',');
+            }
+            tool.write_definition(&mut text);
+        }
+        text.push(']');
+        if let Some(next) = next {
+            text.push_str(r#","nextCursor":"#);
+            text.push_str(&json!(next).to_string());
+        }
+        text.push('}');
+        drop(tools);
+        serde_json::from_str(&text).map_err(|e| {
+            tracing::error!(error = %e, "a tool's schema text is not JSON");
+            ErrorObject::new(codes::INTERNAL_ERROR, format!("a tool's schema text is not JSON: {e}"))
+        })
     }
 
     pub(super) async fn call_tool(&self, params: Option<Value>, call: Call<'_>) -> Result<Value, ErrorObject> {
@@ -26,7 +45,7 @@ impl Dispatcher {
             .get(name)
             .ok_or_else(|| ErrorObject::invalid_params(format!("Unknown tool: {name}")))?;
         if call.generation == Generation::Modern {
-            check_client_capabilities(&tool.tool.required_client_capabilities, call.ctx.client_capabilities(), name)?;
+            check_client_capabilities(&tool.required_client_capabilities, call.ctx.client_capabilities(), name)?;
         }
         let arguments = match params.get("arguments") {
             None | Some(Value::Null) => json!({}),
