@@ -168,8 +168,9 @@ impl Conn {
             return Err(format!("initialize answered {}: {}", reply.status, String::from_utf8_lossy(&reply.body)));
         }
         let session = reply.session.clone().ok_or("initialize answered without an Mcp-Session-Id header")?;
-        let message = mcp::reply_message(&reply.body, reply.sse)
-            .ok_or_else(|| format!("initialize reply is not a JSON-RPC response: {}", String::from_utf8_lossy(&reply.body)))?;
+        let message = mcp::reply_message(&reply.body, reply.sse).ok_or_else(|| {
+            format!("initialize reply is not a JSON-RPC response: {}", String::from_utf8_lossy(&reply.body))
+        })?;
         if message.get("result").is_none() {
             return Err(format!("initialize failed: {message}"));
         }
@@ -243,7 +244,8 @@ pub async fn run(args: HttpArgs) -> Result<()> {
                     break;
                 }
                 let measured = t0 >= warm_end;
-                if measured && budget.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |b| b.checked_sub(1)).is_err() {
+                if measured && budget.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |b| b.checked_sub(1)).is_err()
+                {
                     break;
                 }
                 let reply = conn.post(mcp::tools_call_add(id), session.as_deref()).await;
@@ -278,7 +280,8 @@ pub async fn run(args: HttpArgs) -> Result<()> {
     }
 
     let mut samples = Vec::new();
-    let (mut errors, mut first_error, mut last_done, mut reply_bytes, mut sse_replies) = (0, None, None::<Instant>, 0, 0);
+    let (mut errors, mut first_error, mut last_done, mut reply_bytes, mut sse_replies) =
+        (0, None, None::<Instant>, 0, 0);
     for task in tasks {
         let r = task.await.map_err(|e| e.to_string())?;
         samples.extend_from_slice(&r.samples);

@@ -15,7 +15,9 @@ pub fn initialize(id: u64) -> String {
 pub const INITIALIZED: &str = r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#;
 
 pub fn tools_call_add(id: u64) -> String {
-    format!(r#"{{"jsonrpc":"2.0","id":{id},"method":"tools/call","params":{{"name":"add","arguments":{{"a":1,"b":2}}}}}}"#)
+    format!(
+        r#"{{"jsonrpc":"2.0","id":{id},"method":"tools/call","params":{{"name":"add","arguments":{{"a":1,"b":2}}}}}}"#
+    )
 }
 
 pub fn tools_list(id: u64) -> String {
@@ -31,11 +33,8 @@ pub fn reply_message(body: &[u8], sse: bool) -> Option<serde_json::Value> {
     }
     let mut found = None;
     for event in text.split("\n\n") {
-        let data: Vec<&str> = event
-            .lines()
-            .filter_map(|l| l.strip_prefix("data:"))
-            .map(|d| d.strip_prefix(' ').unwrap_or(d))
-            .collect();
+        let data: Vec<&str> =
+            event.lines().filter_map(|l| l.strip_prefix("data:")).map(|d| d.strip_prefix(' ').unwrap_or(d)).collect();
         if data.is_empty() {
             continue;
         }
@@ -63,7 +62,8 @@ mod tests {
 
     #[test]
     fn sse_reply_skips_priming_events() {
-        let body = b"id: 0\nretry: 3000\ndata: \n\nevent: message\ndata: {\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}\n\n";
+        let body =
+            b"id: 0\nretry: 3000\ndata: \n\nevent: message\ndata: {\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}\n\n";
         assert_eq!(reply_message(body, true).unwrap()["id"], 1);
         assert!(reply_message(b"data: \n\n", true).is_none());
         assert_eq!(reply_message(br#"{"jsonrpc":"2.0","id":2,"result":{}}"#, false).unwrap()["id"], 2);

@@ -119,7 +119,12 @@ fn render(raw: &str, args: &ReportArgs) -> Result<String> {
                 if !variants.contains(&s("variant")) {
                     variants.push(s("variant"));
                 }
-                runs.push(Run { variant: s("variant"), server: s("server"), command: s("command"), result: v["result"].clone() });
+                runs.push(Run {
+                    variant: s("variant"),
+                    server: s("server"),
+                    command: s("command"),
+                    result: v["result"].clone(),
+                });
             }
             Some("note") => {
                 if !variants.contains(&s("variant")) {
@@ -176,7 +181,8 @@ fn render(raw: &str, args: &ReportArgs) -> Result<String> {
                         Some(x) if i == 0 && vals.len() > 1 => {
                             let lo = vals.iter().copied().fold(f64::INFINITY, f64::min);
                             let hi = vals.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-                            let _ = write!(md, " **{}** ({}–{}) |", format_number(x), format_number(lo), format_number(hi));
+                            let _ =
+                                write!(md, " **{}** ({}–{}) |", format_number(x), format_number(lo), format_number(hi));
                         }
                         Some(x) => {
                             let _ = write!(md, " {} |", format_number(x));
@@ -184,7 +190,8 @@ fn render(raw: &str, args: &ReportArgs) -> Result<String> {
                         None => md.push_str(" – |"),
                     }
                 }
-                let errors: f64 = these.iter().filter(|r| r.server == *server).filter_map(|r| r.result["errors"].as_f64()).sum();
+                let errors: f64 =
+                    these.iter().filter(|r| r.server == *server).filter_map(|r| r.result["errors"].as_f64()).sum();
                 let n = these.iter().filter(|r| r.server == *server).count();
                 let _ = writeln!(md, " {} | {n} |", errors as u64);
             }

@@ -137,14 +137,23 @@ impl Peer {
 pub fn memory_kib(pid: u32) -> Option<(u64, u64)> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     let field = |name: &str| {
-        status.lines().find_map(|l| l.strip_prefix(name)).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
     };
     Some((field("VmRSS:")?, field("VmHWM:")?))
 }
 
 /// Sends `count` calls with ids from `first_id`, at most `pipeline` in flight, until `deadline`.
 /// Returns the latencies (µs) of the answered calls and the time from first send to last answer.
-async fn calls(peer: &mut Peer, first_id: u64, count: u64, pipeline: u64, deadline: Instant) -> Result<(Vec<u32>, Duration)> {
+async fn calls(
+    peer: &mut Peer,
+    first_id: u64,
+    count: u64,
+    pipeline: u64,
+    deadline: Instant,
+) -> Result<(Vec<u32>, Duration)> {
     let mut sent_at: Vec<Instant> = Vec::with_capacity(count as usize);
     let mut samples = Vec::with_capacity(count as usize);
     let (mut next, mut done) = (0u64, 0u64);

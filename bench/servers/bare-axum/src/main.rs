@@ -56,11 +56,8 @@ async fn main() -> std::io::Result<()> {
     let handler = move || {
         let reply = reply.clone();
         async move {
-            let mut response = (
-                [(header::CONTENT_TYPE, reply.content_type.clone())],
-                reply.body.clone(),
-            )
-                .into_response();
+            let mut response =
+                ([(header::CONTENT_TYPE, reply.content_type.clone())], reply.body.clone()).into_response();
             if let Some(id) = &reply.session_id {
                 response.headers_mut().insert("mcp-session-id", id.clone());
             }
