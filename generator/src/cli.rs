@@ -1,4 +1,5 @@
-//! The `mcpgen` command line: `mcpgen SPEC -o DIR` or `mcpgen generate SPEC -o DIR`.
+//! The `mcpgen` command line: `mcpgen SPEC -o DIR` or `mcpgen generate SPEC -o DIR`, and
+//! `mcpgen mock SPEC [--port N]`.
 
 use crate::ir::Method;
 use crate::{Error, Filter, RuntimeDep, Settings, generate};
@@ -11,7 +12,7 @@ use std::process::ExitCode;
     name = "mcpgen",
     version,
     about = "Generate a Rust MCP server from an OpenAPI description.",
-    after_help = "Examples:\n  mcpgen openapi.yaml -o my_server\n  mcpgen generate openapi.json -o my_server --tag pets --method get\n  cat openapi.yaml | mcpgen - -o my_server"
+    after_help = "Examples:\n  mcpgen openapi.yaml -o my_server\n  mcpgen generate openapi.json -o my_server --tag pets --method get\n  cat openapi.yaml | mcpgen - -o my_server\n\nA mock of the API, to try a generated server with no network:\n  mcpgen mock openapi.yaml --port 4010      (see `mcpgen mock --help`)"
 )]
 struct GenerateArgs {
     /// The OpenAPI (3.0, 3.1) or Swagger 2.0 description, YAML or JSON; `-` reads standard input.
@@ -54,6 +55,48 @@ struct GenerateArgs {
     quiet: bool,
 }
 
+#[derive(Debug, Parser)]
+#[command(
+    name = "mcpgen mock",
+    version,
+    about = "Serve an OpenAPI description's operations on loopback: requests are checked against the \
+             description (400 says what is wrong) and answered with its examples or data made up from \
+             its schemas. Every request is listed at GET /__mcpgen/requests.",
+    after_help = "Example:\n  mcpgen mock openapi.yaml --port 4010 &\n  my_server -- --base-url http://127.0.0.1:4010/v1"
+)]
+struct MockArgs {
+    /// The OpenAPI (3.0, 3.1) or Swagger 2.0 description, YAML or JSON; `-` reads standard input.
+    spec: PathBuf,
+    /// The port to listen on; 0 picks a free one.
+    #[arg(short, long, default_value_t = 4010)]
+    port: u16,
+    /// The address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+}
+
+fn mock(a: MockArgs) -> Result<(), String> {
+    let source = crate::load::Source::Path(a.spec.clone());
+    let mock = crate::mock::Mock::load(&source).map_err(|e| e.to_string())?;
+    print_warnings(mock.warnings());
+    if mock.operations().is_empty() {
+        return Err(format!("`{}` has no operation to serve", a.spec.display()));
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    let options = crate::mock::Options { host: a.host.clone(), port: a.port };
+    runtime.block_on(crate::mock::serve(mock, &options)).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AddrInUse {
+            format!("{}:{} is in use; choose another with --port (0 picks a free one)", a.host, a.port)
+        } else {
+            format!("cannot serve on {}:{}: {e}", a.host, a.port)
+        }
+    })
+}
+
 fn parse_method(s: &str) -> Result<Method, String> {
     Method::parse(s).ok_or_else(|| {
         format!("unknown HTTP method `{s}` (expected get, put, post, delete, options, head, patch or trace)")
@@ -72,6 +115,20 @@ fn parse_rename(s: &str) -> Result<(String, String), String> {
 /// Runs the command line with the process's arguments.
 pub fn main() -> ExitCode {
     let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if args.get(1).is_some_and(|a| a == "mock") {
+        args.remove(1);
+        let parsed = match MockArgs::try_parse_from(args) {
+            Ok(p) => p,
+            Err(e) => e.exit(),
+        };
+        return match mock(parsed) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     if args.get(1).is_some_and(|a| a == "generate") {
         args.remove(1);
     }

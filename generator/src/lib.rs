@@ -19,6 +19,8 @@ pub mod cli;
 pub mod emit;
 pub mod ir;
 pub mod load;
+#[cfg(feature = "cli")]
+pub mod mock;
 mod settings;
 pub mod tools;
 mod write;

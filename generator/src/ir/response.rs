@@ -15,6 +15,9 @@ pub struct Response {
     pub media_type: Option<String>,
     /// JSON Schema 2020-12 of the body, when the spec gives one.
     pub schema: Option<Value>,
+    /// The media type's own example: `example`, else the first of `examples` (its `value`).
+    /// Schema-level examples stay in `schema`.
+    pub example: Option<Value>,
 }
 
 impl Response {
@@ -33,14 +36,26 @@ pub fn parse(doc: &Document, status: &str, raw: &Value) -> Result<Response, Stri
     let content = r.get("content").and_then(Value::as_object);
     let media =
         content.and_then(|c| c.keys().find(|m| is_json(m)).or_else(|| c.keys().next()).map(|m| (m.clone(), c.get(m))));
-    let (media_type, schema) = match media {
-        Some((m, mt)) => (Some(m), mt.and_then(|mt| mt.get("schema")).map(normalize)),
-        None => (None, None),
+    let (media_type, schema, example) = match media {
+        Some((m, mt)) => {
+            (Some(m), mt.and_then(|mt| mt.get("schema")).map(normalize), mt.and_then(|mt| media_example(doc, mt)))
+        }
+        None => (None, None, None),
     };
     Ok(Response {
         status: status.to_string(),
         description: r.get("description").and_then(Value::as_str).map(str::to_string),
         media_type,
         schema,
+        example,
     })
+}
+
+/// `example`, else the first entry of `examples` that has a `value` (following `$ref`s).
+fn media_example(doc: &Document, media: &Value) -> Option<Value> {
+    if let Some(e) = media.get("example") {
+        return Some(e.clone());
+    }
+    let examples = media.get("examples")?.as_object()?;
+    examples.values().find_map(|e| resolve_ref(doc, e).ok()?.get("value").cloned())
 }

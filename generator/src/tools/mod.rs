@@ -6,7 +6,7 @@ mod filter;
 mod input;
 pub mod naming;
 mod output;
-mod schema;
+pub(crate) mod schema;
 
 pub use filter::{Filter, glob};
 pub use input::{ArgBinding, BodyArgs, BodyBinding, FieldBinding};

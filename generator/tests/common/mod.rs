@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod mcp;
+pub mod mock;
 pub mod upstream;
 
 use std::path::{Path, PathBuf};

@@ -54,11 +54,21 @@ where
 {
     let (tx, mut rx) = mpsc::channel::<Value>(256);
     let writer = tokio::spawn(async move {
+        // Every message already queued goes out in one write and one flush: tokio's stdout hands
+        // each write and each flush to a blocking thread, so one per message costs a thread
+        // hand-off per answer when answers come back to back.
+        let mut batch = Vec::with_capacity(8 * 1024);
         while let Some(message) = rx.recv().await {
-            let mut line = serde_json::to_vec(&message).expect("a JSON value always serializes");
-            line.push(b'\n');
-            output.write_all(&line).await?;
+            serde_json::to_writer(&mut batch, &message).expect("a JSON value always serializes");
+            batch.push(b'\n');
+            while batch.len() < 64 * 1024 {
+                let Ok(message) = rx.try_recv() else { break };
+                serde_json::to_writer(&mut batch, &message).expect("a JSON value always serializes");
+                batch.push(b'\n');
+            }
+            output.write_all(&batch).await?;
             output.flush().await?;
+            batch.clear();
         }
         Ok::<_, io::Error>(())
     });

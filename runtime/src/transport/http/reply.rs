@@ -76,6 +76,9 @@ impl Drop for CloseGuard {
 
 /// Runs the request and builds the response (see the module docs).
 pub(crate) async fn answer(ex: Exchange) -> Response {
+    if ex.json_only && ex.cancel_on_close {
+        return answer_inline(ex).await;
+    }
     let (sink, mut messages) = if ex.json_only {
         (None, None)
     } else {
@@ -109,6 +112,26 @@ pub(crate) async fn answer(ex: Exchange) -> Response {
     // Decide between one JSON body and a stream. `first`: what opens the stream, if anything
     // beyond the priming event.
     let first = if ex.prefer_stream && messages.is_some() {
+        // The handler task was spawned just above, into this worker's LIFO slot: give it one
+        // turn. A quick result then goes out as one complete SSE body of known length — one
+        // write with the headers — instead of a chunked stream written twice or more.
+        tokio::task::yield_now().await;
+        if let Ok(outcome) = done.try_recv() {
+            let mut body = Vec::with_capacity(256);
+            if ex.priming {
+                body.extend_from_slice(&events::priming(super::config::PRIMING_RETRY_MS));
+            }
+            if let Some(rx) = messages.as_mut() {
+                while let Ok(m) = rx.try_recv() {
+                    body.extend_from_slice(&events::message(&m));
+                }
+            }
+            if let Some(last) = end.last_message(outcome) {
+                body.extend_from_slice(&events::message(&last));
+            }
+            guard.armed = false;
+            return responses::with_session(events::stream_response(Body::from(body)), ex.session_id.as_deref());
+        }
         None
     } else {
         loop {
@@ -148,6 +171,24 @@ pub(crate) async fn answer(ex: Exchange) -> Response {
     state.pending.extend(first);
     let body = Body::from_stream(futures::stream::unfold(state, StreamState::next));
     responses::with_session(events::stream_response(body), ex.session_id.as_deref())
+}
+
+/// `--json-response` where the client going away cancels the request (stateless, 2026-07-28):
+/// the handler runs inside this request's own future — no task, no channel, no child token.
+/// Dropping the future (the client closed the exchange) drops the handler, which is the
+/// cancellation; a panic still ends as an unanswered request, as in a task of its own.
+async fn answer_inline(ex: Exchange) -> Response {
+    use futures::FutureExt;
+    let handling = std::panic::AssertUnwindSafe(ex.dispatcher.handle(&ex.conn, ex.message, None)).catch_unwind();
+    let outcome = tokio::select! {
+        r = handling => r.map(Outcome::Answered).unwrap_or(Outcome::Stopped),
+        _ = ex.lifecycle.abort.cancelled() => {
+            ex.conn.cancel(&ex.id);
+            Outcome::Stopped
+        }
+    };
+    let end = Ending { id: ex.id, modern: ex.modern, lifecycle: ex.lifecycle };
+    responses::with_session(end.json(outcome), ex.session_id.as_deref())
 }
 
 async fn recv(messages: &mut Option<mpsc::Receiver<Value>>) -> Option<Value> {

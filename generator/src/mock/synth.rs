@@ -1,0 +1,255 @@
+//! Data made up from a schema when the spec gives no example. Deterministic: the same schema
+//! always gives the same value. Schema examples, `default`, `const` and the first `enum` value
+//! win; then the type decides: minimums, format-aware strings, required properties, arrays of
+//! one item. Depth and size are bounded, so recursive schemas and huge ones end.
+
+use crate::load::Document;
+use crate::tools::schema::Defs;
+use serde_json::{Map, Value, json};
+use std::cell::Cell;
+
+/// Objects and arrays nest at most this deep; below it they are empty.
+pub const MAX_DEPTH: usize = 8;
+/// Values made for one response at most; past it, containers stay empty.
+const MAX_NODES: usize = 2_000;
+/// Optional properties are filled in only this close to the top, and only when an object has
+/// no required ones.
+const OPTIONAL_DEPTH: usize = 2;
+
+/// A value for `schema` (references resolved in `doc`).
+pub fn synthesize(doc: &Document, schema: &Value) -> Value {
+    let s = Synth { defs: Defs::new(doc), nodes: Cell::new(0) };
+    s.value(schema, 0)
+}
+
+struct Synth<'a> {
+    defs: Defs<'a>,
+    nodes: Cell<usize>,
+}
+
+impl Synth<'_> {
+    fn value(&self, schema: &Value, depth: usize) -> Value {
+        self.nodes.set(self.nodes.get() + 1);
+        let Ok(Value::Object(m)) = self.defs.deref_top(schema) else { return Value::Null };
+        if let Some(e) = m.get("examples").and_then(Value::as_array).and_then(|a| a.first()) {
+            return e.clone();
+        }
+        for k in ["default", "const"] {
+            if let Some(v) = m.get(k) {
+                return v.clone();
+            }
+        }
+        if let Some(e) = m.get("enum").and_then(Value::as_array).and_then(|a| a.first()) {
+            return e.clone();
+        }
+        let own = self.typed(&m, depth);
+        if let Some(all) = m.get("allOf").and_then(Value::as_array) {
+            let mut merged = own;
+            for part in all {
+                merged = merge(merged, self.value(part, depth + 1));
+            }
+            return merged;
+        }
+        for k in ["oneOf", "anyOf"] {
+            if let Some(first) = m.get(k).and_then(Value::as_array).and_then(|a| a.first()) {
+                return merge(own, self.value(first, depth + 1));
+            }
+        }
+        own
+    }
+
+    fn typed(&self, m: &Map<String, Value>, depth: usize) -> Value {
+        let types: Vec<&str> = match m.get("type") {
+            Some(Value::String(t)) => vec![t.as_str()],
+            Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        };
+        let t = types.iter().copied().find(|t| *t != "null").or_else(|| {
+            if m.contains_key("properties") || m.contains_key("required") {
+                Some("object")
+            } else if m.contains_key("items") || m.contains_key("prefixItems") {
+                Some("array")
+            } else {
+                None
+            }
+        });
+        let exhausted = depth >= MAX_DEPTH || self.nodes.get() >= MAX_NODES;
+        match t {
+            Some("object") if exhausted => json!({}),
+            Some("object") => self.object(m, depth),
+            Some("array") if exhausted => json!([]),
+            Some("array") => self.array(m, depth),
+            Some("integer") => integer(m),
+            Some("number") => number(m),
+            Some("boolean") => Value::Bool(true),
+            Some("string") => Value::String(string(m)),
+            _ => Value::Null,
+        }
+    }
+
+    fn object(&self, m: &Map<String, Value>, depth: usize) -> Value {
+        let empty = Map::new();
+        let props = m.get("properties").and_then(Value::as_object).unwrap_or(&empty);
+        let required: Vec<&str> = m
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let mut out = Map::new();
+        if required.is_empty() {
+            if depth < OPTIONAL_DEPTH {
+                for (k, s) in props {
+                    if s.get("writeOnly") != Some(&Value::Bool(true)) {
+                        out.insert(k.clone(), self.value(s, depth + 1));
+                    }
+                }
+            }
+        } else {
+            for k in required {
+                let v = props.get(k).map(|s| self.value(s, depth + 1)).unwrap_or(Value::Null);
+                out.insert(k.to_string(), v);
+            }
+        }
+        Value::Object(out)
+    }
+
+    fn array(&self, m: &Map<String, Value>, depth: usize) -> Value {
+        let min = m.get("minItems").and_then(Value::as_u64).unwrap_or(1).max(1);
+        let max = m.get("maxItems").and_then(Value::as_u64).unwrap_or(u64::MAX);
+        let n = min.min(max).min(3);
+        let mut out = Vec::new();
+        let prefix = m.get("prefixItems").and_then(Value::as_array);
+        for i in 0..n as usize {
+            let s = prefix.and_then(|p| p.get(i)).or_else(|| m.get("items")).cloned().unwrap_or(Value::Bool(true));
+            out.push(self.value(&s, depth + 1));
+        }
+        Value::Array(out)
+    }
+}
+
+/// Two made-up values as one: objects are merged, otherwise the first non-null wins.
+fn merge(a: Value, b: Value) -> Value {
+    match (a, b) {
+        (Value::Object(mut a), Value::Object(b)) => {
+            for (k, v) in b {
+                a.entry(k).or_insert(v);
+            }
+            Value::Object(a)
+        }
+        (Value::Null, b) => b,
+        (a, _) => a,
+    }
+}
+
+fn integer(m: &Map<String, Value>) -> Value {
+    let f = |k: &str| m.get(k).and_then(Value::as_f64);
+    let v = if let Some(min) = f("minimum") {
+        min.ceil()
+    } else if let Some(min) = f("exclusiveMinimum") {
+        min.floor() + 1.0
+    } else if let Some(max) = f("maximum").filter(|m| *m < 0.0) {
+        max.floor()
+    } else if let Some(max) = f("exclusiveMaximum").filter(|m| *m <= 0.0) {
+        max.ceil() - 1.0
+    } else {
+        0.0
+    };
+    let v = match f("multipleOf").filter(|m| *m >= 1.0) {
+        Some(step) => (v / step).ceil() * step,
+        None => v,
+    };
+    if v.abs() < 9.0e15 { Value::from(v as i64) } else { Value::from(0) }
+}
+
+fn number(m: &Map<String, Value>) -> Value {
+    let f = |k: &str| m.get(k).and_then(Value::as_f64);
+    let v = f("minimum")
+        .or_else(|| f("exclusiveMinimum").map(|x| x + 1.0))
+        .or_else(|| f("maximum").filter(|x| *x < 0.0))
+        .or_else(|| f("exclusiveMaximum").filter(|x| *x <= 0.0).map(|x| x - 1.0))
+        .unwrap_or(0.0);
+    serde_json::Number::from_f64(v).map(Value::Number).unwrap_or(json!(0))
+}
+
+fn string(m: &Map<String, Value>) -> String {
+    let base = match m.get("format").and_then(Value::as_str).unwrap_or("") {
+        "date-time" => "2024-01-01T00:00:00Z",
+        "date" => "2024-01-01",
+        "time" => "00:00:00Z",
+        "duration" => "P1D",
+        "email" | "idn-email" => "user@example.com",
+        "uri" | "url" | "iri" => "https://example.com/",
+        "uri-reference" | "iri-reference" => "/example",
+        "uuid" => "00000000-0000-4000-8000-000000000000",
+        "hostname" | "idn-hostname" => "example.com",
+        "ipv4" => "192.0.2.1",
+        "ipv6" => "2001:db8::1",
+        "byte" => "c3RyaW5n",
+        "binary" => "",
+        "password" => "********",
+        _ => "string",
+    };
+    let mut s: String = base.to_string();
+    let len = |k: &str| m.get(k).and_then(Value::as_u64).map(|n| n.min(10_000) as usize);
+    if let Some(min) = len("minLength") {
+        while s.chars().count() < min {
+            s.push('x');
+        }
+    }
+    if let Some(max) = len("maxLength") {
+        s = s.chars().take(max).collect();
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::{Source, load};
+
+    fn doc(yaml: &str) -> Document {
+        load(&Source::Text { name: "t.yaml".into(), text: yaml.into(), base_dir: None }).unwrap()
+    }
+
+    #[test]
+    fn types_give_their_simplest_valid_value() {
+        let d = doc("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n");
+        let s = |v: Value| synthesize(&d, &v);
+        assert_eq!(s(json!({"type": "integer", "minimum": 5})), json!(5));
+        assert_eq!(s(json!({"type": "integer", "exclusiveMinimum": 0})), json!(1));
+        assert_eq!(s(json!({"type": "integer", "maximum": -3})), json!(-3));
+        assert_eq!(s(json!({"type": "number"})), json!(0.0));
+        assert_eq!(s(json!({"type": "string", "format": "date-time"})), json!("2024-01-01T00:00:00Z"));
+        assert_eq!(s(json!({"type": "string", "minLength": 8})), json!("stringxx"));
+        assert_eq!(s(json!({"type": "string", "maxLength": 3})), json!("str"));
+        assert_eq!(s(json!({"type": ["null", "boolean"]})), json!(true));
+        assert_eq!(s(json!({"enum": ["b", "a"]})), json!("b"));
+        assert_eq!(s(json!({"type": "string", "default": "d"})), json!("d"));
+        assert_eq!(
+            s(
+                json!({"type": "object", "required": ["a"], "properties": {"a": {"type": "array", "items": {"type": "integer"}}, "b": {"type": "string"}}})
+            ),
+            json!({"a": [0]})
+        );
+        assert_eq!(s(json!({"type": "object", "properties": {"b": {"type": "string"}}})), json!({"b": "string"}));
+        assert_eq!(s(json!({"type": "array", "minItems": 2, "items": {"const": 1}})), json!([1, 1]));
+        assert_eq!(s(json!({"type": "array", "maxItems": 0})), json!([]));
+    }
+
+    #[test]
+    fn recursion_ends_and_output_is_deterministic() {
+        let d = doc(
+            "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Node:\n      type: object\n      required: [name, children]\n      properties:\n        name: {type: string}\n        children: {type: array, items: {$ref: '#/components/schemas/Node'}}\n",
+        );
+        let schema = json!({"$ref": "#/components/schemas/Node"});
+        let a = synthesize(&d, &schema);
+        assert_eq!(a, synthesize(&d, &schema));
+        let mut depth = 0;
+        let mut at = &a;
+        while let Some(child) = at["children"].get(0) {
+            depth += 1;
+            at = child;
+        }
+        assert!(depth > 1 && depth <= MAX_DEPTH, "{depth}: {a}");
+    }
+}

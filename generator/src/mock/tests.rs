@@ -1,0 +1,243 @@
+//! The mock without sockets: matching, validation messages, responses, determinism.
+
+use super::*;
+use crate::load::Source;
+use serde_json::json;
+
+fn petstore() -> Mock {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/petstore.yaml");
+    Mock::load(&Source::Path(path)).expect("the fixture loads")
+}
+
+fn from_yaml(yaml: &str) -> Mock {
+    Mock::load(&Source::Text { name: "t.yaml".into(), text: yaml.into(), base_dir: None }).unwrap()
+}
+
+fn body(reply: &Reply) -> Value {
+    serde_json::from_slice(&reply.body).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&reply.body).into()))
+}
+
+fn problems(reply: &Reply) -> Vec<String> {
+    assert_eq!(reply.status, 400, "{}", body(reply));
+    serde_json::from_value(body(reply)["problems"].clone()).unwrap()
+}
+
+#[test]
+fn operations_are_served_under_the_server_path_and_without_it() {
+    let m = petstore();
+    assert_eq!(m.base_path(), "/v1");
+    let (r, op) = m.handle(&Received::get("/v1/pets"));
+    assert_eq!((r.status, op.as_deref()), (200, Some("listPets")));
+    let (r, op) = m.handle(&Received::get("/pets/7"));
+    assert_eq!((r.status, op.as_deref()), (200, Some("showPetById")));
+    let (r, _) = m.handle(&Received::new("DELETE", "/v1/pets/7"));
+    assert_eq!((r.status, r.content_type.as_deref(), r.body.len()), (204, None, 0));
+}
+
+#[test]
+fn no_match_is_a_404_naming_the_closest_operations() {
+    let m = petstore();
+    let (r, op) = m.handle(&Received::new("PUT", "/v1/pets/7"));
+    assert_eq!((r.status, op), (404, None));
+    let b = body(&r);
+    assert_eq!(b["error"], "no operation matches PUT /v1/pets/7; closest: GET /pets/{petId}");
+    assert_eq!(b["closest"], json!(["GET /pets/{petId}", "DELETE /pets/{petId}", "GET /pets"]));
+    let (r, _) = m.handle(&Received::get("/v1/pet"));
+    assert_eq!(body(&r)["closest"][0], "GET /pets");
+    let (r, _) = m.handle(&Received::new("BREW", "/"));
+    assert_eq!(r.status, 404);
+}
+
+#[test]
+fn invalid_parameters_say_what_and_where() {
+    let m = petstore();
+    let (r, _) = m.handle(&Received::get("/v1/pets?limit=abc"));
+    assert_eq!(problems(&r), [r#"query.limit: "abc" is not of type "integer""#]);
+    assert_eq!(body(&r)["error"], r#"invalid request for listPets: query.limit: "abc" is not of type "integer""#);
+    let (r, _) = m.handle(&Received::get("/v1/pets?limit=0"));
+    assert_eq!(problems(&r), ["query.limit: 0 is less than or equal to the minimum of 0"]);
+    let (r, _) = m.handle(&Received::get("/v1/pets?limit=101"));
+    assert_eq!(problems(&r), ["query.limit: 101 is greater than the maximum of 100"]);
+    let (r, _) = m.handle(&Received::get("/v1/pets?limit=5&tags=a%20b,c"));
+    assert_eq!(r.status, 200, "{}", body(&r));
+}
+
+#[test]
+fn styles_are_read_before_validation() {
+    let m = from_yaml(
+        r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /items/{ids}:
+    get:
+      parameters:
+        - {name: ids, in: path, required: true, style: label, explode: false, schema: {type: array, items: {type: integer}}}
+        - {name: flags, in: query, style: pipeDelimited, schema: {type: array, items: {type: boolean}}}
+        - {name: filter, in: query, style: deepObject, schema: {type: object, properties: {min: {type: integer}}, additionalProperties: false}}
+        - {name: ids2, in: query, explode: true, schema: {type: array, items: {type: integer}}}
+        - {name: X-Count, in: header, required: true, schema: {type: integer}}
+        - {name: session, in: cookie, schema: {type: string, minLength: 3}}
+      responses:
+        "200": {description: ok}
+"##,
+    );
+    let ok = Received::get("/items/.1,2?flags=true|false&filter[min]=3&ids2=1&ids2=2")
+        .header("X-Count", "4")
+        .header("Cookie", "session=abcd; other=1");
+    let (r, _) = m.handle(&ok);
+    assert_eq!(r.status, 200, "{}", body(&r));
+
+    let bad = Received::get("/items/.1,x?flags=yes&filter[max]=3&ids2=1&ids2=b").header("cookie", "session=ab");
+    let (r, _) = m.handle(&bad);
+    assert_eq!(
+        problems(&r),
+        [
+            r#"path.ids[1]: "x" is not of type "integer""#,
+            r#"query.flags[0]: "yes" is not of type "boolean""#,
+            r#"query.filter: Additional properties are not allowed ('max' was unexpected)"#,
+            r#"query.ids2[1]: "b" is not of type "integer""#,
+            "header.X-Count: required header parameter is missing",
+            r#"cookie.session: "ab" is shorter than 3 characters"#,
+        ]
+    );
+    let (r, _) = m.handle(&Received::get("/items/1"));
+    assert_eq!(problems(&r)[0], r#"path.ids: "1" does not start with `.` (label style)"#);
+}
+
+#[test]
+fn bodies_are_checked_against_schema_and_content_type() {
+    let m = petstore();
+    let (r, _) = m.handle(&Received::new("POST", "/v1/pets").json(&json!({"name": "Rex", "tag": null})));
+    assert_eq!(r.status, 201, "{}", body(&r));
+    let (r, _) = m.handle(&Received::new("POST", "/v1/pets").json(&json!({"tag": 5})));
+    assert_eq!(
+        problems(&r),
+        [r#"body: "name" is a required property"#, r#"body.tag: 5 is not of types "null", "string""#]
+    );
+    let (r, _) = m.handle(&Received::new("POST", "/v1/pets"));
+    assert_eq!(problems(&r), ["body: a request body is required"]);
+    let mut text = Received::new("POST", "/v1/pets").header("content-type", "text/plain");
+    text.body = b"Rex".to_vec();
+    let (r, _) = m.handle(&text);
+    assert_eq!(problems(&r), [r#"header.content-type: "text/plain" is not application/json"#]);
+    let mut broken = Received::new("POST", "/v1/pets").header("content-type", "application/json");
+    broken.body = b"{\"name\":".to_vec();
+    let (r, _) = m.handle(&broken);
+    assert!(problems(&r)[0].starts_with("body: not valid JSON: EOF"), "{}", body(&r));
+}
+
+#[test]
+fn examples_win_over_synthesized_data() {
+    let m = from_yaml(
+        r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /a:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: object}
+              example: {from: media example}
+  /b:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: object}
+              examples:
+                first: {$ref: "#/components/examples/First"}
+  /c:
+    get:
+      responses:
+        "2XX":
+          description: ok
+          content:
+            text/plain:
+              schema: {type: string, example: hello}
+  /d:
+    get:
+      responses:
+        default:
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Thing"}
+components:
+  examples:
+    First: {value: {from: named example}}
+  schemas:
+    Thing:
+      type: object
+      required: [id, kind, when, tags]
+      properties:
+        id: {type: integer, minimum: 10}
+        kind: {type: string, enum: [big, small]}
+        when: {type: string, format: date}
+        tags: {type: array, items: {type: string, format: email}}
+        note: {type: string}
+"##,
+    );
+    let get = |p: &str| m.handle(&Received::get(p)).0;
+    assert_eq!(body(&get("/a")), json!({"from": "media example"}));
+    assert_eq!(body(&get("/b")), json!({"from": "named example"}));
+    let c = get("/c");
+    assert_eq!((c.status, c.content_type.as_deref(), c.body.as_slice()), (200, Some("text/plain"), &b"hello"[..]));
+    let d = get("/d");
+    assert_eq!(d.content_type.as_deref(), Some("application/json"));
+    assert_eq!(body(&d), json!({"id": 10, "kind": "big", "when": "2024-01-01", "tags": ["user@example.com"]}));
+}
+
+#[test]
+fn petstore_responses_are_synthesized_deterministically() {
+    let m = petstore();
+    let list = m.handle(&Received::get("/v1/pets")).0;
+    assert_eq!(body(&list), json!([{"name": "Rex", "id": 0}]), "NewPet's example name, Pet's required id");
+    assert_eq!(list, petstore().handle(&Received::get("/v1/pets")).0, "same spec, same bytes");
+    let created = m.handle(&Received::new("POST", "/v1/pets").json(&json!({"name": "Tom"}))).0;
+    assert_eq!((created.status, body(&created)), (201, json!({"name": "Rex", "id": 0})));
+}
+
+#[test]
+fn secrets_are_redacted_from_the_record() {
+    let m = petstore();
+    let req = Received::get("/v1/pets?limit=5&tags=a%20b,c")
+        .header("x-api-key", "s3cret")
+        .header("authorization", "Bearer t0ken")
+        .header("x-request-id", "r1");
+    let (reply, op) = m.handle(&req);
+    let rec = m.record(&req, op.as_deref(), reply.status);
+    assert_eq!(rec["headers"], json!({"x-api-key": "<redacted>", "authorization": "<redacted>", "x-request-id": "r1"}));
+    assert_eq!(rec["queryParams"], json!({"limit": ["5"], "tags": ["a b,c"]}));
+    assert_eq!(rec["query"], "limit=5&tags=a%20b,c");
+    assert_eq!((rec["method"].as_str(), rec["path"].as_str()), (Some("GET"), Some("/v1/pets")));
+    assert_eq!((rec["operation"].as_str(), rec["status"].as_u64()), (Some("listPets"), Some(200)));
+    assert!(!rec.to_string().contains("s3cret") && !rec.to_string().contains("t0ken"));
+}
+
+#[test]
+fn arbitrary_requests_never_panic() {
+    let m = petstore();
+    let paths =
+        ["", "/", "//", "/v1", "/v1/", "/v1/pets/%FF", "/v1/pets/{petId}", "/%", "/v1/pets?limit=%", "/pets/a/b"];
+    let queries = [None, Some(""), Some("&&=&limit"), Some("limit=%ZZ&tags=,,,"), Some("tags[=1")];
+    for method in ["GET", "POST", "DELETE", "get", "", "X"] {
+        for p in paths {
+            for q in queries {
+                let mut r = Received::new(method, p);
+                r.query = q.map(str::to_string);
+                r.headers.push(("cookie".into(), ";;=;x".into()));
+                r.headers.push(("content-type".into(), "application/json; charset=\u{7f}".into()));
+                r.body = vec![0xff, b'{'];
+                let (reply, _) = m.handle(&r);
+                assert!(matches!(reply.status, 200..=204 | 400 | 404), "{method} {p} {q:?}: {}", reply.status);
+            }
+        }
+    }
+}
