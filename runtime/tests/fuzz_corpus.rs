@@ -8,6 +8,9 @@ mod harness;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// What a fuzz target does with one input.
+type Harness = fn(&[u8]);
+
 /// Panics anywhere in the process, spawned tasks included (tokio catches those on its own).
 static PANICS: AtomicUsize = AtomicUsize::new(0);
 
@@ -42,7 +45,7 @@ fn every_seed_and_saved_finding_passes_its_harness() {
         PANICS.fetch_add(1, Ordering::SeqCst);
         default_hook(info);
     }));
-    let targets: [(&str, fn(&[u8])); 4] = [
+    let targets: [(&str, Harness); 4] = [
         ("jsonrpc_decode", harness::rpc::run_decode),
         ("dispatch", harness::rpc::run_dispatch),
         ("http_request", harness::http::run_http),

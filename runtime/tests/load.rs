@@ -245,7 +245,7 @@ async fn concurrent_sessions() {
             while Instant::now() < deadline {
                 seq += 1;
                 // Every fifth call notifies first, so its answer is an SSE stream.
-                let args = json!({"client": i, "seq": seq, "stream": seq % 5 == 0});
+                let args = json!({"client": i, "seq": seq, "stream": seq.is_multiple_of(5)});
                 let body = json!({"jsonrpc": "2.0", "id": seq, "method": "tools/call",
                     "params": {"name": "count", "arguments": args}});
                 let t = Instant::now();
@@ -476,7 +476,7 @@ async fn shutdown_under_load() {
             loop {
                 seq += 1;
                 // Tags ending in `s` notify first: their answers are streams.
-                let tag = format!("{i}-{seq}{}", if seq % 3 == 0 { "s" } else { "" });
+                let tag = format!("{i}-{seq}{}", if seq.is_multiple_of(3) { "s" } else { "" });
                 let body = json!({"jsonrpc": "2.0", "id": seq, "method": "tools/call",
                     "params": {"name": "work", "arguments": {"tag": tag, "ms": 50 + (seq * 37 + i as u64) % 150}}});
                 match client.try_call(seq, &body).await {
