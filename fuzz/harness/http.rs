@@ -202,7 +202,8 @@ fn check_events(text: &str) -> Vec<Value> {
             } else if let Some(value) = line.strip_prefix("data:") {
                 data = Some(value.trim());
             } else {
-                let known = line.is_empty() || line.starts_with(':') || line.starts_with("id:") || line.starts_with("retry:");
+                let known =
+                    line.is_empty() || line.starts_with(':') || line.starts_with("id:") || line.starts_with("retry:");
                 assert!(known, "not an SSE line: {line:?}");
             }
         }
