@@ -157,6 +157,11 @@ pub(crate) struct SessionStore {
     max: usize,
     /// Set once the sweeper task runs.
     sweeping: AtomicBool,
+    /// Set when a session was forgotten since the sweeper last tidied up.
+    forgot: AtomicBool,
+    /// Run by the sweeper after sessions were forgotten: whoever else tracks them (the
+    /// dispatcher's list of sessions to notify) lets go of what they held.
+    on_forget: Option<Box<dyn Fn() + Send + Sync>>,
 }
 
 /// The store is full of busy sessions.
@@ -170,7 +175,15 @@ impl SessionStore {
             idle_timeout,
             max: max.max(1),
             sweeping: AtomicBool::new(false),
+            forgot: AtomicBool::new(false),
+            on_forget: None,
         }
+    }
+
+    /// Runs `hook` on the sweeper's next tick after any session was forgotten.
+    pub fn on_forget(mut self, hook: impl Fn() + Send + Sync + 'static) -> SessionStore {
+        self.on_forget = Some(Box::new(hook));
+        self
     }
 
     /// A live session; an expired one is ended and forgotten on the way.
@@ -180,6 +193,7 @@ impl SessionStore {
         if session.idle_for(Instant::now()).is_some_and(|idle| idle >= self.idle_timeout) {
             sessions.remove(id);
             drop(sessions);
+            self.forgot.store(true, Ordering::Release);
             tracing::info!(session = %session.id, "session ended after being idle");
             session.end();
             return None;
@@ -206,10 +220,23 @@ impl SessionStore {
         Ok(())
     }
 
-    /// Ends and forgets every session idle past the timeout; returns how many.
+    /// Ends and forgets every session idle past the timeout; returns how many. When any session
+    /// was forgotten since the last sweep, also gives back the map's spare room and runs the
+    /// `on_forget` hook, so that memory returns to where it was before the sessions came.
     pub fn sweep(&self) -> usize {
         let mut sessions = self.sessions.lock().expect("sessions lock");
-        self.remove_expired(&mut sessions)
+        let swept = self.remove_expired(&mut sessions);
+        if !self.forgot.swap(false, Ordering::AcqRel) {
+            return swept;
+        }
+        if sessions.capacity() > 2 * sessions.len() + 64 {
+            sessions.shrink_to_fit();
+        }
+        drop(sessions);
+        if let Some(hook) = &self.on_forget {
+            hook();
+        }
+        swept
     }
 
     fn remove_expired(&self, sessions: &mut HashMap<String, Arc<Session>>) -> usize {
@@ -224,6 +251,9 @@ impl SessionStore {
                 tracing::info!(session = %s.id, "session ended after being idle");
                 s.end();
             }
+        }
+        if !expired.is_empty() {
+            self.forgot.store(true, Ordering::Release);
         }
         expired.len()
     }
@@ -268,6 +298,7 @@ impl SessionStore {
             Some(s) => {
                 tracing::info!(session = %s.id, "ended the longest-idle session to make room for a new one");
                 s.end();
+                self.forgot.store(true, Ordering::Release);
                 true
             }
             None => false,
@@ -280,6 +311,7 @@ impl SessionStore {
         match removed {
             Some(session) => {
                 session.end();
+                self.forgot.store(true, Ordering::Release);
                 true
             }
             None => false,
@@ -292,6 +324,7 @@ impl SessionStore {
         for session in all {
             session.end();
         }
+        self.forgot.store(true, Ordering::Release);
     }
 
     pub fn len(&self) -> usize {
@@ -350,6 +383,18 @@ mod tests {
         assert_eq!(store.len(), 1, "only the busy session is left");
         assert!(sessions[1..].iter().all(|s| s.ended.is_cancelled()), "swept sessions were ended");
         drop(busy);
+        // Forgetting runs the hook once per sweep that had something to tidy.
+        let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counted = calls.clone();
+        let hooked = Arc::new(SessionStore::new(Duration::from_secs(60), 10).on_forget(move || {
+            counted.fetch_add(1, Ordering::SeqCst);
+        }));
+        hooked.insert(Session::start("h".into())).unwrap();
+        assert_eq!((hooked.sweep(), calls.load(Ordering::SeqCst)), (0, 0), "nothing forgotten yet");
+        assert!(hooked.remove("h"));
+        hooked.sweep();
+        hooked.sweep();
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
         // The sweeper holds no strong reference: the store can go away.
         let weak = Arc::downgrade(&store);
         drop(store);
