@@ -320,7 +320,7 @@ pub fn run_http(data: &[u8]) {
     let mut base = RunOptions::http();
     base.stateless = words.iter().any(|w| w == "stateless");
     base.json_response = words.iter().any(|w| w == "json-response");
-    let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    let rt = super::runtime();
     rt.block_on(async {
         let app = server().http_app(&options(base, Duration::from_millis(20))).expect("the app builds").into_router();
         let mut session = String::new();
@@ -339,7 +339,7 @@ pub fn run_http(data: &[u8]) {
 /// input posted; the session ends with its stream.
 pub fn run_sse(data: &[u8]) {
     let (_, requests) = parse(data);
-    let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    let rt = super::runtime();
     rt.block_on(async {
         let app = server().http_app(&options(RunOptions::sse(), Duration::from_secs(1))).expect("the app builds");
         let handle: HttpHandle = app.handle();

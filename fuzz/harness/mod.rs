@@ -7,3 +7,11 @@
 
 pub mod http;
 pub mod rpc;
+
+/// The runtime each input runs on: one thread, and a paused clock that jumps ahead whenever
+/// every task waits on a timer. Keep-alives, timeouts and "read until quiet" then cost no real
+/// time, and an input replays the same way every time; a request that never completes still
+/// trips its (simulated) budget.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread().enable_time().start_paused(true).build().unwrap()
+}

@@ -42,7 +42,7 @@ fn dispatcher() -> Arc<Dispatcher> {
 /// answered with its own id and exactly one of `result` and `error` (or cancelled); nothing
 /// panics; nothing takes more than 5 s.
 pub fn run_dispatch(data: &[u8]) {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    let rt = super::runtime();
     rt.block_on(async {
         let d = dispatcher();
         let conn = Arc::new(Connection::new(None));
