@@ -730,7 +730,7 @@ async fn hundreds_of_slow_clients_do_not_starve_a_normal_one() {
         assert_eq!(modern_post("/mcp", 1, "server/discover", json!({})).send(f.s.addr).await.status, 200);
         baseline.push(t.elapsed());
     }
-    let slow_count = 300;
+    let slow_count = knob("MCPGEN_SLOW_CLIENTS", 300);
     let mut slow = Vec::new();
     for i in 0..slow_count {
         let mut raw = RawConn::open(f.s.addr).await;
@@ -756,7 +756,7 @@ async fn hundreds_of_slow_clients_do_not_starve_a_normal_one() {
     // Every slow connection is let go.
     let waits = slow.iter_mut().map(|raw| raw.read_until_closed(Duration::from_secs(10)));
     let closed = futures::future::join_all(waits).await.into_iter().filter(|(_, closed)| *closed).count();
-    assert_eq!(closed, slow_count, "every slow client was disconnected");
+    assert_eq!(closed as u64, slow_count, "every slow client was disconnected");
     drop(slow);
     let left = settle_tasks(tasks_before, Duration::from_secs(5)).await;
     assert!(left <= tasks_before, "tasks: {left} now, {tasks_before} before");
