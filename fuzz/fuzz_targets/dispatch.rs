@@ -3,49 +3,5 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mcpgen_runtime::protocol::Message;
-use mcpgen_runtime::serde_json::{Value, json};
-use mcpgen_runtime::{Connection, Dispatcher, Prompt, PromptResult, Server, Tool, ToolResult};
-use std::sync::{Arc, OnceLock};
-use std::time::Duration;
 
-fn dispatcher() -> Arc<Dispatcher> {
-    static D: OnceLock<Arc<Dispatcher>> = OnceLock::new();
-    D.get_or_init(|| {
-        let add = Tool::new(
-            "add",
-            json!({"type": "object", "properties": {"a": {"type": "integer"}, "b": {"type": "integer"}}, "required": ["a", "b"]}),
-        )
-        .output_schema(json!({"type": "object", "properties": {"sum": {"type": "integer"}}}))
-        .handler(|args, _| async move {
-            let sum = args["a"].as_i64().unwrap_or(0).wrapping_add(args["b"].as_i64().unwrap_or(0));
-            Ok(ToolResult::structured(json!({"sum": sum})))
-        });
-        let prompt = Prompt::new("p").argument("x", "x", true).handler(|_, _| async { Ok(PromptResult::default()) });
-        Server::new("fuzz", "0").tool(add).prompt(prompt).page_size(1).build().expect("valid server").0
-    })
-    .clone()
-}
-
-fuzz_target!(|data: &[u8]| {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
-    rt.block_on(async {
-        let d = dispatcher();
-        let conn = Arc::new(Connection::new(None));
-        for line in data.split(|b| *b == b'\n') {
-            let Ok(message) = Message::decode(line) else { continue };
-            let id = match &message {
-                Message::Request { id, .. } => Some(id.to_value()),
-                _ => None,
-            };
-            let answer = tokio::time::timeout(Duration::from_secs(5), d.handle(&conn, message, None))
-                .await
-                .expect("the dispatcher answers within 5 s");
-            if let (Some(id), Some(response)) = (id, answer) {
-                assert_eq!(response["id"], id, "responses carry their request's id");
-                assert!(response.get("result").is_some() != response.get("error").is_some());
-                let _: Value = response;
-            }
-        }
-    });
-});
+fuzz_target!(|data: &[u8]| mcpgen_fuzz::rpc::run_dispatch(data));

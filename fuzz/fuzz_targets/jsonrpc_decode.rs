@@ -2,17 +2,5 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mcpgen_runtime::protocol::Message;
 
-fuzz_target!(|data: &[u8]| {
-    match Message::decode(data) {
-        Ok(message) => {
-            let _ = message.method();
-        }
-        Err(e) => {
-            let response = e.response();
-            assert_eq!(response["jsonrpc"], "2.0");
-            assert!(response["error"]["code"].is_i64());
-        }
-    }
-});
+fuzz_target!(|data: &[u8]| mcpgen_fuzz::rpc::run_decode(data));

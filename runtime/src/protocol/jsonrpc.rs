@@ -142,13 +142,10 @@ impl DecodeError {
 }
 
 impl Message {
-    /// Decodes one message from raw bytes: -32700 for bad JSON, -32600 for bad shapes.
+    /// Decodes one message from raw bytes: -32700 for bad JSON (duplicate keys included, see
+    /// [`parse_json`]), -32600 for bad shapes.
     pub fn decode(bytes: &[u8]) -> Result<Message, DecodeError> {
-        let value: Value = serde_json::from_slice(bytes).map_err(|e| DecodeError {
-            id: None,
-            error: ErrorObject::new(codes::PARSE_ERROR, format!("Parse error: {e}")),
-        })?;
-        Self::from_value(value)
+        Self::from_value(parse_json(bytes)?)
     }
 
     /// Classifies an already parsed JSON value.
@@ -212,6 +209,13 @@ impl Message {
             Message::Response { .. } => None,
         }
     }
+}
+
+/// Parses a message's JSON text strictly ([`super::json::parse`]: no duplicate keys); the error
+/// is the -32700 to answer with, id `null` (nothing in unparsable or ambiguous text is trusted).
+pub fn parse_json(bytes: &[u8]) -> Result<Value, DecodeError> {
+    super::json::parse(bytes)
+        .map_err(|e| DecodeError { id: None, error: ErrorObject::new(codes::PARSE_ERROR, format!("Parse error: {e}")) })
 }
 
 /// `{"jsonrpc":"2.0","id":..,"result":..}`
@@ -278,6 +282,13 @@ mod tests {
         );
         assert_eq!(code_of(r#"{"jsonrpc":"2.0","id":1}"#), (Some(RequestId::Number(1)), codes::INVALID_REQUEST));
         assert_eq!(code_of(r#"{"jsonrpc":"2.0"}"#), (None, codes::INVALID_REQUEST));
+    }
+
+    #[test]
+    fn duplicate_keys_are_a_parse_error_naming_the_key() {
+        let err = Message::decode(br#"{"jsonrpc":"2.0","id":1,"method":"ping","method":"tools/call"}"#).unwrap_err();
+        assert_eq!((err.id, err.error.code), (None, codes::PARSE_ERROR));
+        assert!(err.error.message.contains("duplicate key `method`"), "{}", err.error.message);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! Nothing here knows about tools or transports; it turns bytes into [`Message`]s and
 //! back, and says which protocol generation a request belongs to.
 
+pub mod json;
 pub mod jsonrpc;
 pub mod version;
 

@@ -90,6 +90,10 @@ pub struct RunOptions {
     pub shutdown_grace: Duration,
     /// How often an otherwise silent SSE stream gets a keep-alive comment.
     pub keep_alive: Duration,
+    /// How long an HTTP client may take to send a request's headers (and, separately, its
+    /// body). A slower client is cut off, so clients that trickle bytes (slow-loris) or hold idle
+    /// connections cannot pin the server's resources. Streams the server sends are not limited.
+    pub read_timeout: Duration,
 }
 
 impl Default for RunOptions {
@@ -110,6 +114,7 @@ impl Default for RunOptions {
             max_sessions: 10_000,
             shutdown_grace: Duration::from_secs(5),
             keep_alive: Duration::from_secs(15),
+            read_timeout: Duration::from_secs(30),
         }
     }
 }

@@ -143,6 +143,16 @@ impl State {
         }
     }
 
+    /// Lets go of ended sessions (their entries keep the connection's allocation alive), and
+    /// of the list's spare room.
+    pub fn forget_ended_sessions(&self) {
+        let mut sessions = self.sessions.lock().expect("sessions lock");
+        sessions.retain(|w| w.strong_count() > 0);
+        if sessions.capacity() > 2 * sessions.len() + 64 {
+            sessions.shrink_to_fit();
+        }
+    }
+
     /// Starts a 2026-07-28 listener; returns its key for [`State::remove_listener`].
     pub fn add_listener(&self, filter: Filter, subscription_id: Value, sink: Outbound) -> u64 {
         let key = self.next_listener.fetch_add(1, Ordering::Relaxed);

@@ -110,7 +110,8 @@ pub(crate) async fn post(State(shared): State<Arc<Shared>>, request: Request) ->
             "Unsupported Media Type: the Content-Type must be application/json",
         );
     }
-    let bytes = match read_capped(body, &parts.headers, shared.config.max_body_bytes).await {
+    let bytes = match read_capped(body, &parts.headers, shared.config.max_body_bytes, shared.config.read_timeout).await
+    {
         Ok(bytes) => bytes,
         Err(rejection) => return rejection,
     };

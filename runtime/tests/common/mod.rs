@@ -147,6 +147,21 @@ impl Conn {
         n > 0
     }
 
+    /// Like [`Conn::write`], but false when the server has closed the connection.
+    pub async fn try_write(&mut self, raw: &[u8]) -> bool {
+        self.stream.write_all(raw).await.is_ok()
+    }
+
+    /// Like [`Conn::head`], but `None` when the connection closes before a whole head arrives.
+    pub async fn try_head(&mut self) -> Option<Resp> {
+        while find(&self.buf, b"\r\n\r\n").is_none() {
+            if !self.fill().await {
+                return None;
+            }
+        }
+        Some(self.head().await)
+    }
+
     /// Reads the status line and headers.
     pub async fn head(&mut self) -> Resp {
         loop {

@@ -65,6 +65,12 @@ impl Dispatcher {
         &self.info.name
     }
 
+    /// Drops what the list of legacy sessions to notify still holds for ended ones (transports
+    /// call this after sessions ended, so their memory is given back).
+    pub(crate) fn forget_ended_sessions(&self) {
+        self.state.forget_ended_sessions();
+    }
+
     /// The input schema of the tool named `name`: Streamable HTTP checks the `Mcp-Param-*`
     /// headers its `x-mcp-header` annotations call for before the call is dispatched.
     pub fn tool_input_schema(&self, name: &str) -> Option<Value> {

@@ -39,6 +39,8 @@ pub struct HttpApp {
     /// Where clients connect: the MCP endpoint, or the SSE stream path.
     pub(crate) endpoint: String,
     pub(crate) shutdown_grace: Duration,
+    /// How long [`HttpApp::serve`] waits for a request's headers.
+    pub(crate) read_timeout: Duration,
 }
 
 impl HttpApp {
@@ -98,6 +100,7 @@ impl Server {
         let endpoint = config.endpoint.clone();
         let message_path = config.message_path.clone();
         let shutdown_grace = config.shutdown_grace;
+        let read_timeout = config.read_timeout;
         let shared = Shared::new(dispatcher, config);
         let handle = HttpHandle { lifecycle: shared.lifecycle.clone(), sessions: shared.sessions.clone() };
 
@@ -115,7 +118,7 @@ impl Server {
             }
         }
         let router = add_custom_routes(mcp.with_state(shared), routes, &reserved)?;
-        Ok(HttpApp { router, handle, transport: options.transport, endpoint, shutdown_grace })
+        Ok(HttpApp { router, handle, transport: options.transport, endpoint, shutdown_grace, read_timeout })
     }
 }
 

@@ -1,5 +1,6 @@
-//! Reading a request body under the size cap: a declared or streamed body beyond it gets 413
-//! before any of it is parsed.
+//! Reading a request body under the size cap and the read timeout: a declared or streamed body
+//! beyond the cap gets 413 before any of it is parsed; one that has not fully arrived within the
+//! timeout (a client trickling bytes) gets 408.
 
 use super::responses::transport_error;
 use crate::protocol::codes;
@@ -7,9 +8,15 @@ use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use futures::StreamExt;
+use std::time::Duration;
 
 #[allow(clippy::result_large_err)]
-pub(crate) async fn read_capped(body: Body, headers: &HeaderMap, limit: usize) -> Result<Bytes, Response> {
+pub(crate) async fn read_capped(
+    body: Body,
+    headers: &HeaderMap,
+    limit: usize,
+    timeout: Duration,
+) -> Result<Bytes, Response> {
     let too_large = || {
         transport_error(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -22,20 +29,33 @@ pub(crate) async fn read_capped(body: Body, headers: &HeaderMap, limit: usize) -
     if declared.is_some_and(|n| n > limit as u64) {
         return Err(too_large());
     }
-    let mut stream = body.into_data_stream();
-    let mut buf = Vec::with_capacity(declared.map_or(0, |n| n as usize));
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| {
-            transport_error(
-                StatusCode::BAD_REQUEST,
-                codes::INVALID_REQUEST,
-                format!("Bad Request: could not read the body: {e}"),
-            )
-        })?;
-        if buf.len() + chunk.len() > limit {
-            return Err(too_large());
+    let read = async {
+        let mut stream = body.into_data_stream();
+        let mut buf = Vec::with_capacity(declared.map_or(0, |n| n as usize));
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|e| {
+                transport_error(
+                    StatusCode::BAD_REQUEST,
+                    codes::INVALID_REQUEST,
+                    format!("Bad Request: could not read the body: {e}"),
+                )
+            })?;
+            if buf.len() + chunk.len() > limit {
+                return Err(too_large());
+            }
+            buf.extend_from_slice(&chunk);
         }
-        buf.extend_from_slice(&chunk);
+        Ok(Bytes::from(buf))
+    };
+    match tokio::time::timeout(timeout, read).await {
+        Ok(result) => result,
+        Err(_) => {
+            tracing::debug!(?timeout, "a request body did not arrive in time");
+            Err(transport_error(
+                StatusCode::REQUEST_TIMEOUT,
+                codes::INVALID_REQUEST,
+                format!("Request Timeout: the body did not arrive within {timeout:?}"),
+            ))
+        }
     }
-    Ok(Bytes::from(buf))
 }

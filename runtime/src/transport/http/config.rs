@@ -7,6 +7,9 @@ use std::time::Duration;
 /// The shortest keep-alive interval honoured, so a zero cannot spin a stream.
 const MIN_KEEP_ALIVE: Duration = Duration::from_millis(10);
 
+/// The shortest read timeout honoured, so a zero cannot refuse every request.
+const MIN_READ_TIMEOUT: Duration = Duration::from_millis(100);
+
 /// The `retry` (milliseconds) a priming event suggests to a client that lost its stream.
 pub(crate) const PRIMING_RETRY_MS: u64 = 3000;
 
@@ -24,6 +27,8 @@ pub(crate) struct HttpConfig {
     pub max_sessions: usize,
     pub shutdown_grace: Duration,
     pub keep_alive: Duration,
+    /// How long a client may take to send a request's headers, and then its body.
+    pub read_timeout: Duration,
 }
 
 impl HttpConfig {
@@ -40,6 +45,7 @@ impl HttpConfig {
             max_sessions: options.max_sessions.max(1),
             shutdown_grace: options.shutdown_grace,
             keep_alive: options.keep_alive.max(MIN_KEEP_ALIVE),
+            read_timeout: options.read_timeout.max(MIN_READ_TIMEOUT),
         })
     }
 }

@@ -94,15 +94,13 @@ async fn post(shared: &Arc<Shared>, headers: &HeaderMap, body: Body) -> Response
             "Unsupported Media Type: the Content-Type must be application/json",
         );
     }
-    let bytes = match read_capped(body, headers, shared.config.max_body_bytes).await {
+    let bytes = match read_capped(body, headers, shared.config.max_body_bytes, shared.config.read_timeout).await {
         Ok(bytes) => bytes,
         Err(rejection) => return rejection,
     };
-    let value: Value = match serde_json::from_slice(&bytes) {
+    let value = match jsonrpc::parse_json(&bytes) {
         Ok(value) => value,
-        Err(e) => {
-            return transport_error(StatusCode::BAD_REQUEST, codes::PARSE_ERROR, format!("Parse error: {e}"));
-        }
+        Err(e) => return responses::json(StatusCode::BAD_REQUEST, &e.response()),
     };
     let body_is_modern = value
         .get("params")

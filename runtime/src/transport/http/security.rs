@@ -32,6 +32,13 @@ impl RequestGuard {
     /// `Err` is the 403 to send.
     #[allow(clippy::result_large_err)]
     pub fn check(&self, headers: &HeaderMap) -> Result<(), Response> {
+        // Two copies: a proxy reading the other one would have checked a different value.
+        for name in [header::HOST, header::ORIGIN] {
+            if headers.get_all(&name).iter().nth(1).is_some() {
+                tracing::warn!(header = %name, "rejected a request with a repeated header");
+                return Err(forbidden(format!("Forbidden: the request has more than one {name} header")));
+            }
+        }
         let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).map(str::trim);
         match host {
             Some(host) if self.host_allowed(host) => {}
@@ -168,6 +175,22 @@ mod tests {
         assert!(check(&g, Some("localhost"), Some("https://127.0.0.1")));
         assert!(!check(&g, Some("localhost"), Some("http://evil.example")));
         assert!(!check(&g, Some("localhost"), Some("null")));
+    }
+
+    #[test]
+    fn repeated_host_or_origin_headers_are_refused() {
+        let g = RequestGuard::new("127.0.0.1", &[], &[]);
+        for (name, values) in
+            [(header::HOST, ["localhost", "evil.example"]), (header::ORIGIN, ["http://localhost", "http://localhost"])]
+        {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::HOST, HeaderValue::from_static("localhost"));
+            headers.remove(&name);
+            for v in values {
+                headers.append(&name, HeaderValue::from_static(v));
+            }
+            assert!(g.check(&headers).is_err(), "{name}: {values:?}");
+        }
     }
 
     #[test]

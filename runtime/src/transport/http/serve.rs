@@ -1,12 +1,19 @@
 //! Serving an [`HttpApp`] on a TCP listener, and shutting it down gracefully.
 
 use super::app::HttpApp;
+use axum::body::Body;
+use axum::extract::Request;
 use axum::serve::{Listener, ListenerExt};
-use std::future::{Future, IntoFuture};
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
+use std::future::Future;
 use std::io;
 use std::time::Duration;
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
+use tower::ServiceExt;
 
 /// After the grace period, how long cancelled requests get to close their connections.
 const AFTER_ABORT: Duration = Duration::from_secs(1);
@@ -16,34 +23,59 @@ impl HttpApp {
     /// [`shutdown_signal`](crate::transport::shutdown_signal)).
     ///
     /// Every accepted socket gets TCP_NODELAY: replies written in pieces (SSE events, headers
-    /// then body) would otherwise wait ~40 ms each for delayed ACKs. On shutdown the listener
-    /// stops accepting, streams end, requests in flight get the grace period to finish, and the
-    /// ones still running then are cancelled.
+    /// then body) would otherwise wait ~40 ms each for delayed ACKs. A client gets
+    /// [`RunOptions::read_timeout`](crate::RunOptions::read_timeout) to send each request's
+    /// headers, idle keep-alive connections included, so clients that trickle bytes or sit on
+    /// connections (slow-loris) are let go. On shutdown the listener stops accepting, streams end,
+    /// requests in flight get the grace period to finish, and the ones still running then are
+    /// cancelled.
     pub async fn serve(self, listener: TcpListener, shutdown: impl Future<Output = ()> + Send) -> io::Result<()> {
         let handle = self.handle.clone();
         let grace = self.shutdown_grace;
+        let mut http = hyper::server::conn::http1::Builder::new();
+        http.timer(TokioTimer::new()).header_read_timeout(self.read_timeout);
+        let service = TowerToHyperService::new(self.router.map_request(|r: Request<Incoming>| r.map(Body::new)));
+        let mut listener = nodelay(listener);
+        // Cancelled at shutdown: each connection finishes its request in flight, then closes.
         let stop = CancellationToken::new();
-        let stopped = stop.clone();
-        let server = axum::serve(nodelay(listener), self.router)
-            .with_graceful_shutdown(async move { stopped.cancelled().await })
-            .into_future();
-        tokio::pin!(server);
-        tokio::select! {
-            result = &mut server => return result,
-            _ = shutdown => {}
+        // Every connection task holds a receiver; `closed()` resolves once all of them are gone.
+        let (connections, alive) = watch::channel(());
+        tokio::pin!(shutdown);
+        loop {
+            let (tcp, _) = tokio::select! {
+                accepted = listener.accept() => accepted,
+                _ = &mut shutdown => break,
+            };
+            let connection = http.serve_connection(TokioIo::new(tcp), service.clone()).with_upgrades();
+            let (stop, alive) = (stop.clone(), alive.clone());
+            tokio::spawn(async move {
+                tokio::pin!(connection);
+                let result = tokio::select! {
+                    result = connection.as_mut() => result,
+                    _ = stop.cancelled() => {
+                        connection.as_mut().graceful_shutdown();
+                        connection.await
+                    }
+                };
+                if let Err(e) = result {
+                    tracing::debug!(error = %e, "HTTP connection ended with an error");
+                }
+                drop(alive);
+            });
         }
+        drop(listener);
+        drop(alive);
         tracing::info!(grace = ?grace, "shutting down: no new connections, requests in flight may finish");
         handle.close();
         stop.cancel();
-        match tokio::time::timeout(grace, &mut server).await {
-            Ok(result) => result,
-            Err(_) => {
-                tracing::warn!("cancelling the requests still running after the grace period");
-                handle.abort();
-                let _ = tokio::time::timeout(AFTER_ABORT, &mut server).await;
-                Ok(())
-            }
+        let all_closed = connections.closed();
+        tokio::pin!(all_closed);
+        if tokio::time::timeout(grace, &mut all_closed).await.is_err() {
+            tracing::warn!("cancelling the requests still running after the grace period");
+            handle.abort();
+            let _ = tokio::time::timeout(AFTER_ABORT, &mut all_closed).await;
         }
+        Ok(())
     }
 }
 

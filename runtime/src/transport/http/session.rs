@@ -1,13 +1,16 @@
 //! Legacy (2025-03-26 .. 2025-11-25) Streamable HTTP sessions: ids, lookup, idle expiry and
 //! the cap that keeps their memory bounded.
 //!
-//! Expiry is checked on every lookup, so no background task is needed and an app mounted in
-//! someone else's server behaves the same as one we serve. A session with a request or a GET
-//! stream in flight is never idle.
+//! Expiry is checked on every lookup, and by a sweeper task that the first session starts: it
+//! ends sessions their clients abandoned, so their memory is freed even when nobody asks for them
+//! again. The sweeper holds only a weak reference and stops once the store is gone, so an app
+//! mounted in someone else's server behaves the same as one we serve. A session with a request
+//! or a GET stream in flight is never idle.
 
 use crate::server::Connection;
 use serde_json::Value;
 use std::collections::HashMap;
+use std::sync::Weak;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -16,6 +19,10 @@ use tokio_util::sync::CancellationToken;
 
 /// Messages the session sends on its own (not tied to a request) wait here for a GET stream.
 const OUTBOUND_CAPACITY: usize = 64;
+
+/// Bounds of the sweeper's interval (a quarter of the idle timeout in between).
+const SWEEP_MIN: Duration = Duration::from_millis(10);
+const SWEEP_MAX: Duration = Duration::from_secs(60);
 
 /// A session id: 128 random bits from the operating system, as 32 lowercase hex characters
 /// (visible ASCII, safe in a header and a query string).
@@ -160,6 +167,13 @@ pub(crate) struct SessionStore {
     sessions: Mutex<HashMap<String, Arc<Session>>>,
     idle_timeout: Duration,
     max: usize,
+    /// Set once the sweeper task runs.
+    sweeping: AtomicBool,
+    /// Set when a session was forgotten since the sweeper last tidied up.
+    forgot: AtomicBool,
+    /// Run by the sweeper after sessions were forgotten: whoever else tracks them (the
+    /// dispatcher's list of sessions to notify) lets go of what they held.
+    on_forget: Option<Box<dyn Fn() + Send + Sync>>,
 }
 
 /// The store is full of busy sessions.
@@ -168,7 +182,20 @@ pub(crate) struct Full;
 
 impl SessionStore {
     pub fn new(idle_timeout: Duration, max: usize) -> SessionStore {
-        SessionStore { sessions: Mutex::new(HashMap::new()), idle_timeout, max: max.max(1) }
+        SessionStore {
+            sessions: Mutex::new(HashMap::new()),
+            idle_timeout,
+            max: max.max(1),
+            sweeping: AtomicBool::new(false),
+            forgot: AtomicBool::new(false),
+            on_forget: None,
+        }
+    }
+
+    /// Runs `hook` on the sweeper's next tick after any session was forgotten.
+    pub fn on_forget(mut self, hook: impl Fn() + Send + Sync + 'static) -> SessionStore {
+        self.on_forget = Some(Box::new(hook));
+        self
     }
 
     /// A live session; an expired one is ended and forgotten on the way.
@@ -178,6 +205,7 @@ impl SessionStore {
         if session.idle_for(Instant::now()).is_some_and(|idle| idle >= self.idle_timeout) {
             sessions.remove(id);
             drop(sessions);
+            self.forgot.store(true, Ordering::Release);
             tracing::info!(session = %session.id, "session ended after being idle");
             session.end();
             return None;
@@ -192,34 +220,87 @@ impl SessionStore {
     }
 
     /// Adds a session, ending expired ones and then the longest-idle one if the store is full.
-    pub fn insert(&self, session: Arc<Session>) -> Result<(), Full> {
+    /// The first insert starts the sweeper (inside a tokio runtime, where handlers run).
+    pub fn insert(self: &Arc<Self>, session: Arc<Session>) -> Result<(), Full> {
         let mut sessions = self.sessions.lock().expect("sessions lock");
         if !self.make_room(&mut sessions) {
             return Err(Full);
         }
         sessions.insert(session.id.clone(), session);
+        drop(sessions);
+        self.start_sweeper();
         Ok(())
     }
 
-    fn make_room(&self, sessions: &mut HashMap<String, Arc<Session>>) -> bool {
-        if sessions.len() < self.max {
-            return true;
+    /// Ends and forgets every session idle past the timeout; returns how many. When any session
+    /// was forgotten since the last sweep, also gives back the map's spare room and runs the
+    /// `on_forget` hook, so that memory returns to where it was before the sessions came.
+    pub fn sweep(&self) -> usize {
+        let mut sessions = self.sessions.lock().expect("sessions lock");
+        let swept = self.remove_expired(&mut sessions);
+        if !self.forgot.swap(false, Ordering::AcqRel) {
+            return swept;
         }
+        if sessions.capacity() > 2 * sessions.len() + 64 {
+            sessions.shrink_to_fit();
+        }
+        drop(sessions);
+        if let Some(hook) = &self.on_forget {
+            hook();
+        }
+        swept
+    }
+
+    fn remove_expired(&self, sessions: &mut HashMap<String, Arc<Session>>) -> usize {
         let now = Instant::now();
         let expired: Vec<String> = sessions
             .values()
             .filter(|s| s.idle_for(now).is_some_and(|idle| idle >= self.idle_timeout))
             .map(|s| s.id.clone())
             .collect();
-        for id in expired {
-            if let Some(s) = sessions.remove(&id) {
+        for id in &expired {
+            if let Some(s) = sessions.remove(id) {
                 tracing::info!(session = %s.id, "session ended after being idle");
                 s.end();
             }
         }
+        if !expired.is_empty() {
+            self.forgot.store(true, Ordering::Release);
+        }
+        expired.len()
+    }
+
+    fn start_sweeper(self: &Arc<Self>) {
+        if self.sweeping.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            self.sweeping.store(false, Ordering::Release);
+            return;
+        };
+        let every = (self.idle_timeout / 4).clamp(SWEEP_MIN, SWEEP_MAX);
+        let store: Weak<SessionStore> = Arc::downgrade(self);
+        runtime.spawn(async move {
+            let mut ticks = tokio::time::interval(every);
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            ticks.tick().await;
+            loop {
+                ticks.tick().await;
+                let Some(store) = store.upgrade() else { break };
+                store.sweep();
+            }
+        });
+    }
+
+    fn make_room(&self, sessions: &mut HashMap<String, Arc<Session>>) -> bool {
         if sessions.len() < self.max {
             return true;
         }
+        self.remove_expired(sessions);
+        if sessions.len() < self.max {
+            return true;
+        }
+        let now = Instant::now();
         let oldest = sessions
             .values()
             .filter_map(|s| s.idle_for(now).map(|idle| (idle, s.id.clone())))
@@ -229,6 +310,7 @@ impl SessionStore {
             Some(s) => {
                 tracing::info!(session = %s.id, "ended the longest-idle session to make room for a new one");
                 s.end();
+                self.forgot.store(true, Ordering::Release);
                 true
             }
             None => false,
@@ -241,6 +323,7 @@ impl SessionStore {
         match removed {
             Some(session) => {
                 session.end();
+                self.forgot.store(true, Ordering::Release);
                 true
             }
             None => false,
@@ -253,6 +336,7 @@ impl SessionStore {
         for session in all {
             session.end();
         }
+        self.forgot.store(true, Ordering::Release);
     }
 
     pub fn len(&self) -> usize {
@@ -276,7 +360,7 @@ mod tests {
 
     #[tokio::test]
     async fn idle_sessions_expire_and_the_cap_evicts_the_longest_idle() {
-        let store = SessionStore::new(Duration::from_millis(50), 2);
+        let store = Arc::new(SessionStore::new(Duration::from_millis(50), 2));
         let (a, b) = (Session::start("a".into()), Session::start("b".into()));
         store.insert(a.clone()).unwrap();
         tokio::time::sleep(Duration::from_millis(5)).await;
@@ -294,6 +378,39 @@ mod tests {
         tokio::time::sleep(Duration::from_millis(60)).await;
         assert!(store.get("b").is_none(), "idle past the timeout");
         assert!(store.get("c").is_some(), "busy sessions never expire");
+    }
+
+    #[tokio::test]
+    async fn abandoned_sessions_are_swept_without_anyone_asking_for_them() {
+        let store = Arc::new(SessionStore::new(Duration::from_millis(50), 100));
+        let sessions: Vec<Arc<Session>> = (0..10).map(|i| Session::start(format!("s{i}"))).collect();
+        for s in &sessions {
+            store.insert(s.clone()).unwrap();
+        }
+        let busy = sessions[0].enter();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while store.len() > 1 && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert_eq!(store.len(), 1, "only the busy session is left");
+        assert!(sessions[1..].iter().all(|s| s.ended.is_cancelled()), "swept sessions were ended");
+        drop(busy);
+        // Forgetting runs the hook once per sweep that had something to tidy.
+        let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counted = calls.clone();
+        let hooked = Arc::new(SessionStore::new(Duration::from_secs(60), 10).on_forget(move || {
+            counted.fetch_add(1, Ordering::SeqCst);
+        }));
+        hooked.insert(Session::start("h".into())).unwrap();
+        assert_eq!((hooked.sweep(), calls.load(Ordering::SeqCst)), (0, 0), "nothing forgotten yet");
+        assert!(hooked.remove("h"));
+        hooked.sweep();
+        hooked.sweep();
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        // The sweeper holds no strong reference: the store can go away.
+        let weak = Arc::downgrade(&store);
+        drop(store);
+        assert!(weak.upgrade().is_none());
     }
 
     #[tokio::test]

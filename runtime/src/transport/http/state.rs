@@ -15,7 +15,12 @@ pub(crate) struct Shared {
 
 impl Shared {
     pub fn new(dispatcher: Arc<Dispatcher>, config: HttpConfig) -> Arc<Shared> {
-        let sessions = Arc::new(SessionStore::new(config.session_idle_timeout, config.max_sessions));
+        // Ended sessions' connections stay in the dispatcher's notification list until pruned.
+        let prune = dispatcher.clone();
+        let sessions = Arc::new(
+            SessionStore::new(config.session_idle_timeout, config.max_sessions)
+                .on_forget(move || prune.forget_ended_sessions()),
+        );
         Arc::new(Shared { dispatcher, config, sessions, lifecycle: Arc::new(Lifecycle::default()) })
     }
 }

@@ -1,0 +1,155 @@
+//! Strict JSON parsing: like `serde_json::from_slice::<Value>`, but an object that names a key
+//! twice is an error.
+//!
+//! RFC 8259 leaves duplicate keys' meaning open and parsers disagree (first wins, last wins,
+//! error). A proxy that checks `{"method":"ping","method":"tools/call"}` as a `ping` while the
+//! server acts on `tools/call` is a JSON interoperability attack, so every message the runtime
+//! reads goes through [`parse`], which refuses such objects at any depth, naming the key.
+//! serde_json's recursion limit (128 levels) still applies: deeper input is an error too.
+
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Number, Value};
+use std::fmt;
+
+/// Longest key quoted in an error message; longer ones are cut (they come from the client).
+const KEY_IN_MESSAGE: usize = 64;
+
+/// Parses one JSON document, refusing objects with duplicate keys.
+pub fn parse(bytes: &[u8]) -> Result<Value, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = Strict.deserialize(&mut de)?;
+    de.end()?;
+    Ok(value)
+}
+
+/// Builds a [`Value`] exactly as serde_json does, except for duplicate keys.
+struct Strict;
+
+impl<'de> DeserializeSeed<'de> for Strict {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Strict {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        Strict.deserialize(deserializer)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        while let Some(item) = seq.next_element_seed(Strict)? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if object.contains_key(&key) {
+                return Err(de::Error::custom(format_args!("duplicate key `{}` in a JSON object", shorten(&key))));
+            }
+            let value = map.next_value_seed(Strict)?;
+            object.insert(key, value);
+        }
+        Ok(Value::Object(object))
+    }
+}
+
+/// `key` for an error message: at most [`KEY_IN_MESSAGE`] characters, control characters escaped.
+fn shorten(key: &str) -> String {
+    let mut out: String = key.chars().take(KEY_IN_MESSAGE).flat_map(char::escape_default).collect();
+    if key.chars().count() > KEY_IN_MESSAGE {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn parses_what_serde_json_parses() {
+        for text in [
+            r#"{"a":[1,-2,3.5,"x",null,true,{"b":{}}],"c":18446744073709551615,"d":-9223372036854775808}"#,
+            "[]",
+            "\"\\u00e9\\ud83d\\ude00\"",
+            "1e300",
+            " 0 ",
+        ] {
+            let ours = parse(text.as_bytes()).unwrap();
+            let theirs: Value = serde_json::from_str(text).unwrap();
+            assert_eq!(ours, theirs, "{text}");
+        }
+    }
+
+    #[test]
+    fn refuses_duplicate_keys_at_any_depth_naming_them() {
+        for (text, key) in [
+            (r#"{"method":"a","method":"b"}"#, "method"),
+            (r#"{"method":"a","\u006dethod":"b"}"#, "method"),
+            (r#"{"p":{"x":1,"y":2,"x":3}}"#, "x"),
+            (r#"[{"ok":1},{"n":[{"k":1,"k":1}]}]"#, "k"),
+            (r#"{"\n":1,"\n":2}"#, "\\n"),
+        ] {
+            let err = parse(text.as_bytes()).unwrap_err().to_string();
+            assert!(err.contains(&format!("duplicate key `{key}`")), "{text}: {err}");
+        }
+        let long = "k".repeat(1000);
+        let err = parse(format!(r#"{{"{long}":1,"{long}":2}}"#).as_bytes()).unwrap_err().to_string();
+        assert!(err.len() < 200, "{err}");
+        assert_eq!(parse(br#"{"a":1,"A":2}"#).unwrap(), json!({"a": 1, "A": 2}));
+    }
+
+    #[test]
+    fn keeps_serde_jsons_limits() {
+        let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        assert!(parse(deep.as_bytes()).unwrap_err().to_string().contains("recursion limit"));
+        assert!(parse(b"{} {}").is_err(), "trailing data");
+        assert!(parse(b"\"\xff\"").is_err(), "invalid UTF-8");
+        assert!(parse(b"1e400").is_err(), "out of range");
+    }
+}
