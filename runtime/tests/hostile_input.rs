@@ -733,6 +733,14 @@ async fn long_lived_streams_outlive_the_read_timeout() {
     assert!(keep_alives >= 3, "{keep_alives} keep-alives in 2 s");
     let text = waiting.read_until("waited").await;
     assert!(text.contains("\"id\":5"), "{text}");
+
+    // A silent answer that takes longer than the read timeout: nothing is streamed meanwhile.
+    let quiet = start(RunOptions { json_response: true, ..slow_options(Duration::from_millis(500)) }).await;
+    let id = open_session(quiet.s.addr, "/mcp", LEGACY).await;
+    let resp =
+        post("/mcp", &call(6, "wait", json!({"ms": 1500}))).header("Mcp-Session-Id", &id).send(quiet.s.addr).await;
+    assert_eq!(resp.status, 200);
+    assert_eq!(resp.json()["result"]["content"][0]["text"], json!("waited"));
 }
 
 #[tokio::test]
