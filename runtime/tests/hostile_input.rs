@@ -683,10 +683,17 @@ async fn slow_loris_headers_are_cut_off_at_the_read_timeout() {
 #[tokio::test]
 async fn a_body_sent_a_byte_at_a_time_gets_408_at_the_read_timeout() {
     let f = start(slow_options(Duration::from_secs(1))).await;
+    // The SSE transport's message path reads bodies the same way.
+    let sse =
+        start(RunOptions { transport: mcpgen_runtime::Transport::Sse, ..slow_options(Duration::from_secs(1)) }).await;
+    let (mut sse_stream, head) = req("GET", "/sse").header("Accept", "text/event-stream").open(sse.s.addr).await;
+    assert_eq!(head.status, 200);
+    let endpoint = sse_stream.read_until("\n\n").await;
+    let endpoint = endpoint.trim().strip_prefix("event: endpoint\ndata: ").unwrap().to_string();
     let baseline = baseline_tasks(f.s.addr).await;
-    for path in ["/mcp"] {
+    for (addr, path) in [(f.s.addr, "/mcp"), (sse.s.addr, endpoint.as_str())] {
         let started = Instant::now();
-        let mut raw = RawConn::open(f.s.addr).await;
+        let mut raw = RawConn::open(addr).await;
         let head = format!(
             "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json, text/event-stream\r\n\
              Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{{"
