@@ -25,10 +25,23 @@ const LEGACY: &str = "2025-11-25";
 /// What the test server's tools observed.
 #[derive(Default)]
 struct Seen {
-    /// `wait` calls that ran to the end.
+    /// `wait` calls that started, and that ran to the end.
+    waits_started: AtomicUsize,
     waits_finished: AtomicUsize,
-    /// `slow` calls dropped before finishing (their request was cancelled).
+    /// `slow` calls that started, and that were dropped before finishing (cancelled).
+    slow_started: AtomicUsize,
     slow_dropped: AtomicUsize,
+}
+
+impl Seen {
+    /// Waits (bounded) until `counter` reaches `n`; returns its value.
+    async fn reach(counter: &AtomicUsize, n: usize) -> usize {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while counter.load(Ordering::SeqCst) < n && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        counter.load(Ordering::SeqCst)
+    }
 }
 
 struct CountDrop(Arc<Seen>, bool);
@@ -49,6 +62,7 @@ fn server(seen: Arc<Seen>) -> Server {
         move |args, _| {
             let seen = finished.clone();
             async move {
+                seen.waits_started.fetch_add(1, Ordering::SeqCst);
                 tokio::time::sleep(Duration::from_millis(args["ms"].as_u64().unwrap_or(0))).await;
                 seen.waits_finished.fetch_add(1, Ordering::SeqCst);
                 Ok(ToolResult::text("waited"))
@@ -56,6 +70,7 @@ fn server(seen: Arc<Seen>) -> Server {
         },
     );
     let slow = Tool::new("slow", json!({"type": "object"})).handler(move |_, _| {
+        seen.slow_started.fetch_add(1, Ordering::SeqCst);
         let guard = CountDrop(seen.clone(), false);
         async move {
             let mut guard = guard;
@@ -553,6 +568,9 @@ async fn sessions_cannot_reach_each_others_streams_or_requests() {
     assert_eq!(head.status, 200);
     let (mut stream_b, head) = get(&b).open(f.s.addr).await;
     assert_eq!(head.status, 200);
+    // Past the priming events, B's stream must stay silent: nothing here is B's.
+    stream_a.read_until("\n\n").await;
+    stream_b.read_until("\n\n").await;
     // While A listens, nobody else can attach to A's stream, even with A's id.
     let second = get(&a).header("Last-Event-ID", "0").send(f.s.addr).await;
     assert_eq!(second.status, 409);
@@ -563,7 +581,6 @@ async fn sessions_cannot_reach_each_others_streams_or_requests() {
     f.handle.resource_updated("test://secret");
     let text = stream_a.read_until("resources/updated").await;
     assert!(text.contains("test://secret"));
-    assert!(!stream_b.closed_within(Duration::from_millis(300)).await);
 
     // A's tool asks A's client; B answering that request id is not delivered to A.
     let (mut ask_stream, head) =
@@ -580,14 +597,12 @@ async fn sessions_cannot_reach_each_others_streams_or_requests() {
     let text = ask_stream.read_until("\"id\":3").await;
     assert!(text.contains("from A") && !text.contains("forged by B"), "{text}");
 
-    // B's GET stream saw none of A's traffic.
-    drop(stream_b);
-    let (mut stream_b, head) = get(&b).open(f.s.addr).await;
-    assert_eq!(head.status, 200, "B's slot was freed when its stream closed");
+    // Once more for A; B's GET stream carried none of A's traffic.
     f.handle.resource_updated("test://secret");
     let text = stream_a.read_until("resources/updated").await;
     assert!(text.contains("test://secret"));
-    assert!(!stream_b.closed_within(Duration::from_millis(300)).await);
+    let nothing = tokio::time::timeout(Duration::from_millis(300), stream_b.next_chunk()).await;
+    assert!(nothing.is_err(), "B's stream carried {nothing:?}");
 }
 
 #[tokio::test]
@@ -668,10 +683,17 @@ async fn slow_loris_headers_are_cut_off_at_the_read_timeout() {
 #[tokio::test]
 async fn a_body_sent_a_byte_at_a_time_gets_408_at_the_read_timeout() {
     let f = start(slow_options(Duration::from_secs(1))).await;
+    // The SSE transport's message path reads bodies the same way.
+    let sse =
+        start(RunOptions { transport: mcpgen_runtime::Transport::Sse, ..slow_options(Duration::from_secs(1)) }).await;
+    let (mut sse_stream, head) = req("GET", "/sse").header("Accept", "text/event-stream").open(sse.s.addr).await;
+    assert_eq!(head.status, 200);
+    let endpoint = sse_stream.read_until("\n\n").await;
+    let endpoint = endpoint.trim().strip_prefix("event: endpoint\ndata: ").unwrap().to_string();
     let baseline = baseline_tasks(f.s.addr).await;
-    for path in ["/mcp"] {
+    for (addr, path) in [(f.s.addr, "/mcp"), (sse.s.addr, endpoint.as_str())] {
         let started = Instant::now();
-        let mut raw = RawConn::open(f.s.addr).await;
+        let mut raw = RawConn::open(addr).await;
         let head = format!(
             "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json, text/event-stream\r\n\
              Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{{"
@@ -718,6 +740,14 @@ async fn long_lived_streams_outlive_the_read_timeout() {
     assert!(keep_alives >= 3, "{keep_alives} keep-alives in 2 s");
     let text = waiting.read_until("waited").await;
     assert!(text.contains("\"id\":5"), "{text}");
+
+    // A silent answer that takes longer than the read timeout: nothing is streamed meanwhile.
+    let quiet = start(RunOptions { json_response: true, ..slow_options(Duration::from_millis(500)) }).await;
+    let id = open_session(quiet.s.addr, "/mcp", LEGACY).await;
+    let resp =
+        post("/mcp", &call(6, "wait", json!({"ms": 1500}))).header("Mcp-Session-Id", &id).send(quiet.s.addr).await;
+    assert_eq!(resp.status, 200);
+    assert_eq!(resp.json()["result"]["content"][0]["text"], json!("waited"));
 }
 
 #[tokio::test]
@@ -804,14 +834,11 @@ async fn a_modern_request_whose_client_vanishes_is_cancelled() {
             .open_without_head(f.s.addr)
             .await;
         assert!(head.is_none());
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        // Leave once the call is running.
+        assert_eq!(Seen::reach(&f.seen.slow_started, i as usize + 1).await, i as usize + 1);
         drop(conn);
     }
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while f.seen.slow_dropped.load(Ordering::SeqCst) < 20 && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    assert_eq!(f.seen.slow_dropped.load(Ordering::SeqCst), 20, "every abandoned call was cancelled");
+    assert_eq!(Seen::reach(&f.seen.slow_dropped, 20).await, 20, "every abandoned call was cancelled");
     let left = settle_tasks(baseline, Duration::from_secs(5)).await;
     assert!(left <= baseline, "tasks: {left} now, {baseline} before");
 }
@@ -826,15 +853,12 @@ async fn a_legacy_request_whose_client_vanishes_still_completes_and_its_session_
             .header("Mcp-Session-Id", &id)
             .open_without_head(f.s.addr)
             .await;
-        tokio::time::sleep(Duration::from_millis(10)).await;
+        // Leave once the call is running.
+        assert_eq!(Seen::reach(&f.seen.waits_started, i as usize + 1).await, i as usize + 1);
         drop(conn);
     }
     // The spec: a disconnect is not a cancellation in a session. Each call still runs to the end.
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while f.seen.waits_finished.load(Ordering::SeqCst) < 20 && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    assert_eq!(f.seen.waits_finished.load(Ordering::SeqCst), 20);
+    assert_eq!(Seen::reach(&f.seen.waits_finished, 20).await, 20);
     let left = settle_tasks(baseline, Duration::from_secs(5)).await;
     assert!(left <= baseline, "tasks: {left} now, {baseline} before");
     let again = post("/mcp", &call(99, "hello", json!({"name": "again"}))).header("Mcp-Session-Id", &id);

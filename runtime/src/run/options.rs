@@ -91,8 +91,11 @@ pub struct RunOptions {
     /// How often an otherwise silent SSE stream gets a keep-alive comment.
     pub keep_alive: Duration,
     /// How long an HTTP client may take to send a request's headers (and, separately, its
-    /// body). A slower client is cut off, so clients that trickle bytes (slow-loris) or hold idle
-    /// connections cannot pin the server's resources. Streams the server sends are not limited.
+    /// body). A slower client is cut off: its connection closed, or its body answered 408. So
+    /// clients that trickle bytes (slow-loris) or sit on idle connections cannot pin the server's
+    /// resources. How long the server takes to answer, or streams, is not limited. When you
+    /// mount [`HttpApp::into_router`](crate::HttpApp::into_router) in your own server, the header
+    /// part is that server's to set.
     pub read_timeout: Duration,
 }
 
