@@ -1,11 +1,10 @@
-//! The `mcpgen` command line: `mcpgen SPEC -o DIR` or `mcpgen generate SPEC -o DIR`, and
-//! `mcpgen mock SPEC [--port N]`.
+//! `mcpgen SPEC -o DIR` and `mcpgen generate SPEC -o DIR`: write a crate.
 
+use super::{print_warnings, runtime_dep};
 use crate::ir::Method;
-use crate::{Error, Filter, RuntimeDep, Settings, generate};
+use crate::{Error, Filter, Settings, generate};
 use clap::Parser;
-use std::path::{Component, Path, PathBuf};
-use std::process::ExitCode;
+use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -55,48 +54,6 @@ struct GenerateArgs {
     quiet: bool,
 }
 
-#[derive(Debug, Parser)]
-#[command(
-    name = "mcpgen mock",
-    version,
-    about = "Serve an OpenAPI description's operations on loopback: requests are checked against the \
-             description (400 says what is wrong) and answered with its examples or data made up from \
-             its schemas. Every request is listed at GET /__mcpgen/requests.",
-    after_help = "Example:\n  mcpgen mock openapi.yaml --port 4010 &\n  my_server -- --base-url http://127.0.0.1:4010/v1"
-)]
-struct MockArgs {
-    /// The OpenAPI (3.0, 3.1) or Swagger 2.0 description, YAML or JSON; `-` reads standard input.
-    spec: PathBuf,
-    /// The port to listen on; 0 picks a free one.
-    #[arg(short, long, default_value_t = 4010)]
-    port: u16,
-    /// The address to listen on.
-    #[arg(long, default_value = "127.0.0.1")]
-    host: String,
-}
-
-fn mock(a: MockArgs) -> Result<(), String> {
-    let source = crate::load::Source::Path(a.spec.clone());
-    let mock = crate::mock::Mock::load(&source).map_err(|e| e.to_string())?;
-    print_warnings(mock.warnings());
-    if mock.operations().is_empty() {
-        return Err(format!("`{}` has no operation to serve", a.spec.display()));
-    }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
-    let options = crate::mock::Options { host: a.host.clone(), port: a.port };
-    runtime.block_on(crate::mock::serve(mock, &options)).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::AddrInUse {
-            format!("{}:{} is in use; choose another with --port (0 picks a free one)", a.host, a.port)
-        } else {
-            format!("cannot serve on {}:{}: {e}", a.host, a.port)
-        }
-    })
-}
-
 fn parse_method(s: &str) -> Result<Method, String> {
     Method::parse(s).ok_or_else(|| {
         format!("unknown HTTP method `{s}` (expected get, put, post, delete, options, head, patch or trace)")
@@ -112,53 +69,15 @@ fn parse_rename(s: &str) -> Result<(String, String), String> {
     }
 }
 
-/// Runs the command line with the process's arguments.
-pub fn main() -> ExitCode {
-    let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    if args.get(1).is_some_and(|a| a == "mock") {
-        args.remove(1);
-        let parsed = match MockArgs::try_parse_from(args) {
-            Ok(p) => p,
-            Err(e) => e.exit(),
-        };
-        return match mock(parsed) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(message) => {
-                eprintln!("error: {message}");
-                ExitCode::FAILURE
-            }
-        };
-    }
-    if args.get(1).is_some_and(|a| a == "generate") {
-        args.remove(1);
-    }
-    let parsed = match GenerateArgs::try_parse_from(args) {
+/// `mcpgen [generate] SPEC -o DIR ...`; `args` starts with the program name.
+pub fn main(args: Vec<std::ffi::OsString>) -> Result<(), String> {
+    let a = match GenerateArgs::try_parse_from(args) {
         Ok(p) => p,
         Err(e) => e.exit(),
     };
-    match run(parsed) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("error: {message}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-fn run(a: GenerateArgs) -> Result<(), String> {
     std::fs::create_dir_all(&a.output).map_err(|e| format!("cannot create `{}`: {e}", a.output.display()))?;
     let out_dir = std::fs::canonicalize(&a.output).map_err(|e| format!("cannot open `{}`: {e}", a.output.display()))?;
-    let runtime = match (&a.runtime_path, &a.runtime_version) {
-        (_, Some(v)) => RuntimeDep::Version(v.clone()),
-        (Some(p), None) => {
-            let p = std::fs::canonicalize(p).map_err(|e| format!("--runtime-path `{}`: {e}", p.display()))?;
-            RuntimeDep::Path(path_text(&relative(&out_dir, &p)))
-        }
-        (None, None) => match own_runtime() {
-            Some(p) => RuntimeDep::Path(path_text(&relative(&out_dir, &p))),
-            None => RuntimeDep::Version(crate::settings::default_runtime_version()),
-        },
-    };
+    let runtime = runtime_dep::resolve(&out_dir, a.runtime_path.as_deref(), a.runtime_version.as_deref())?;
     let name = a.name.clone().or_else(|| out_dir.file_name().map(|n| n.to_string_lossy().into_owned()));
     let mut settings = Settings::new(&a.spec).runtime(runtime).strict(a.strict).filter(Filter {
         tags: a.tags,
@@ -214,40 +133,4 @@ fn run(a: GenerateArgs) -> Result<(), String> {
         eprintln!("Next: cd {} && cargo run -- --help", a.output.display());
     }
     Ok(())
-}
-
-fn print_warnings(warnings: &[crate::Warning]) {
-    for w in warnings {
-        eprintln!("warning: {w}");
-    }
-}
-
-/// This mcpgen's own runtime source, when it runs from a checkout.
-fn own_runtime() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime");
-    p.join("Cargo.toml").is_file().then(|| std::fs::canonicalize(&p).ok()).flatten()
-}
-
-/// `to` relative to the directory `from` (both absolute).
-fn relative(from: &Path, to: &Path) -> PathBuf {
-    let f: Vec<Component> = from.components().collect();
-    let t: Vec<Component> = to.components().collect();
-    let common = f.iter().zip(&t).take_while(|(a, b)| a == b).count();
-    // Sharing only the root (or a drive): an absolute path says more than `../../..`.
-    if common <= 1 {
-        return to.to_path_buf();
-    }
-    let mut out = PathBuf::new();
-    for _ in common..f.len() {
-        out.push("..");
-    }
-    for c in &t[common..] {
-        out.push(c);
-    }
-    out
-}
-
-/// Forward slashes, which Cargo accepts everywhere.
-fn path_text(p: &Path) -> String {
-    p.to_string_lossy().replace('\\', "/")
 }

@@ -1,0 +1,43 @@
+//! The `mcpgen` command line, one file per subcommand. `mcpgen SPEC -o DIR` (no subcommand)
+//! means `mcpgen generate SPEC -o DIR`.
+
+mod generate;
+mod mock;
+mod runtime_dep;
+
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+/// A subcommand's entry: its arguments (program name first, subcommand name removed), and a
+/// message for the user when it fails.
+type Subcommand = fn(Vec<OsString>) -> Result<(), String>;
+
+/// The subcommands by name; anything else is the spec of an implicit `generate`.
+const SUBCOMMANDS: &[(&str, Subcommand)] = &[("generate", generate::main), ("mock", mock::main)];
+
+/// Runs the command line with the process's arguments.
+pub fn main() -> ExitCode {
+    let mut args: Vec<OsString> = std::env::args_os().collect();
+    let chosen = args.get(1).and_then(|a| SUBCOMMANDS.iter().find(|(name, _)| a == name)).map(|(_, f)| *f);
+    let subcommand = match chosen {
+        Some(f) => {
+            args.remove(1);
+            f
+        }
+        None => generate::main,
+    };
+    match subcommand(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Warnings go to stderr, one per line.
+fn print_warnings(warnings: &[crate::Warning]) {
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
+}
