@@ -1,9 +1,12 @@
 //! The `mcpgen` command line, one file per subcommand. `mcpgen SPEC -o DIR` (no subcommand)
 //! means `mcpgen generate SPEC -o DIR`.
 
+mod diff;
 mod generate;
+mod inspect;
 mod mock;
 mod runtime_dep;
+mod selection;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -13,7 +16,8 @@ use std::process::ExitCode;
 type Subcommand = fn(Vec<OsString>) -> Result<(), String>;
 
 /// The subcommands by name; anything else is the spec of an implicit `generate`.
-const SUBCOMMANDS: &[(&str, Subcommand)] = &[("generate", generate::main), ("mock", mock::main)];
+const SUBCOMMANDS: &[(&str, Subcommand)] =
+    &[("generate", generate::main), ("mock", mock::main), ("inspect", inspect::main), ("diff", diff::main)];
 
 /// Runs the command line with the process's arguments.
 pub fn main() -> ExitCode {
