@@ -16,11 +16,14 @@
 
 #[cfg(feature = "cli")]
 pub mod cli;
+pub mod build;
 pub mod emit;
 pub mod ir;
 pub mod load;
 #[cfg(feature = "cli")]
 pub mod mock;
+#[cfg(feature = "cli")]
+pub mod project;
 mod settings;
 pub mod tools;
 mod write;
@@ -90,23 +93,42 @@ pub struct Generation {
 
 /// Loads the description, derives the tools and renders the crate.
 pub fn generate(settings: &Settings) -> Result<Generation, Error> {
-    let doc = load::load(&settings.spec)?;
-    let api = ir::analyze(&doc);
-    let set = tools::derive(&doc, &api, &settings.tools);
-    if settings.strict && !set.warnings.is_empty() {
-        return Err(Error::Strict(set.warnings));
-    }
-    if set.tools.is_empty() {
-        return Err(Error::NoTools { operations: api.operations.len(), warnings: set.warnings });
-    }
-    let model =
-        emit::Model::new(&api, &set.tools, settings.name.as_deref(), settings.runtime.clone(), &doc.name, &doc.sha256);
+    let analysis = Analysis::run(settings)?;
+    let model = analysis.model(settings);
     let files = emit::emit(&model).map_err(Error::Emit)?;
     Ok(Generation {
         files,
-        warnings: set.warnings,
         crate_name: model.crate_name.clone(),
-        tools: set.tools,
-        inputs: doc.files,
+        warnings: analysis.warnings,
+        tools: analysis.tools,
+        inputs: analysis.doc.files,
     })
+}
+
+/// Everything up to emission: the loaded document, its operations and the chosen tools.
+struct Analysis {
+    doc: load::Document,
+    api: ir::Api,
+    tools: Vec<ToolDef>,
+    warnings: Vec<Warning>,
+}
+
+impl Analysis {
+    fn run(settings: &Settings) -> Result<Analysis, Error> {
+        let doc = load::load(&settings.spec)?;
+        let api = ir::analyze(&doc);
+        let set = tools::derive(&doc, &api, &settings.tools);
+        if settings.strict && !set.warnings.is_empty() {
+            return Err(Error::Strict(set.warnings));
+        }
+        if set.tools.is_empty() {
+            return Err(Error::NoTools { operations: api.operations.len(), warnings: set.warnings });
+        }
+        Ok(Analysis { doc, api, tools: set.tools, warnings: set.warnings })
+    }
+
+    fn model(&self, settings: &Settings) -> emit::Model<'_> {
+        let (doc, name) = (&self.doc, settings.name.as_deref());
+        emit::Model::new(&self.api, &self.tools, name, settings.runtime.clone(), &doc.name, &doc.sha256)
+    }
 }
