@@ -37,8 +37,16 @@ pub fn hello() -> PathBuf {
 }
 
 fn build(package: &str, bin: &str) -> Result<PathBuf, String> {
+    build_with_env(package, bin, &[])
+}
+
+/// Builds binary `bin` of workspace package `package` now (not once per process), with `env` set
+/// for cargo and build scripts, and returns its path. Another build of the same binary replaces
+/// the file: copy it before building again.
+pub fn build_with_env(package: &str, bin: &str, env: &[(&str, &str)]) -> Result<PathBuf, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
+    cmd.envs(env.iter().copied());
     cmd.arg("build")
         .arg("--manifest-path")
         .arg(crate::workspace::root().join("Cargo.toml"))
