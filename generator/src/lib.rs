@@ -14,9 +14,9 @@
 //! generation.write("my-server").expect("writable");
 //! ```
 
+pub mod build;
 #[cfg(feature = "cli")]
 pub mod cli;
-pub mod build;
 pub mod emit;
 pub mod ir;
 pub mod load;

@@ -21,7 +21,7 @@ fn build_copy(spec: Option<&Path>, into: &Path, name: &str) -> PathBuf {
     let _one_at_a_time = BUILDS.lock().unwrap_or_else(|e| e.into_inner());
     let spec_text = spec.map(|p| p.to_string_lossy().into_owned());
     let env: Vec<(&str, &str)> = spec_text.iter().map(|s| ("TODO_OPENAPI", s.as_str())).collect();
-    let built = cargo::build_with_env("build-rs", "build-rs", &env).unwrap_or_else(|e| panic!("{e}"));
+    let (built, _) = cargo::build_with_env("build-rs", "build-rs", &env).unwrap_or_else(|e| panic!("{e}"));
     let copy = into.join(name);
     std::fs::copy(&built, &copy).unwrap_or_else(|e| panic!("copying {}: {e}", built.display()));
     copy
@@ -90,7 +90,8 @@ fn changing_the_description_and_rebuilding_changes_the_tools() {
     let new_todo = dir.path().join("new_todo.yaml");
     // The example's description, with NewTodo moved into a file of its own.
     let original = std::fs::read_to_string(workspace::root().join("examples/build-rs/openapi.yaml")).unwrap();
-    let moved = original.replace(r##"schema: { $ref: "#/components/schemas/NewTodo" }"##, r#"schema: { $ref: "new_todo.yaml" }"#);
+    let moved = original
+        .replace(r##"schema: { $ref: "#/components/schemas/NewTodo" }"##, r#"schema: { $ref: "new_todo.yaml" }"#);
     assert_ne!(moved, original, "the example's createTodo body refers to NewTodo");
     std::fs::write(&spec, &moved).unwrap();
     std::fs::write(&new_todo, "type: object\nrequired: [title]\nproperties:\n  title: { type: string }\n").unwrap();
@@ -107,7 +108,10 @@ fn changing_the_description_and_rebuilding_changes_the_tools() {
     );
     std::fs::write(&spec, added).unwrap();
     let after_spec = build_copy(Some(&spec), dir.path(), "after-spec");
-    assert_eq!(tool_names(&list_tools(&after_spec)), ["countTodos", "createTodo", "deleteTodo", "getTodo", "listTodos"]);
+    assert_eq!(
+        tool_names(&list_tools(&after_spec)),
+        ["countTodos", "createTodo", "deleteTodo", "getTodo", "listTodos"]
+    );
 
     // A new property in the file the description refers to.
     std::fs::write(
@@ -128,4 +132,24 @@ fn list_tools(program: &Path) -> Value {
 fn create_properties(tools: &Value) -> &Value {
     let create = tools["tools"].as_array().unwrap().iter().find(|t| t["name"] == "createTodo").expect("createTodo");
     &create["inputSchema"]["properties"]
+}
+
+#[test]
+fn a_bad_description_fails_the_build_with_mcpgens_message_and_warnings_reach_cargo() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("openapi.yaml");
+    std::fs::write(&spec, "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a: [\n").unwrap();
+    let spec_text = spec.to_string_lossy().into_owned();
+    let _one_at_a_time = BUILDS.lock().unwrap_or_else(|e| e.into_inner());
+    let e = cargo::build_with_env("build-rs", "build-rs", &[("TODO_OPENAPI", &spec_text)]).unwrap_err();
+    assert!(e.contains("error: build-rs@0.1.0: openapi.yaml:5:1: invalid YAML"), "{e}");
+
+    // An operation mcpgen cannot express is skipped with a warning that cargo shows.
+    let original = std::fs::read_to_string(workspace::root().join("examples/build-rs/openapi.yaml")).unwrap();
+    let skipped = "  /broken:\n    get:\n      operationId: broken\n      parameters:\n        - $ref: \"#/components/parameters/DoesNotExist\"\n      responses:\n        \"200\": { description: ok }\n";
+    std::fs::write(&spec, original.replace("  /todos/{id}:\n", &format!("{skipped}  /todos/{{id}}:\n"))).unwrap();
+    let (_, out) = cargo::build_with_env("build-rs", "build-rs", &[("TODO_OPENAPI", &spec_text)])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(out.contains("warning: build-rs@0.1.0: paths./broken.get.parameters[0]"), "{out}");
+    assert!(out.contains("operation skipped"), "{out}");
 }

@@ -62,7 +62,8 @@ pub fn main(args: Vec<std::ffi::OsString>) -> Result<(), String> {
         println!("OK: {} generated files match {spec_name} and {}", generated.len(), project::FILE);
         return Ok(());
     }
-    let mut message = format!("{} generated file(s) of `{}` are not what mcpgen would write:", problems.len(), dir.display());
+    let mut message =
+        format!("{} generated file(s) of `{}` are not what mcpgen would write:", problems.len(), dir.display());
     for (path, p) in &problems {
         let why = match p {
             Problem::Missing => "missing; run `mcpgen generate`".to_string(),

@@ -161,9 +161,7 @@ fn apply_flags(a: &GenerateArgs, project: &mut Project, out_dir: &Path) -> Resul
         project.name = out_dir.file_name().map(|n| n.to_string_lossy().into_owned());
     }
     let f = &mut project.filter;
-    for (given, recorded) in
-        [(&a.tags, &mut f.tags), (&a.operations, &mut f.operations), (&a.paths, &mut f.paths)]
-    {
+    for (given, recorded) in [(&a.tags, &mut f.tags), (&a.operations, &mut f.operations), (&a.paths, &mut f.paths)] {
         if !given.is_empty() {
             *recorded = given.clone();
         }
@@ -191,10 +189,8 @@ fn apply_flags(a: &GenerateArgs, project: &mut Project, out_dir: &Path) -> Resul
 /// What was written, what was already current, and which of the user's files were kept.
 fn print_report(report: &WriteReport, out_dir: &Path) {
     let list = |paths: &[PathBuf]| {
-        let mut names: Vec<String> = paths
-            .iter()
-            .map(|p| p.strip_prefix(out_dir).unwrap_or(p).to_string_lossy().replace('\\', "/"))
-            .collect();
+        let mut names: Vec<String> =
+            paths.iter().map(|p| p.strip_prefix(out_dir).unwrap_or(p).to_string_lossy().replace('\\', "/")).collect();
         names.sort();
         names.join(", ")
     };

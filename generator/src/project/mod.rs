@@ -168,7 +168,8 @@ mod tests {
     #[test]
     fn round_trips_through_the_file() {
         let dir = tempfile::tempdir().unwrap();
-        let mut p = Project { spec: Some("../api/openapi.yaml".into()), name: Some("pets".into()), ..Project::default() };
+        let mut p =
+            Project { spec: Some("../api/openapi.yaml".into()), name: Some("pets".into()), ..Project::default() };
         p.filter.methods = vec!["get".into()];
         p.rename.insert("GET /pets".into(), "list".into());
         p.runtime = Some(Runtime::Path("../runtime".into()));
