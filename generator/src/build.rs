@@ -49,7 +49,7 @@ impl Settings {
     /// every file it references, and each warning as `cargo:warning=`.
     pub fn build_to_out_dir(&self) -> Result<BuildOutput, Error> {
         let out_dir = std::env::var_os("OUT_DIR")
-            .ok_or_else(|| Error::Emit("OUT_DIR is not set: build_to_out_dir is for build scripts".into()))?;
+            .ok_or_else(|| Error::Output("OUT_DIR is not set: build_to_out_dir is for build scripts".into()))?;
         self.build_into(Path::new(&out_dir).join(MODULE_FILE))
     }
 
@@ -72,7 +72,7 @@ impl Settings {
         // Written only when it changed, so an unchanged description does not recompile the crate.
         if std::fs::read(&module).ok().as_deref() != Some(text.as_bytes()) {
             std::fs::write(&module, &text)
-                .map_err(|e| Error::Emit(format!("cannot write `{}`: {e}", module.display())))?;
+                .map_err(|e| Error::Output(format!("cannot write `{}`: {e}", module.display())))?;
         }
         Ok(BuildOutput { module, inputs: analysis.doc.files, warnings: analysis.warnings, tools: analysis.tools.len() })
     }

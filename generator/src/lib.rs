@@ -47,6 +47,8 @@ pub enum Error {
     NoTools { operations: usize, warnings: Vec<Warning> },
     /// A bug in mcpgen: the generated code did not come out right.
     Emit(String),
+    /// The generated files could not be put where they go (`OUT_DIR` unset, not writable).
+    Output(String),
 }
 
 impl std::fmt::Display for Error {
@@ -68,6 +70,7 @@ impl std::fmt::Display for Error {
                 "the filters selected none of the description's {operations} operations (check --tag, --operation, --path and --method)"
             ),
             Error::Emit(e) => write!(f, "internal error while writing code: {e}"),
+            Error::Output(e) => f.write_str(e),
         }
     }
 }

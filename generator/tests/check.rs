@@ -55,8 +55,11 @@ fn a_hand_edit_is_told_apart_from_an_outdated_file() {
     assert!(said.contains("1 generated file(s)"), "{said}");
     assert!(said.contains("src/main.rs: edited by hand"), "{said}");
 
-    // Regenerating restores it; then the description changes under the crate.
-    assert!(mcpgen(&["generate"], &out).status.success());
+    // Regenerating restores it, and says the edit is gone; then the description changes.
+    let o = mcpgen(&["generate"], &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("warning: src/main.rs had been edited by hand"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("from ../openapi.yaml (from mcpgen.toml)"), "{}", stderr(&o));
     assert_eq!(mcpgen(&["check"], &out).status.code(), Some(0));
     let text = std::fs::read_to_string(&spec).unwrap().replace("summary: List all pets", "summary: List the pets");
     std::fs::write(&spec, text).unwrap();

@@ -99,6 +99,8 @@ pub fn main(args: Vec<std::ffi::OsString>) -> Result<(), String> {
     std::fs::create_dir_all(&output).map_err(|e| format!("cannot create `{}`: {e}", output.display()))?;
     let out_dir = std::fs::canonicalize(&output).map_err(|e| format!("cannot open `{}`: {e}", output.display()))?;
     let mut project = Project::load(&out_dir)?.unwrap_or_default();
+    // How the description is named in the summary: as given, or as mcpgen.toml records it.
+    let mut spec_shown = spec.as_ref().map(|s| s.display().to_string()).unwrap_or_default();
     let spec = match spec {
         Some(spec) => {
             // Recorded relative to the crate, so the two can move together.
@@ -110,7 +112,10 @@ pub fn main(args: Vec<std::ffi::OsString>) -> Result<(), String> {
             };
             spec
         }
-        None => project.spec_path(&out_dir).ok_or_else(|| no_spec(&output))?,
+        None => {
+            spec_shown = format!("{} (from {})", project.spec.clone().unwrap_or_default(), project::FILE);
+            project.spec_path(&out_dir).ok_or_else(|| no_spec(&output))?
+        }
     };
     apply_flags(&a, &mut project, &out_dir)?;
     let settings = project.settings_for(spec.clone())?;
@@ -136,7 +141,7 @@ pub fn main(args: Vec<std::ffi::OsString>) -> Result<(), String> {
         eprintln!(
             "Generated {} tool(s) from {} into {} (crate `{}`){}.",
             generation.tools.len(),
-            spec.display(),
+            spec_shown,
             output.display(),
             generation.crate_name,
             if skipped > 0 {
@@ -202,6 +207,12 @@ fn print_report(report: &WriteReport, out_dir: &Path) {
     }
     if !report.kept.is_empty() {
         eprintln!("  kept:      {} (yours: never overwritten)", list(&report.kept));
+    }
+    if !report.edits_lost.is_empty() {
+        eprintln!(
+            "warning: {} had been edited by hand; regenerating replaced the edit (put your code in src/custom.rs)",
+            list(&report.edits_lost)
+        );
     }
 }
 
