@@ -136,6 +136,18 @@ fn regeneration_without_mcpgen_toml_or_spec_says_what_to_do() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("cannot read") && stderr(&o).contains("petstore.yaml"), "{}", stderr(&o));
 
+    // From standard input: nothing to record, so regeneration needs the description again.
+    let piped = dir.path().join("piped");
+    let o = Command::new(env!("CARGO_BIN_EXE_mcpgen"))
+        .args(["-", "-o", piped.to_str().unwrap()])
+        .stdin(std::fs::File::open(common::fixture("petstore.yaml")).unwrap())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = mcpgen(&["generate", piped.to_str().unwrap()], dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("names no spec (the crate was generated from standard input)"), "{}", stderr(&o));
+
     std::fs::write(out.join("mcpgen.toml"), "spec = \"x.yaml\"\n[filter]\nmethod = [\"get\"]\n").unwrap();
     let o = mcpgen(&["generate", out.to_str().unwrap()], dir.path());
     assert_eq!(o.status.code(), Some(1));

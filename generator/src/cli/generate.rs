@@ -114,7 +114,7 @@ pub fn main(args: Vec<std::ffi::OsString>) -> Result<(), String> {
         }
         None => {
             spec_shown = format!("{} (from {})", project.spec.clone().unwrap_or_default(), project::FILE);
-            project.spec_path(&out_dir).ok_or_else(|| no_spec(&output))?
+            project.spec_path(&output)?
         }
     };
     apply_flags(&a, &mut project, &out_dir)?;
@@ -223,13 +223,5 @@ fn no_project(dir: &Path) -> String {
         project::FILE,
         dir.display(),
         project::FILE
-    )
-}
-
-fn no_spec(dir: &Path) -> String {
-    format!(
-        "`{}` names no spec (the crate was generated from standard input): give one, as in `mcpgen generate SPEC -o {}`",
-        dir.join(project::FILE).display(),
-        dir.display()
     )
 }

@@ -105,22 +105,22 @@ impl Project {
         Ok(true)
     }
 
-    /// The description's path, relative to the working directory, for a crate at `dir`.
-    pub fn spec_path(&self, dir: &Path) -> Option<PathBuf> {
-        self.spec.as_ref().map(|s| dir.join(s))
-    }
-
-    /// The generation settings these stand for, for the crate at `dir`. `None` runtime means
-    /// the default for this mcpgen.
-    pub fn settings(&self, dir: &Path) -> Result<Settings, String> {
-        let spec = self.spec_path(dir).ok_or_else(|| {
+    /// The description's path, relative to the working directory, for a crate at `dir`; an
+    /// error saying what to do when none is recorded (the crate came from standard input).
+    pub fn spec_path(&self, dir: &Path) -> Result<PathBuf, String> {
+        self.spec.as_ref().map(|s| dir.join(s)).ok_or_else(|| {
             format!(
                 "`{}` names no spec (the crate was generated from standard input): give one, as in `mcpgen generate SPEC -o {}`",
                 dir.join(FILE).display(),
                 dir.display()
             )
-        })?;
-        self.settings_for(spec)
+        })
+    }
+
+    /// The generation settings these stand for, for the crate at `dir`. `None` runtime means
+    /// the default for this mcpgen.
+    pub fn settings(&self, dir: &Path) -> Result<Settings, String> {
+        self.settings_for(self.spec_path(dir)?)
     }
 
     /// The generation settings these stand for, reading the description at `spec`.
