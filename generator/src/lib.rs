@@ -14,6 +14,7 @@
 //! generation.write("my-server").expect("writable");
 //! ```
 
+pub mod build;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod emit;
@@ -21,6 +22,8 @@ pub mod ir;
 pub mod load;
 #[cfg(feature = "cli")]
 pub mod mock;
+#[cfg(feature = "cli")]
+pub mod project;
 mod settings;
 pub mod surface;
 pub mod tools;
@@ -45,6 +48,8 @@ pub enum Error {
     NoTools { operations: usize, warnings: Vec<Warning> },
     /// A bug in mcpgen: the generated code did not come out right.
     Emit(String),
+    /// The generated files could not be put where they go (`OUT_DIR` unset, not writable).
+    Output(String),
 }
 
 impl std::fmt::Display for Error {
@@ -66,6 +71,7 @@ impl std::fmt::Display for Error {
                 "the filters selected none of the description's {operations} operations (check --tag, --operation, --path and --method)"
             ),
             Error::Emit(e) => write!(f, "internal error while writing code: {e}"),
+            Error::Output(e) => f.write_str(e),
         }
     }
 }
@@ -91,36 +97,48 @@ pub struct Generation {
 
 /// Loads the description, derives the tools and renders the crate.
 pub fn generate(settings: &Settings) -> Result<Generation, Error> {
-    let doc = load::load(&settings.spec)?;
-    let api = ir::analyze(&doc);
-    let set = select(&doc, &api, settings)?;
-    let model =
-        emit::Model::new(&api, &set.tools, settings.name.as_deref(), settings.runtime.clone(), &doc.name, &doc.sha256);
+    let analysis = Analysis::run(settings)?;
+    let model = analysis.model(settings);
     let files = emit::emit(&model).map_err(Error::Emit)?;
     Ok(Generation {
         files,
-        warnings: set.warnings,
         crate_name: model.crate_name.clone(),
-        tools: set.tools,
-        inputs: doc.files,
+        warnings: analysis.warnings,
+        tools: analysis.tools,
+        inputs: analysis.doc.files,
     })
 }
 
 /// The tools a generation would produce, without rendering any file (`mcpgen inspect`, `mcpgen diff`).
 pub fn tools(settings: &Settings) -> Result<tools::ToolSet, Error> {
-    let doc = load::load(&settings.spec)?;
-    let api = ir::analyze(&doc);
-    select(&doc, &api, settings)
+    let analysis = Analysis::run(settings)?;
+    Ok(tools::ToolSet { tools: analysis.tools, warnings: analysis.warnings })
 }
 
-/// The selected tools, refusing what `strict` refuses and an empty selection.
-fn select(doc: &load::Document, api: &ir::Api, settings: &Settings) -> Result<tools::ToolSet, Error> {
-    let set = tools::derive(doc, api, &settings.tools);
-    if settings.strict && !set.warnings.is_empty() {
-        return Err(Error::Strict(set.warnings));
+/// Everything up to emission: the loaded document, its operations and the chosen tools.
+struct Analysis {
+    doc: load::Document,
+    api: ir::Api,
+    tools: Vec<ToolDef>,
+    warnings: Vec<Warning>,
+}
+
+impl Analysis {
+    fn run(settings: &Settings) -> Result<Analysis, Error> {
+        let doc = load::load(&settings.spec)?;
+        let api = ir::analyze(&doc);
+        let set = tools::derive(&doc, &api, &settings.tools);
+        if settings.strict && !set.warnings.is_empty() {
+            return Err(Error::Strict(set.warnings));
+        }
+        if set.tools.is_empty() {
+            return Err(Error::NoTools { operations: api.operations.len(), warnings: set.warnings });
+        }
+        Ok(Analysis { doc, api, tools: set.tools, warnings: set.warnings })
     }
-    if set.tools.is_empty() {
-        return Err(Error::NoTools { operations: api.operations.len(), warnings: set.warnings });
+
+    fn model(&self, settings: &Settings) -> emit::Model<'_> {
+        let (doc, name) = (&self.doc, settings.name.as_deref());
+        emit::Model::new(&self.api, &self.tools, name, settings.runtime.clone(), &doc.name, &doc.sha256)
     }
-    Ok(set)
 }

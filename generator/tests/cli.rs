@@ -50,7 +50,7 @@ fn generates_a_crate_and_keeps_the_users_file_on_regeneration() {
         mcpgen(&["generate", &fixture("petstore.yaml"), "-o", out.to_str().unwrap(), "--runtime-version", "0.1"], None);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(std::fs::read_to_string(out.join("src/custom.rs")).unwrap(), "// mine\n");
-    assert!(stderr(&o).contains("Kept your own src/custom.rs"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("kept:      src/custom.rs"), "{}", stderr(&o));
     assert!(std::fs::read_to_string(out.join("Cargo.toml")).unwrap().contains("version = \"0.1\""));
 }
 
@@ -114,6 +114,7 @@ fn bad_input_gets_a_clear_error() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("unknown HTTP method `fetch`"), "{}", stderr(&o));
     let o = mcpgen(&[&fixture("petstore.yaml")], None);
-    assert_eq!(o.status.code(), Some(2), "-o is required");
+    assert_eq!(o.status.code(), Some(1), "-o is required with a description");
+    assert!(stderr(&o).contains("where should the crate go?"), "{}", stderr(&o));
     assert!(!Path::new(&out).join("Cargo.toml").exists());
 }

@@ -75,12 +75,8 @@ fn diff_marks_each_change_breaking_or_compatible() {
     let paths = new["paths"].as_object_mut().unwrap();
     // Remove deletePet; make listPets' limit required; add an operation.
     paths["/pets/{petId}"].as_object_mut().unwrap().remove("delete");
-    let limit = paths["/pets"]["get"]["parameters"]
-        .as_array_mut()
-        .unwrap()
-        .iter_mut()
-        .find(|p| p["name"] == "limit")
-        .unwrap();
+    let limit =
+        paths["/pets"]["get"]["parameters"].as_array_mut().unwrap().iter_mut().find(|p| p["name"] == "limit").unwrap();
     limit["required"] = json!(true);
     paths.insert(
         "/stores".into(),

@@ -37,8 +37,17 @@ pub fn hello() -> PathBuf {
 }
 
 fn build(package: &str, bin: &str) -> Result<PathBuf, String> {
+    build_with_env(package, bin, &[]).map(|(path, _)| path)
+}
+
+/// Builds binary `bin` of workspace package `package` now (not once per process), with `env` set
+/// for cargo and build scripts; returns its path and cargo's output (build-script warnings
+/// included), or cargo's output when the build fails. Another build of the same binary replaces
+/// the file: copy it before building again.
+pub fn build_with_env(package: &str, bin: &str, env: &[(&str, &str)]) -> Result<(PathBuf, String), String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
+    cmd.envs(env.iter().copied());
     cmd.arg("build")
         .arg("--manifest-path")
         .arg(crate::workspace::root().join("Cargo.toml"))
@@ -49,9 +58,10 @@ fn build(package: &str, bin: &str) -> Result<PathBuf, String> {
     if !out.status.success() {
         return Err(format!("building `{bin}` of package `{package}` failed:\n{}", out.describe()));
     }
-    executable(&out.stdout, bin).ok_or_else(|| {
+    let path = executable(&out.stdout, bin).ok_or_else(|| {
         format!("cargo built `{bin}` of `{package}` but reported no executable for it:\n{}", out.describe())
-    })
+    })?;
+    Ok((path, out.describe()))
 }
 
 /// The executable `cargo build --message-format=json` reported for `bin`.

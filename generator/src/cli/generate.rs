@@ -1,48 +1,34 @@
-//! `mcpgen SPEC -o DIR` and `mcpgen generate SPEC -o DIR`: write a crate.
+//! `mcpgen SPEC -o DIR`, `mcpgen generate SPEC -o DIR`: write a crate and its `mcpgen.toml`;
+//! `mcpgen generate [DIR]` (DIR holding `mcpgen.toml`, by default the working directory):
+//! regenerate it with the settings recorded there.
 
+use super::selection::Selection;
 use super::{print_warnings, runtime_dep};
-use crate::ir::Method;
-use crate::{Error, Filter, Settings, generate};
+use crate::project::{self, Project};
+use crate::{Error, WriteReport, generate};
 use clap::Parser;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Parser)]
 #[command(
     name = "mcpgen",
     version,
     about = "Generate a Rust MCP server from an OpenAPI description.",
-    after_help = "Examples:\n  mcpgen openapi.yaml -o my_server\n  mcpgen generate openapi.json -o my_server --tag pets --method get\n  cat openapi.yaml | mcpgen - -o my_server\n\nA mock of the API, to try a generated server with no network:\n  mcpgen mock openapi.yaml --port 4010      (see `mcpgen mock --help`)"
+    after_help = "Examples:\n  mcpgen openapi.yaml -o my_server\n  mcpgen generate openapi.json -o my_server --tag pets --method get\n  cat openapi.yaml | mcpgen - -o my_server\n  mcpgen generate my_server      (again, with the settings in my_server/mcpgen.toml)\n\nA mock of the API, to try a generated server with no network:\n  mcpgen mock openapi.yaml --port 4010      (see `mcpgen mock --help`)"
 )]
 struct GenerateArgs {
     /// The OpenAPI (3.0, 3.1) or Swagger 2.0 description, YAML or JSON; `-` reads standard input.
-    spec: PathBuf,
+    /// Or a generated crate's directory, to regenerate it with its mcpgen.toml [default: .].
+    #[arg(value_name = "SPEC | DIR")]
+    spec: Option<PathBuf>,
     /// The directory to write the crate to (created if needed).
     #[arg(short, long, value_name = "DIR")]
-    output: PathBuf,
+    output: Option<PathBuf>,
     /// The crate and server name [default: the output directory's name].
     #[arg(long)]
     name: Option<String>,
-    /// Only operations with this tag (repeatable).
-    #[arg(long = "tag", value_name = "TAG")]
-    tags: Vec<String>,
-    /// Only this operationId or tool name; `*` matches anything (repeatable).
-    #[arg(long = "operation", value_name = "ID")]
-    operations: Vec<String>,
-    /// Only paths matching this pattern, e.g. `/pets/*` (repeatable).
-    #[arg(long = "path", value_name = "PATTERN")]
-    paths: Vec<String>,
-    /// Only this HTTP method (repeatable).
-    #[arg(long = "method", value_name = "METHOD", value_parser = parse_method)]
-    methods: Vec<Method>,
-    /// Name a tool yourself: `listPets=list_pets`, or `GET /pets=list_pets` (repeatable).
-    #[arg(long = "rename", value_name = "OPERATION=TOOL", value_parser = parse_rename)]
-    renames: Vec<(String, String)>,
-    /// Fail on any warning instead of skipping what cannot be generated.
-    #[arg(long)]
-    strict: bool,
-    /// Leave out output schemas (for APIs whose responses do not match their description).
-    #[arg(long)]
-    no_output_schemas: bool,
+    #[command(flatten)]
+    selection: Selection,
     /// Depend on mcpgen-runtime at this path [default: this mcpgen's own source, if present].
     #[arg(long, value_name = "PATH", conflicts_with = "runtime_version")]
     runtime_path: Option<PathBuf>,
@@ -54,48 +40,51 @@ struct GenerateArgs {
     quiet: bool,
 }
 
-fn parse_method(s: &str) -> Result<Method, String> {
-    Method::parse(s).ok_or_else(|| {
-        format!("unknown HTTP method `{s}` (expected get, put, post, delete, options, head, patch or trace)")
-    })
-}
-
-fn parse_rename(s: &str) -> Result<(String, String), String> {
-    match s.rsplit_once('=') {
-        Some((op, name)) if !op.trim().is_empty() && !name.trim().is_empty() => {
-            Ok((op.trim().to_string(), name.trim().to_string()))
-        }
-        _ => Err(format!("`{s}` is not OPERATION=TOOL (an operationId or `METHOD /path`, then the tool name)")),
-    }
-}
-
-/// `mcpgen [generate] SPEC -o DIR ...`; `args` starts with the program name.
+/// `mcpgen [generate] SPEC -o DIR ...` or `mcpgen generate [DIR]`; `args` starts with the
+/// program name.
 pub fn main(args: Vec<std::ffi::OsString>) -> Result<(), String> {
     let a = match GenerateArgs::try_parse_from(args) {
         Ok(p) => p,
         Err(e) => e.exit(),
     };
-    std::fs::create_dir_all(&a.output).map_err(|e| format!("cannot create `{}`: {e}", a.output.display()))?;
-    let out_dir = std::fs::canonicalize(&a.output).map_err(|e| format!("cannot open `{}`: {e}", a.output.display()))?;
-    let runtime = runtime_dep::resolve(&out_dir, a.runtime_path.as_deref(), a.runtime_version.as_deref())?;
-    let name = a.name.clone().or_else(|| out_dir.file_name().map(|n| n.to_string_lossy().into_owned()));
-    let mut settings = Settings::new(&a.spec).runtime(runtime).strict(a.strict).filter(Filter {
-        tags: a.tags,
-        operations: a.operations,
-        paths: a.paths,
-        methods: a.methods,
-    });
-    settings.name = name;
-    settings.tools.output_schemas = !a.no_output_schemas;
-    settings.tools.names = a
-        .renames
-        .iter()
-        .map(|(op, name)| match op.split_once(' ') {
-            // `get /pets` and `GET /pets` mean the same operation.
-            Some((method, path)) => (format!("{} {}", method.to_ascii_uppercase(), path.trim()), name.clone()),
-            None => (op.clone(), name.clone()),
-        })
-        .collect();
+    let (spec, output) = match (&a.spec, &a.output) {
+        (spec, Some(output)) => (spec.clone(), output.clone()),
+        (Some(dir), None) if dir.is_dir() => (None, dir.clone()),
+        (Some(spec), None) => {
+            return Err(format!(
+                "where should the crate go? Give a directory: `mcpgen generate {} -o DIR` (or `mcpgen generate DIR` to regenerate a crate that has {})",
+                spec.display(),
+                project::FILE
+            ));
+        }
+        (None, None) => (None, PathBuf::from(".")),
+    };
+    if spec.is_none() && !output.join(project::FILE).is_file() {
+        return Err(no_project(&output));
+    }
+    std::fs::create_dir_all(&output).map_err(|e| format!("cannot create `{}`: {e}", output.display()))?;
+    let out_dir = std::fs::canonicalize(&output).map_err(|e| format!("cannot open `{}`: {e}", output.display()))?;
+    let mut project = Project::load(&out_dir)?.unwrap_or_default();
+    // How the description is named in the summary: as given, or as mcpgen.toml records it.
+    let mut spec_shown = spec.as_ref().map(|s| s.display().to_string()).unwrap_or_default();
+    let spec = match spec {
+        Some(spec) => {
+            // Recorded relative to the crate, so the two can move together.
+            project.spec = match std::fs::canonicalize(&spec) {
+                Ok(abs) if spec != Path::new("-") => {
+                    Some(runtime_dep::path_text(&runtime_dep::relative(&out_dir, &abs)))
+                }
+                _ => None,
+            };
+            spec
+        }
+        None => {
+            spec_shown = format!("{} (from {})", project.spec.clone().unwrap_or_default(), project::FILE);
+            project.spec_path(&output)?
+        }
+    };
+    apply_flags(&a, &mut project, &out_dir)?;
+    let settings = project.settings_for(spec.clone())?;
     let generation = match generate(&settings) {
         Ok(g) => g,
         Err(Error::NoTools { operations, warnings }) => {
@@ -105,13 +94,21 @@ pub fn main(args: Vec<std::ffi::OsString>) -> Result<(), String> {
         Err(e) => return Err(e.to_string()),
     };
     print_warnings(&generation.warnings);
-    let report = generation.write(&out_dir).map_err(|e| format!("cannot write into `{}`: {e}", out_dir.display()))?;
+    let mut report =
+        generation.write(&out_dir).map_err(|e| format!("cannot write into `{}`: {e}", out_dir.display()))?;
+    let manifest = out_dir.join(project::FILE);
+    if project.save(&out_dir)? {
+        report.written.push(manifest);
+    } else {
+        report.unchanged.push(manifest);
+    }
     if !a.quiet {
         let skipped = generation.warnings.iter().filter(|w| w.skipped).count();
         eprintln!(
-            "Generated {} tool(s) into {} (crate `{}`){}.",
+            "Generated {} tool(s) from {} into {} (crate `{}`){}.",
             generation.tools.len(),
-            a.output.display(),
+            spec_shown,
+            output.display(),
             generation.crate_name,
             if skipped > 0 {
                 format!("; {skipped} operation(s) skipped, see the warnings above")
@@ -119,18 +116,73 @@ pub fn main(args: Vec<std::ffi::OsString>) -> Result<(), String> {
                 String::new()
             }
         );
-        if !report.kept.is_empty() {
-            eprintln!(
-                "Kept your own {}.",
-                report
-                    .kept
-                    .iter()
-                    .map(|p| p.strip_prefix(&out_dir).unwrap_or(p).display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-        }
-        eprintln!("Next: cd {} && cargo run -- --help", a.output.display());
+        print_report(&report, &out_dir);
+        eprintln!("Next: cd {} && cargo run -- --help", output.display());
     }
     Ok(())
+}
+
+/// Lays the flags given over the recorded settings; what is given replaces what was recorded.
+fn apply_flags(a: &GenerateArgs, project: &mut Project, out_dir: &Path) -> Result<(), String> {
+    if let Some(name) = &a.name {
+        project.name = Some(name.clone());
+    }
+    if project.name.is_none() {
+        // Named after the directory the first time; recorded, so moving the crate keeps its name.
+        project.name = out_dir.file_name().map(|n| n.to_string_lossy().into_owned());
+    }
+    let (given, f) = (&a.selection, &mut project.filter);
+    for (given, recorded) in
+        [(&given.tags, &mut f.tags), (&given.operations, &mut f.operations), (&given.paths, &mut f.paths)]
+    {
+        if !given.is_empty() {
+            *recorded = given.clone();
+        }
+    }
+    if !given.methods.is_empty() {
+        f.methods = given.methods.iter().map(|m| m.as_str().to_string()).collect();
+    }
+    project.rename.extend(given.renames());
+    project.strict |= given.strict;
+    project.output_schemas &= !given.no_output_schemas;
+    if a.runtime_path.is_some() || a.runtime_version.is_some() || project.runtime.is_none() {
+        let runtime = runtime_dep::resolve(out_dir, a.runtime_path.as_deref(), a.runtime_version.as_deref())?;
+        project.runtime = Some((&runtime).into());
+    }
+    Ok(())
+}
+
+/// What was written, what was already current, and which of the user's files were kept.
+fn print_report(report: &WriteReport, out_dir: &Path) {
+    let list = |paths: &[PathBuf]| {
+        let mut names: Vec<String> =
+            paths.iter().map(|p| p.strip_prefix(out_dir).unwrap_or(p).to_string_lossy().replace('\\', "/")).collect();
+        names.sort();
+        names.join(", ")
+    };
+    if !report.written.is_empty() {
+        eprintln!("  written:   {}", list(&report.written));
+    }
+    if !report.unchanged.is_empty() {
+        eprintln!("  unchanged: {}", list(&report.unchanged));
+    }
+    if !report.kept.is_empty() {
+        eprintln!("  kept:      {} (yours: never overwritten)", list(&report.kept));
+    }
+    if !report.edits_lost.is_empty() {
+        eprintln!(
+            "warning: {} had been edited by hand; regenerating replaced the edit (put your code in src/custom.rs)",
+            list(&report.edits_lost)
+        );
+    }
+}
+
+fn no_project(dir: &Path) -> String {
+    format!(
+        "`{}` has no {}, so there is nothing to regenerate it from. Generate the crate from a description once with `mcpgen generate SPEC -o {}`: that writes {} with the settings used",
+        dir.display(),
+        project::FILE,
+        dir.display(),
+        project::FILE
+    )
 }

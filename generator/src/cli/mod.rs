@@ -1,6 +1,7 @@
 //! The `mcpgen` command line, one file per subcommand. `mcpgen SPEC -o DIR` (no subcommand)
 //! means `mcpgen generate SPEC -o DIR`.
 
+mod check;
 mod diff;
 mod generate;
 mod inspect;
@@ -16,8 +17,13 @@ use std::process::ExitCode;
 type Subcommand = fn(Vec<OsString>) -> Result<(), String>;
 
 /// The subcommands by name; anything else is the spec of an implicit `generate`.
-const SUBCOMMANDS: &[(&str, Subcommand)] =
-    &[("generate", generate::main), ("mock", mock::main), ("inspect", inspect::main), ("diff", diff::main)];
+const SUBCOMMANDS: &[(&str, Subcommand)] = &[
+    ("generate", generate::main),
+    ("mock", mock::main),
+    ("check", check::main),
+    ("inspect", inspect::main),
+    ("diff", diff::main),
+];
 
 /// Runs the command line with the process's arguments.
 pub fn main() -> ExitCode {

@@ -27,7 +27,7 @@ fn own_runtime() -> Option<PathBuf> {
 }
 
 /// `to` relative to the directory `from` (both absolute).
-fn relative(from: &Path, to: &Path) -> PathBuf {
+pub(super) fn relative(from: &Path, to: &Path) -> PathBuf {
     let f: Vec<Component> = from.components().collect();
     let t: Vec<Component> = to.components().collect();
     let common = f.iter().zip(&t).take_while(|(a, b)| a == b).count();
@@ -46,6 +46,6 @@ fn relative(from: &Path, to: &Path) -> PathBuf {
 }
 
 /// Forward slashes, which Cargo accepts everywhere.
-fn path_text(p: &Path) -> String {
+pub(super) fn path_text(p: &Path) -> String {
     p.to_string_lossy().replace('\\', "/")
 }

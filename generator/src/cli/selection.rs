@@ -8,25 +8,25 @@ use crate::{Filter, Settings};
 pub(super) struct Selection {
     /// Only operations with this tag (repeatable).
     #[arg(long = "tag", value_name = "TAG")]
-    tags: Vec<String>,
+    pub(super) tags: Vec<String>,
     /// Only this operationId or tool name; `*` matches anything (repeatable).
     #[arg(long = "operation", value_name = "ID")]
-    operations: Vec<String>,
+    pub(super) operations: Vec<String>,
     /// Only paths matching this pattern, e.g. `/pets/*` (repeatable).
     #[arg(long = "path", value_name = "PATTERN")]
-    paths: Vec<String>,
+    pub(super) paths: Vec<String>,
     /// Only this HTTP method (repeatable).
     #[arg(long = "method", value_name = "METHOD", value_parser = parse_method)]
-    methods: Vec<Method>,
+    pub(super) methods: Vec<Method>,
     /// Name a tool yourself: `listPets=list_pets`, or `GET /pets=list_pets` (repeatable).
     #[arg(long = "rename", value_name = "OPERATION=TOOL", value_parser = parse_rename)]
-    renames: Vec<(String, String)>,
+    pub(super) renames: Vec<(String, String)>,
     /// Fail on any warning instead of skipping what cannot be generated.
     #[arg(long)]
-    strict: bool,
+    pub(super) strict: bool,
     /// Leave out output schemas (for APIs whose responses do not match their description).
     #[arg(long)]
-    no_output_schemas: bool,
+    pub(super) no_output_schemas: bool,
 }
 
 impl Selection {
@@ -39,16 +39,17 @@ impl Selection {
             methods: self.methods.clone(),
         });
         settings.tools.output_schemas = !self.no_output_schemas;
-        settings.tools.names = self
-            .renames
-            .iter()
-            .map(|(op, name)| match op.split_once(' ') {
-                // `get /pets` and `GET /pets` mean the same operation.
-                Some((method, path)) => (format!("{} {}", method.to_ascii_uppercase(), path.trim()), name.clone()),
-                None => (op.clone(), name.clone()),
-            })
-            .collect();
+        settings.tools.names = self.renames().collect();
         settings
+    }
+
+    /// `--rename` pairs, `METHOD /path` keys with the method in capitals.
+    pub(super) fn renames(&self) -> impl Iterator<Item = (String, String)> + '_ {
+        self.renames.iter().map(|(op, name)| match op.split_once(' ') {
+            // `get /pets` and `GET /pets` mean the same operation.
+            Some((method, path)) => (format!("{} {}", method.to_ascii_uppercase(), path.trim()), name.clone()),
+            None => (op.clone(), name.clone()),
+        })
     }
 }
 

@@ -7,7 +7,18 @@ use crate::tools::{BodyArgs, ToolDef};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub fn tokens(m: &Model) -> TokenStream {
+/// `src/generated/mod.rs`: the items under the module's doc comment.
+pub fn module(m: &Model) -> TokenStream {
+    let items = items(m);
+    quote! {
+        //! The API and its tools as data: the runtime's `upstream` module does the rest.
+
+        #items
+    }
+}
+
+/// The API and its tools as items: `API`, `TOOLS` and the `use` they need.
+pub fn items(m: &Model) -> TokenStream {
     let name = lit(&m.crate_name);
     let version = lit(&m.api_version);
     let title = lit(&m.title);
@@ -47,8 +58,6 @@ pub fn tokens(m: &Model) -> TokenStream {
     });
     let tools = m.tools.iter().map(tool_tokens);
     quote! {
-        //! The API and its tools as data: the runtime's `upstream` module does the rest.
-
         use mcpgen_runtime::upstream::*;
 
         /// The API: its name, where it lives, how it authenticates.

@@ -7,6 +7,7 @@ mod generated;
 pub mod literal;
 mod model;
 mod names;
+pub mod stamp;
 mod templates;
 
 pub use model::{Model, RuntimeDep, SchemeModel};
@@ -39,15 +40,26 @@ pub fn emit(model: &Model) -> Result<Vec<OutputFile>, String> {
         file("Cargo.toml", templates::cargo_toml(model)?, Owner::Generated),
         file("README.md", templates::readme(model)?, Owner::Generated),
         file(".gitignore", templates::gitignore()?, Owner::User),
-        file("src/main.rs", rust(&model.header("//"), entry::main_rs())?, Owner::Generated),
-        file("src/generated/mod.rs", rust(&model.header("//"), generated::tokens(model))?, Owner::Generated),
-        file("src/custom.rs", rust("", entry::custom_rs())?, Owner::User),
+        file("src/main.rs", generated_rust(model, entry::main_rs())?, Owner::Generated),
+        file("src/generated/mod.rs", generated_rust(model, generated::module(model))?, Owner::Generated),
+        file("src/custom.rs", rust(entry::custom_rs())?, Owner::User),
     ])
 }
 
-/// Formats `tokens` as a Rust file under `header`.
-fn rust(header: &str, tokens: TokenStream) -> Result<String, String> {
+/// The API and its tools as one file for `include!` (from `build.rs`, into `OUT_DIR`): the items
+/// of `src/generated/mod.rs` without its inner doc comment, which `include!` cannot take.
+pub fn included_module(model: &Model) -> Result<String, String> {
+    generated_rust(model, generated::items(model))
+}
+
+/// Formats `tokens` as a generated Rust file: the header, a blank line, the code.
+fn generated_rust(model: &Model, tokens: TokenStream) -> Result<String, String> {
+    let body = format!("\n{}", rust(tokens)?);
+    Ok(format!("{}{body}", model.header("//", &body)))
+}
+
+/// Formats `tokens` as a Rust file.
+fn rust(tokens: TokenStream) -> Result<String, String> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| format!("generated Rust does not parse: {e}"))?;
-    let body = prettyplease::unparse(&file);
-    Ok(if header.is_empty() { body } else { format!("{header}\n{body}") })
+    Ok(prettyplease::unparse(&file))
 }

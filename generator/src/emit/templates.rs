@@ -38,16 +38,16 @@ pub fn cargo_toml(m: &Model) -> Result<String, String> {
         RuntimeDep::Version(v) => (None, Some(v.clone())),
     };
     let description = format!("MCP server for {}", one_line(&m.title));
-    render(
+    let body = render(
         "Cargo.toml",
         context! {
-            header => m.header("#").trim_end(),
             crate_name => &m.crate_name,
             description => description,
             runtime_path => runtime_path,
             runtime_version => runtime_version,
         },
-    )
+    )?;
+    Ok(format!("{}{body}", m.header("#", &body)))
 }
 
 pub fn gitignore() -> Result<String, String> {
@@ -82,11 +82,9 @@ pub fn readme(m: &Model) -> Result<String, String> {
         .iter()
         .map(|s| context! { env => s.env.iter().map(|(k, v)| (k.clone(), md_cell(v))).collect::<Vec<_>>() })
         .collect();
-    let header = m.header("").lines().map(str::trim).collect::<Vec<_>>().join(" ").replace("--", "- -");
-    render(
+    let body = render(
         "README.md",
         context! {
-            header => header,
             crate_name => &m.crate_name,
             title => md_cell(&one_line(&m.title)),
             api_version => md_cell(&m.api_version),
@@ -100,7 +98,10 @@ pub fn readme(m: &Model) -> Result<String, String> {
             client_config => serde_json::to_string_pretty(&client_config).unwrap_or_default(),
             mcp_json => serde_json::to_string_pretty(&mcp_json).unwrap_or_default(),
         },
-    )
+    )?;
+    // One HTML comment line; `--` may not appear inside it.
+    let header = m.header("", &body).lines().map(str::trim).collect::<Vec<_>>().join(" ").replace("--", "- -");
+    Ok(format!("<!-- {header} -->\n{body}"))
 }
 
 /// The first line, at most 200 characters.
