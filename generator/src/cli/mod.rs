@@ -1,9 +1,19 @@
 //! The `mcpgen` command line, one file per subcommand. `mcpgen SPEC -o DIR` (no subcommand)
 //! means `mcpgen generate SPEC -o DIR`.
 
+mod cache;
+mod cargo_build;
+mod child;
+mod client_config;
+mod dev;
 mod generate;
+mod install;
 mod mock;
+mod node;
+mod run;
 mod runtime_dep;
+mod server_source;
+mod upstream_mock;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -13,7 +23,13 @@ use std::process::ExitCode;
 type Subcommand = fn(Vec<OsString>) -> Result<(), String>;
 
 /// The subcommands by name; anything else is the spec of an implicit `generate`.
-const SUBCOMMANDS: &[(&str, Subcommand)] = &[("generate", generate::main), ("mock", mock::main)];
+const SUBCOMMANDS: &[(&str, Subcommand)] = &[
+    ("generate", generate::main),
+    ("mock", mock::main),
+    ("run", run::main),
+    ("dev", dev::main),
+    ("install", install::main),
+];
 
 /// Runs the command line with the process's arguments.
 pub fn main() -> ExitCode {
@@ -39,5 +55,13 @@ pub fn main() -> ExitCode {
 fn print_warnings(warnings: &[crate::Warning]) {
     for w in warnings {
         eprintln!("warning: {w}");
+    }
+}
+
+/// `KEY=VALUE` of `--env`: the key non-empty, the value anything (`=` included).
+fn env_pair(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
+        _ => Err(format!("`{s}` is not KEY=VALUE")),
     }
 }
