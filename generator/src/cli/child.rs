@@ -22,8 +22,22 @@ pub(super) fn exec(mut cmd: Command) -> Result<i32, String> {
 pub(super) fn run(mut cmd: Command) -> Result<i32, String> {
     let mut child = cmd.spawn().map_err(|e| start_error(&cmd, &e))?;
     #[cfg(unix)]
-    let _forwarding = forward_signals(child.id());
+    let _forwarding = forward_signals(child.id() as i32);
     let status = child.wait().map_err(|e| format!("waiting for the server: {e}"))?;
+    Ok(exit_code(status))
+}
+
+/// Like [`run`], for a launcher whose own children do not pass signals on (npx runs the
+/// Inspector through a shell): `cmd` leads a process group of its own, and signals go to the
+/// whole group, so nothing it started outlives it.
+pub(super) fn run_group(mut cmd: Command) -> Result<i32, String> {
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+    let mut child = cmd.spawn().map_err(|e| start_error(&cmd, &e))?;
+    // A negative pid names the process group the child leads.
+    #[cfg(unix)]
+    let _forwarding = forward_signals(-(child.id() as i32));
+    let status = child.wait().map_err(|e| format!("waiting for `{}`: {e}", cmd.get_program().to_string_lossy()))?;
     Ok(exit_code(status))
 }
 
@@ -43,10 +57,11 @@ pub(super) fn exit_code(status: ExitStatus) -> i32 {
     status.code().unwrap_or(1)
 }
 
-/// Handles SIGINT, SIGTERM and SIGHUP for mcpgen by sending them on to process `pid`, until the
-/// returned runtime is dropped. The handlers are installed before this returns.
+/// Handles SIGINT, SIGTERM and SIGHUP for mcpgen by sending them on to `pid` (a process, or with
+/// a negative value a process group), until the returned runtime is dropped. The handlers are
+/// installed before this returns.
 #[cfg(unix)]
-fn forward_signals(pid: u32) -> Option<tokio::runtime::Runtime> {
+fn forward_signals(pid: i32) -> Option<tokio::runtime::Runtime> {
     use tokio::signal::unix::{SignalKind, signal};
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().ok()?;
     let kinds = [SignalKind::interrupt(), SignalKind::terminate(), SignalKind::hangup()];
@@ -55,8 +70,8 @@ fn forward_signals(pid: u32) -> Option<tokio::runtime::Runtime> {
         let Ok(mut stream) = signal(kind) else { continue };
         runtime.spawn(async move {
             while stream.recv().await.is_some() {
-                // SAFETY: kill(2) with a pid we started and have not yet reaped (the runtime is
-                // dropped right after the wait), and a valid signal number.
+                // SAFETY: kill(2) has no memory effects; `pid` is a child we started, not yet
+                // reaped (the runtime is dropped as soon as the wait returns).
                 unsafe {
                     libc::kill(pid as libc::pid_t, kind.as_raw_value());
                 }

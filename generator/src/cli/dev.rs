@@ -68,16 +68,12 @@ pub fn main(args: Vec<OsString>) -> Result<(), String> {
         return Ok(());
     }
     let mut cmd = Command::new(&npx);
-    cmd.args(&inspector_args);
+    // The web UI reads no input; in a process group of its own, reading the terminal would stop it.
+    cmd.args(&inspector_args).stdin(std::process::Stdio::null());
     eprintln!("mcpgen dev: starting the MCP Inspector {} with `{}`", a.inspector_version, built.binary.display());
-    let code = match mock {
-        Some(mock) => {
-            let code = child::run(cmd);
-            drop(mock);
-            code?
-        }
-        None => child::exec(cmd)?,
-    };
+    let code = child::run_group(cmd);
+    drop(mock);
+    let code = code?;
     match code {
         0 => Ok(()),
         code => std::process::exit(code),
