@@ -7,6 +7,7 @@ use mcpgen_tests::mcpgen::{self, Listening};
 use mcpgen_tests::python::{Mode, Session, call_tool, list_tools, run_client};
 use mcpgen_tests::{Endpoint, Transport, http, ports, workspace};
 use serde_json::{Value, json};
+use std::path::Path;
 use std::time::Duration;
 
 fn fixture(name: &str) -> String {
@@ -138,4 +139,55 @@ fn bad_inputs_are_refused_with_what_to_do() {
         assert!(out.stderr.contains(needle), "{args:?}: stderr should say `{needle}`:\n{}", out.describe());
         assert_eq!(out.stdout, "", "{args:?}");
     }
+}
+
+/// A description is generated once per content: the same bytes anywhere reuse the cached crate;
+/// a change to the description, or to a file it references, makes a new one. (`CARGO=false`
+/// stops each run right after the cache step, so no build is paid for.)
+#[cfg(unix)]
+#[test]
+fn the_cache_follows_the_content() {
+    let cache = tempfile::tempdir().unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let copy = |from: &str, to: &str| {
+        let to = work.path().join(to);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(workspace::root().join("fixtures").join(from), &to).unwrap();
+        to
+    };
+    let spec = copy("recursive.yaml", "a/recursive.yaml");
+    let common = copy("recursive/common.yaml", "a/recursive/common.yaml");
+    let moved = copy("recursive.yaml", "b/recursive.yaml");
+    copy("recursive/common.yaml", "b/recursive/common.yaml");
+    let crates = || -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(cache.path().join("crates"))
+            .map(|d| d.filter_map(Result::ok).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+            .unwrap_or_default();
+        names.sort();
+        names
+    };
+    let run = |spec: &Path| {
+        let mut cmd = mcpgen::command(&["run", &spec.to_string_lossy()]);
+        cmd.env("MCPGEN_CACHE_DIR", cache.path()).env("CARGO", "false");
+        let out = mcpgen_tests::process::run(&mut cmd, Duration::from_secs(60)).unwrap();
+        assert!(out.stderr.contains("`cargo build` of"), "the run got as far as the build: {}", out.describe());
+    };
+    run(&spec);
+    let first = crates();
+    assert_eq!(first.len(), 1, "{first:?}");
+    run(&spec);
+    run(&moved);
+    assert_eq!(crates(), first, "same content, same crate");
+
+    let text = std::fs::read_to_string(&common).unwrap();
+    std::fs::write(&common, format!("{text}\n# edited\n")).unwrap();
+    run(&spec);
+    assert_eq!(crates().len(), 2, "a referenced file changed: {:?}", crates());
+
+    let text = std::fs::read_to_string(&spec).unwrap();
+    std::fs::write(&spec, format!("{text}\n# edited\n")).unwrap();
+    run(&spec);
+    assert_eq!(crates().len(), 3, "the description changed: {:?}", crates());
+    run(&moved);
+    assert_eq!(crates().len(), 3, "the untouched copy still finds its crate: {:?}", crates());
 }

@@ -43,12 +43,19 @@ pub(super) fn target_dir() -> Result<Option<PathBuf>, String> {
     Ok(Some(root()?.join("target")))
 }
 
-/// Generates the crate for the description at `spec` into the cache, or finds it there.
+/// Generates the crate for the description at `spec` into the cache, or finds it there. Finding
+/// it costs one read of the description; generating (large APIs take seconds) happens on a miss.
 pub(super) fn generated_crate(spec: &Path) -> Result<Cached, String> {
     let runtime = match runtime_dep::own_runtime() {
         Some(path) => RuntimeDep::Path(path.to_string_lossy().replace('\\', "/")),
         None => RuntimeDep::Version(crate::settings::default_runtime_version()),
     };
+    let settings_text = format!("{runtime:?}");
+    let crates = root()?.join("crates");
+    let doc = crate::load::load(&crate::load::Source::Path(spec.to_path_buf())).map_err(|e| e.to_string())?;
+    if let Some(found) = find(&crates, &key(&read_all(&doc.files)?, &settings_text)) {
+        return Ok(found);
+    }
     let settings = Settings::new(spec).runtime(runtime.clone());
     let generation = match generate(&settings) {
         Ok(g) => g,
@@ -59,13 +66,9 @@ pub(super) fn generated_crate(spec: &Path) -> Result<Cached, String> {
         Err(e) => return Err(e.to_string()),
     };
     print_warnings(&generation.warnings);
-    let mut inputs = Vec::new();
-    for path in &generation.inputs {
-        inputs.push(std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?);
-    }
-    let key = key(&inputs, &format!("{runtime:?}"));
-    let crates = root()?.join("crates");
-    let dir = crates.join(format!("{}-{}", generation.crate_name, &key[..16]));
+    // Keyed by what was generated from, should the files have changed since they were read above.
+    let key = key(&read_all(&generation.inputs)?, &settings_text);
+    let dir = crates.join(format!("{}-{}", generation.crate_name, &key[..KEY_CHARS]));
     if dir.join("Cargo.toml").is_file() {
         return Ok(Cached { dir, crate_name: generation.crate_name });
     }
@@ -88,6 +91,24 @@ pub(super) fn generated_crate(spec: &Path) -> Result<Cached, String> {
         }
     }
     Ok(Cached { dir, crate_name: generation.crate_name })
+}
+
+/// How much of the key names a cached crate's directory (`<crate>-<first 16 hex digits>`).
+const KEY_CHARS: usize = 16;
+
+/// The complete crate in `crates` whose directory ends with `key`'s prefix.
+fn find(crates: &Path, key: &str) -> Option<Cached> {
+    let suffix = format!("-{}", &key[..KEY_CHARS]);
+    std::fs::read_dir(crates).ok()?.filter_map(Result::ok).find_map(|entry| {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let crate_name = name.strip_suffix(&suffix)?.to_string();
+        let dir = entry.path();
+        dir.join("Cargo.toml").is_file().then_some(Cached { dir, crate_name })
+    })
+}
+
+fn read_all(paths: &[PathBuf]) -> Result<Vec<Vec<u8>>, String> {
+    paths.iter().map(|p| std::fs::read(p).map_err(|e| format!("cannot read `{}`: {e}", p.display()))).collect()
 }
 
 /// The cache key: SHA-256 (hex) of this mcpgen's version, the settings, and every input file's
