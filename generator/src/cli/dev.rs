@@ -15,6 +15,7 @@ pub(super) const INSPECTOR_VERSION: &str = "2.12.0";
 #[derive(Debug, Parser)]
 #[command(
     name = "mcpgen dev",
+    bin_name = "mcpgen dev",
     version,
     about = "Build a server (as `mcpgen run` does) and open it in the MCP Inspector \
              (`npx @modelcontextprotocol/inspector`, needs Node.js 22.19+), which starts it over STDIO.",

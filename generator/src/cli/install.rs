@@ -34,6 +34,7 @@ impl Client {
 #[derive(Debug, Parser)]
 #[command(
     name = "mcpgen install",
+    bin_name = "mcpgen install",
     version,
     about = "Build a server (as `mcpgen run` does) and add it to an MCP client's configuration: the entry runs the \
              built binary over STDIO. Other entries in the file are kept.",

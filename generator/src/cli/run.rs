@@ -9,6 +9,7 @@ use std::process::Command;
 #[derive(Debug, Parser)]
 #[command(
     name = "mcpgen run",
+    bin_name = "mcpgen run",
     version,
     about = "Run an MCP server: from an API description (generated into a cache and built with cargo) or from a \
              crate directory (built with cargo). Cargo's output goes to stderr; stdout is the server's.",
