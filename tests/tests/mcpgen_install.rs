@@ -142,3 +142,38 @@ fn print_writes_nothing_and_bad_files_are_left_alone() {
     let out = install(&["install", "cursor", &workspace::root().join("nope.yaml").to_string_lossy()], None);
     assert!(!out.status.success() && out.stderr.contains("does not exist"), "{}", out.describe());
 }
+
+/// Without --config, each client's own file: Cursor's in the home directory; Claude Desktop's
+/// directory must exist (else it is not installed, and nothing is built or written).
+#[cfg(target_os = "linux")]
+#[test]
+fn clients_own_files_under_home() {
+    let home = tempfile::tempdir().unwrap();
+    // Cargo and rustup keep finding their own homes when HOME moves.
+    let real_home = std::path::PathBuf::from(std::env::var_os("HOME").unwrap());
+    let keep = |var: &str, default: &str| std::env::var_os(var).unwrap_or_else(|| real_home.join(default).into());
+    let (cargo_home, rustup_home) = (keep("CARGO_HOME", ".cargo"), keep("RUSTUP_HOME", ".rustup"));
+    let with_home = |args: &[&str]| {
+        let mut cmd = mcpgen::command(args);
+        cmd.env("CARGO_HOME", &cargo_home).env("RUSTUP_HOME", &rustup_home);
+        cmd.env("HOME", home.path()).env_remove("XDG_CONFIG_HOME").env("CARGO_TARGET_DIR", workspace::target_dir());
+        mcpgen_tests::process::run(&mut cmd, mcpgen::BUILD_TIMEOUT).unwrap()
+    };
+    let out = with_home(&["install", "claude-desktop", &hello_dir()]);
+    assert!(!out.status.success(), "{}", out.describe());
+    let expected = format!(
+        "Claude Desktop keeps its configuration in `{}/.config/Claude`, which does not exist",
+        home.path().display()
+    );
+    assert!(out.stderr.contains(&expected), "{}", out.describe());
+    assert!(!out.stderr.contains("Finished"), "nothing was built: {}", out.describe());
+
+    std::fs::create_dir_all(home.path().join(".config/Claude")).unwrap();
+    std::fs::create_dir_all(home.path().join(".cursor")).unwrap();
+    with_home(&["install", "claude-desktop", &hello_dir()]).assert_success();
+    with_home(&["install", "cursor", &hello_dir(), "--name", "hi"]).assert_success();
+    let desktop = read_json(&home.path().join(".config/Claude/claude_desktop_config.json"));
+    let cursor = read_json(&home.path().join(".cursor/mcp.json"));
+    assert!(Path::new(desktop["mcpServers"]["hello"]["command"].as_str().unwrap()).is_file(), "{desktop}");
+    assert_eq!(cursor["mcpServers"]["hi"]["command"], desktop["mcpServers"]["hello"]["command"]);
+}

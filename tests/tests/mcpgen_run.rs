@@ -113,6 +113,13 @@ fn a_port_in_use_is_the_servers_error() {
     assert!(out.stderr.contains(&format!("cannot listen on 127.0.0.1:{port}")), "{}", out.describe());
     assert!(out.stderr.contains("choose another `--host` or `--port`"), "{}", out.describe());
     assert_eq!(out.stdout, "");
+    // mcpgen's exit code is the server's own.
+    let direct = mcpgen_tests::process::run(
+        &mut mcpgen_tests::ServerCommand::new(mcpgen_tests::cargo::hello()).args(["-t", "http", "-p", &port]).command(),
+        Duration::from_secs(30),
+    )
+    .unwrap();
+    assert_eq!(out.code(), direct.code(), "{}\n{}", out.describe(), direct.describe());
 }
 
 #[test]
