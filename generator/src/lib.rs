@@ -22,6 +22,7 @@ pub mod load;
 #[cfg(feature = "cli")]
 pub mod mock;
 mod settings;
+pub mod surface;
 pub mod tools;
 mod write;
 
@@ -92,13 +93,7 @@ pub struct Generation {
 pub fn generate(settings: &Settings) -> Result<Generation, Error> {
     let doc = load::load(&settings.spec)?;
     let api = ir::analyze(&doc);
-    let set = tools::derive(&doc, &api, &settings.tools);
-    if settings.strict && !set.warnings.is_empty() {
-        return Err(Error::Strict(set.warnings));
-    }
-    if set.tools.is_empty() {
-        return Err(Error::NoTools { operations: api.operations.len(), warnings: set.warnings });
-    }
+    let set = select(&doc, &api, settings)?;
     let model =
         emit::Model::new(&api, &set.tools, settings.name.as_deref(), settings.runtime.clone(), &doc.name, &doc.sha256);
     let files = emit::emit(&model).map_err(Error::Emit)?;
@@ -109,4 +104,23 @@ pub fn generate(settings: &Settings) -> Result<Generation, Error> {
         tools: set.tools,
         inputs: doc.files,
     })
+}
+
+/// The tools a generation would produce, without rendering any file (`mcpgen inspect`, `mcpgen diff`).
+pub fn tools(settings: &Settings) -> Result<tools::ToolSet, Error> {
+    let doc = load::load(&settings.spec)?;
+    let api = ir::analyze(&doc);
+    select(&doc, &api, settings)
+}
+
+/// The selected tools, refusing what `strict` refuses and an empty selection.
+fn select(doc: &load::Document, api: &ir::Api, settings: &Settings) -> Result<tools::ToolSet, Error> {
+    let set = tools::derive(doc, api, &settings.tools);
+    if settings.strict && !set.warnings.is_empty() {
+        return Err(Error::Strict(set.warnings));
+    }
+    if set.tools.is_empty() {
+        return Err(Error::NoTools { operations: api.operations.len(), warnings: set.warnings });
+    }
+    Ok(set)
 }

@@ -1,5 +1,5 @@
 //! End to end against `mcpgen mock`: the petstore fixture is generated into a temporary
-//! directory, built (in the shared `target/generated`), and run over STDIO and Streamable HTTP
+//! directory, built (in the shared `target/generated`), and run over STDIO, Streamable HTTP and SSE
 //! with its base URL pointed at `mcpgen mock fixtures/petstore.yaml`. The real Python `mcp`
 //! client drives it; the test asserts on the tool results and on what the mock received, and on
 //! the error paths: arguments the tool refuses never reach the API, a request the API rejects is
@@ -46,13 +46,13 @@ fn ok(session: &Session, i: usize) -> &Value {
 }
 
 #[test]
-fn petstore_against_the_mock_over_stdio_and_http() {
+fn petstore_against_the_mock_over_stdio_http_and_sse() {
     let dir = tempfile::tempdir().unwrap();
     let binary = build_petstore(dir.path());
     let mock = MockServer::start(&common::fixture("petstore.yaml"));
     let base_url = format!("{}/v1", mock.root);
 
-    for transport in [Transport::Stdio, Transport::Http] {
+    for transport in [Transport::Stdio, Transport::Http, Transport::Sse] {
         let before = mock.requests().len();
         let running = RunningServer::start(&server(&binary, &base_url), transport);
         let s = run_client(

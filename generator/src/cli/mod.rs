@@ -6,12 +6,15 @@ mod cargo_build;
 mod child;
 mod client_config;
 mod dev;
+mod diff;
 mod generate;
+mod inspect;
 mod install;
 mod mock;
 mod node;
 mod run;
 mod runtime_dep;
+mod selection;
 mod server_source;
 mod upstream_mock;
 
@@ -26,6 +29,8 @@ type Subcommand = fn(Vec<OsString>) -> Result<(), String>;
 const SUBCOMMANDS: &[(&str, Subcommand)] = &[
     ("generate", generate::main),
     ("mock", mock::main),
+    ("inspect", inspect::main),
+    ("diff", diff::main),
     ("run", run::main),
     ("dev", dev::main),
     ("install", install::main),

@@ -1,0 +1,68 @@
+//! The flags that choose which operations become tools and how, shared by every subcommand that
+//! reads a description (`generate`, `inspect`, `diff`).
+
+use crate::ir::Method;
+use crate::{Filter, Settings};
+
+#[derive(Debug, Clone, Default, clap::Args)]
+pub(super) struct Selection {
+    /// Only operations with this tag (repeatable).
+    #[arg(long = "tag", value_name = "TAG")]
+    tags: Vec<String>,
+    /// Only this operationId or tool name; `*` matches anything (repeatable).
+    #[arg(long = "operation", value_name = "ID")]
+    operations: Vec<String>,
+    /// Only paths matching this pattern, e.g. `/pets/*` (repeatable).
+    #[arg(long = "path", value_name = "PATTERN")]
+    paths: Vec<String>,
+    /// Only this HTTP method (repeatable).
+    #[arg(long = "method", value_name = "METHOD", value_parser = parse_method)]
+    methods: Vec<Method>,
+    /// Name a tool yourself: `listPets=list_pets`, or `GET /pets=list_pets` (repeatable).
+    #[arg(long = "rename", value_name = "OPERATION=TOOL", value_parser = parse_rename)]
+    renames: Vec<(String, String)>,
+    /// Fail on any warning instead of skipping what cannot be generated.
+    #[arg(long)]
+    strict: bool,
+    /// Leave out output schemas (for APIs whose responses do not match their description).
+    #[arg(long)]
+    no_output_schemas: bool,
+}
+
+impl Selection {
+    /// `settings` with these choices applied.
+    pub(super) fn apply(&self, settings: Settings) -> Settings {
+        let mut settings = settings.strict(self.strict).filter(Filter {
+            tags: self.tags.clone(),
+            operations: self.operations.clone(),
+            paths: self.paths.clone(),
+            methods: self.methods.clone(),
+        });
+        settings.tools.output_schemas = !self.no_output_schemas;
+        settings.tools.names = self
+            .renames
+            .iter()
+            .map(|(op, name)| match op.split_once(' ') {
+                // `get /pets` and `GET /pets` mean the same operation.
+                Some((method, path)) => (format!("{} {}", method.to_ascii_uppercase(), path.trim()), name.clone()),
+                None => (op.clone(), name.clone()),
+            })
+            .collect();
+        settings
+    }
+}
+
+fn parse_method(s: &str) -> Result<Method, String> {
+    Method::parse(s).ok_or_else(|| {
+        format!("unknown HTTP method `{s}` (expected get, put, post, delete, options, head, patch or trace)")
+    })
+}
+
+fn parse_rename(s: &str) -> Result<(String, String), String> {
+    match s.rsplit_once('=') {
+        Some((op, name)) if !op.trim().is_empty() && !name.trim().is_empty() => {
+            Ok((op.trim().to_string(), name.trim().to_string()))
+        }
+        _ => Err(format!("`{s}` is not OPERATION=TOOL (an operationId or `METHOD /path`, then the tool name)")),
+    }
+}
