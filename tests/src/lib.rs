@@ -9,6 +9,7 @@
 //! - [`endpoint`]: how a client reaches a server under test, per transport.
 //! - [`stdio`]: raw JSON-RPC over a server's stdin and stdout; [`http`]: a plain GET for custom routes.
 //! - [`process`] and [`ports`]: child processes with timeouts and kill-on-drop; free ports.
+//! - [`mcpgen`]: the `mcpgen` command, for the tests of `mcpgen run`, `dev` and `install`.
 //!
 //! Nothing here skips: a client that cannot be installed fails the tests that need it, loudly.
 
@@ -17,6 +18,7 @@ pub mod endpoint;
 pub mod http;
 pub mod inspector;
 pub mod install;
+pub mod mcpgen;
 pub mod ports;
 pub mod process;
 pub mod python;

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
     name = "mcpgen",
     version,
     about = "Generate a Rust MCP server from an OpenAPI description.",
-    after_help = "Examples:\n  mcpgen openapi.yaml -o my_server\n  mcpgen generate openapi.json -o my_server --tag pets --method get\n  cat openapi.yaml | mcpgen - -o my_server\n  mcpgen generate my_server      (again, with the settings in my_server/mcpgen.toml)\n\nA mock of the API, to try a generated server with no network:\n  mcpgen mock openapi.yaml --port 4010      (see `mcpgen mock --help`)"
+    after_help = "Examples:\n  mcpgen openapi.yaml -o my_server\n  mcpgen generate openapi.json -o my_server --tag pets --method get\n  cat openapi.yaml | mcpgen - -o my_server\n  mcpgen generate my_server      (again, with the settings in my_server/mcpgen.toml)\n\nA mock of the API, to try a generated server with no network:\n  mcpgen mock openapi.yaml --port 4010      (see `mcpgen mock --help`)\n\nSee the tools first, compare two versions, guard a crate in CI:\n  mcpgen inspect openapi.yaml\n  mcpgen diff old.yaml new.yaml\n  mcpgen check my_server\n\nRun, develop, install a server (each has --help):\n  mcpgen run openapi.yaml --mock -t http    generate (cached), build and serve\n  mcpgen dev openapi.yaml                   the same in the MCP Inspector\n  mcpgen install claude-desktop openapi.yaml"
 )]
 struct GenerateArgs {
     /// The OpenAPI (3.0, 3.1) or Swagger 2.0 description, YAML or JSON; `-` reads standard input.

@@ -1,13 +1,23 @@
 //! The `mcpgen` command line, one file per subcommand. `mcpgen SPEC -o DIR` (no subcommand)
 //! means `mcpgen generate SPEC -o DIR`.
 
+mod cache;
+mod cargo_build;
 mod check;
+mod child;
+mod client_config;
+mod dev;
 mod diff;
 mod generate;
 mod inspect;
+mod install;
 mod mock;
+mod node;
+mod run;
 mod runtime_dep;
 mod selection;
+mod server_source;
+mod upstream_mock;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -23,6 +33,9 @@ const SUBCOMMANDS: &[(&str, Subcommand)] = &[
     ("check", check::main),
     ("inspect", inspect::main),
     ("diff", diff::main),
+    ("run", run::main),
+    ("dev", dev::main),
+    ("install", install::main),
 ];
 
 /// Runs the command line with the process's arguments.
@@ -49,5 +62,13 @@ pub fn main() -> ExitCode {
 fn print_warnings(warnings: &[crate::Warning]) {
     for w in warnings {
         eprintln!("warning: {w}");
+    }
+}
+
+/// `KEY=VALUE` of `--env`: the key non-empty, the value anything (`=` included).
+fn env_pair(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
+        _ => Err(format!("`{s}` is not KEY=VALUE")),
     }
 }

@@ -21,7 +21,7 @@ pub(super) fn resolve(out_dir: &Path, path: Option<&Path>, version: Option<&str>
 }
 
 /// This mcpgen's own runtime source, when it runs from a checkout.
-fn own_runtime() -> Option<PathBuf> {
+pub(super) fn own_runtime() -> Option<PathBuf> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime");
     p.join("Cargo.toml").is_file().then(|| std::fs::canonicalize(&p).ok()).flatten()
 }

@@ -32,9 +32,18 @@ struct Shared {
 /// Serves `mock` until Ctrl-C (or SIGTERM), printing its URL on stderr once it listens.
 pub async fn serve(mock: Mock, options: &Options) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind((options.host.as_str(), options.port)).await?;
+    serve_on(listener, mock, stop_signal()).await
+}
+
+/// Serves `mock` on `listener` until `shutdown` completes, printing its URL on stderr first.
+/// `mcpgen run --mock` uses it to keep the mock exactly as long as the server it feeds.
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    mock: Mock,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let addr = listener.local_addr()?;
-    let host = if addr.is_ipv6() { format!("[{}]", addr.ip()) } else { addr.ip().to_string() };
-    let root = format!("http://{host}:{}", addr.port());
+    let root = root_url(addr);
     eprintln!(
         "mcpgen mock: serving {} operation(s) at {root}{} (requests recorded at {root}{RECORD_PATH}); Ctrl-C stops it",
         mock.operations().len(),
@@ -43,7 +52,13 @@ pub async fn serve(mock: Mock, options: &Options) -> std::io::Result<()> {
     let shared = Arc::new(Shared { mock, record: Mutex::new(VecDeque::new()) });
     let app =
         Router::new().route(RECORD_PATH, axum::routing::get(list).delete(clear)).fallback(handle).with_state(shared);
-    axum::serve(listener, app).with_graceful_shutdown(stop_signal()).await
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}
+
+/// `http://host:port` of a listening address, IPv6 hosts bracketed.
+pub fn root_url(addr: std::net::SocketAddr) -> String {
+    let host = if addr.is_ipv6() { format!("[{}]", addr.ip()) } else { addr.ip().to_string() };
+    format!("http://{host}:{}", addr.port())
 }
 
 async fn stop_signal() {

@@ -1,0 +1,173 @@
+//! `mcpgen run <spec | crate dir> [transport flags] [-- server args]`: generate (into the cache),
+//! build, and run a server, as `fastmcp run` does.
+
+use super::server_source::{self, Source, SourceArgs};
+use super::{child, upstream_mock};
+use clap::Parser;
+use std::process::Command;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "mcpgen run",
+    bin_name = "mcpgen run",
+    version,
+    about = "Run an MCP server: from an API description (generated into a cache and built with cargo) or from a \
+             crate directory (built with cargo). Cargo's output goes to stderr; stdout is the server's.",
+    after_help = "Examples:\n  mcpgen run openapi.yaml                         STDIO\n  mcpgen run openapi.yaml --mock -t http -p 9000  \
+                  Streamable HTTP, API calls answered by `mcpgen mock`\n  mcpgen run ./my_server -- --base-url https://api.example.com\n\n\
+                  The cache is $MCPGEN_CACHE_DIR, else the platform's cache directory (~/.cache/mcpgen); generated crates \
+                  build into its target/ (or $CARGO_TARGET_DIR)."
+)]
+struct RunArgs {
+    #[command(flatten)]
+    source: SourceArgs,
+    #[command(flatten)]
+    server: ServerFlags,
+    /// Also serve `mcpgen mock` of the description on loopback and send the server's API calls there.
+    #[arg(long)]
+    mock: bool,
+    /// The mock's port [default: a free one].
+    #[arg(long, value_name = "PORT", requires = "mock", default_value_t = 0, hide_default_value = true)]
+    mock_port: u16,
+    /// Arguments for the server's own code (a generated server takes `--base-url URL`, `--timeout SECS`).
+    #[arg(last = true, value_name = "SERVER_ARGS")]
+    server_args: Vec<String>,
+}
+
+/// The flags every server takes (`runtime/src/run/args.rs`), passed through when given.
+#[derive(Debug, Clone, clap::Args)]
+pub(super) struct ServerFlags {
+    /// Transport: stdio (default), http (alias streamable-http), or sse.
+    #[arg(short = 't', long, value_parser = ["stdio", "http", "streamable-http", "sse"])]
+    transport: Option<String>,
+    /// Address to bind for HTTP transports [default: 127.0.0.1].
+    #[arg(long)]
+    host: Option<String>,
+    /// Port to bind for HTTP transports [default: 8000].
+    #[arg(short = 'p', long)]
+    port: Option<u16>,
+    /// Endpoint path [default: /mcp/ for http, /sse/ for sse].
+    #[arg(long)]
+    path: Option<String>,
+    /// Server log level on stderr: debug, info, warning, error, critical.
+    #[arg(short = 'l', long)]
+    log_level: Option<String>,
+    /// Serve Streamable HTTP without sessions.
+    #[arg(long)]
+    stateless: bool,
+}
+
+impl ServerFlags {
+    /// The flags as the server's command line.
+    fn args(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let pairs = [
+            ("--transport", self.transport.clone()),
+            ("--host", self.host.clone()),
+            ("--port", self.port.map(|p| p.to_string())),
+            ("--path", self.path.clone()),
+            ("--log-level", self.log_level.clone()),
+        ];
+        for (flag, value) in pairs {
+            if let Some(v) = value {
+                out.extend([flag.to_string(), v]);
+            }
+        }
+        if self.stateless {
+            out.push("--stateless".into());
+        }
+        out
+    }
+}
+
+/// The server's command line after its flags: `-- [--base-url MOCK] SERVER_ARGS`, or nothing.
+pub(super) fn server_tail(mock_url: Option<&str>, server_args: &[String]) -> Vec<String> {
+    let mut own: Vec<String> = Vec::new();
+    if let Some(url) = mock_url {
+        own.extend(["--base-url".to_string(), url.to_string()]);
+    }
+    own.extend(server_args.iter().cloned());
+    if own.is_empty() { own } else { std::iter::once("--".to_string()).chain(own).collect() }
+}
+
+/// `--mock` serves the description's API, so it needs the description.
+pub(super) fn check_mock(mock: bool, source: &Source) -> Result<(), String> {
+    match source {
+        Source::Crate(manifest) if mock => Err(format!(
+            "--mock serves an API description, and `{}` is a crate; give the description instead \
+             (mcpgen run SPEC --mock), or run `mcpgen mock SPEC` yourself and pass `-- --base-url URL`",
+            manifest.display()
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// `mcpgen run ...`; `args` starts with the program name. Exits with the server's exit code.
+pub fn main(args: Vec<std::ffi::OsString>) -> Result<(), String> {
+    let a = match RunArgs::try_parse_from(args) {
+        Ok(p) => p,
+        Err(e) => e.exit(),
+    };
+    let source = a.source.source()?;
+    check_mock(a.mock, &source)?;
+    let built = server_source::build(&a.source, &source)?;
+    let mut cmd = Command::new(&built.binary);
+    cmd.args(a.server.args());
+    let code = match (&source, a.mock) {
+        (Source::Spec(spec), true) => {
+            let mock = upstream_mock::start(spec, a.mock_port)?;
+            eprintln!("mcpgen run: `{}` calls the API at {} (the mock)", built.name, mock.base_url);
+            cmd.args(server_tail(Some(&mock.base_url), &a.server_args));
+            let code = child::run(cmd);
+            drop(mock);
+            code?
+        }
+        _ => {
+            cmd.args(server_tail(None, &a.server_args));
+            child::exec(cmd)?
+        }
+    };
+    match code {
+        0 => Ok(()),
+        code => std::process::exit(code),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_pass_through_only_when_given() {
+        let a =
+            RunArgs::try_parse_from(["run", "api.yaml", "-t", "streamable-http", "-p", "9000", "--stateless"]).unwrap();
+        assert_eq!(a.server.args(), ["--transport", "streamable-http", "--port", "9000", "--stateless"]);
+        let a = RunArgs::try_parse_from(["run", "api.yaml", "--host", "::1", "--path", "/x", "-l", "debug"]).unwrap();
+        assert_eq!(a.server.args(), ["--host", "::1", "--path", "/x", "--log-level", "debug"]);
+        assert!(RunArgs::try_parse_from(["run", "api.yaml"]).unwrap().server.args().is_empty());
+        let e = RunArgs::try_parse_from(["run", "api.yaml", "-t", "tcp"]).unwrap_err().to_string();
+        assert!(e.contains("invalid value 'tcp'"), "{e}");
+    }
+
+    #[test]
+    fn server_args_follow_the_mock_url() {
+        assert!(server_tail(None, &[]).is_empty());
+        assert_eq!(server_tail(None, &["--timeout".into(), "5".into()]), ["--", "--timeout", "5"]);
+        assert_eq!(
+            server_tail(Some("http://127.0.0.1:1/v1"), &["--timeout".into(), "5".into()]),
+            ["--", "--base-url", "http://127.0.0.1:1/v1", "--timeout", "5"]
+        );
+        let a = RunArgs::try_parse_from(["run", "api.yaml", "--mock", "--", "--timeout", "5"]).unwrap();
+        assert!(a.mock);
+        assert_eq!(a.server_args, ["--timeout", "5"]);
+    }
+
+    #[test]
+    fn the_input_or_a_project_is_required_and_not_both() {
+        assert!(RunArgs::try_parse_from(["run"]).is_err());
+        assert!(RunArgs::try_parse_from(["run", "--project", "x"]).is_ok());
+        assert!(RunArgs::try_parse_from(["run", "--manifest-path", "x/Cargo.toml"]).is_ok());
+        assert!(RunArgs::try_parse_from(["run", "a.yaml", "--project", "x"]).is_err());
+        assert!(RunArgs::try_parse_from(["run", "a.yaml", "--mock-port", "1"]).is_err(), "--mock-port needs --mock");
+    }
+}

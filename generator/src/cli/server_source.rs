@@ -1,0 +1,114 @@
+//! What `mcpgen run`, `dev` and `install` start from — an API description or a crate directory —
+//! and turning it into a built server binary: generated into the cache (for a description), then
+//! built with cargo.
+
+use super::{cache, cargo_build};
+use clap::Args;
+use std::path::{Path, PathBuf};
+
+/// The input and cargo options every server-running subcommand shares.
+#[derive(Debug, Clone, Args)]
+pub(super) struct SourceArgs {
+    /// An OpenAPI (3.0, 3.1) or Swagger 2.0 description (generated into a cache, then built), or a
+    /// crate directory (built as it is).
+    #[arg(value_name = "SPEC | CRATE_DIR", required_unless_present = "project")]
+    pub input: Option<PathBuf>,
+    /// The crate to build and run: its directory or its Cargo.toml (instead of SPEC | CRATE_DIR).
+    #[arg(long, visible_alias = "manifest-path", value_name = "PATH", conflicts_with = "input")]
+    pub project: Option<PathBuf>,
+    /// Build with the release profile.
+    #[arg(long)]
+    pub release: bool,
+    /// Cargo features to turn on (comma- or space-separated, repeatable).
+    #[arg(long, short = 'F', value_name = "FEATURES")]
+    pub features: Vec<String>,
+    /// Which binary of the crate to run, when it has several.
+    #[arg(long, value_name = "NAME")]
+    pub bin: Option<String>,
+}
+
+/// Where the server comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Source {
+    /// An API description, to generate a crate from.
+    Spec(PathBuf),
+    /// A crate's Cargo.toml.
+    Crate(PathBuf),
+}
+
+impl SourceArgs {
+    /// What the user named, checked: it exists, a directory holds a Cargo.toml, standard input is
+    /// refused (on STDIO it carries MCP).
+    pub fn source(&self) -> Result<Source, String> {
+        if let Some(project) = &self.project {
+            return crate_manifest(project, "--project");
+        }
+        let input = self.input.as_deref().ok_or("give an API description or a crate directory")?;
+        if input == Path::new("-") {
+            return Err("`-` (standard input) cannot be run: on STDIO the server's standard input carries MCP; \
+                        save the description to a file"
+                .into());
+        }
+        let meta = std::fs::metadata(input).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => {
+                format!(
+                    "`{}` does not exist; give an API description (YAML or JSON) or a crate directory",
+                    input.display()
+                )
+            }
+            _ => format!("cannot read `{}`: {e}", input.display()),
+        })?;
+        if meta.is_dir() || input.file_name().is_some_and(|n| n == "Cargo.toml") {
+            return crate_manifest(input, "the input");
+        }
+        Ok(Source::Spec(input.to_path_buf()))
+    }
+}
+
+/// The Cargo.toml of the crate at `path` (its directory or the file itself).
+fn crate_manifest(path: &Path, what: &str) -> Result<Source, String> {
+    let manifest = if path.is_dir() { path.join("Cargo.toml") } else { path.to_path_buf() };
+    if !manifest.is_file() {
+        return Err(if path.is_dir() {
+            format!(
+                "`{}` ({what}) is a directory without a Cargo.toml; give a crate directory, or an API description \
+                 to generate one from",
+                path.display()
+            )
+        } else {
+            format!("`{}` ({what}) does not exist", path.display())
+        });
+    }
+    let manifest =
+        std::fs::canonicalize(&manifest).map_err(|e| format!("cannot open `{}`: {e}", manifest.display()))?;
+    Ok(Source::Crate(manifest))
+}
+
+/// A server binary, built and ready to start.
+#[derive(Debug, Clone)]
+pub(super) struct Built {
+    /// The executable cargo built.
+    pub binary: PathBuf,
+    /// The server's name: the generated crate's, or the binary's.
+    pub name: String,
+    /// The cached crate's directory, for a description.
+    pub generated_dir: Option<PathBuf>,
+}
+
+/// Generates (for a description) and builds the server; cargo's output goes to stderr.
+pub(super) fn build(args: &SourceArgs, source: &Source) -> Result<Built, String> {
+    let options =
+        cargo_build::Options { release: args.release, features: args.features.clone(), bin: args.bin.clone() };
+    match source {
+        Source::Spec(spec) => {
+            let cached = cache::generated_crate(spec)?;
+            let binary = cargo_build::build(&cached.dir.join("Cargo.toml"), cache::target_dir()?.as_deref(), &options)?;
+            Ok(Built { binary, name: cached.crate_name, generated_dir: Some(cached.dir) })
+        }
+        Source::Crate(manifest) => {
+            let binary = cargo_build::build(manifest, None, &options)?;
+            let name = binary.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "server".into());
+            Ok(Built { binary, name, generated_dir: None })
+        }
+    }
+}

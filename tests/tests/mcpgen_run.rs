@@ -1,0 +1,200 @@
+//! `mcpgen run`: a description generated into the cache, built and run against the in-process
+//! mock (`--mock`) over Streamable HTTP and STDIO, driven by the Python `mcp` client; a crate
+//! directory built and run as it is; SIGTERM reaching the server; and the failure paths, each
+//! with its message and a non-zero exit.
+
+use mcpgen_tests::mcpgen::{self, Listening};
+use mcpgen_tests::python::{Mode, Session, call_tool, list_tools, run_client};
+use mcpgen_tests::{Endpoint, Transport, http, ports, workspace};
+use serde_json::{Value, json};
+use std::path::Path;
+use std::time::Duration;
+
+fn fixture(name: &str) -> String {
+    workspace::root().join("fixtures").join(name).to_string_lossy().into_owned()
+}
+
+fn hello_dir() -> String {
+    workspace::root().join("examples/hello").to_string_lossy().into_owned()
+}
+
+/// A tool result of step `i` that is not an error.
+fn ok(s: &Session, i: usize) -> &Value {
+    let r = s.result(i);
+    assert_ne!(r["isError"], true, "step {i}: {r}\n{}", s.transcript);
+    r
+}
+
+fn tool_names(s: &Session) -> Vec<String> {
+    s.result(0)["tools"].as_array().expect("tools").iter().map(|t| t["name"].as_str().unwrap().to_string()).collect()
+}
+
+/// `mcpgen run fixtures/petstore.yaml --mock -t http` is a working server with no network: the
+/// client's calls reach the mock, which records them; stdout stays empty (cargo's output went to
+/// stderr); SIGTERM to mcpgen stops the server. Then the same over STDIO, from the cache.
+#[test]
+fn petstore_with_the_mock_over_http_then_stdio() {
+    let spec = fixture("petstore.yaml");
+    let (port, mock_port) = (ports::free_port(), ports::free_port());
+    let (port_arg, mock_port_arg) = (port.to_string(), mock_port.to_string());
+    let cmd =
+        mcpgen::command(&["run", &spec, "--mock", "--mock-port", &mock_port_arg, "-t", "http", "--port", &port_arg]);
+    let mut server = Listening::start(cmd, port);
+
+    let endpoint = Endpoint::Url { transport: Transport::Http, url: format!("http://127.0.0.1:{port}/mcp/") };
+    let s = run_client(
+        &endpoint,
+        Mode::Auto,
+        &[list_tools(), call_tool("listPets", json!({"limit": 2})), call_tool("createPet", json!({"name": "Tom"}))],
+    );
+    assert_eq!(tool_names(&s), ["listPets", "createPet", "showPetById", "deletePet"]);
+    // The mock's answers: the description's example, with the required id made up.
+    assert_eq!(ok(&s, 1)["structuredContent"], json!({"result": [{"name": "Rex", "id": 0}]}));
+    assert_eq!(ok(&s, 2)["structuredContent"], json!({"name": "Rex", "id": 0}));
+
+    let (status, body) = http::get(&format!("http://127.0.0.1:{mock_port}/__mcpgen/requests"));
+    assert_eq!(status, 200, "{body}");
+    let seen: Vec<Value> = serde_json::from_str(&body).expect("the record is JSON");
+    let line = |r: &Value| format!("{} {} {} {}", r["method"], r["path"], r["query"], r["status"]).replace('"', "");
+    assert_eq!(seen.iter().map(line).collect::<Vec<_>>(), ["GET /v1/pets limit=2 200", "POST /v1/pets null 201"]);
+    assert_eq!(seen[1]["body"], json!({"name": "Tom"}));
+
+    let pid = server.process.id().to_string();
+    let kill = std::process::Command::new("kill").args(["-TERM", &pid]).status().expect("kill runs");
+    assert!(kill.success());
+    let (code, stdout, stderr) = server.wait(Duration::from_secs(20));
+    assert_eq!(code, Some(0), "the server stops cleanly on SIGTERM and mcpgen exits with its code:\n{stderr}");
+    assert_eq!(stdout, "", "nothing but the server's MCP may reach stdout");
+    assert!(stderr.contains("server stopped"), "SIGTERM reached the server:\n{stderr}");
+    assert!(stderr.contains(&format!("at http://127.0.0.1:{mock_port}/v1 (the mock)")), "{stderr}");
+
+    // STDIO: the client spawns `mcpgen run ... --mock` itself; the crate is already in the cache.
+    let before = std::fs::read_dir(workspace::target_dir().join("mcpgen-cache/crates")).unwrap().count();
+    let endpoint = Endpoint::Stdio(mcpgen::server(&["run", &spec, "--mock"]));
+    let s = run_client(&endpoint, Mode::Auto, &[list_tools(), call_tool("showPetById", json!({"petId": "7"}))]);
+    assert_eq!(tool_names(&s), ["listPets", "createPet", "showPetById", "deletePet"]);
+    assert_eq!(ok(&s, 1)["structuredContent"], json!({"name": "Rex", "id": 0}));
+    let after = std::fs::read_dir(workspace::target_dir().join("mcpgen-cache/crates")).unwrap().count();
+    assert_eq!(before, after, "the same description reuses its cached crate");
+}
+
+/// A crate directory is built and run as it is: positionally over HTTP, with `--project` over STDIO.
+#[test]
+fn runs_a_crate_directory() {
+    let port = ports::free_port();
+    let port_arg = port.to_string();
+    let mut cmd = mcpgen::command(&["run", &hello_dir(), "--transport", "http", "--port", &port_arg]);
+    // The workspace's own target dir, where the other tests built `hello` already.
+    cmd.env("CARGO_TARGET_DIR", workspace::target_dir());
+    let _server = Listening::start(cmd, port);
+    let endpoint = Endpoint::Url { transport: Transport::Http, url: format!("http://127.0.0.1:{port}/mcp/") };
+    let s = run_client(&endpoint, Mode::Auto, &[list_tools(), call_tool("hello", json!({"name": "Ada"}))]);
+    assert_eq!(tool_names(&s), ["hello"]);
+    assert_eq!(ok(&s, 1)["content"][0]["text"], "Hello, Ada!");
+    assert_eq!(http::get(&format!("http://127.0.0.1:{port}/health")), (200, "OK".to_string()));
+
+    let manifest = format!("{}/Cargo.toml", hello_dir());
+    let target = workspace::target_dir().to_string_lossy().into_owned();
+    let endpoint =
+        Endpoint::Stdio(mcpgen::server(&["run", "--project", &manifest]).env("CARGO_TARGET_DIR", target.as_str()));
+    let s = run_client(&endpoint, Mode::Legacy, &[call_tool("hello", json!({"name": "Grace"}))]);
+    assert_eq!(ok(&s, 0)["content"][0]["text"], "Hello, Grace!");
+}
+
+/// A port already taken: the server's own error reaches the user, and its exit code is mcpgen's.
+#[test]
+fn a_port_in_use_is_the_servers_error() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let mut cmd = mcpgen::command(&["run", &hello_dir(), "-t", "http", "-p", &port]);
+    cmd.env("CARGO_TARGET_DIR", workspace::target_dir());
+    let out = mcpgen_tests::process::run(&mut cmd, mcpgen::BUILD_TIMEOUT).unwrap();
+    assert!(!out.status.success(), "{}", out.describe());
+    assert!(out.stderr.contains(&format!("cannot listen on 127.0.0.1:{port}")), "{}", out.describe());
+    assert!(out.stderr.contains("choose another `--host` or `--port`"), "{}", out.describe());
+    assert_eq!(out.stdout, "");
+    // mcpgen's exit code is the server's own.
+    let direct = mcpgen_tests::process::run(
+        &mut mcpgen_tests::ServerCommand::new(mcpgen_tests::cargo::hello()).args(["-t", "http", "-p", &port]).command(),
+        Duration::from_secs(30),
+    )
+    .unwrap();
+    assert_eq!(out.code(), direct.code(), "{}\n{}", out.describe(), direct.describe());
+}
+
+#[test]
+fn bad_inputs_are_refused_with_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let broken = dir.path().join("broken.yaml");
+    std::fs::write(&broken, "openapi: 3.0.0\npaths: [unclosed\n").unwrap();
+    let (empty, broken) = (empty.to_string_lossy().into_owned(), broken.to_string_lossy().into_owned());
+    let missing = dir.path().join("missing.yaml").to_string_lossy().into_owned();
+    let cases: &[(&[&str], &str)] = &[
+        (&["run", &missing], "does not exist; give an API description (YAML or JSON) or a crate directory"),
+        (&["run", &empty], "is a directory without a Cargo.toml"),
+        (&["run", "--project", &empty], "is a directory without a Cargo.toml"),
+        (&["run", &broken], "broken.yaml:3:1: invalid YAML"),
+        (&["run", "-"], "save the description to a file"),
+        (&["run", &hello_dir(), "--mock"], "--mock serves an API description"),
+        (&["run", &fixture("petstore.yaml"), "-t", "carrier-pigeon"], "invalid value 'carrier-pigeon'"),
+    ];
+    for (args, needle) in cases {
+        let out = mcpgen::run(args);
+        assert!(!out.status.success(), "{args:?} must fail: {}", out.describe());
+        assert!(out.stderr.contains(needle), "{args:?}: stderr should say `{needle}`:\n{}", out.describe());
+        assert_eq!(out.stdout, "", "{args:?}");
+    }
+}
+
+/// A description is generated once per content: the same bytes anywhere reuse the cached crate;
+/// a change to the description, or to a file it references, makes a new one. (`CARGO=false`
+/// stops each run right after the cache step, so no build is paid for.)
+#[cfg(unix)]
+#[test]
+fn the_cache_follows_the_content() {
+    let cache = tempfile::tempdir().unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let copy = |from: &str, to: &str| {
+        let to = work.path().join(to);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(workspace::root().join("fixtures").join(from), &to).unwrap();
+        to
+    };
+    let spec = copy("recursive.yaml", "a/recursive.yaml");
+    let common = copy("recursive/common.yaml", "a/recursive/common.yaml");
+    let moved = copy("recursive.yaml", "b/recursive.yaml");
+    copy("recursive/common.yaml", "b/recursive/common.yaml");
+    let crates = || -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(cache.path().join("crates"))
+            .map(|d| d.filter_map(Result::ok).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+            .unwrap_or_default();
+        names.sort();
+        names
+    };
+    let run = |spec: &Path| {
+        let mut cmd = mcpgen::command(&["run", &spec.to_string_lossy()]);
+        cmd.env("MCPGEN_CACHE_DIR", cache.path()).env("CARGO", "false");
+        let out = mcpgen_tests::process::run(&mut cmd, Duration::from_secs(60)).unwrap();
+        assert!(out.stderr.contains("`cargo build` of"), "the run got as far as the build: {}", out.describe());
+    };
+    run(&spec);
+    let first = crates();
+    assert_eq!(first.len(), 1, "{first:?}");
+    run(&spec);
+    run(&moved);
+    assert_eq!(crates(), first, "same content, same crate");
+
+    let text = std::fs::read_to_string(&common).unwrap();
+    std::fs::write(&common, format!("{text}\n# edited\n")).unwrap();
+    run(&spec);
+    assert_eq!(crates().len(), 2, "a referenced file changed: {:?}", crates());
+
+    let text = std::fs::read_to_string(&spec).unwrap();
+    std::fs::write(&spec, format!("{text}\n# edited\n")).unwrap();
+    run(&spec);
+    assert_eq!(crates().len(), 3, "the description changed: {:?}", crates());
+    run(&moved);
+    assert_eq!(crates().len(), 3, "the untouched copy still finds its crate: {:?}", crates());
+}
