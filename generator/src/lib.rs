@@ -1,4 +1,4 @@
-//! mcpgen: turns an OpenAPI document into a Rust MCP server crate.
+//! mcpgen: turns an OpenAPI document or an MCP tool-schema manifest into a Rust MCP server crate.
 //!
 //! The pipeline, one module per stage: [`load`] (text -> bundled, normalized document),
 //! [`ir`] (document -> operations, the single analysis), [`tools`] (operations -> MCP tool
@@ -19,6 +19,7 @@ pub mod cli;
 pub mod emit;
 pub mod ir;
 pub mod load;
+pub mod manifest;
 #[cfg(feature = "cli")]
 pub mod mock;
 mod settings;
@@ -27,7 +28,8 @@ mod write;
 
 pub use emit::{OutputFile, Owner, RuntimeDep};
 pub use ir::Warning;
-pub use settings::Settings;
+pub use manifest::{Manifest, ManifestError};
+pub use settings::{InputKind, Settings};
 pub use tools::{Filter, ToolDef, ToolOptions};
 pub use write::WriteReport;
 
@@ -42,6 +44,8 @@ pub enum Error {
     Strict(Vec<Warning>),
     /// The filters selected no operation (or the description has none that can be expressed).
     NoTools { operations: usize, warnings: Vec<Warning> },
+    /// The tool-schema manifest has problems; each names its entry.
+    Manifest(ManifestError),
     /// A bug in mcpgen: the generated code did not come out right.
     Emit(String),
 }
@@ -64,6 +68,7 @@ impl std::fmt::Display for Error {
                 f,
                 "the filters selected none of the description's {operations} operations (check --tag, --operation, --path and --method)"
             ),
+            Error::Manifest(e) => write!(f, "{e}"),
             Error::Emit(e) => write!(f, "internal error while writing code: {e}"),
         }
     }
@@ -82,15 +87,50 @@ impl From<load::LoadError> for Error {
 pub struct Generation {
     pub files: Vec<OutputFile>,
     pub warnings: Vec<Warning>,
+    /// The tools derived from an OpenAPI description (empty for a manifest).
     pub tools: Vec<ToolDef>,
+    /// The manifest generated from, when the input was one.
+    pub manifest: Option<Manifest>,
     /// Every file the description was read from (for `cargo:rerun-if-changed`).
     pub inputs: Vec<PathBuf>,
     pub crate_name: String,
 }
 
-/// Loads the description, derives the tools and renders the crate.
+impl Generation {
+    /// How many tools the crate serves.
+    pub fn tool_count(&self) -> usize {
+        self.manifest.as_ref().map_or(self.tools.len(), |m| m.tools.len())
+    }
+}
+
+/// Reads the input (an OpenAPI description or a tool-schema manifest, see [`InputKind`]) and
+/// renders the crate.
 pub fn generate(settings: &Settings) -> Result<Generation, Error> {
-    let doc = load::load(&settings.spec)?;
+    let input = load::read(&settings.spec)?;
+    let is_manifest = match settings.input_kind {
+        InputKind::Auto => manifest::looks_like_manifest(&input.raw),
+        InputKind::Manifest => true,
+        InputKind::OpenApi => false,
+    };
+    if is_manifest { from_manifest(settings, input) } else { from_openapi(settings, input) }
+}
+
+fn from_manifest(settings: &Settings, input: load::Input) -> Result<Generation, Error> {
+    let manifest = Manifest::from_value(&input.raw, &input.name).map_err(Error::Manifest)?;
+    let model = emit::manifest::Model::new(&manifest, settings, &input.name, &input.sha256);
+    let files = emit::manifest::emit(&model).map_err(Error::Emit)?;
+    Ok(Generation {
+        files,
+        warnings: Vec::new(),
+        tools: Vec::new(),
+        crate_name: model.crate_name.clone(),
+        manifest: Some(manifest),
+        inputs: input.root_path.into_iter().collect(),
+    })
+}
+
+fn from_openapi(settings: &Settings, input: load::Input) -> Result<Generation, Error> {
+    let doc = load::load_parsed(input)?;
     let api = ir::analyze(&doc);
     let set = tools::derive(&doc, &api, &settings.tools);
     if settings.strict && !set.warnings.is_empty() {
@@ -107,6 +147,7 @@ pub fn generate(settings: &Settings) -> Result<Generation, Error> {
         warnings: set.warnings,
         crate_name: model.crate_name.clone(),
         tools: set.tools,
+        manifest: None,
         inputs: doc.files,
     })
 }

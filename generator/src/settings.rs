@@ -15,6 +15,19 @@ pub struct Settings {
     /// Treat every warning as an error.
     pub strict: bool,
     pub runtime: RuntimeDep,
+    /// OpenAPI description or tool-schema manifest; by default told from the document.
+    pub input_kind: InputKind,
+}
+
+/// What kind of document `spec` is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InputKind {
+    /// An array, or an object with `tools` and no `openapi`/`swagger`, is a manifest; anything
+    /// else is read as OpenAPI.
+    #[default]
+    Auto,
+    OpenApi,
+    Manifest,
 }
 
 impl Settings {
@@ -26,6 +39,7 @@ impl Settings {
             tools: ToolOptions::default(),
             strict: false,
             runtime: RuntimeDep::Version(default_runtime_version()),
+            input_kind: InputKind::Auto,
         }
     }
 
@@ -41,6 +55,11 @@ impl Settings {
 
     pub fn strict(mut self, strict: bool) -> Self {
         self.strict = strict;
+        self
+    }
+
+    pub fn input_kind(mut self, kind: InputKind) -> Self {
+        self.input_kind = kind;
         self
     }
 

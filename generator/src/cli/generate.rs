@@ -2,7 +2,7 @@
 
 use super::{print_warnings, runtime_dep};
 use crate::ir::Method;
-use crate::{Error, Filter, Settings, generate};
+use crate::{Error, Filter, InputKind, Settings, generate};
 use clap::Parser;
 use std::path::PathBuf;
 
@@ -10,12 +10,16 @@ use std::path::PathBuf;
 #[command(
     name = "mcpgen",
     version,
-    about = "Generate a Rust MCP server from an OpenAPI description.",
-    after_help = "Examples:\n  mcpgen openapi.yaml -o my_server\n  mcpgen generate openapi.json -o my_server --tag pets --method get\n  cat openapi.yaml | mcpgen - -o my_server\n\nA mock of the API, to try a generated server with no network:\n  mcpgen mock openapi.yaml --port 4010      (see `mcpgen mock --help`)"
+    about = "Generate a Rust MCP server from an OpenAPI description or an MCP tool-schema manifest.",
+    after_help = "Examples:\n  mcpgen openapi.yaml -o my_server\n  mcpgen tools.json -o my_server          (a tool-schema manifest: {\"tools\": [...]})\n  mcpgen generate openapi.json -o my_server --tag pets --method get\n  cat openapi.yaml | mcpgen - -o my_server\n\nA mock of the API, to try a generated server with no network:\n  mcpgen mock openapi.yaml --port 4010      (see `mcpgen mock --help`)"
 )]
 struct GenerateArgs {
-    /// The OpenAPI (3.0, 3.1) or Swagger 2.0 description, YAML or JSON; `-` reads standard input.
+    /// The OpenAPI (3.0, 3.1) or Swagger 2.0 description, or an MCP tool-schema manifest; YAML or
+    /// JSON; `-` reads standard input.
     spec: PathBuf,
+    /// What SPEC is [default: a manifest if it is an array or has `tools`, else OpenAPI].
+    #[arg(long, value_name = "KIND", value_parser = parse_input_kind)]
+    input_kind: Option<InputKind>,
     /// The directory to write the crate to (created if needed).
     #[arg(short, long, value_name = "DIR")]
     output: PathBuf,
@@ -54,6 +58,14 @@ struct GenerateArgs {
     quiet: bool,
 }
 
+fn parse_input_kind(s: &str) -> Result<InputKind, String> {
+    match s {
+        "openapi" => Ok(InputKind::OpenApi),
+        "manifest" => Ok(InputKind::Manifest),
+        _ => Err(format!("unknown input kind `{s}` (expected openapi or manifest)")),
+    }
+}
+
 fn parse_method(s: &str) -> Result<Method, String> {
     Method::parse(s).ok_or_else(|| {
         format!("unknown HTTP method `{s}` (expected get, put, post, delete, options, head, patch or trace)")
@@ -86,6 +98,7 @@ pub fn main(args: Vec<std::ffi::OsString>) -> Result<(), String> {
         methods: a.methods,
     });
     settings.name = name;
+    settings.input_kind = a.input_kind.unwrap_or_default();
     settings.tools.output_schemas = !a.no_output_schemas;
     settings.tools.names = a
         .renames
@@ -110,7 +123,7 @@ pub fn main(args: Vec<std::ffi::OsString>) -> Result<(), String> {
         let skipped = generation.warnings.iter().filter(|w| w.skipped).count();
         eprintln!(
             "Generated {} tool(s) into {} (crate `{}`){}.",
-            generation.tools.len(),
+            generation.tool_count(),
             a.output.display(),
             generation.crate_name,
             if skipped > 0 {

@@ -5,6 +5,7 @@
 mod entry;
 mod generated;
 pub mod literal;
+pub mod manifest;
 mod model;
 mod names;
 mod templates;
