@@ -17,6 +17,7 @@ pub const FIXTURES: &[(&str, &str)] = &[
     ("everything", "everything.yaml"),
     ("recursive", "recursive.yaml"),
     ("hostile", "hostile.json"),
+    ("manifest-notes", "manifests/notes.json"),
 ];
 
 pub fn workspace() -> PathBuf {
