@@ -18,6 +18,7 @@ pub const FIXTURES: &[(&str, &str)] = &[
     ("recursive", "recursive.yaml"),
     ("hostile", "hostile.json"),
     ("manifest-notes", "manifests/notes.json"),
+    ("manifest-hostile", "manifests/hostile.json"),
 ];
 
 pub fn workspace() -> PathBuf {

@@ -122,8 +122,12 @@ impl Scope {
         let mut name = base.to_string();
         if self.taken.contains(&name) {
             let hash: String = Sha256::digest(original.as_bytes()).iter().take(3).map(|b| format!("{b:02x}")).collect();
-            let sep = if base.ends_with(|c: char| c.is_ascii_digit()) || base.contains('_') { "_" } else { "" };
-            let hashed = format!("{base}{sep}{}", if sep.is_empty() { format!("H{hash}") } else { hash });
+            // `snake_case` names take `_1a2b3c`; `PascalCase` ones `H1a2b3c`, which stays one word.
+            let hashed = if base.starts_with(|c: char| c.is_ascii_uppercase()) {
+                format!("{base}H{hash}")
+            } else {
+                format!("{base}_{hash}")
+            };
             name = hashed.clone();
             let mut n = 2;
             while self.taken.contains(&name) {
