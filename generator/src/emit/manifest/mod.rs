@@ -81,9 +81,9 @@ impl<'a> Model<'a> {
                 let base = pascal(&t.name, "Tool");
                 let summary = docs::summary(t.description.as_deref());
                 let args_doc = [format!("Arguments of the tool `{}`.", t.name)].into_iter().chain(summary).collect();
-                let args = types.root(&t.input_schema, &format!("{base}Args"), args_doc);
+                let args = types.root(&t.input_schema, &format!("{base}Args"), args_doc, false);
                 let output = t.output_schema.as_ref().map(|o| {
-                    types.root(o, &format!("{base}Output"), vec![format!("What the tool `{}` returns.", t.name)])
+                    types.root(o, &format!("{base}Output"), vec![format!("What the tool `{}` returns.", t.name)], true)
                 });
                 ToolModel { def: t, method: methods.claim(&snake(&t.name, "tool"), &t.name), args, output }
             })

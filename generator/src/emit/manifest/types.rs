@@ -95,6 +95,8 @@ struct Field {
     name: String,
     json: String,
     ty: Ty,
+    /// Required but nullable fields are `Option`s that still serialize `null`.
+    required: bool,
     doc: Vec<String>,
 }
 
@@ -121,12 +123,18 @@ impl Default for Types {
 
 impl Types {
     /// A type named (after) `name` for a tool's whole input or output schema: a struct when the
-    /// schema is an object the mapping can express, else an alias of `Value`. Returns its name.
-    pub fn root(&mut self, schema: &Value, name: &str, doc: Vec<String>) -> String {
+    /// schema is an object the mapping can express, else an alias of `Value`. An input without
+    /// properties (`{"type": "object"}`: no arguments) is an empty struct; an output without
+    /// properties, or either with only `additionalProperties`, is `Value`, so nothing is lost.
+    /// Returns the type's name.
+    pub fn root(&mut self, schema: &Value, name: &str, doc: Vec<String>, output: bool) -> String {
         let name = self.scope.claim(name, name);
         let empty = Map::new();
         let obj = schema.as_object().unwrap_or(&empty);
-        match unmapped(obj).or_else(|| non_struct_object(obj)) {
+        let has_properties = obj.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty());
+        let open = matches!(obj.get("additionalProperties"), Some(Value::Object(_)) | Some(Value::Bool(true)));
+        let no_properties = (!has_properties && (output || open)).then(|| "an object without declared properties".to_string());
+        match unmapped(obj).or_else(|| non_struct_object(obj)).or(no_properties) {
             Some(why) => {
                 let mut doc = doc;
                 doc.push(format!("Any JSON value: {why}."));
@@ -153,6 +161,7 @@ impl Types {
                 name: scope.claim(&snake(json, "field"), json),
                 json: json.to_string(),
                 ty: if *required { Ty::String } else { Ty::Option(Box::new(Ty::String)) },
+                required: *required,
                 doc: description.map(docs::paragraphs).unwrap_or_default(),
             })
             .collect();
@@ -179,16 +188,17 @@ impl Types {
             let field = scope.claim(&snake(json, "field"), json);
             let hint = format!("{name}{}", pascal(json, "Field"));
             let ty = self.ty(schema, &hint, depth + 1);
+            let is_required = required.contains(&json.as_str());
             let ty = match ty {
                 Ty::Option(_) => ty,
-                _ if required.contains(&json.as_str()) => ty,
+                _ if is_required => ty,
                 _ => Ty::Option(Box::new(ty)),
             };
             let mut field_doc = description(schema);
             if let Some(why) = ty.fallback() {
                 field_doc.push(format!("Any JSON value: {why}."));
             }
-            fields.push(Field { name: field, json: json.clone(), ty, doc: field_doc });
+            fields.push(Field { name: field, json: json.clone(), ty, required: is_required, doc: field_doc });
         }
         self.defs[index] = Def::Struct { name: name.to_string(), doc, fields };
     }
@@ -322,8 +332,8 @@ fn def_tokens(def: &Def) -> TokenStream {
                     let json = lit(&f.json);
                     quote!(#[serde(rename = #json)])
                 });
-                let optional =
-                    matches!(f.ty, Ty::Option(_)).then(|| quote!(#[serde(default, skip_serializing_if = "Option::is_none")]));
+                let optional = (matches!(f.ty, Ty::Option(_)) && !f.required)
+                    .then(|| quote!(#[serde(default, skip_serializing_if = "Option::is_none")]));
                 let (field, ty) = (ident(&f.name), f.ty.tokens());
                 quote!(#doc #rename #optional pub #field: #ty,)
             });
@@ -394,7 +404,7 @@ mod tests {
                 "counts": {"type": "object", "additionalProperties": {"type": "integer"}}
             }
         });
-        assert_eq!(t.root(&schema, "WeatherArgs", vec![]), "WeatherArgs");
+        assert_eq!(t.root(&schema, "WeatherArgs", vec![], false), "WeatherArgs");
         let f = file(&t);
         for expected in [
             "pub struct WeatherArgs {",
@@ -417,23 +427,30 @@ mod tests {
     #[test]
     fn inexpressible_roots_are_value_aliases_and_names_never_clash() {
         let mut t = Types::default();
-        assert_eq!(t.root(&json!({"type": "object", "anyOf": []}), "XArgs", vec![]), "XArgs");
-        let second = t.root(&json!({"type": "object"}), "XArgs", vec![]);
+        assert_eq!(t.root(&json!({"type": "object", "anyOf": []}), "XArgs", vec![], false), "XArgs");
+        let second = t.root(&json!({"type": "object"}), "XArgs", vec![], false);
+        // Without properties, an output or an open map keeps everything as `Value`.
+        t.root(&json!({"type": "object"}), "XOutput", vec![], true);
+        t.root(&json!({"type": "object", "additionalProperties": {"type": "string"}}), "YArgs", vec![], false);
         assert_ne!(second, "XArgs");
         let f = file(&t);
         assert!(f.contains("/// Any JSON value: `anyOf` has no Rust type mapping here.\npub type XArgs = Value;"), "{f}");
         assert!(f.contains(&format!("pub struct {second} {{}}")), "{f}");
+        assert!(f.contains("/// Any JSON value: an object without declared properties.\npub type XOutput = Value;"), "{f}");
+        assert!(f.contains("/// Any JSON value: an object without declared properties.\npub type YArgs = Value;"), "{f}");
     }
 
     #[test]
     fn property_names_that_are_not_identifiers_are_renamed() {
         let mut t = Types::default();
-        t.root(&json!({"type": "object", "properties": {"max-results": {"type": "integer"}, "self": {"type": "boolean"}, "日本": {"type": "string"}}}), "A", vec![]);
+        t.root(&json!({"type": "object", "properties": {"max-results": {"type": "integer"}, "self": {"type": "boolean"}, "日本": {"type": "string"}, "maybe": {"type": ["string", "null"]}}, "required": ["maybe"]}), "A", vec![], false);
         let f = file(&t);
         assert!(f.contains("#[serde(rename = \"max-results\")]"), "{f}");
         assert!(f.contains("pub max_results: Option<i64>,"), "{f}");
         assert!(f.contains("#[serde(rename = \"self\")]"), "{f}");
         assert!(f.contains("pub self_: Option<bool>,"), "{f}");
+        // Required but nullable: `null` is written, never left out.
+        assert!(f.contains("    pub maybe: Option<String>,") && !f.contains("skip_serializing_if = \"Option::is_none\")]\n    pub maybe"), "{f}");
         assert!(f.contains("#[serde(rename = \"\\u{65e5}\\u{672c}\")]"), "{f}");
         assert!(f.is_ascii());
     }
