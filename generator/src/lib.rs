@@ -116,6 +116,12 @@ pub fn generate(settings: &Settings) -> Result<Generation, Error> {
 }
 
 fn from_manifest(settings: &Settings, input: load::Input) -> Result<Generation, Error> {
+    if !settings.tools.filter.is_empty() || !settings.tools.names.is_empty() {
+        // Every tool of a manifest is generated as it is named: saying nothing would mislead.
+        let problem = "filters (--tag, --operation, --path, --method) and --rename apply to OpenAPI descriptions; \
+                       a manifest's tools are all generated, under their own names (edit the manifest instead)";
+        return Err(Error::Manifest(ManifestError { file: input.name, problems: vec![problem.into()] }));
+    }
     let manifest = Manifest::from_value(&input.raw, &input.name).map_err(Error::Manifest)?;
     let model = emit::manifest::Model::new(&manifest, settings, &input.name, &input.sha256);
     let files = emit::manifest::emit(&model).map_err(Error::Emit)?;

@@ -223,6 +223,10 @@ fn the_command_line_detects_manifests_and_takes_input_kind() {
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("error: petstore.yaml: a manifest needs a `tools` array"), "{err}");
+    let o = mcpgen_cli(&[notes.to_str().unwrap(), "-o", out.to_str().unwrap(), "--tag", "x"]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("error: notes.json: filters (--tag, --operation, --path, --method) and --rename apply to OpenAPI"), "{err}");
     let o = mcpgen_cli(&["--input-kind", "wsdl", petstore.to_str().unwrap(), "-o", out.to_str().unwrap()]);
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("unknown input kind `wsdl` (expected openapi or manifest)"));
