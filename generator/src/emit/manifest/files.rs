@@ -2,6 +2,7 @@
 //! reaches them only through the `toml` filter and `md_cell`, as for OpenAPI crates.
 
 use super::Model;
+use super::idents::source_name;
 use crate::emit::RuntimeDep;
 use crate::emit::templates::{md_cell, one_line, render};
 use minijinja::context;
@@ -31,20 +32,20 @@ pub fn readme(m: &Model) -> Result<String, String> {
         .iter()
         .map(|t| {
             let s = t.def.title.as_deref().or(t.def.description.as_deref());
-            context! { name => &t.def.name, method => &t.method, summary => summary(s) }
+            context! { name => &t.def.name, method => source_name(&t.method), summary => summary(s) }
         })
         .collect();
     let prompts: Vec<_> = m
         .prompts
         .iter()
-        .map(|p| context! { name => md_cell(&p.def.name), method => &p.method, summary => summary(p.def.description.as_deref()) })
+        .map(|p| context! { name => md_cell(&p.def.name), method => source_name(&p.method), summary => summary(p.def.description.as_deref()) })
         .collect();
     let resources: Vec<_> = m
         .resources
         .iter()
-        .map(|r| context! { uri => md_cell(&r.def.uri), method => &r.method, summary => summary(r.def.description.as_deref()) })
+        .map(|r| context! { uri => md_cell(&r.def.uri), method => source_name(&r.method), summary => summary(r.def.description.as_deref()) })
         .chain(m.templates.iter().map(|t| {
-            context! { uri => md_cell(&t.def.uri_template), method => &t.method, summary => summary(t.def.description.as_deref()) }
+            context! { uri => md_cell(&t.def.uri_template), method => source_name(&t.method), summary => summary(t.def.description.as_deref()) }
         }))
         .collect();
     let header = m.header("").lines().map(str::trim).collect::<Vec<_>>().join(" ").replace("--", "- -");
