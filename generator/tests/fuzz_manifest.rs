@@ -11,7 +11,9 @@ use std::path::Path;
 fn every_manifest_seed_and_finding_passes_the_harness() {
     let fuzz = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz");
     let mut files = Vec::new();
-    for (dir, seeds_only) in [(fuzz.join("corpus/manifest_load"), true), (fuzz.join("regressions/manifest_load"), false)] {
+    for (dir, seeds_only) in
+        [(fuzz.join("corpus/manifest_load"), true), (fuzz.join("regressions/manifest_load"), false)]
+    {
         let Ok(entries) = std::fs::read_dir(&dir) else { continue };
         for entry in entries {
             let path = entry.unwrap().path();

@@ -62,7 +62,10 @@ fn bad_prompts_resources_and_templates_are_named() {
             "resourceTemplates[0] (uriTemplate \"x://{?query}\"): the URI template has the unsupported expression `{?query}` (only `{var}` and `{+var}` are served)",
         ]
     );
-    assert_eq!(problems(generate("manifests/tools-not-array.json", InputKind::Auto)), ["`tools` must be an array of tool definitions"]);
+    assert_eq!(
+        problems(generate("manifests/tools-not-array.json", InputKind::Auto)),
+        ["`tools` must be an array of tool definitions"]
+    );
 }
 
 #[test]
@@ -164,7 +167,6 @@ fn a_manifest_crate_has_typed_arguments_a_trait_and_the_users_handlers() {
 
 #[test]
 fn hostile_text_stays_in_literals_and_names_become_identifiers() {
-
     // Also a golden crate, so tests/compile.rs builds it with clippy.
     let g = generate("manifests/hostile.json", InputKind::Auto).unwrap();
     for f in g.files.iter().filter(|f| f.path.ends_with(".rs")) {
@@ -173,7 +175,9 @@ fn hostile_text_stays_in_literals_and_names_become_identifiers() {
         // Only the functions mcpgen writes: nothing from the manifest became code.
         for item in &parsed.items {
             if let syn::Item::Fn(func) = item {
-                assert!(["main", "register", "arguments", "app", "server"].contains(&func.sig.ident.to_string().as_str()));
+                assert!(
+                    ["main", "register", "arguments", "app", "server"].contains(&func.sig.ident.to_string().as_str())
+                );
             }
         }
     }
@@ -194,7 +198,10 @@ fn hostile_text_stays_in_literals_and_names_become_identifiers() {
         .collect();
     assert_eq!(methods.len(), 4, "{methods:?}");
     assert_eq!(methods[0], "r#type");
-    assert!(methods[1].starts_with("type_") && methods[2].starts_with("type_") && methods[1] != methods[2], "{methods:?}");
+    assert!(
+        methods[1].starts_with("type_") && methods[2].starts_with("type_") && methods[1] != methods[2],
+        "{methods:?}"
+    );
     assert_eq!(methods[3], "prompt_prompt");
 }
 
@@ -226,7 +233,10 @@ fn the_command_line_detects_manifests_and_takes_input_kind() {
     let o = mcpgen_cli(&[notes.to_str().unwrap(), "-o", out.to_str().unwrap(), "--tag", "x"]);
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("error: notes.json: filters (--tag, --operation, --path, --method) and --rename apply to OpenAPI"), "{err}");
+    assert!(
+        err.contains("error: notes.json: filters (--tag, --operation, --path, --method) and --rename apply to OpenAPI"),
+        "{err}"
+    );
     let o = mcpgen_cli(&["--input-kind", "wsdl", petstore.to_str().unwrap(), "-o", out.to_str().unwrap()]);
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("unknown input kind `wsdl` (expected openapi or manifest)"));

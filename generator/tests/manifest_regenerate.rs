@@ -70,11 +70,15 @@ fn adding_a_tool_keeps_the_users_handlers_compiling() {
 ";
     std::fs::write(&manifest, format!("{original}{added}")).unwrap();
     let report = generate(&manifest, &out);
-    assert_eq!(report.kept, [handlers.clone()], "{report:?}");
+    assert_eq!(report.kept, std::slice::from_ref(&handlers), "{report:?}");
     assert_eq!(std::fs::read_to_string(&handlers).unwrap(), edited);
 
     let built = common::cargo(&out, &["build", "--quiet"]);
-    assert!(built.status.success(), "the user's handlers no longer compile:\n{}", String::from_utf8_lossy(&built.stderr));
+    assert!(
+        built.status.success(),
+        "the user's handlers no longer compile:\n{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
 
     let server = ServerCommand::new(common::binary(CRATE));
     let running = RunningServer::start(&server, Transport::Stdio);
@@ -114,7 +118,9 @@ fn adding_a_tool_keeps_the_users_handlers_compiling() {
         assert_eq!(r["isError"], true, "{r}");
         assert_eq!(
             text(r),
-            format!("tool `{tool}` is not implemented yet: write `fn {tool}` in the `impl Handlers` of src/handlers.rs")
+            format!(
+                "tool `{tool}` is not implemented yet: write `fn {tool}` in the `impl Handlers` of src/handlers.rs"
+            )
         );
     }
     // Arguments the input schema refuses never reach the handler.
@@ -169,6 +175,10 @@ async fn prompts_and_resources_answer_not_implemented_until_written() {
         "resource `library://catalog` is not implemented yet: write `fn read_catalog` in the `impl Handlers` of src/handlers.rs"
     );
     let book = server.request("resources/read", json!({"uri": "library://books/978-0"})).await;
-    assert!(error(&book).starts_with("resource template `library://books/{isbn}` is not implemented yet: write `fn read_book`"), "{book}");
+    assert!(
+        error(&book)
+            .starts_with("resource template `library://books/{isbn}` is not implemented yet: write `fn read_book`"),
+        "{book}"
+    );
     server.stderr().await;
 }

@@ -1,9 +1,7 @@
 //! A parsed manifest (`serde_json::Value`) to a checked [`Manifest`], collecting every problem
 //! with the entry it belongs to. Never panics: the document is read only through accessors.
 
-use super::{
-    Manifest, ManifestPrompt, ManifestResource, ManifestTemplate, ManifestTool, PromptArgument, uri_template,
-};
+use super::{Manifest, ManifestPrompt, ManifestResource, ManifestTemplate, ManifestTool, PromptArgument, uri_template};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -108,7 +106,9 @@ fn tool(o: &Map<String, Value>, at: &str, p: &mut Problems) -> Option<ManifestTo
     }
     let input_schema = match o.get("inputSchema") {
         None => {
-            p.push(format!("{at}: inputSchema is missing (MCP tools need one; `{{\"type\": \"object\"}}` takes no arguments)"));
+            p.push(format!(
+                "{at}: inputSchema is missing (MCP tools need one; `{{\"type\": \"object\"}}` takes no arguments)"
+            ));
             None
         }
         Some(s) => object_schema(s, "inputSchema", &at, p),
@@ -134,14 +134,7 @@ fn tool(o: &Map<String, Value>, at: &str, p: &mut Problems) -> Option<ManifestTo
     if p.len() > before {
         return None;
     }
-    Some(ManifestTool {
-        name: name?,
-        title,
-        description,
-        input_schema: input_schema?,
-        output_schema,
-        annotations,
-    })
+    Some(ManifestTool { name: name?, title, description, input_schema: input_schema?, output_schema, annotations })
 }
 
 /// MCP tool names: 1 to 128 of `A-Z a-z 0-9 _ - .`.
@@ -242,7 +235,14 @@ fn template(o: &Map<String, Value>, at: &str, p: &mut Problems) -> Option<Manife
     if p.len() > before {
         return None;
     }
-    Some(ManifestTemplate { uri_template: uri_template?, name: name?, title, description, mime_type, variables: variables? })
+    Some(ManifestTemplate {
+        uri_template: uri_template?,
+        name: name?,
+        title,
+        description,
+        mime_type,
+        variables: variables?,
+    })
 }
 
 /// A non-empty string under `key`, or a problem naming the entry.

@@ -16,7 +16,9 @@ pub fn variables(template: &str) -> Result<Vec<String>, String> {
         let expr = &rest[open + 1..open + close];
         let name = expr.strip_prefix('+').unwrap_or(expr);
         if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.') {
-            return Err(format!("has the unsupported expression `{{{expr}}}` (only `{{var}}` and `{{+var}}` are served)"));
+            return Err(format!(
+                "has the unsupported expression `{{{expr}}}` (only `{{var}}` and `{{+var}}` are served)"
+            ));
         }
         if previous_was_variable {
             return Err("has two adjacent variables, which cannot be told apart".into());

@@ -5,8 +5,8 @@
 
 mod docs;
 mod entry;
-mod idents;
 mod files;
+mod idents;
 mod module;
 mod types;
 
@@ -105,7 +105,10 @@ impl<'a> Model<'a> {
         let resources = m
             .resources
             .iter()
-            .map(|r| ResourceModel { def: r, method: methods.claim(&format!("read_{}", snake(&r.name, "resource")), &r.uri) })
+            .map(|r| ResourceModel {
+                def: r,
+                method: methods.claim(&format!("read_{}", snake(&r.name, "resource")), &r.uri),
+            })
             .collect();
         let templates = m
             .resource_templates

@@ -113,7 +113,8 @@ fn not_implemented(kind: &str, name: &str, method: &str) -> TokenStream {
 
 fn method_doc(kind: &str, name: &str, description: Option<&str>) -> TokenStream {
     let first = format!("The {kind} `{}`.", docs::paragraphs(name).join(" ").replace('`', "'"));
-    let paragraphs: Vec<String> = std::iter::once(first).chain(description.map(docs::paragraphs).unwrap_or_default()).collect();
+    let paragraphs: Vec<String> =
+        std::iter::once(first).chain(description.map(docs::paragraphs).unwrap_or_default()).collect();
     docs::attrs(&paragraphs)
 }
 

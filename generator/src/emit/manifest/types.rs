@@ -30,10 +30,38 @@ const UNMAPPED: &[&str] = &[
 
 /// Names the generated module uses itself; a type never takes one.
 const RESERVED: &[&str] = &[
-    "Self", "Handlers", "Server", "Tool", "ToolError", "ToolResult", "RequestContext", "Prompt", "PromptResult",
-    "PromptMessage", "Resource", "ResourceTemplate", "ResourceContents", "ErrorObject", "Content", "Value",
-    "Serialize", "Deserialize", "Future", "Arc", "HashMap", "BTreeMap", "Option", "Some", "None", "Result", "Ok",
-    "Err", "String", "Vec", "Box", "App",
+    "Self",
+    "Handlers",
+    "Server",
+    "Tool",
+    "ToolError",
+    "ToolResult",
+    "RequestContext",
+    "Prompt",
+    "PromptResult",
+    "PromptMessage",
+    "Resource",
+    "ResourceTemplate",
+    "ResourceContents",
+    "ErrorObject",
+    "Content",
+    "Value",
+    "Serialize",
+    "Deserialize",
+    "Future",
+    "Arc",
+    "HashMap",
+    "BTreeMap",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "App",
 ];
 
 /// A Rust type for a schema.
@@ -102,10 +130,21 @@ struct Field {
 
 #[derive(Debug, Clone)]
 enum Def {
-    Struct { name: String, doc: Vec<String>, fields: Vec<Field> },
-    Enum { name: String, doc: Vec<String>, variants: Vec<(String, String)> },
+    Struct {
+        name: String,
+        doc: Vec<String>,
+        fields: Vec<Field>,
+    },
+    Enum {
+        name: String,
+        doc: Vec<String>,
+        variants: Vec<(String, String)>,
+    },
     /// `pub type Name = Value;` for a whole schema the mapping cannot express.
-    Alias { name: String, doc: Vec<String> },
+    Alias {
+        name: String,
+        doc: Vec<String>,
+    },
 }
 
 /// Every type of the generated module, in the order they were made.
@@ -133,7 +172,8 @@ impl Types {
         let obj = schema.as_object().unwrap_or(&empty);
         let has_properties = obj.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty());
         let open = matches!(obj.get("additionalProperties"), Some(Value::Object(_)) | Some(Value::Bool(true)));
-        let no_properties = (!has_properties && (output || open)).then(|| "an object without declared properties".to_string());
+        let no_properties =
+            (!has_properties && (output || open)).then(|| "an object without declared properties".to_string());
         match unmapped(obj).or_else(|| non_struct_object(obj)).or(no_properties) {
             Some(why) => {
                 let mut doc = doc;
@@ -298,12 +338,16 @@ impl Types {
 
     /// The `types.rs` file: every definition, in order.
     pub fn tokens(&self) -> TokenStream {
-        let value = self.uses_value().then(|| quote!(use mcpgen_runtime::serde_json::Value;));
-        let serde = self
-            .defs
-            .iter()
-            .any(|d| !matches!(d, Def::Alias { .. }))
-            .then(|| quote!(use serde::{Deserialize, Serialize};));
+        let value = self.uses_value().then(|| {
+            quote!(
+                use mcpgen_runtime::serde_json::Value;
+            )
+        });
+        let serde = self.defs.iter().any(|d| !matches!(d, Def::Alias { .. })).then(|| {
+            quote!(
+                use serde::{Deserialize, Serialize};
+            )
+        });
         let defs = self.defs.iter().map(def_tokens);
         quote! {
             //! Typed arguments and results of the manifest's tools, prompts and resource templates.
@@ -434,10 +478,19 @@ mod tests {
         t.root(&json!({"type": "object", "additionalProperties": {"type": "string"}}), "YArgs", vec![], false);
         assert_ne!(second, "XArgs");
         let f = file(&t);
-        assert!(f.contains("/// Any JSON value: `anyOf` has no Rust type mapping here.\npub type XArgs = Value;"), "{f}");
+        assert!(
+            f.contains("/// Any JSON value: `anyOf` has no Rust type mapping here.\npub type XArgs = Value;"),
+            "{f}"
+        );
         assert!(f.contains(&format!("pub struct {second} {{}}")), "{f}");
-        assert!(f.contains("/// Any JSON value: an object without declared properties.\npub type XOutput = Value;"), "{f}");
-        assert!(f.contains("/// Any JSON value: an object without declared properties.\npub type YArgs = Value;"), "{f}");
+        assert!(
+            f.contains("/// Any JSON value: an object without declared properties.\npub type XOutput = Value;"),
+            "{f}"
+        );
+        assert!(
+            f.contains("/// Any JSON value: an object without declared properties.\npub type YArgs = Value;"),
+            "{f}"
+        );
     }
 
     #[test]
@@ -450,7 +503,11 @@ mod tests {
         assert!(f.contains("#[serde(rename = \"self\")]"), "{f}");
         assert!(f.contains("pub self_: Option<bool>,"), "{f}");
         // Required but nullable: `null` is written, never left out.
-        assert!(f.contains("    pub maybe: Option<String>,") && !f.contains("skip_serializing_if = \"Option::is_none\")]\n    pub maybe"), "{f}");
+        assert!(
+            f.contains("    pub maybe: Option<String>,")
+                && !f.contains("skip_serializing_if = \"Option::is_none\")]\n    pub maybe"),
+            "{f}"
+        );
         assert!(f.contains("#[serde(rename = \"\\u{65e5}\\u{672c}\")]"), "{f}");
         assert!(f.is_ascii());
     }
