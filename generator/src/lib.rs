@@ -1,4 +1,4 @@
-//! mcpgen: turns an OpenAPI document into a Rust MCP server crate.
+//! mcpgen: turns an OpenAPI document or an MCP tool-schema manifest into a Rust MCP server crate.
 //!
 //! The pipeline, one module per stage: [`load`] (text -> bundled, normalized document),
 //! [`ir`] (document -> operations, the single analysis), [`tools`] (operations -> MCP tool
@@ -20,6 +20,7 @@ pub mod cli;
 pub mod emit;
 pub mod ir;
 pub mod load;
+pub mod manifest;
 #[cfg(feature = "cli")]
 pub mod mock;
 #[cfg(feature = "cli")]
@@ -31,7 +32,8 @@ mod write;
 
 pub use emit::{OutputFile, Owner, RuntimeDep};
 pub use ir::Warning;
-pub use settings::Settings;
+pub use manifest::{Manifest, ManifestError};
+pub use settings::{InputKind, Settings};
 pub use tools::{Filter, ToolDef, ToolOptions};
 pub use write::WriteReport;
 
@@ -46,6 +48,8 @@ pub enum Error {
     Strict(Vec<Warning>),
     /// The filters selected no operation (or the description has none that can be expressed).
     NoTools { operations: usize, warnings: Vec<Warning> },
+    /// The tool-schema manifest has problems; each names its entry.
+    Manifest(ManifestError),
     /// A bug in mcpgen: the generated code did not come out right.
     Emit(String),
     /// The generated files could not be put where they go (`OUT_DIR` unset, not writable).
@@ -70,6 +74,7 @@ impl std::fmt::Display for Error {
                 f,
                 "the filters selected none of the description's {operations} operations (check --tag, --operation, --path and --method)"
             ),
+            Error::Manifest(e) => write!(f, "{e}"),
             Error::Emit(e) => write!(f, "internal error while writing code: {e}"),
             Error::Output(e) => f.write_str(e),
         }
@@ -89,33 +94,115 @@ impl From<load::LoadError> for Error {
 pub struct Generation {
     pub files: Vec<OutputFile>,
     pub warnings: Vec<Warning>,
+    /// The tools derived from an OpenAPI description (empty for a manifest).
     pub tools: Vec<ToolDef>,
+    /// The manifest generated from, when the input was one.
+    pub manifest: Option<Manifest>,
     /// Every file the description was read from (for `cargo:rerun-if-changed`).
     pub inputs: Vec<PathBuf>,
     pub crate_name: String,
 }
 
-/// Loads the description, derives the tools and renders the crate.
+impl Generation {
+    /// How many tools the crate serves.
+    pub fn tool_count(&self) -> usize {
+        self.manifest.as_ref().map_or(self.tools.len(), |m| m.tools.len())
+    }
+}
+
+/// Reads the input (an OpenAPI description or a tool-schema manifest, see [`InputKind`]) and
+/// renders the crate.
 pub fn generate(settings: &Settings) -> Result<Generation, Error> {
-    let analysis = Analysis::run(settings)?;
-    let model = analysis.model(settings);
-    let files = emit::emit(&model).map_err(Error::Emit)?;
+    match Input::read(settings)? {
+        Input::Manifest(m) => from_manifest(settings, m),
+        Input::OpenApi(analysis) => {
+            let model = analysis.model(settings);
+            let files = emit::emit(&model).map_err(Error::Emit)?;
+            Ok(Generation {
+                files,
+                crate_name: model.crate_name.clone(),
+                warnings: analysis.warnings,
+                tools: analysis.tools,
+                manifest: None,
+                inputs: analysis.doc.files,
+            })
+        }
+    }
+}
+
+fn from_manifest(settings: &Settings, input: ManifestInput) -> Result<Generation, Error> {
+    let ManifestInput { manifest, name, sha256, root_path } = input;
+    let model = emit::manifest::Model::new(&manifest, settings, &name, &sha256);
+    let files = emit::manifest::emit(&model).map_err(Error::Emit)?;
     Ok(Generation {
         files,
+        warnings: Vec::new(),
+        tools: Vec::new(),
         crate_name: model.crate_name.clone(),
-        warnings: analysis.warnings,
-        tools: analysis.tools,
-        inputs: analysis.doc.files,
+        manifest: Some(manifest),
+        inputs: root_path.into_iter().collect(),
     })
 }
 
-/// The tools a generation would produce, without rendering any file (`mcpgen inspect`, `mcpgen diff`).
-pub fn tools(settings: &Settings) -> Result<tools::ToolSet, Error> {
-    let analysis = Analysis::run(settings)?;
-    Ok(tools::ToolSet { tools: analysis.tools, warnings: analysis.warnings })
+/// What an input describes, without rendering any file (`mcpgen inspect`, `mcpgen diff`).
+#[derive(Debug, Clone)]
+pub enum Description {
+    /// The tools derived from an OpenAPI description's operations, and the warnings.
+    OpenApi(tools::ToolSet),
+    /// A checked tool-schema manifest.
+    Manifest(Manifest),
 }
 
-/// Everything up to emission: the loaded document, its operations and the chosen tools.
+/// Reads the input and derives its tools, as [`generate`] would, without rendering files.
+pub fn describe(settings: &Settings) -> Result<Description, Error> {
+    Ok(match Input::read(settings)? {
+        Input::OpenApi(a) => Description::OpenApi(tools::ToolSet { tools: a.tools, warnings: a.warnings }),
+        Input::Manifest(m) => Description::Manifest(m.manifest),
+    })
+}
+
+/// The input, read once (standard input cannot be read twice) and told apart.
+enum Input {
+    OpenApi(Analysis),
+    Manifest(ManifestInput),
+}
+
+struct ManifestInput {
+    manifest: Manifest,
+    name: String,
+    sha256: String,
+    root_path: Option<PathBuf>,
+}
+
+impl Input {
+    fn read(settings: &Settings) -> Result<Input, Error> {
+        let input = load::read(&settings.spec)?;
+        let is_manifest = match settings.input_kind {
+            InputKind::Auto => manifest::looks_like_manifest(&input.raw),
+            InputKind::Manifest => true,
+            InputKind::OpenApi => false,
+        };
+        if !is_manifest {
+            return Analysis::of(settings, load::load_parsed(input)?).map(Input::OpenApi);
+        }
+        if !settings.tools.filter.is_empty() || !settings.tools.names.is_empty() {
+            // Every tool of a manifest is generated as it is named: saying nothing would mislead.
+            let problem = "filters (--tag, --operation, --path, --method) and --rename apply to OpenAPI descriptions; \
+                           a manifest's tools are all generated, under their own names (edit the manifest instead)";
+            return Err(Error::Manifest(ManifestError { file: input.name, problems: vec![problem.into()] }));
+        }
+        let manifest = Manifest::from_value(&input.raw, &input.name).map_err(Error::Manifest)?;
+        Ok(Input::Manifest(ManifestInput {
+            manifest,
+            name: input.name,
+            sha256: input.sha256,
+            root_path: input.root_path,
+        }))
+    }
+}
+
+/// Everything up to emission of an OpenAPI description: the loaded document, its operations and
+/// the chosen tools.
 struct Analysis {
     doc: load::Document,
     api: ir::Api,
@@ -124,8 +211,20 @@ struct Analysis {
 }
 
 impl Analysis {
+    /// An OpenAPI description's analysis; a manifest is refused (build scripts take OpenAPI only).
     fn run(settings: &Settings) -> Result<Analysis, Error> {
-        let doc = load::load(&settings.spec)?;
+        match Input::read(settings)? {
+            Input::OpenApi(a) => Ok(a),
+            Input::Manifest(m) => Err(Error::Manifest(ManifestError {
+                file: m.name,
+                problems: vec![
+                    "is a tool-schema manifest; build scripts take OpenAPI descriptions (generate a crate from a manifest with `mcpgen FILE -o DIR`)".into(),
+                ],
+            })),
+        }
+    }
+
+    fn of(settings: &Settings, doc: load::Document) -> Result<Analysis, Error> {
         let api = ir::analyze(&doc);
         let set = tools::derive(&doc, &api, &settings.tools);
         if settings.strict && !set.warnings.is_empty() {

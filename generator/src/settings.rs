@@ -15,6 +15,35 @@ pub struct Settings {
     /// Treat every warning as an error.
     pub strict: bool,
     pub runtime: RuntimeDep,
+    /// OpenAPI description or tool-schema manifest; by default told from the document.
+    pub input_kind: InputKind,
+}
+
+/// What kind of document `spec` is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InputKind {
+    /// An array, or an object with `tools` and no `openapi`/`swagger`, is a manifest; anything
+    /// else is read as OpenAPI.
+    #[default]
+    Auto,
+    OpenApi,
+    Manifest,
+}
+
+impl InputKind {
+    /// `openapi` or `manifest` (`auto` for [`InputKind::Auto`]), as `--input-kind` and mcpgen.toml write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InputKind::Auto => "auto",
+            InputKind::OpenApi => "openapi",
+            InputKind::Manifest => "manifest",
+        }
+    }
+
+    /// The inverse of [`InputKind::as_str`].
+    pub fn parse(s: &str) -> Option<InputKind> {
+        [InputKind::Auto, InputKind::OpenApi, InputKind::Manifest].into_iter().find(|k| k.as_str() == s)
+    }
 }
 
 impl Settings {
@@ -26,6 +55,7 @@ impl Settings {
             tools: ToolOptions::default(),
             strict: false,
             runtime: RuntimeDep::Version(default_runtime_version()),
+            input_kind: InputKind::Auto,
         }
     }
 
@@ -41,6 +71,11 @@ impl Settings {
 
     pub fn strict(mut self, strict: bool) -> Self {
         self.strict = strict;
+        self
+    }
+
+    pub fn input_kind(mut self, kind: InputKind) -> Self {
+        self.input_kind = kind;
         self
     }
 

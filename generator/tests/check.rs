@@ -100,3 +100,27 @@ fn failures_say_what_to_do() {
     let said = stderr(&o);
     assert!(said.contains("cannot regenerate from openapi.yaml: cannot read"), "{said}");
 }
+
+#[test]
+fn manifest_crates_are_checked_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = dir.path().join("tools.json");
+    std::fs::copy(common::fixture("manifests/notes.json"), &manifest).unwrap();
+    let out = dir.path().join("notes");
+    let o = mcpgen(
+        &["generate", manifest.to_str().unwrap(), "-o", out.to_str().unwrap(), "--input-kind", "manifest"],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let recorded = std::fs::read_to_string(out.join("mcpgen.toml")).unwrap();
+    assert!(recorded.contains("input = \"manifest\""), "the forced kind is recorded: {recorded}");
+    let o = mcpgen(&["check"], &out);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("OK: 5 generated files match tools.json"), "{}", stdout(&o));
+
+    let types = out.join("src/generated/types.rs");
+    std::fs::write(&types, std::fs::read_to_string(&types).unwrap() + "// mine\n").unwrap();
+    let o = mcpgen(&["check"], &out);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("src/generated/types.rs: edited by hand"), "{}", stderr(&o));
+}

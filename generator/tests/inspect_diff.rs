@@ -32,7 +32,10 @@ fn write(dir: &Path, name: &str, spec: &Value) -> String {
 
 #[test]
 fn inspect_lists_the_tools_the_generator_would_write() {
-    let expected = mcpgen::tools(&mcpgen::Settings::new(petstore_path())).unwrap().tools;
+    let mcpgen::Description::OpenApi(set) = mcpgen::describe(&mcpgen::Settings::new(petstore_path())).unwrap() else {
+        panic!("the petstore is an OpenAPI description")
+    };
+    let expected = set.tools;
     let o = mcpgen(&["inspect", &petstore_path()]);
     assert!(o.status.success(), "{}", text(&o.stderr));
     let table = text(&o.stdout);
@@ -124,4 +127,52 @@ fn diff_and_inspect_name_the_file_they_cannot_read() {
     let o = mcpgen(&["inspect", "missing.json"]);
     assert!(!o.status.success());
     assert!(text(&o.stderr).contains("missing.json"), "{}", text(&o.stderr));
+}
+
+#[test]
+fn manifests_are_inspected_and_compared_like_descriptions() {
+    let notes = common::fixture("manifests/notes.json").to_string_lossy().into_owned();
+    let manifest: Value = serde_json::from_str(&std::fs::read_to_string(&notes).unwrap()).unwrap();
+    let tools = manifest["tools"].as_array().unwrap();
+
+    let o = mcpgen(&["inspect", &notes]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let table = text(&o.stdout);
+    assert!(table.starts_with("TOOL") && !table.lines().next().unwrap().contains("ENDPOINT"), "{table}");
+    assert_eq!(table.lines().count(), tools.len() + 1, "{table}");
+    let o = mcpgen(&["inspect", &notes, "--json"]);
+    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    for (shown, written) in report["tools"].as_array().unwrap().iter().zip(tools) {
+        assert_eq!(shown["name"], written["name"]);
+        assert_eq!(shown["inputSchema"], written["inputSchema"]);
+    }
+
+    // The first tool loses its first required argument's requirement and a tool is removed.
+    let dir = tempfile::tempdir().unwrap();
+    let mut changed = manifest.clone();
+    let first = &mut changed["tools"][0];
+    let name = first["name"].as_str().unwrap().to_string();
+    let required = first["inputSchema"]["required"].as_array_mut().expect("the first tool requires something");
+    let argument = required.remove(0).as_str().unwrap().to_string();
+    let removed = changed["tools"].as_array_mut().unwrap().pop().unwrap()["name"].as_str().unwrap().to_string();
+    let (old, new) = (write(dir.path(), "old.json", &manifest), write(dir.path(), "new.json", &changed));
+    let o = mcpgen(&["diff", &old, &new, "--json"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let changes: Vec<(String, Option<String>, String, bool)> = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["tool"].as_str().unwrap().into(),
+                c["argument"].as_str().map(String::from),
+                c["kind"].as_str().unwrap().into(),
+                c["breaking"] == true,
+            )
+        })
+        .collect();
+    assert!(changes.contains(&(name, Some(argument), "argument_no_longer_required".into(), false)), "{changes:?}");
+    assert!(changes.contains(&(removed, None, "tool_removed".into(), true)), "{changes:?}");
+    assert_eq!(changes.len(), 2, "{changes:?}");
 }

@@ -1,10 +1,10 @@
 //! `mcpgen diff OLD NEW [--json] [--fail-on-breaking]`: how the tool surface changed between
-//! two descriptions, each change marked breaking or compatible for a client.
+//! two descriptions (OpenAPI or tool-schema manifests), each change marked breaking or compatible for a client.
 
 use super::selection::Selection;
-use crate::Settings;
 use crate::surface::ToolSurface;
 use crate::surface::diff::{Change, diff};
+use crate::{InputKind, Settings};
 use clap::Parser;
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -29,6 +29,9 @@ struct DiffArgs {
     /// Exit with status 1 when any change is breaking.
     #[arg(long)]
     fail_on_breaking: bool,
+    /// What OLD and NEW are [default: told from each document].
+    #[arg(long, value_name = "KIND", value_parser = super::generate::parse_input_kind)]
+    input_kind: Option<InputKind>,
     /// The same selection applies to both descriptions.
     #[command(flatten)]
     selection: Selection,
@@ -40,8 +43,9 @@ pub fn main(args: Vec<std::ffi::OsString>) -> Result<(), String> {
         Ok(p) => p,
         Err(e) => e.exit(),
     };
-    let old = surface(&a.old, &a.selection)?;
-    let new = surface(&a.new, &a.selection)?;
+    let kind = a.input_kind.unwrap_or_default();
+    let old = surface(&a.old, kind, &a.selection)?;
+    let new = surface(&a.new, kind, &a.selection)?;
     let changes = diff(&old, &new);
     let breaking = changes.iter().filter(|c| c.breaking).count();
     if a.json {
@@ -62,10 +66,10 @@ pub fn main(args: Vec<std::ffi::OsString>) -> Result<(), String> {
     Ok(())
 }
 
-fn surface(spec: &Path, selection: &Selection) -> Result<Vec<ToolSurface>, String> {
-    let settings = selection.apply(Settings::new(spec));
-    let set = crate::tools(&settings).map_err(|e| format!("{}: {e}", spec.display()))?;
-    Ok(set.tools.iter().map(ToolSurface::from).collect())
+fn surface(spec: &Path, kind: InputKind, selection: &Selection) -> Result<Vec<ToolSurface>, String> {
+    let settings = selection.apply(Settings::new(spec).input_kind(kind));
+    let description = crate::describe(&settings).map_err(|e| format!("{}: {e}", spec.display()))?;
+    Ok(crate::surface::of(&description))
 }
 
 fn text(old: &Path, new: &Path, changes: &[Change], breaking: usize) -> String {

@@ -5,7 +5,7 @@
 use super::selection::Selection;
 use super::{print_warnings, runtime_dep};
 use crate::project::{self, Project};
-use crate::{Error, WriteReport, generate};
+use crate::{Error, InputKind, WriteReport, generate};
 use clap::Parser;
 use std::path::{Path, PathBuf};
 
@@ -13,14 +13,18 @@ use std::path::{Path, PathBuf};
 #[command(
     name = "mcpgen",
     version,
-    about = "Generate a Rust MCP server from an OpenAPI description.",
-    after_help = "Examples:\n  mcpgen openapi.yaml -o my_server\n  mcpgen generate openapi.json -o my_server --tag pets --method get\n  cat openapi.yaml | mcpgen - -o my_server\n  mcpgen generate my_server      (again, with the settings in my_server/mcpgen.toml)\n\nA mock of the API, to try a generated server with no network:\n  mcpgen mock openapi.yaml --port 4010      (see `mcpgen mock --help`)\n\nSee the tools first, compare two versions, guard a crate in CI:\n  mcpgen inspect openapi.yaml\n  mcpgen diff old.yaml new.yaml\n  mcpgen check my_server\n\nRun, develop, install a server (each has --help):\n  mcpgen run openapi.yaml --mock -t http    generate (cached), build and serve\n  mcpgen dev openapi.yaml                   the same in the MCP Inspector\n  mcpgen install claude-desktop openapi.yaml"
+    about = "Generate a Rust MCP server from an OpenAPI description or an MCP tool-schema manifest.",
+    after_help = "Examples:\n  mcpgen openapi.yaml -o my_server\n  mcpgen tools.json -o my_server          (a tool-schema manifest: {\"tools\": [...]})\n  mcpgen generate openapi.json -o my_server --tag pets --method get\n  cat openapi.yaml | mcpgen - -o my_server\n  mcpgen generate my_server      (again, with the settings in my_server/mcpgen.toml)\n\nA mock of the API, to try a generated server with no network:\n  mcpgen mock openapi.yaml --port 4010      (see `mcpgen mock --help`)\n\nSee the tools first, compare two versions, guard a crate in CI:\n  mcpgen inspect openapi.yaml\n  mcpgen diff old.yaml new.yaml\n  mcpgen check my_server\n\nRun, develop, install a server (each has --help):\n  mcpgen run openapi.yaml --mock -t http    generate (cached), build and serve\n  mcpgen dev openapi.yaml                   the same in the MCP Inspector\n  mcpgen install claude-desktop openapi.yaml"
 )]
 struct GenerateArgs {
-    /// The OpenAPI (3.0, 3.1) or Swagger 2.0 description, YAML or JSON; `-` reads standard input.
+    /// The OpenAPI (3.0, 3.1) or Swagger 2.0 description, or an MCP tool-schema manifest; YAML or
+    /// JSON; `-` reads standard input.
     /// Or a generated crate's directory, to regenerate it with its mcpgen.toml [default: .].
     #[arg(value_name = "SPEC | DIR")]
     spec: Option<PathBuf>,
+    /// What SPEC is [default: a manifest if it is an array or has `tools`, else OpenAPI].
+    #[arg(long, value_name = "KIND", value_parser = parse_input_kind)]
+    input_kind: Option<InputKind>,
     /// The directory to write the crate to (created if needed).
     #[arg(short, long, value_name = "DIR")]
     output: Option<PathBuf>,
@@ -38,6 +42,10 @@ struct GenerateArgs {
     /// Print only warnings and errors.
     #[arg(short, long)]
     quiet: bool,
+}
+
+pub(super) fn parse_input_kind(s: &str) -> Result<InputKind, String> {
+    InputKind::parse(s).ok_or_else(|| format!("unknown input kind `{s}` (expected openapi, manifest or auto)"))
 }
 
 /// `mcpgen [generate] SPEC -o DIR ...` or `mcpgen generate [DIR]`; `args` starts with the
@@ -106,7 +114,7 @@ pub fn main(args: Vec<std::ffi::OsString>) -> Result<(), String> {
         let skipped = generation.warnings.iter().filter(|w| w.skipped).count();
         eprintln!(
             "Generated {} tool(s) from {} into {} (crate `{}`){}.",
-            generation.tools.len(),
+            generation.tool_count(),
             spec_shown,
             output.display(),
             generation.crate_name,
@@ -143,6 +151,9 @@ fn apply_flags(a: &GenerateArgs, project: &mut Project, out_dir: &Path) -> Resul
         f.methods = given.methods.iter().map(|m| m.as_str().to_string()).collect();
     }
     project.rename.extend(given.renames());
+    if let Some(kind) = a.input_kind {
+        project.input = Some(kind.as_str().to_string());
+    }
     project.strict |= given.strict;
     project.output_schemas &= !given.no_output_schemas;
     if a.runtime_path.is_some() || a.runtime_version.is_some() || project.runtime.is_none() {

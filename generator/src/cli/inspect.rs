@@ -1,10 +1,10 @@
 //! `mcpgen inspect SPEC [--json]`: the tools a generation would produce, with their arguments,
-//! without writing anything.
+//! without writing anything. SPEC is an OpenAPI description or a tool-schema manifest.
 
 use super::print_warnings;
 use super::selection::Selection;
 use crate::surface::{ToolSurface, argument_json};
-use crate::{Settings, ToolDef, Warning};
+use crate::{Description, InputKind, Settings, Warning};
 use clap::Parser;
 use serde_json::{Value, json};
 use std::path::PathBuf;
@@ -13,17 +13,29 @@ use std::path::PathBuf;
 #[command(
     name = "mcpgen inspect",
     version,
-    about = "List the tools that would be generated from a description, with their arguments. Writes nothing.",
-    after_help = "Examples:\n  mcpgen inspect openapi.yaml\n  mcpgen inspect openapi.yaml --tag pets --json | jq '.tools[].name'"
+    about = "List the tools that would be generated from a description or manifest, with their arguments. Writes nothing.",
+    after_help = "Examples:\n  mcpgen inspect openapi.yaml\n  mcpgen inspect openapi.yaml --tag pets --json | jq '.tools[].name'\n  mcpgen inspect tools.json"
 )]
 struct InspectArgs {
-    /// The OpenAPI (3.0, 3.1) or Swagger 2.0 description, YAML or JSON; `-` reads standard input.
+    /// The OpenAPI (3.0, 3.1) or Swagger 2.0 description, or a tool-schema manifest; YAML or JSON;
+    /// `-` reads standard input.
     spec: PathBuf,
     /// Print JSON (tools with arguments, input and output schemas, and warnings) instead of a table.
     #[arg(long)]
     json: bool,
+    /// What SPEC is [default: told from the document].
+    #[arg(long, value_name = "KIND", value_parser = super::generate::parse_input_kind)]
+    input_kind: Option<InputKind>,
     #[command(flatten)]
     selection: Selection,
+}
+
+/// One tool as `inspect` shows it: its surface, where it sends requests (OpenAPI tools), and its
+/// JSON entry.
+struct Row {
+    surface: ToolSurface,
+    endpoint: Option<String>,
+    json: Value,
 }
 
 /// `mcpgen inspect SPEC ...`; `args` starts with the program name.
@@ -32,17 +44,21 @@ pub fn main(args: Vec<std::ffi::OsString>) -> Result<(), String> {
         Ok(p) => p,
         Err(e) => e.exit(),
     };
-    let settings = a.selection.apply(Settings::new(&a.spec));
-    let set = crate::tools(&settings).map_err(|e| e.to_string())?;
+    let settings = a.selection.apply(Settings::new(&a.spec).input_kind(a.input_kind.unwrap_or_default()));
+    let description = crate::describe(&settings).map_err(|e| e.to_string())?;
+    let (rows, warnings) = rows(&description);
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&report(&set.tools, &set.warnings)).map_err(|e| e.to_string())?);
+        let warnings: Vec<Value> =
+            warnings.iter().map(|w| json!({"at": w.at, "message": w.message, "skipped": w.skipped})).collect();
+        let report = json!({"tools": rows.iter().map(|r| &r.json).collect::<Vec<_>>(), "warnings": warnings});
+        println!("{}", serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?);
     } else {
-        print_warnings(&set.warnings);
-        print!("{}", table(&set.tools));
-        let skipped = set.warnings.iter().filter(|w| w.skipped).count();
+        print_warnings(warnings);
+        print!("{}", table(&rows));
+        let skipped = warnings.iter().filter(|w| w.skipped).count();
         eprintln!(
             "{} tool(s){}; `*` marks a required argument.",
-            set.tools.len(),
+            rows.len(),
             if skipped > 0 {
                 format!(", {skipped} operation(s) skipped (see the warnings above)")
             } else {
@@ -53,37 +69,97 @@ pub fn main(args: Vec<std::ffi::OsString>) -> Result<(), String> {
     Ok(())
 }
 
-/// Tool, endpoint, the description's first line and top-level arguments, in aligned columns.
-fn table(tools: &[ToolDef]) -> String {
-    let rows: Vec<[String; 4]> = tools
+fn rows(description: &Description) -> (Vec<Row>, &[Warning]) {
+    match description {
+        Description::OpenApi(set) => {
+            let rows = set
+                .tools
+                .iter()
+                .map(|t| {
+                    let surface = ToolSurface::from(t);
+                    let json = json!({
+                        "name": t.name,
+                        "title": t.title,
+                        "description": t.description,
+                        "method": t.method.upper(),
+                        "path": t.path,
+                        "operationId": t.operation_id,
+                        "annotations": {
+                            "readOnlyHint": t.annotations.read_only,
+                            "destructiveHint": t.annotations.destructive,
+                            "idempotentHint": t.annotations.idempotent,
+                            "openWorldHint": t.annotations.open_world,
+                        },
+                        "arguments": surface.arguments.iter().map(argument_json).collect::<Vec<_>>(),
+                        "inputSchema": t.input_schema,
+                        "outputSchema": t.output_schema,
+                    });
+                    Row { endpoint: Some(format!("{} {}", t.method.upper(), t.path)), surface, json }
+                })
+                .collect();
+            (rows, &set.warnings)
+        }
+        Description::Manifest(m) => {
+            let rows = m
+                .tools
+                .iter()
+                .map(|t| {
+                    let surface = ToolSurface::from(t);
+                    let json = json!({
+                        "name": t.name,
+                        "title": t.title,
+                        "description": t.description,
+                        "annotations": t.annotations,
+                        "arguments": surface.arguments.iter().map(argument_json).collect::<Vec<_>>(),
+                        "inputSchema": t.input_schema,
+                        "outputSchema": t.output_schema,
+                    });
+                    Row { endpoint: None, surface, json }
+                })
+                .collect();
+            (rows, &[])
+        }
+    }
+}
+
+/// Tool, endpoint (OpenAPI only), the description's first line and top-level arguments, in
+/// aligned columns.
+fn table(rows: &[Row]) -> String {
+    let with_endpoint = rows.iter().any(|r| r.endpoint.is_some());
+    let cells: Vec<Vec<String>> = rows
         .iter()
-        .map(|t| {
-            let surface = ToolSurface::from(t);
-            let arguments: Vec<String> = surface
+        .map(|r| {
+            let arguments: Vec<String> = r
+                .surface
                 .arguments
                 .iter()
                 .filter(|a| !a.path.contains(['.', '[']))
                 .map(|a| format!("{}{}: {}", a.path, if a.required { "*" } else { "" }, a.type_text()))
                 .collect();
-            let first_line = t.description.lines().next().unwrap_or("");
-            [
-                printable(&t.name),
-                format!("{} {}", t.method.upper(), printable(&t.path)),
-                printable(&shorten(first_line, 60)),
-                printable(&arguments.join(", ")),
-            ]
+            let first_line = r.surface.description.lines().next().unwrap_or("");
+            let mut row = vec![printable(&r.surface.name)];
+            if with_endpoint {
+                row.push(printable(r.endpoint.as_deref().unwrap_or("")));
+            }
+            row.push(printable(&shorten(first_line, 60)));
+            row.push(printable(&arguments.join(", ")));
+            row
         })
         .collect();
-    let header = ["TOOL", "ENDPOINT", "DESCRIPTION", "ARGUMENTS"].map(String::from);
-    let mut widths = [0usize; 4];
-    for row in std::iter::once(&header).chain(&rows) {
+    let header: Vec<String> = if with_endpoint {
+        ["TOOL", "ENDPOINT", "DESCRIPTION", "ARGUMENTS"].map(String::from).to_vec()
+    } else {
+        ["TOOL", "DESCRIPTION", "ARGUMENTS"].map(String::from).to_vec()
+    };
+    let mut widths = vec![0usize; header.len()];
+    for row in std::iter::once(&header).chain(&cells) {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count());
         }
     }
     let mut out = String::new();
-    for row in std::iter::once(&header).chain(&rows) {
-        let line: Vec<String> = row.iter().zip(widths).map(|(cell, w)| format!("{cell:<w$}")).collect();
+    for row in std::iter::once(&header).chain(&cells) {
+        let line: Vec<String> = row.iter().zip(&widths).map(|(cell, w)| format!("{cell:<w$}")).collect();
         out.push_str(line.join("  ").trim_end());
         out.push('\n');
     }
@@ -97,33 +173,4 @@ fn shorten(s: &str, max: usize) -> String {
 /// Spec text on a terminal: no control characters or bidi overrides.
 fn printable(s: &str) -> String {
     crate::ir::printable(s)
-}
-
-fn report(tools: &[ToolDef], warnings: &[Warning]) -> Value {
-    let tools: Vec<Value> = tools
-        .iter()
-        .map(|t| {
-            let surface = ToolSurface::from(t);
-            json!({
-                "name": t.name,
-                "title": t.title,
-                "description": t.description,
-                "method": t.method.upper(),
-                "path": t.path,
-                "operationId": t.operation_id,
-                "annotations": {
-                    "readOnlyHint": t.annotations.read_only,
-                    "destructiveHint": t.annotations.destructive,
-                    "idempotentHint": t.annotations.idempotent,
-                    "openWorldHint": t.annotations.open_world,
-                },
-                "arguments": surface.arguments.iter().map(argument_json).collect::<Vec<_>>(),
-                "inputSchema": t.input_schema,
-                "outputSchema": t.output_schema,
-            })
-        })
-        .collect();
-    let warnings: Vec<Value> =
-        warnings.iter().map(|w| json!({"at": w.at, "message": w.message, "skipped": w.skipped})).collect();
-    json!({"tools": tools, "warnings": warnings})
 }

@@ -5,6 +5,7 @@
 mod entry;
 mod generated;
 pub mod literal;
+pub mod manifest;
 mod model;
 mod names;
 pub mod stamp;
@@ -14,6 +15,7 @@ pub use model::{Model, RuntimeDep, SchemeModel};
 pub use names::{crate_name, env_part};
 
 use proc_macro2::TokenStream;
+use stamp::Header;
 
 /// Who owns a file of the generated crate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,8 +56,7 @@ pub fn included_module(model: &Model) -> Result<String, String> {
 
 /// Formats `tokens` as a generated Rust file: the header, a blank line, the code.
 fn generated_rust(model: &Model, tokens: TokenStream) -> Result<String, String> {
-    let body = format!("\n{}", rust(tokens)?);
-    Ok(format!("{}{body}", model.header("//", &body)))
+    Ok(model.rust_file(&rust(tokens)?))
 }
 
 /// Formats `tokens` as a Rust file.

@@ -4,12 +4,15 @@
 //! cell escaping in [`md_cell`].
 
 use super::model::{Model, RuntimeDep};
+use super::stamp::Header;
 use minijinja::{Environment, Value as JValue, context};
 use serde_json::{Value, json};
 
 const CARGO_TOML: &str = include_str!("../../../templates/Cargo.toml.j2");
 const README: &str = include_str!("../../../templates/README.md.j2");
 const GITIGNORE: &str = include_str!("../../../templates/gitignore.j2");
+const MANIFEST_CARGO_TOML: &str = include_str!("../../../templates/manifest/Cargo.toml.j2");
+const MANIFEST_README: &str = include_str!("../../../templates/manifest/README.md.j2");
 
 fn env() -> Result<Environment<'static>, String> {
     let mut env = Environment::new();
@@ -20,13 +23,19 @@ fn env() -> Result<Environment<'static>, String> {
     env.set_syntax(syntax);
     // A TOML basic string: JSON string escaping is valid TOML.
     env.add_filter("toml", |s: String| serde_json::to_string(&s).unwrap_or_else(|_| "\"\"".into()));
-    for (name, text) in [("Cargo.toml", CARGO_TOML), ("README.md", README), ("gitignore", GITIGNORE)] {
+    for (name, text) in [
+        ("Cargo.toml", CARGO_TOML),
+        ("README.md", README),
+        ("gitignore", GITIGNORE),
+        ("manifest/Cargo.toml", MANIFEST_CARGO_TOML),
+        ("manifest/README.md", MANIFEST_README),
+    ] {
         env.add_template(name, text).map_err(|e| format!("template {name}: {e}"))?;
     }
     Ok(env)
 }
 
-fn render(name: &str, ctx: JValue) -> Result<String, String> {
+pub(super) fn render(name: &str, ctx: JValue) -> Result<String, String> {
     let env = env()?;
     let t = env.get_template(name).map_err(|e| e.to_string())?;
     t.render(ctx).map_err(|e| format!("template {name}: {e}"))
@@ -47,7 +56,7 @@ pub fn cargo_toml(m: &Model) -> Result<String, String> {
             runtime_version => runtime_version,
         },
     )?;
-    Ok(format!("{}{body}", m.header("#", &body)))
+    Ok(m.toml_file(&body))
 }
 
 pub fn gitignore() -> Result<String, String> {
@@ -99,13 +108,11 @@ pub fn readme(m: &Model) -> Result<String, String> {
             mcp_json => serde_json::to_string_pretty(&mcp_json).unwrap_or_default(),
         },
     )?;
-    // One HTML comment line; `--` may not appear inside it.
-    let header = m.header("", &body).lines().map(str::trim).collect::<Vec<_>>().join(" ").replace("--", "- -");
-    Ok(format!("<!-- {header} -->\n{body}"))
+    Ok(m.markdown_file(&body))
 }
 
 /// The first line, at most 200 characters.
-fn one_line(s: &str) -> String {
+pub(super) fn one_line(s: &str) -> String {
     let line = s.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
     let mut out: String = line.chars().take(200).collect();
     if line.chars().count() > 200 {

@@ -119,9 +119,33 @@ impl std::error::Error for LoadError {}
 
 /// Reads, bundles and normalizes an API description.
 pub fn load(source: &Source) -> Result<Document, LoadError> {
+    load_parsed(read(source)?)
+}
+
+/// A description read and parsed once (standard input cannot be read twice), with what
+/// loading it needs: its name for messages, its file and the directory its `$ref`s start from.
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub name: String,
+    pub root_path: Option<PathBuf>,
+    pub base_dir: PathBuf,
+    /// SHA-256 of `text`, hex.
+    pub sha256: String,
+    /// `text` parsed.
+    pub raw: Value,
+}
+
+/// Reads and parses `source` without interpreting it.
+pub fn read(source: &Source) -> Result<Input, LoadError> {
     let (name, text, root_path, base_dir) = read_source(source)?;
     let sha256 = hex(&Sha256::digest(text.as_bytes()));
     let raw = parse_text(&text, &name)?;
+    Ok(Input { name, root_path, base_dir, sha256, raw })
+}
+
+/// Bundles and normalizes a description already [`read`].
+pub fn load_parsed(input: Input) -> Result<Document, LoadError> {
+    let Input { name, root_path, base_dir, sha256, raw } = input;
     if !raw.is_object() {
         return Err(LoadError::NotOpenApi { file: name, reason: "the document is not a mapping/object".into() });
     }

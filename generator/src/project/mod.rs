@@ -4,7 +4,7 @@
 //! edit it.
 
 use crate::ir::Method;
-use crate::{Filter, RuntimeDep, Settings};
+use crate::{Filter, InputKind, RuntimeDep, Settings};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -24,6 +24,9 @@ pub struct Project {
     /// The crate and server name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// `openapi` or `manifest`, when `--input-kind` chose it; told from the document otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input: Option<String>,
     #[serde(default)]
     pub strict: bool,
     #[serde(default = "yes")]
@@ -70,6 +73,7 @@ impl Default for Project {
         Project {
             spec: None,
             name: None,
+            input: None,
             strict: false,
             output_schemas: true,
             runtime: None,
@@ -132,6 +136,10 @@ impl Project {
             methods: self.methods()?,
         });
         settings.name = self.name.clone();
+        if let Some(input) = &self.input {
+            settings.input_kind = InputKind::parse(input)
+                .ok_or_else(|| format!("input: unknown input kind `{input}` (expected openapi or manifest)"))?;
+        }
         settings.tools.output_schemas = self.output_schemas;
         settings.tools.names = self.rename.clone();
         if let Some(runtime) = &self.runtime {

@@ -64,6 +64,20 @@ impl From<&crate::ToolDef> for ToolSurface {
     }
 }
 
+impl From<&crate::manifest::ManifestTool> for ToolSurface {
+    fn from(t: &crate::manifest::ManifestTool) -> Self {
+        ToolSurface::new(&t.name, t.description.as_deref().unwrap_or(""), &t.input_schema)
+    }
+}
+
+/// Every tool an input describes, whatever its kind.
+pub fn of(description: &crate::Description) -> Vec<ToolSurface> {
+    match description {
+        crate::Description::OpenApi(set) => set.tools.iter().map(ToolSurface::from).collect(),
+        crate::Description::Manifest(m) => m.tools.iter().map(ToolSurface::from).collect(),
+    }
+}
+
 struct Walk<'a> {
     root: &'a Value,
     out: &'a mut Vec<Argument>,

@@ -186,6 +186,6 @@ fn description(op: &Operation) -> String {
     parts.join("\n\n")
 }
 
-fn check_schema(schema: &Value) -> Result<(), String> {
+pub(crate) fn check_schema(schema: &Value) -> Result<(), String> {
     jsonschema::draft202012::new(schema).map(|_| ()).map_err(|e| e.to_string())
 }

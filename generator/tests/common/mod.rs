@@ -17,6 +17,8 @@ pub const FIXTURES: &[(&str, &str)] = &[
     ("everything", "everything.yaml"),
     ("recursive", "recursive.yaml"),
     ("hostile", "hostile.json"),
+    ("manifest-notes", "manifests/notes.json"),
+    ("manifest-hostile", "manifests/hostile.json"),
 ];
 
 pub fn workspace() -> PathBuf {
