@@ -222,7 +222,8 @@ fn the_command_line_detects_manifests_and_takes_input_kind() {
     // The user's handlers survive regeneration.
     std::fs::write(out.join("src/handlers.rs"), "// mine\n").unwrap();
     let o = mcpgen_cli(&[notes.to_str().unwrap(), "-o", out.to_str().unwrap()]);
-    assert!(String::from_utf8_lossy(&o.stderr).contains("Kept your own src/handlers.rs"));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("kept:      src/handlers.rs"), "{err}");
     assert_eq!(std::fs::read_to_string(out.join("src/handlers.rs")).unwrap(), "// mine\n");
 
     let petstore = common::fixture("petstore.yaml");
