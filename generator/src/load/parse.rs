@@ -22,12 +22,21 @@ pub fn parse_text(text: &str, file: &str) -> Result<Value, LoadError> {
             file: file.into(),
             line,
             column,
-            message: format!("invalid YAML: {}", strip_position(&e.to_string())),
+            message: format!("invalid YAML: {}", explain_yaml(&strip_position(&e.to_string()))),
         }
     })?;
     // Merge keys are optional YAML; a failure to apply them leaves the mapping as written.
     let _ = yaml.apply_merge();
     Ok(yaml_to_json(yaml))
+}
+
+/// yaml_serde's limit on alias expansion names no place; say what it means.
+fn explain_yaml(message: &str) -> String {
+    if message.contains("repetition limit exceeded") {
+        format!("{message}: its aliases (`*name`) expand to too many nodes (a \"billion laughs\" document)")
+    } else {
+        message.to_string()
+    }
 }
 
 /// Drops the " at line L column C" tail that serde errors carry; we print the position first.

@@ -17,6 +17,7 @@ pub const FIXTURES: &[(&str, &str)] = &[
     ("everything", "everything.yaml"),
     ("recursive", "recursive.yaml"),
     ("hostile", "hostile.json"),
+    ("hostile-names", "hostile-names.yaml"),
 ];
 
 pub fn workspace() -> PathBuf {
