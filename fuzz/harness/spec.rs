@@ -22,8 +22,8 @@ pub fn run_spec_load(data: &[u8]) {
 }
 
 /// `generate`: any description through the whole generator gives an error or a crate whose
-/// every Rust file parses with `syn`; generating twice gives byte-identical files; nothing
-/// panics.
+/// every Rust file is ASCII and parses with `syn`, whose Cargo.toml holds no raw control
+/// character; generating twice gives byte-identical files; nothing panics.
 pub fn run_generate(data: &[u8]) {
     let mut settings = mcpgen::Settings::new("fuzz.yaml");
     settings.spec = source(data);
@@ -33,7 +33,13 @@ pub fn run_generate(data: &[u8]) {
         Err(_) => return,
     };
     for file in &first.files {
+        if file.path == "Cargo.toml" {
+            // TOML allows no raw control character but newline (and tab) outside strings or in them.
+            let bad = file.contents.chars().find(|c| c.is_control() && !matches!(c, '\n' | '\t'));
+            assert!(bad.is_none(), "Cargo.toml carries {bad:?}:\n{}", file.contents);
+        }
         if file.path.ends_with(".rs") {
+            assert!(file.contents.is_ascii(), "{} is not ASCII", file.path);
             if let Err(e) = syn::parse_file(&file.contents) {
                 panic!("{} does not parse: {e}\n{}", file.path, file.contents);
             }
