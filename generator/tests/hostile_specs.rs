@@ -377,3 +377,28 @@ fn spec_text_reaches_generated_files_only_as_literals() {
     assert_eq!(deps, ["mcpgen-runtime"], "the spec added a dependency");
     assert!(package["description"].as_str().unwrap().contains("PWNED"), "{}", package["description"]);
 }
+
+#[test]
+fn refs_to_devices_and_pipes_are_broken_refs_not_hangs() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.yaml");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success(), "mkfifo");
+    let schema = |r: &str| format!("{{$ref: '{r}#/Thing'}}");
+    let paths = format!(
+        "  /a:\n    get:\n      operationId: a\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {}\n  /b:\n    get:\n      operationId: b\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {}\n  /c:\n    get:\n      operationId: c\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {}\n",
+        schema("/dev/zero"),
+        schema("/dev/stdin"),
+        schema(&fifo.display().to_string())
+    );
+    let spec = write(dir.path(), "devices.yaml", &openapi(&paths, "    Unused: {type: string}\n"));
+    let r = generate_in_child("$refs to /dev/zero, /dev/stdin and a FIFO", &spec);
+    let w = warnings(&r);
+    assert_eq!(r.outcome["ok"], true, "{:?}", r.outcome);
+    for (op, target) in [("paths./a", "/dev/zero"), ("paths./b", "/dev/stdin"), ("paths./c", "pipe.yaml")] {
+        assert!(
+            w.iter().any(|w| w.contains(op) && w.contains(target) && w.contains("is not a regular file")),
+            "no warning for {op} -> {target}: {w:?}"
+        );
+    }
+}
