@@ -9,7 +9,11 @@ use std::path::PathBuf;
 
 fn source(data: &[u8]) -> Source {
     let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures");
-    Source::Text { name: "fuzz.yaml".into(), text: String::from_utf8_lossy(data).into_owned(), base_dir: Some(fixtures) }
+    Source::Text {
+        name: "fuzz.yaml".into(),
+        text: String::from_utf8_lossy(data).into_owned(),
+        base_dir: Some(fixtures),
+    }
 }
 
 /// `spec_load`: any bytes load to a document or to an error that says where the problem is;

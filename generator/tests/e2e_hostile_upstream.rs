@@ -60,7 +60,13 @@ fn spec(port: u16) -> String {
 fn forbidden() -> Vec<String> {
     let enc = |s: &str| {
         s.bytes()
-            .map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
             .collect::<String>()
     };
     let b64 = |s: String| base64::engine::general_purpose::STANDARD.encode(s);
@@ -94,7 +100,8 @@ async fn api(State(seen): State<Seen>, uri: Uri, headers: HeaderMap) -> Response
         "headers": headers.iter().map(|(k, v)| format!("{k}: {}", v.to_str().unwrap_or("?"))).collect::<Vec<_>>(),
     });
     seen.lock().unwrap().push(echo.to_string());
-    let json = |status: StatusCode, v: Value| (status, [("content-type", "application/json")], v.to_string()).into_response();
+    let json =
+        |status: StatusCode, v: Value| (status, [("content-type", "application/json")], v.to_string()).into_response();
     match uri.path() {
         "/token" => json(StatusCode::OK, json!({"access_token": TOKEN, "expires_in": 3600})),
         "/api/echo_ok" => json(StatusCode::OK, json!({"you_sent": echo})),
@@ -105,13 +112,13 @@ async fn api(State(seen): State<Seen>, uri: Uri, headers: HeaderMap) -> Response
         "/api/gigabyte" => {
             // A gigabyte as 16,384 views of one 64 KiB buffer: never held in memory.
             let chunk = Bytes::from(vec![b'['; 64 * 1024]);
-            let chunks = futures::stream::iter(std::iter::repeat_n(chunk, (1 << 30) / (64 * 1024)).map(Ok::<_, std::io::Error>));
+            let chunks =
+                futures::stream::iter(std::iter::repeat_n(chunk, (1 << 30) / (64 * 1024)).map(Ok::<_, std::io::Error>));
             (StatusCode::OK, [("content-type", "application/json")], Body::from_stream(chunks)).into_response()
         }
         _ => json(StatusCode::UNAUTHORIZED, json!({"error": "invalid credentials", "you_sent": echo})),
     }
 }
-
 
 fn peak_rss_kib(pid: u32) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();

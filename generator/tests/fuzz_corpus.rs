@@ -8,6 +8,9 @@ mod harness;
 
 use std::path::{Path, PathBuf};
 
+/// What a fuzz target does with one input.
+type Harness = fn(&[u8]);
+
 fn fuzz_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz")
 }
@@ -34,8 +37,7 @@ fn inputs(target: &str) -> Vec<PathBuf> {
 
 #[test]
 fn every_seed_and_saved_finding_passes_its_harness() {
-    let targets: [(&str, fn(&[u8])); 2] =
-        [("spec_load", harness::run_spec_load), ("generate", harness::run_generate)];
+    let targets: [(&str, Harness); 2] = [("spec_load", harness::run_spec_load), ("generate", harness::run_generate)];
     let mut failures = Vec::new();
     let mut replayed = 0;
     for (target, run) in targets {

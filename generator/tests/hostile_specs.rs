@@ -92,9 +92,10 @@ fn generate_in_child(case: &str, spec: &Path) -> Report {
     let (mut stdout, mut stderr) = (String::new(), String::new());
     child.stdout.take().unwrap().read_to_string(&mut stdout).unwrap();
     child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
-    let line = stdout.lines().find_map(|l| l.split_once("HOSTILE-REPORT ").map(|(_, r)| r)).unwrap_or_else(|| {
-        panic!("{case}: the child died ({status}) without a report:\n{stdout}\n{}", tail(&stderr))
-    });
+    let line = stdout
+        .lines()
+        .find_map(|l| l.split_once("HOSTILE-REPORT ").map(|(_, r)| r))
+        .unwrap_or_else(|| panic!("{case}: the child died ({status}) without a report:\n{stdout}\n{}", tail(&stderr)));
     let v: Value = serde_json::from_str(line).unwrap();
     let report = Report {
         outcome: v["outcome"].clone(),
@@ -178,7 +179,11 @@ fn ref_cycles_of_every_shape_end_and_the_names_stay_apart() {
     for var in ["\"HOSTILE_NAMES_API_KEY\"", "\"HOSTILE_NAMES_API_KEY_2\"", "\"HOSTILE_NAMES_BASE_URL_2\""] {
         assert_eq!(code.matches(var).count(), 1, "{var} in:\n{code}");
     }
-    assert_eq!(code.matches("\"HOSTILE_NAMES_BASE_URL\"").count(), 1, "only base_url_env reads the base URL's variable");
+    assert_eq!(
+        code.matches("\"HOSTILE_NAMES_BASE_URL\"").count(),
+        1,
+        "only base_url_env reads the base URL's variable"
+    );
 }
 
 #[test]
@@ -196,7 +201,9 @@ fn a_cycle_across_files_is_bundled_once() {
 fn a_billion_laughs_yaml_is_refused_quickly_in_little_memory() {
     let dir = tempfile::tempdir().unwrap();
     // Ten levels of nine aliases each: 9^10 (3.5 billion) strings if expanded.
-    let mut text = String::from("openapi: 3.0.3\ninfo: {title: lol, version: '1'}\nlol0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    let mut text = String::from(
+        "openapi: 3.0.3\ninfo: {title: lol, version: '1'}\nlol0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n",
+    );
     for i in 1..=10 {
         let p = format!("*l{}", i - 1);
         text.push_str(&format!("lol{i}: &l{i} [{p}, {p}, {p}, {p}, {p}, {p}, {p}, {p}, {p}]\n"));
@@ -373,7 +380,8 @@ fn spec_text_reaches_generated_files_only_as_literals() {
     assert!(out.status.success(), "Cargo.toml does not parse:\n{}", String::from_utf8_lossy(&out.stderr));
     let meta: Value = serde_json::from_slice(&out.stdout).unwrap();
     let package = &meta["packages"][0];
-    let deps: Vec<&str> = package["dependencies"].as_array().unwrap().iter().map(|d| d["name"].as_str().unwrap()).collect();
+    let deps: Vec<&str> =
+        package["dependencies"].as_array().unwrap().iter().map(|d| d["name"].as_str().unwrap()).collect();
     assert_eq!(deps, ["mcpgen-runtime"], "the spec added a dependency");
     assert!(package["description"].as_str().unwrap().contains("PWNED"), "{}", package["description"]);
 }

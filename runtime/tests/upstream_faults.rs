@@ -166,7 +166,12 @@ async fn serve_connection(mut stream: TcpStream, gigabyte_sent: Arc<AtomicU64>) 
                 let _ = stream.write_all(r.as_bytes()).await;
             }
             "/limited" => {
-                let r = reply("429 Too Many Requests", "application/json", r#"{"error":"slow down"}"#, "retry-after: 7\r\n");
+                let r = reply(
+                    "429 Too Many Requests",
+                    "application/json",
+                    r#"{"error":"slow down"}"#,
+                    "retry-after: 7\r\n",
+                );
                 let _ = stream.write_all(r.as_bytes()).await;
             }
             _ => {

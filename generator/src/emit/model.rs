@@ -126,10 +126,7 @@ fn scheme_env(s: &crate::ir::SecurityScheme, base: String) -> Vec<(String, Strin
         ],
         SchemeKind::OAuth2 { .. } => vec![
             (format!("{base}_TOKEN"), format!("OAuth 2 access token for `{}`", s.name)),
-            (
-                format!("{base}_CLIENT_ID"),
-                format!("OAuth 2 client id for `{}` (client credentials)", s.name),
-            ),
+            (format!("{base}_CLIENT_ID"), format!("OAuth 2 client id for `{}` (client credentials)", s.name)),
             (format!("{base}_CLIENT_SECRET"), format!("OAuth 2 client secret for `{}`", s.name)),
         ],
         SchemeKind::Unsupported(_) => Vec::new(),

@@ -191,9 +191,7 @@ fn read_referenced(path: &Path) -> Result<String, String> {
     }
     let file = std::fs::File::open(path).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
     let mut text = String::new();
-    file.take(MAX_REFERENCED_BYTES + 1)
-        .read_to_string(&mut text)
-        .map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+    file.take(MAX_REFERENCED_BYTES + 1).read_to_string(&mut text).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
     if text.len() as u64 > MAX_REFERENCED_BYTES {
         return Err(format!("`{shown}` is larger than {} MiB", MAX_REFERENCED_BYTES / (1024 * 1024)));
     }

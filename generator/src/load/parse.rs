@@ -191,7 +191,10 @@ mod tests {
     fn flow_nesting_past_the_limit_is_refused_before_parsing() {
         let deep = |n: usize| format!("a: 1\nb: {}{}\n", "[".repeat(n), "]".repeat(n));
         let err = parse_text(&deep(MAX_FLOW_DEPTH + 1), "t.yaml").unwrap_err().to_string();
-        assert_eq!(err, format!("t.yaml:2:{}: invalid YAML: collections nested more than 1000 levels deep", MAX_FLOW_DEPTH + 4));
+        assert_eq!(
+            err,
+            format!("t.yaml:2:{}: invalid YAML: collections nested more than 1000 levels deep", MAX_FLOW_DEPTH + 4)
+        );
         let mixed = format!("x: {}{}\n", "{a: [".repeat(600), "]}".repeat(600));
         assert!(parse_text(&mixed, "t.yaml").unwrap_err().to_string().contains("more than 1000 levels"));
         // Brackets that open no collection do not count: in quotes, comments, plain scalars.

@@ -38,11 +38,9 @@ pub fn redact(result: &mut ToolResult, secrets: &[String]) {
 
 fn redact_value(v: &mut Value, secrets: &[String]) {
     match v {
-        Value::String(s) => {
-            if secrets.iter().any(|secret| s.contains(secret.as_str())) {
-                for secret in secrets {
-                    *s = s.replace(secret.as_str(), REDACTED);
-                }
+        Value::String(s) if secrets.iter().any(|secret| s.contains(secret.as_str())) => {
+            for secret in secrets {
+                *s = s.replace(secret.as_str(), REDACTED);
             }
         }
         Value::Array(items) => items.iter_mut().for_each(|i| redact_value(i, secrets)),
@@ -61,8 +59,9 @@ mod tests {
     fn every_string_of_a_result_loses_the_secrets() {
         let secrets = secret_set(vec!["sk-123456".into(), "abc".into(), "sk-123456".into(), "sk-123456-long".into()]);
         assert_eq!(secrets, ["sk-123456-long", "sk-123456"], "short ones dropped, longest first, once");
-        let mut r = ToolResult::structured(json!({"echo": {"auth": ["Bearer sk-123456-long", "key=sk-123456"]}, "n": 1}))
-            .with_content(Content::text("HTTP 401: bad key sk-123456; abc"));
+        let mut r =
+            ToolResult::structured(json!({"echo": {"auth": ["Bearer sk-123456-long", "key=sk-123456"]}, "n": 1}))
+                .with_content(Content::text("HTTP 401: bad key sk-123456; abc"));
         redact(&mut r, &secrets);
         let v = r.to_value();
         assert_eq!(v["structuredContent"]["echo"]["auth"], json!(["Bearer [redacted]", "key=[redacted]"]));
