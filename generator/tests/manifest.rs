@@ -240,5 +240,7 @@ fn the_command_line_detects_manifests_and_takes_input_kind() {
     );
     let o = mcpgen_cli(&["--input-kind", "wsdl", petstore.to_str().unwrap(), "-o", out.to_str().unwrap()]);
     assert!(!o.status.success());
-    assert!(String::from_utf8_lossy(&o.stderr).contains("unknown input kind `wsdl` (expected openapi, manifest or auto)"));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("unknown input kind `wsdl` (expected openapi, manifest or auto)")
+    );
 }

@@ -4,6 +4,8 @@
 
 #[path = "../../fuzz/harness/mod.rs"]
 mod harness;
+#[path = "../../fuzz/harness/upstream.rs"]
+mod upstream_harness;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -45,11 +47,12 @@ fn every_seed_and_saved_finding_passes_its_harness() {
         PANICS.fetch_add(1, Ordering::SeqCst);
         default_hook(info);
     }));
-    let targets: [(&str, Harness); 4] = [
+    let targets: [(&str, Harness); 5] = [
         ("jsonrpc_decode", harness::rpc::run_decode),
         ("dispatch", harness::rpc::run_dispatch),
         ("http_request", harness::http::run_http),
         ("sse_post", harness::http::run_sse),
+        ("upstream_request", upstream_harness::run_upstream_request),
     ];
     let mut failures = Vec::new();
     let mut replayed = 0;

@@ -50,37 +50,31 @@ impl<'a> Model<'a> {
     ) -> Self {
         let crate_name = crate_name(name.unwrap_or(&api.title));
         let prefix = env_part(&crate_name);
+        let base_url_env = format!("{prefix}_BASE_URL");
+        let timeout_env = format!("{prefix}_TIMEOUT_SECS");
+        // Scheme names that sanitize alike (`api-key`, `api_key`), or to a setting's name
+        // (`base url`; `port` in an API called "mcp"), must not share a variable: a secret
+        // would go where another belongs.
+        let mut taken: std::collections::BTreeSet<String> = [base_url_env.clone(), timeout_env.clone()].into();
+        taken.extend(RUNTIME_ENV.iter().map(|v| v.to_string()));
         let schemes = api
             .security_schemes
             .values()
             .filter(|s| !matches!(s.kind, SchemeKind::Unsupported(_)))
             .map(|s| {
-                let base = format!("{prefix}_{}", env_part(&s.name));
-                let env = match &s.kind {
-                    SchemeKind::ApiKey { .. } => vec![(base, format!("API key `{}`", s.name))],
-                    SchemeKind::Bearer | SchemeKind::OpenIdConnect => {
-                        vec![(base, format!("bearer token for `{}`", s.name))]
-                    }
-                    SchemeKind::Basic => vec![
-                        (format!("{base}_USERNAME"), format!("user name for `{}`", s.name)),
-                        (format!("{base}_PASSWORD"), format!("password for `{}`", s.name)),
-                    ],
-                    SchemeKind::OAuth2 { .. } => vec![
-                        (format!("{base}_TOKEN"), format!("OAuth 2 access token for `{}`", s.name)),
-                        (
-                            format!("{base}_CLIENT_ID"),
-                            format!("OAuth 2 client id for `{}` (client credentials)", s.name),
-                        ),
-                        (format!("{base}_CLIENT_SECRET"), format!("OAuth 2 client secret for `{}`", s.name)),
-                    ],
-                    SchemeKind::Unsupported(_) => Vec::new(),
-                };
+                let stem = format!("{prefix}_{}", env_part(&s.name));
+                let env = (1..)
+                    .map(|n| if n == 1 { stem.clone() } else { format!("{stem}_{n}") })
+                    .map(|base| scheme_env(s, base))
+                    .find(|env| env.iter().all(|(var, _)| !taken.contains(var)))
+                    .unwrap_or_default();
+                taken.extend(env.iter().map(|(var, _)| var.clone()));
                 SchemeModel { name: s.name.clone(), kind: s.kind.clone(), env }
             })
             .collect();
         Model {
-            base_url_env: format!("{prefix}_BASE_URL"),
-            timeout_env: format!("{prefix}_TIMEOUT_SECS"),
+            base_url_env,
+            timeout_env,
             crate_name,
             api_version: api.version.clone(),
             title: api.title.clone(),
@@ -103,5 +97,38 @@ impl super::stamp::Header for Model<'_> {
 
     fn user_file(&self) -> &'static str {
         "src/custom.rs"
+    }
+}
+
+/// The variables every generated server's runtime reads itself (`runtime/src/run/args.rs`).
+const RUNTIME_ENV: [&str; 9] = [
+    "MCP_ALLOWED_HOSTS",
+    "MCP_ALLOWED_ORIGINS",
+    "MCP_HOST",
+    "MCP_JSON_RESPONSE",
+    "MCP_LOG_LEVEL",
+    "MCP_PATH",
+    "MCP_PORT",
+    "MCP_STATELESS",
+    "MCP_TRANSPORT",
+];
+
+/// The variables that configure scheme `s`, named from `base`, with what each holds.
+fn scheme_env(s: &crate::ir::SecurityScheme, base: String) -> Vec<(String, String)> {
+    match &s.kind {
+        SchemeKind::ApiKey { .. } => vec![(base, format!("API key `{}`", s.name))],
+        SchemeKind::Bearer | SchemeKind::OpenIdConnect => {
+            vec![(base, format!("bearer token for `{}`", s.name))]
+        }
+        SchemeKind::Basic => vec![
+            (format!("{base}_USERNAME"), format!("user name for `{}`", s.name)),
+            (format!("{base}_PASSWORD"), format!("password for `{}`", s.name)),
+        ],
+        SchemeKind::OAuth2 { .. } => vec![
+            (format!("{base}_TOKEN"), format!("OAuth 2 access token for `{}`", s.name)),
+            (format!("{base}_CLIENT_ID"), format!("OAuth 2 client id for `{}` (client credentials)", s.name)),
+            (format!("{base}_CLIENT_SECRET"), format!("OAuth 2 client secret for `{}`", s.name)),
+        ],
+        SchemeKind::Unsupported(_) => Vec::new(),
     }
 }

@@ -21,8 +21,7 @@ fn env() -> Result<Environment<'static>, String> {
         .build()
         .map_err(|e| format!("template syntax: {e}"))?;
     env.set_syntax(syntax);
-    // A TOML basic string: JSON string escaping is valid TOML.
-    env.add_filter("toml", |s: String| serde_json::to_string(&s).unwrap_or_else(|_| "\"\"".into()));
+    env.add_filter("toml", |s: String| toml_string(&s));
     for (name, text) in [
         ("Cargo.toml", CARGO_TOML),
         ("README.md", README),
@@ -33,6 +32,12 @@ fn env() -> Result<Environment<'static>, String> {
         env.add_template(name, text).map_err(|e| format!("template {name}: {e}"))?;
     }
     Ok(env)
+}
+
+/// A TOML basic string. JSON's escaping is TOML's, except that TOML also forbids a raw DEL
+/// (U+007F), which JSON leaves alone.
+fn toml_string(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into()).replace('\u{7f}', "\\u007F")
 }
 
 pub(super) fn render(name: &str, ctx: JValue) -> Result<String, String> {

@@ -13,6 +13,9 @@ use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
+/// The largest file a `$ref` may pull in.
+pub const MAX_REFERENCED_BYTES: u64 = 64 * 1024 * 1024;
+
 /// Where bundled targets live in the root document.
 pub const BUNDLED: &str = "x-mcpgen-bundled";
 
@@ -146,8 +149,7 @@ impl Bundler {
 
     fn doc(&mut self, path: &Path) -> Result<Rc<Value>, String> {
         if !self.docs.contains_key(path) {
-            let loaded = std::fs::read_to_string(path)
-                .map_err(|e| format!("cannot read `{}`: {e}", path.display()))
+            let loaded = read_referenced(path)
                 .and_then(|text| parse_text(&text, &path.display().to_string()).map_err(|e| e.to_string()))
                 .map(Rc::new);
             self.files_read.push(path.to_path_buf());
@@ -176,4 +178,22 @@ impl Bundler {
     fn broken(&mut self, r: &str, loc: &Loc, reason: &str) {
         self.broken.push(BrokenRef { reference: r.into(), used_at: loc.to_string(), reason: reason.into() });
     }
+}
+
+/// The text of a referenced file. Only regular files, and at most [`MAX_REFERENCED_BYTES`]: a
+/// `$ref` to `/dev/zero`, `/dev/stdin` or a FIFO would otherwise read forever or block.
+fn read_referenced(path: &Path) -> Result<String, String> {
+    use std::io::Read;
+    let shown = path.display();
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+    if !meta.is_file() {
+        return Err(format!("`{shown}` is not a regular file"));
+    }
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+    let mut text = String::new();
+    file.take(MAX_REFERENCED_BYTES + 1).read_to_string(&mut text).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+    if text.len() as u64 > MAX_REFERENCED_BYTES {
+        return Err(format!("`{shown}` is larger than {} MiB", MAX_REFERENCED_BYTES / (1024 * 1024)));
+    }
+    Ok(text)
 }

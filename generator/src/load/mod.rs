@@ -107,6 +107,8 @@ impl std::fmt::Display for LoadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             LoadError::Io { path, error } => write!(f, "cannot read `{}`: {error}", path.display()),
+            // Line 0: the parser could not say where (a limit hit while expanding aliases).
+            LoadError::Syntax { file, line: 0, message, .. } => write!(f, "{file}: {message}"),
             LoadError::Syntax { file, line, column, message } => {
                 write!(f, "{file}:{line}:{column}: {message}")
             }

@@ -78,6 +78,11 @@ impl StdioServer {
         r["result"].clone()
     }
 
+    /// The server's process id, while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.id()
+    }
+
     /// Stops the server and returns what it logged.
     pub async fn stderr(mut self) -> String {
         drop(self.stdin);

@@ -19,6 +19,7 @@ pub const FIXTURES: &[(&str, &str)] = &[
     ("hostile", "hostile.json"),
     ("manifest-notes", "manifests/notes.json"),
     ("manifest-hostile", "manifests/hostile.json"),
+    ("hostile-names", "hostile-names.yaml"),
 ];
 
 pub fn workspace() -> PathBuf {

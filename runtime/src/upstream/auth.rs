@@ -69,6 +69,34 @@ pub fn load(api: &ApiSpec, env: &dyn Fn(&str) -> Option<String>) -> HashMap<&'st
     out
 }
 
+/// Every secret `creds` hold, in each form it is sent in, for [`super::redact`]: API keys as set
+/// and percent-encoded, bearer tokens, Basic passwords and their base64 header value, OAuth 2
+/// client secrets and the token fetched with them.
+pub async fn secret_texts(creds: &HashMap<&'static str, Credential>) -> Vec<String> {
+    let b64 = |s: String| base64::engine::general_purpose::STANDARD.encode(s);
+    let mut out = Vec::new();
+    for cred in creds.values() {
+        match cred {
+            Credential::ApiKey(key) => out.extend([key.clone(), enc_query(key, false), enc_cookie(key)]),
+            Credential::Bearer(token) => out.push(token.clone()),
+            Credential::Basic { username, password } => {
+                out.extend([password.clone(), b64(format!("{username}:{password}"))])
+            }
+            Credential::ClientCredentials { client_id, client_secret, cache, .. } => {
+                out.extend([
+                    client_secret.clone(),
+                    enc_query(client_secret, false),
+                    b64(format!("{}:{}", enc_query(client_id, false), enc_query(client_secret, false))),
+                ]);
+                if let Some((token, _)) = cache.lock().await.as_ref() {
+                    out.push(token.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
 /// The environment variables that would satisfy `spec`'s security, for a 401/403 hint.
 pub fn missing_hint(api: &ApiSpec, spec: &ToolSpec, creds: &HashMap<&'static str, Credential>) -> Option<String> {
     if spec.security.is_empty() || spec.security.iter().any(|alt| alt.iter().all(|n| creds.contains_key(n))) {

@@ -18,10 +18,12 @@
 //! Rules it keeps: path values are percent-encoded and a value can never change the host or the
 //! path's structure; CR/LF never reach a header; the URL never leaves the base (redirects to
 //! another origin are not followed); the MCP client's own `Authorization` header is never
-//! forwarded (handlers never see it); secrets are never logged or returned.
+//! forwarded (handlers never see it); secrets are never logged or returned — not even when the
+//! API echoes them back (see `redact`).
 
 mod auth;
 mod body;
+mod redact;
 mod request;
 mod response;
 mod spec;
@@ -284,6 +286,8 @@ impl Upstream {
             },
             None => call.await,
         };
+        // Before the hooks, so they see what the model will see.
+        redact::redact(&mut result, &redact::secret_set(auth::secret_texts(&self.credentials).await));
         for hook in &self.on_response {
             hook(spec, &mut result);
         }

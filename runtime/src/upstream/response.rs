@@ -41,6 +41,17 @@ pub fn to_result(spec: &ToolSpec, r: ResponseParts<'_>) -> ToolResult {
     if r.body.bytes.is_empty() {
         return ToolResult::text(format!("HTTP {} {} (no content)", r.status, r.reason).trim_end().to_string());
     }
+    if is_json(&mime) {
+        if r.body.truncated {
+            return ToolResult::error(format!(
+                "the API's {mime} response is larger than the {}-byte limit, and JSON cut short cannot be read ({})",
+                r.cap, r.url
+            ));
+        }
+        if let Err(e) = serde_json::from_slice::<Value>(&r.body.bytes) {
+            return invalid_json(&r, &mime, &e);
+        }
+    }
     // An API that sends JSON without saying so still gets structured output.
     let json_like = is_json(&mime) || mime.is_empty();
     if let (true, Ok(v)) = (json_like && !r.body.truncated, serde_json::from_slice::<Value>(&r.body.bytes)) {
@@ -76,6 +87,19 @@ impl ResponseParts<'_> {
     fn truncated_note(&self) -> String {
         if self.body.truncated { format!("\n\n[response truncated at {} bytes]", self.cap) } else { String::new() }
     }
+}
+
+/// A body that says it is JSON and is not: the API (or a proxy in front of it) is broken, and
+/// the model should not take the text for the answer.
+fn invalid_json(r: &ResponseParts<'_>, mime: &str, e: &serde_json::Error) -> ToolResult {
+    let mut msg = format!("HTTP {} {}", r.status, r.reason).trim_end().to_string();
+    msg.push_str(&format!(" from {}: the body is not valid JSON although its type is {mime} ({e}): ", r.url));
+    let shown = &r.body.bytes[..r.body.bytes.len().min(ERROR_BODY_BYTES)];
+    msg.push_str(String::from_utf8_lossy(shown).trim_end());
+    if r.body.bytes.len() > ERROR_BODY_BYTES {
+        msg.push_str(" [truncated]");
+    }
+    ToolResult::error(msg)
 }
 
 fn error_result(r: &ResponseParts<'_>) -> ToolResult {

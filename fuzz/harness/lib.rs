@@ -1,0 +1,12 @@
+//! The fuzz package's library: what each target does with one input.
+//!
+//! `mod.rs` holds the runtime's targets and is also included by `runtime/tests/fuzz_corpus.rs`;
+//! `upstream.rs` is replayed there too; `spec.rs` (the generator's targets) is replayed by
+//! `generator/tests/fuzz_corpus.rs`.
+
+#[path = "mod.rs"]
+mod runtime_targets;
+pub mod spec;
+pub mod upstream;
+
+pub use runtime_targets::{http, rpc, runtime};
