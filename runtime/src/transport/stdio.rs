@@ -8,7 +8,7 @@
 
 use crate::protocol::jsonrpc::error_response;
 use crate::protocol::{ErrorObject, Message, codes};
-use crate::server::{Connection, Dispatcher};
+use crate::server::{Connection, Dispatcher, Reply};
 use serde_json::Value;
 use std::io;
 use std::sync::Arc;
@@ -52,23 +52,42 @@ where
     R: AsyncRead + Unpin,
     W: AsyncWrite + Unpin + Send + 'static,
 {
+    // Two queues to the writer: messages the handlers send (notifications, requests to the
+    // client, as `Value`s), and replies, written straight to bytes.
     let (tx, mut rx) = mpsc::channel::<Value>(256);
+    let (reply_tx, mut reply_rx) = mpsc::channel::<Reply>(256);
     let writer = tokio::spawn(async move {
         // Every message already queued goes out in one write and one flush: tokio's stdout hands
         // each write and each flush to a blocking thread, so one per message costs a thread
         // hand-off per answer when answers come back to back.
         let mut batch = Vec::with_capacity(8 * 1024);
-        while let Some(message) = rx.recv().await {
-            serde_json::to_writer(&mut batch, &message).expect("a JSON value always serializes");
-            batch.push(b'\n');
-            while batch.len() < 64 * 1024 {
-                let Ok(message) = rx.try_recv() else { break };
-                serde_json::to_writer(&mut batch, &message).expect("a JSON value always serializes");
-                batch.push(b'\n');
+        let (mut messages_open, mut replies_open) = (true, true);
+        while messages_open || replies_open {
+            tokio::select! {
+                biased;
+                message = rx.recv(), if messages_open => match message {
+                    Some(message) => push_message(&mut batch, &message),
+                    None => messages_open = false,
+                },
+                reply = reply_rx.recv(), if replies_open => match reply {
+                    Some(reply) => push_reply(&mut batch, &mut rx, &reply),
+                    None => replies_open = false,
+                },
             }
-            output.write_all(&batch).await?;
-            output.flush().await?;
-            batch.clear();
+            while batch.len() < 64 * 1024 {
+                if let Ok(message) = rx.try_recv() {
+                    push_message(&mut batch, &message);
+                } else if let Ok(reply) = reply_rx.try_recv() {
+                    push_reply(&mut batch, &mut rx, &reply);
+                } else {
+                    break;
+                }
+            }
+            if !batch.is_empty() {
+                output.write_all(&batch).await?;
+                output.flush().await?;
+                batch.clear();
+            }
         }
         Ok::<_, io::Error>(())
     });
@@ -108,14 +127,14 @@ where
         };
         let in_order = !matches!(message, Message::Request { .. }) || message.method() == Some("initialize");
         if in_order {
-            if let Some(response) = dispatcher.handle(&conn, message, Some(tx.clone())).await {
-                let _ = tx.send(response).await;
+            if let Some(reply) = dispatcher.handle(&conn, message, Some(tx.clone())).await {
+                let _ = reply_tx.send(reply).await;
             }
         } else {
-            let (dispatcher, conn, tx) = (dispatcher.clone(), conn.clone(), tx.clone());
+            let (dispatcher, conn, tx, reply_tx) = (dispatcher.clone(), conn.clone(), tx.clone(), reply_tx.clone());
             tasks.spawn(async move {
-                if let Some(response) = dispatcher.handle(&conn, message, Some(tx.clone())).await {
-                    let _ = tx.send(response).await;
+                if let Some(reply) = dispatcher.handle(&conn, message, Some(tx)).await {
+                    let _ = reply_tx.send(reply).await;
                 }
             });
         }
@@ -130,7 +149,22 @@ where
     }
     drop(conn);
     drop(tx);
+    drop(reply_tx);
     writer.await.map_err(io::Error::other)?
+}
+
+fn push_message(batch: &mut Vec<u8>, message: &Value) {
+    serde_json::to_writer(&mut *batch, message).expect("a JSON value always serializes");
+    batch.push(b'\n');
+}
+
+/// A handler's messages are queued before its reply: any still in their queue go out first.
+fn push_reply(batch: &mut Vec<u8>, messages: &mut mpsc::Receiver<Value>, reply: &Reply) {
+    while let Ok(message) = messages.try_recv() {
+        push_message(batch, &message);
+    }
+    reply.write_to(batch);
+    batch.push(b'\n');
 }
 
 enum Line {

@@ -57,7 +57,12 @@ fn server() -> Arc<Dispatcher> {
 
 async fn call(d: &Arc<Dispatcher>, conn: &Arc<Connection>, raw: Value) -> Option<Value> {
     let msg = Message::from_value(raw).unwrap();
-    d.handle(conn, msg, None).await
+    d.handle(conn, msg, None).await.map(wire)
+}
+
+/// A reply as a client reads it: the bytes a transport writes, parsed.
+fn wire(reply: crate::server::Reply) -> Value {
+    serde_json::from_slice(&reply.to_bytes()).expect("a reply is JSON text")
 }
 
 fn modern_meta() -> Value {
@@ -610,6 +615,6 @@ async fn legacy_sessions_get_input_through_the_back_channel() {
     let answer =
         json!({"jsonrpc": "2.0", "id": request["id"], "result": {"action": "accept", "content": {"name": "Bo"}}});
     assert!(call(&d, &conn, answer).await.is_none());
-    let response = task.await.unwrap().unwrap();
+    let response = wire(task.await.unwrap().unwrap());
     assert_eq!(response["result"]["content"][0]["text"], "Hello, Bo! state=round-1");
 }

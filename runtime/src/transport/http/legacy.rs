@@ -112,17 +112,17 @@ async fn open_session(shared: &Arc<Shared>, message: Message) -> Response {
     let session = Session::start(id);
     let response = shared.dispatcher.handle(&session.conn, message, None).await;
     match response {
-        Some(response) if response.get("result").is_some() => {
+        Some(response) if response.outcome.is_ok() => {
             if shared.sessions.insert(session.clone()).is_err() {
                 session.end();
                 return responses::unavailable("Service Unavailable: too many open sessions; try again later");
             }
             tracing::debug!(session = %session.id, "session opened");
-            with_session(responses::json(StatusCode::OK, &response), Some(&session.id))
+            with_session(responses::reply(StatusCode::OK, &response), Some(&session.id))
         }
         Some(response) => {
             session.end();
-            responses::json(StatusCode::OK, &response)
+            responses::reply(StatusCode::OK, &response)
         }
         None => {
             session.end();
