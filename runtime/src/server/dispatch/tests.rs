@@ -618,3 +618,15 @@ async fn legacy_sessions_get_input_through_the_back_channel() {
     let response = wire(task.await.unwrap().unwrap());
     assert_eq!(response["result"]["content"][0]["text"], "Hello, Bo! state=round-1");
 }
+
+/// Without a channel to the client (stateless HTTP), a legacy tool that asks for input ends with
+/// an error result saying why, instead of a round that can never be answered.
+#[tokio::test]
+async fn legacy_input_without_a_back_channel_is_an_error_result() {
+    let d = Server::new("s", "1").tool(asks_name()).build().unwrap().0;
+    let conn = Arc::new(Connection::new(None));
+    let r = call(&d, &conn, req(1, "tools/call", json!({"name": "asks_name"}))).await.unwrap();
+    assert_eq!(r["result"]["isError"], json!(true), "{r}");
+    let text = r["result"]["content"][0]["text"].as_str().unwrap();
+    assert!(text.contains("cannot send requests to the client"), "{text}");
+}

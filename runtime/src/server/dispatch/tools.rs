@@ -60,12 +60,16 @@ impl Dispatcher {
             let text = format!("Invalid arguments for tool `{name}`:\n- {}", violations.join("\n- "));
             return tool_result(ToolResult::error(text));
         }
-        let scope = format!("tools/call:{name}");
-        let mut ctx = call.ctx.with_input(InputResponses::from_params(Some(&params), &self.signer, &scope)?);
+        let scope = || format!("tools/call:{name}");
+        let mut ctx = call.ctx.with_input(InputResponses::from_params(Some(&params), &self.signer, scope)?);
+        // Only a legacy request with a channel to the client can come back for another round
+        // with the same arguments: only then is a copy kept; otherwise the handler takes them.
+        let spare = (call.generation == Generation::Legacy && ctx.sink().is_some()).then(|| arguments.clone());
+        let mut arguments = Some(arguments);
         let mut rounds = 0;
         let result = loop {
-            // One copy per call: a legacy input round calls the handler again with the same ones.
-            let outcome = AssertUnwindSafe((tool.handler)(arguments.clone(), ctx.clone())).catch_unwind().await;
+            let args = arguments.take().or_else(|| spare.clone()).unwrap_or_else(|| json!({}));
+            let outcome = AssertUnwindSafe((tool.handler)(args, ctx.clone())).catch_unwind().await;
             let mut result = match outcome {
                 Ok(Ok(result)) => result,
                 Ok(Err(error)) => ToolResult::error(error.0),
@@ -76,7 +80,12 @@ impl Dispatcher {
             };
             let Some(required) = result.input_required.take() else { break result };
             if call.generation == Generation::Modern {
-                return Ok(Payload::Value(required.to_value(&self.signer, &scope)));
+                return Ok(Payload::Value(required.to_value(&self.signer, &scope())));
+            }
+            if spare.is_none() {
+                break ToolResult::error(format!(
+                    "tool `{name}` needed input the client did not give: this transport cannot send requests to the client"
+                ));
             }
             rounds += 1;
             if rounds > MAX_LEGACY_ROUNDS {
