@@ -249,6 +249,11 @@ impl RegisteredTool {
         Ok(RegisteredTool { name, handler, input, output, required_client_capabilities, definition })
     }
 
+    /// The length of this tool's `tools/list` entry, to size a page's buffer once.
+    pub fn definition_len(&self) -> usize {
+        self.definition.text.len() + self.input.text().len() + self.output.as_ref().map_or(0, |o| o.text().len())
+    }
+
     /// Appends this tool's `tools/list` entry (one JSON object) to `out`.
     pub fn write_definition(&self, out: &mut String) {
         let d = &self.definition;

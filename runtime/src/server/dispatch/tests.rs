@@ -630,3 +630,28 @@ async fn legacy_input_without_a_back_channel_is_an_error_result() {
     let text = r["result"]["content"][0]["text"].as_str().unwrap();
     assert!(text.contains("cannot send requests to the client"), "{text}");
 }
+
+/// `tools/list` pages go out as the stored text: a pretty-printed schema still makes one line
+/// (STDIO frames by line), and a 2026-07-28 page carries its stamps in that text.
+#[tokio::test]
+async fn tools_list_text_is_one_line_and_carries_modern_stamps() {
+    let pretty = "{\n  \"type\": \"object\",\r\n  \"properties\": {\"s\": {\"type\": \"string\", \"default\": \"a\\nb\"}}\n}";
+    let d = Server::new("s", "1")
+        .tool(Tool::from_schema_text("pretty", pretty).handler(|_, _| async { Ok(ToolResult::text("ok")) }))
+        .build()
+        .unwrap()
+        .0;
+    let conn = Arc::new(Connection::new(None));
+    let msg = Message::from_value(req(1, "tools/list", json!({}))).unwrap();
+    let bytes = d.handle(&conn, msg, None).await.unwrap().to_bytes();
+    assert!(!bytes.contains(&b'\n') && !bytes.contains(&b'\r'), "{}", String::from_utf8_lossy(&bytes));
+    let listed: Value = serde_json::from_slice(&bytes).unwrap();
+    let schema = &listed["result"]["tools"][0]["inputSchema"];
+    assert_eq!(schema, &serde_json::from_str::<Value>(pretty).unwrap());
+    assert_eq!(schema["properties"]["s"]["default"], "a\nb", "escaped line breaks inside strings stay");
+
+    let modern = call(&d, &conn, req(2, "tools/list", json!({"_meta": modern_meta()}))).await.unwrap();
+    assert_eq!(modern["result"]["resultType"], "complete");
+    assert!(modern["result"]["ttlMs"].is_u64() && modern["result"]["cacheScope"].is_string(), "{modern}");
+    assert_eq!(modern["result"]["tools"][0]["name"], "pretty");
+}

@@ -16,7 +16,10 @@ impl Dispatcher {
         let tools = self.state.tools.read().expect("tools lock");
         let offset = self.cursor_offset(params, tools.items().len())?;
         let (page, next) = pagination::page(tools.items(), offset, self.info.page_size);
-        let mut text = String::from(r#"{"tools":["#);
+        // Sized once: a large API's page is megabytes, and growing it would copy it again and again.
+        let len = page.iter().map(|tool| tool.definition_len() + 1).sum::<usize>() + 128;
+        let mut text = String::with_capacity(len);
+        text.push_str(r#"{"tools":["#);
         for (i, tool) in page.iter().enumerate() {
             if i > 0 {
                 text.push(',');
