@@ -76,9 +76,7 @@ impl Reply {
     pub fn write_to(&self, out: &mut Vec<u8>) {
         match &self.outcome {
             Ok(payload) => {
-                out.extend_from_slice(b"{\"id\":");
-                self.write_id(out);
-                out.extend_from_slice(b",\"jsonrpc\":\"2.0\",\"result\":");
+                self.write_result_head(out);
                 payload.write(out);
             }
             Err(error) => {
@@ -90,6 +88,23 @@ impl Reply {
             }
         }
         out.push(b'}');
+    }
+
+    /// A result held as text of at least `min` bytes (a large `tools/list` page): a transport
+    /// may write [`write_result_head`](Self::write_result_head), this text and `}` one after the
+    /// other instead of copying megabytes into one buffer.
+    pub fn large_text(&self, min: usize) -> Option<&str> {
+        match &self.outcome {
+            Ok(Payload::Object(text)) if text.len() >= min => Some(text),
+            _ => None,
+        }
+    }
+
+    /// What comes before a result: `{"id":..,"jsonrpc":"2.0","result":`.
+    pub fn write_result_head(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(b"{\"id\":");
+        self.write_id(out);
+        out.extend_from_slice(b",\"jsonrpc\":\"2.0\",\"result\":");
     }
 
     /// The response's JSON text.

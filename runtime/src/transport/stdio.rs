@@ -70,7 +70,7 @@ where
                     None => messages_open = false,
                 },
                 reply = reply_rx.recv(), if replies_open => match reply {
-                    Some(reply) => push_reply(&mut batch, &mut rx, &reply),
+                    Some(reply) => push_reply(&mut batch, &mut rx, &reply, &mut output).await?,
                     None => replies_open = false,
                 },
             }
@@ -78,7 +78,7 @@ where
                 if let Ok(message) = rx.try_recv() {
                     push_message(&mut batch, &message);
                 } else if let Ok(reply) = reply_rx.try_recv() {
-                    push_reply(&mut batch, &mut rx, &reply);
+                    push_reply(&mut batch, &mut rx, &reply, &mut output).await?;
                 } else {
                     break;
                 }
@@ -86,6 +86,10 @@ where
             if !batch.is_empty() {
                 output.write_all(&batch).await?;
                 output.flush().await?;
+            }
+            if batch.capacity() > 1024 * 1024 {
+                batch = Vec::with_capacity(8 * 1024); // after a burst, give the memory back
+            } else {
                 batch.clear();
             }
         }
@@ -158,13 +162,33 @@ fn push_message(batch: &mut Vec<u8>, message: &Value) {
     batch.push(b'\n');
 }
 
+/// Replies this large or larger are written from their own text, not copied into the batch.
+const LARGE_REPLY: usize = 256 * 1024;
+
 /// A handler's messages are queued before its reply: any still in their queue go out first.
-fn push_reply(batch: &mut Vec<u8>, messages: &mut mpsc::Receiver<Value>, reply: &Reply) {
+/// A large reply (a big API's `tools/list`) is written straight from its text: the batch so far
+/// and the reply's head, the text, and its end stays in the batch.
+async fn push_reply<W: AsyncWrite + Unpin>(
+    batch: &mut Vec<u8>,
+    messages: &mut mpsc::Receiver<Value>,
+    reply: &Reply,
+    output: &mut W,
+) -> io::Result<()> {
     while let Ok(message) = messages.try_recv() {
         push_message(batch, &message);
     }
-    reply.write_to(batch);
+    match reply.large_text(LARGE_REPLY) {
+        None => reply.write_to(batch),
+        Some(text) => {
+            reply.write_result_head(batch);
+            output.write_all(batch).await?;
+            batch.clear();
+            output.write_all(text.as_bytes()).await?;
+            batch.push(b'}');
+        }
+    }
     batch.push(b'\n');
+    Ok(())
 }
 
 enum Line {
@@ -242,6 +266,50 @@ mod tests {
             });
         }
         out
+    }
+
+    /// A `tools/list` answer above [`LARGE_REPLY`] is written from its own text: it must still be
+    /// one whole line, between the other answers, never interleaved with them.
+    #[tokio::test]
+    async fn a_large_reply_goes_out_as_one_line_among_the_others() {
+        use crate::server::{Server, Tool, ToolResult};
+        use tokio::io::AsyncReadExt;
+        let description = "d".repeat(4000);
+        let mut server = Server::new("big", "1");
+        for i in 0..100 {
+            let tool = Tool::from_schema_text(format!("t{i}"), r#"{"type":"object"}"#)
+                .description(description.clone())
+                .handler(|_, _| async { Ok(ToolResult::text("ok")) });
+            server = server.tool(tool);
+        }
+        let dispatcher = server.build().unwrap().0;
+        let mut input = Vec::new();
+        for id in 1..=20 {
+            let method = if id % 5 == 0 { "tools/list" } else { "ping" };
+            input.extend_from_slice(format!(r#"{{"jsonrpc":"2.0","id":{id},"method":"{method}"}}"#).as_bytes());
+            input.push(b'\n');
+        }
+        let (writer, mut reader) = tokio::io::duplex(64 * 1024);
+        let serving = tokio::spawn(async move {
+            serve(dispatcher, &input[..], writer, StdioOptions::default(), std::future::pending()).await
+        });
+        let mut out = Vec::new();
+        tokio::time::timeout(Duration::from_secs(20), reader.read_to_end(&mut out)).await.unwrap().unwrap();
+        serving.await.unwrap().unwrap();
+        let mut ids = Vec::new();
+        for line in out.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
+            let answer: Value = serde_json::from_slice(line).expect("every line is one JSON answer");
+            let id = answer["id"].as_i64().unwrap();
+            if id % 5 == 0 {
+                assert!(line.len() > LARGE_REPLY, "the list is large enough to take the direct path");
+                assert_eq!(answer["result"]["tools"].as_array().unwrap().len(), 100);
+            } else {
+                assert_eq!(answer["result"], serde_json::json!({}));
+            }
+            ids.push(id);
+        }
+        ids.sort();
+        assert_eq!(ids, (1..=20).collect::<Vec<_>>());
     }
 
     #[tokio::test]
