@@ -177,7 +177,11 @@ mod tests {
         assert!(read.responses.unwrap().contains_key("k"));
         for bad in [json!({"inputResponses": [1]}), json!({"requestState": "forged.state"}), json!({"requestState": 5})]
         {
-            assert_eq!(InputResponses::from_params(Some(&bad), &signer, || "s".into()).unwrap_err().code, -32602, "{bad}");
+            assert_eq!(
+                InputResponses::from_params(Some(&bad), &signer, || "s".into()).unwrap_err().code,
+                -32602,
+                "{bad}"
+            );
         }
     }
 }

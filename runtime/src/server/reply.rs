@@ -177,9 +177,11 @@ mod tests {
 
     #[test]
     fn tool_results_carry_result_type_only_when_asked() {
-        let plain = Reply::result(RequestId::Number(1), Payload::Tool { result: ToolResult::text("3"), result_type: false });
+        let plain =
+            Reply::result(RequestId::Number(1), Payload::Tool { result: ToolResult::text("3"), result_type: false });
         assert_eq!(text(&plain), r#"{"id":1,"jsonrpc":"2.0","result":{"content":[{"text":"3","type":"text"}]}}"#);
-        let modern = Reply::result(RequestId::Number(1), Payload::Tool { result: ToolResult::text("3"), result_type: true });
+        let modern =
+            Reply::result(RequestId::Number(1), Payload::Tool { result: ToolResult::text("3"), result_type: true });
         let value: Value = serde_json::from_slice(&modern.to_bytes()).unwrap();
         assert_eq!(value["result"]["resultType"], json!("complete"));
         assert_eq!(modern.error_code(), None);

@@ -635,7 +635,8 @@ async fn legacy_input_without_a_back_channel_is_an_error_result() {
 /// (STDIO frames by line), and a 2026-07-28 page carries its stamps in that text.
 #[tokio::test]
 async fn tools_list_text_is_one_line_and_carries_modern_stamps() {
-    let pretty = "{\n  \"type\": \"object\",\r\n  \"properties\": {\"s\": {\"type\": \"string\", \"default\": \"a\\nb\"}}\n}";
+    let pretty =
+        "{\n  \"type\": \"object\",\r\n  \"properties\": {\"s\": {\"type\": \"string\", \"default\": \"a\\nb\"}}\n}";
     let d = Server::new("s", "1")
         .tool(Tool::from_schema_text("pretty", pretty).handler(|_, _| async { Ok(ToolResult::text("ok")) }))
         .build()

@@ -1,9 +1,9 @@
 //! Server-Sent Events framing and the headers every event stream carries.
 
+use crate::server::Reply;
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
-use crate::server::Reply;
 use serde_json::Value;
 use std::sync::atomic::{AtomicU64, Ordering};
 

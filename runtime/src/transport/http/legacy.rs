@@ -59,8 +59,7 @@ pub(crate) async fn post(
                 let activity = session.enter();
                 let version = version.or(session.conn.handshake().version);
                 let conn = session.conn.clone();
-                dispatch(shared, conn, message, stream_choice(version), Some(&session.id), Some(activity))
-                    .await
+                dispatch(shared, conn, message, stream_choice(version), Some(&session.id), Some(activity)).await
             }
             None => session_not_found(),
         },
