@@ -22,6 +22,163 @@ pub fn parse(bytes: &[u8]) -> Result<Value, serde_json::Error> {
     Ok(value)
 }
 
+/// The top level of a JSON-RPC message, read by [`parse_members`].
+pub(crate) enum TopLevel {
+    Object(Members),
+    Array,
+    /// A string, number, boolean or null.
+    Scalar,
+}
+
+/// The members of a message object that JSON-RPC gives meaning to; others are read (strictly)
+/// and dropped.
+#[derive(Default)]
+pub(crate) struct Members {
+    pub jsonrpc: Option<Value>,
+    pub id: Option<Value>,
+    pub method: Option<Value>,
+    pub params: Option<Value>,
+    pub result: Option<Value>,
+    pub error: Option<Value>,
+}
+
+/// Parses one JSON-RPC message as strictly as [`parse`], in one pass and without building the
+/// message object itself: only its members' values become trees, and its keys are matched where
+/// they lie in `bytes` (no `String` per key, no map to insert them into and take them out of).
+pub(crate) fn parse_members(bytes: &[u8]) -> Result<TopLevel, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let top = de.deserialize_any(Top)?;
+    de.end()?;
+    Ok(top)
+}
+
+struct Top;
+
+impl<'de> Visitor<'de> for Top {
+    type Value = TopLevel;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON-RPC message")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<TopLevel, E> {
+        Ok(TopLevel::Scalar)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<TopLevel, E> {
+        Ok(TopLevel::Scalar)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<TopLevel, E> {
+        Ok(TopLevel::Scalar)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<TopLevel, E> {
+        Ok(TopLevel::Scalar)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<TopLevel, E> {
+        Ok(TopLevel::Scalar)
+    }
+
+    fn visit_unit<E>(self) -> Result<TopLevel, E> {
+        Ok(TopLevel::Scalar)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<TopLevel, A::Error> {
+        // Read to the end, strictly: a duplicate key inside is still a parse error.
+        while seq.next_element_seed(Strict)?.is_some() {}
+        Ok(TopLevel::Array)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TopLevel, A::Error> {
+        let mut members = Members::default();
+        let mut others: Vec<String> = Vec::new();
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            let slot = match &key {
+                Key::Jsonrpc => &mut members.jsonrpc,
+                Key::Id => &mut members.id,
+                Key::Method => &mut members.method,
+                Key::Params => &mut members.params,
+                Key::Result => &mut members.result,
+                Key::Error => &mut members.error,
+                Key::Other(name) => {
+                    if others.contains(name) {
+                        return Err(duplicate(name));
+                    }
+                    map.next_value_seed(Strict)?;
+                    others.push(name.clone());
+                    continue;
+                }
+            };
+            if slot.is_some() {
+                return Err(duplicate(key.name()));
+            }
+            *slot = Some(map.next_value_seed(Strict)?);
+        }
+        Ok(TopLevel::Object(members))
+    }
+}
+
+fn duplicate<E: de::Error>(key: &str) -> E {
+    de::Error::custom(format_args!("duplicate key `{}` in a JSON object", shorten(key)))
+}
+
+/// A top-level key, matched without allocating unless it is one JSON-RPC does not define.
+enum Key {
+    Jsonrpc,
+    Id,
+    Method,
+    Params,
+    Result,
+    Error,
+    Other(String),
+}
+
+impl Key {
+    fn name(&self) -> &str {
+        match self {
+            Key::Jsonrpc => "jsonrpc",
+            Key::Id => "id",
+            Key::Method => "method",
+            Key::Params => "params",
+            Key::Result => "result",
+            Key::Error => "error",
+            Key::Other(name) => name,
+        }
+    }
+}
+
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Key;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object key")
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Key, E> {
+        Ok(match v {
+            "jsonrpc" => Key::Jsonrpc,
+            "id" => Key::Id,
+            "method" => Key::Method,
+            "params" => Key::Params,
+            "result" => Key::Result,
+            "error" => Key::Error,
+            other => Key::Other(other.to_owned()),
+        })
+    }
+}
+
 /// Builds a [`Value`] exactly as serde_json does, except for duplicate keys.
 struct Strict;
 
@@ -88,7 +245,7 @@ impl<'de> Visitor<'de> for Strict {
         let mut object = Map::new();
         while let Some(key) = map.next_key::<String>()? {
             if object.contains_key(&key) {
-                return Err(de::Error::custom(format_args!("duplicate key `{}` in a JSON object", shorten(&key))));
+                return Err(duplicate(&key));
             }
             let value = map.next_value_seed(Strict)?;
             object.insert(key, value);

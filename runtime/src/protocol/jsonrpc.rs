@@ -1,5 +1,6 @@
 //! JSON-RPC 2.0 framing: decoding one message, encoding responses and errors.
 
+use super::json::{self, Members, TopLevel};
 use serde_json::{Map, Value, json};
 use std::fmt;
 
@@ -143,32 +144,43 @@ impl DecodeError {
 
 impl Message {
     /// Decodes one message from raw bytes: -32700 for bad JSON (duplicate keys included, see
-    /// [`parse_json`]), -32600 for bad shapes.
+    /// [`parse_json`]), -32600 for bad shapes. The message object itself is never built as a
+    /// tree (see [`json::parse_members`]).
     pub fn decode(bytes: &[u8]) -> Result<Message, DecodeError> {
-        Self::from_value(parse_json(bytes)?)
+        match json::parse_members(bytes).map_err(parse_error)? {
+            TopLevel::Object(members) => Self::from_members(members),
+            TopLevel::Array => Err(invalid(None, "batches are not supported")),
+            TopLevel::Scalar => Err(invalid(None, "expected a JSON object")),
+        }
     }
 
     /// Classifies an already parsed JSON value.
     pub fn from_value(value: Value) -> Result<Message, DecodeError> {
-        let invalid = |id: Option<RequestId>, msg: &str| DecodeError {
-            id,
-            error: ErrorObject::new(codes::INVALID_REQUEST, format!("Invalid request: {msg}")),
-        };
         let Value::Object(mut obj) = value else {
             let what = if value.is_array() { "batches are not supported" } else { "expected a JSON object" };
             return Err(invalid(None, what));
         };
-        let raw_id = obj.remove("id");
+        Self::from_members(Members {
+            jsonrpc: obj.remove("jsonrpc"),
+            id: obj.remove("id"),
+            method: obj.remove("method"),
+            params: obj.remove("params"),
+            result: obj.remove("result"),
+            error: obj.remove("error"),
+        })
+    }
+
+    fn from_members(members: Members) -> Result<Message, DecodeError> {
+        let Members { jsonrpc, id: raw_id, method, params, result, error } = members;
         let id = raw_id.as_ref().and_then(RequestId::from_value);
-        if obj.get("jsonrpc").and_then(Value::as_str) != Some("2.0") {
+        if jsonrpc.as_ref().and_then(Value::as_str) != Some("2.0") {
             return Err(invalid(id, "\"jsonrpc\" must be \"2.0\""));
         }
         if raw_id.is_some() && id.is_none() {
             return Err(invalid(None, "\"id\" must be a string or an integer"));
         }
-        match obj.remove("method") {
+        match method {
             Some(Value::String(method)) => {
-                let params = obj.remove("params");
                 if params.as_ref().is_some_and(|p| !p.is_object()) {
                     return Err(DecodeError { id, error: ErrorObject::invalid_params("\"params\" must be an object") });
                 }
@@ -182,7 +194,7 @@ impl Message {
                 let Some(id) = id else {
                     return Err(invalid(None, "a message needs a \"method\" or an \"id\""));
                 };
-                match (obj.remove("result"), obj.remove("error")) {
+                match (result, error) {
                     (Some(result), None) => Ok(Message::Response { id, outcome: Ok(result) }),
                     (None, Some(error)) => {
                         let code = error.get("code").and_then(Value::as_i64);
@@ -202,6 +214,22 @@ impl Message {
         }
     }
 
+    /// The id of a request or response.
+    pub fn id(&self) -> Option<&RequestId> {
+        match self {
+            Message::Request { id, .. } | Message::Response { id, .. } => Some(id),
+            Message::Notification { .. } => None,
+        }
+    }
+
+    /// The `params` of a request or notification.
+    pub fn params(&self) -> Option<&Value> {
+        match self {
+            Message::Request { params, .. } | Message::Notification { params, .. } => params.as_ref(),
+            Message::Response { .. } => None,
+        }
+    }
+
     /// The method name of a request or notification.
     pub fn method(&self) -> Option<&str> {
         match self {
@@ -214,8 +242,16 @@ impl Message {
 /// Parses a message's JSON text strictly ([`super::json::parse`]: no duplicate keys); the error
 /// is the -32700 to answer with, id `null` (nothing in unparsable or ambiguous text is trusted).
 pub fn parse_json(bytes: &[u8]) -> Result<Value, DecodeError> {
-    super::json::parse(bytes)
-        .map_err(|e| DecodeError { id: None, error: ErrorObject::new(codes::PARSE_ERROR, format!("Parse error: {e}")) })
+    json::parse(bytes).map_err(parse_error)
+}
+
+fn parse_error(e: serde_json::Error) -> DecodeError {
+    DecodeError { id: None, error: ErrorObject::new(codes::PARSE_ERROR, format!("Parse error: {e}")) }
+}
+
+/// -32600 with `msg`.
+fn invalid(id: Option<RequestId>, msg: &str) -> DecodeError {
+    DecodeError { id, error: ErrorObject::new(codes::INVALID_REQUEST, format!("Invalid request: {msg}")) }
 }
 
 /// `{"jsonrpc":"2.0","id":..,"result":..}`
@@ -289,6 +325,48 @@ mod tests {
         let err = Message::decode(br#"{"jsonrpc":"2.0","id":1,"method":"ping","method":"tools/call"}"#).unwrap_err();
         assert_eq!((err.id, err.error.code), (None, codes::PARSE_ERROR));
         assert!(err.error.message.contains("duplicate key `method`"), "{}", err.error.message);
+    }
+
+    /// The one-pass decoder and the tree route agree on every message, good or bad.
+    #[test]
+    fn decoding_bytes_matches_classifying_the_parsed_tree() {
+        for text in [
+            r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"add","arguments":{"a":1}}}"#,
+            r#"{"method":"ping","id":"x","jsonrpc":"2.0","extra":[1,{"k":null}],"more":true}"#,
+            r#"{"jsonrpc":"2.0","\u006dethod":"ping","id":2}"#,
+            r#"{"jsonrpc":"2.0","id":3,"error":{"code":-5,"message":"m","data":[1]}}"#,
+            r#"{"jsonrpc":"2.0","id":3,"error":{"code":"x","message":"m"}}"#,
+            r#"{"jsonrpc":"2.0","id":3,"result":1,"error":{"code":1,"message":"m"}}"#,
+            r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#,
+            r#"{"jsonrpc":2,"id":1,"method":"ping"}"#,
+            r#"{"jsonrpc":"2.0","id":[1],"method":"ping"}"#,
+            r#"{"jsonrpc":"2.0","id":1,"method":"x","params":"p"}"#,
+            r#"[{"jsonrpc":"2.0","id":1,"method":"ping"}]"#,
+            r#""just a string""#,
+            "null",
+            "{}",
+        ] {
+            let tree = parse_json(text.as_bytes()).and_then(Message::from_value);
+            assert_eq!(Message::decode(text.as_bytes()), tree, "{text}");
+        }
+    }
+
+    #[test]
+    fn duplicate_or_malformed_input_is_a_parse_error_wherever_it_is() {
+        for (text, key) in [
+            (r#"{"jsonrpc":"2.0","id":1,"id":2,"method":"ping"}"#, "id"),
+            (r#"{"jsonrpc":"2.0","id":1,"method":"ping","x":1,"x":2}"#, "x"),
+            (r#"{"jsonrpc":"2.0","id":1,"method":"ping","x":{"y":1,"y":2}}"#, "y"),
+            (r#"{"jsonrpc":"2.0","id":1,"method":"ping","params":{"a":{"b":1,"b":1}}}"#, "b"),
+            (r#"[{"a":1,"a":2}]"#, "a"),
+        ] {
+            let err = Message::decode(text.as_bytes()).unwrap_err();
+            assert_eq!((err.id, err.error.code), (None, codes::PARSE_ERROR), "{text}");
+            assert!(err.error.message.contains(&format!("duplicate key `{key}`")), "{text}: {}", err.error.message);
+        }
+        for text in [r#"{"jsonrpc":"2.0","id":1} x"#, r#"{"jsonrpc":"2.0","#, ""] {
+            assert_eq!(code_of(text), (None, codes::PARSE_ERROR), "{text}");
+        }
     }
 
     #[test]

@@ -61,8 +61,14 @@ impl RequestContext {
         }
     }
 
-    /// The same request, now carrying the client's answers to an input-required result.
-    pub(crate) fn with_input(&self, input: InputResponses) -> Self {
+    /// The same request, now carrying the client's answers to an input-required result. When no
+    /// one else holds this context (the usual case: the first call of a handler) it is updated in
+    /// place instead of copied.
+    pub(crate) fn with_input(mut self, input: InputResponses) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.input = input;
+            return self;
+        }
         let i = &self.inner;
         RequestContext {
             inner: Arc::new(Inner {

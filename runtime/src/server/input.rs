@@ -60,7 +60,13 @@ pub(crate) struct InputResponses {
 impl InputResponses {
     /// Reads `inputResponses` and `requestState` from request params, checking the state's
     /// signature. Malformed or tampered input is -32602.
-    pub fn from_params(params: Option<&Value>, signer: &StateSigner, scope: &str) -> Result<Self, ErrorObject> {
+    /// `scope` names the method and tool or prompt the state was issued for; it is only built
+    /// when the request carries state to verify.
+    pub fn from_params(
+        params: Option<&Value>,
+        signer: &StateSigner,
+        scope: impl FnOnce() -> String,
+    ) -> Result<Self, ErrorObject> {
         let responses = match params.and_then(|p| p.get("inputResponses")) {
             None | Some(Value::Null) => None,
             Some(Value::Object(map)) => Some(map.clone()),
@@ -68,7 +74,7 @@ impl InputResponses {
         };
         let state = match params.and_then(|p| p.get("requestState")) {
             None | Some(Value::Null) => None,
-            Some(Value::String(token)) => Some(signer.verify(scope, token).ok_or_else(|| {
+            Some(Value::String(token)) => Some(signer.verify(&scope(), token).ok_or_else(|| {
                 ErrorObject::invalid_params(
                     "`requestState` failed its integrity check: it was not issued for this request",
                 )
@@ -166,12 +172,16 @@ mod tests {
     fn follow_up_params_are_checked() {
         let signer = StateSigner::new(Some([7; 32]));
         let ok = json!({"inputResponses": {"k": {"action": "accept"}}, "requestState": signer.sign("s", "st")});
-        let read = InputResponses::from_params(Some(&ok), &signer, "s").unwrap();
+        let read = InputResponses::from_params(Some(&ok), &signer, || "s".into()).unwrap();
         assert_eq!(read.state.as_deref(), Some("st"));
         assert!(read.responses.unwrap().contains_key("k"));
         for bad in [json!({"inputResponses": [1]}), json!({"requestState": "forged.state"}), json!({"requestState": 5})]
         {
-            assert_eq!(InputResponses::from_params(Some(&bad), &signer, "s").unwrap_err().code, -32602, "{bad}");
+            assert_eq!(
+                InputResponses::from_params(Some(&bad), &signer, || "s".into()).unwrap_err().code,
+                -32602,
+                "{bad}"
+            );
         }
     }
 }

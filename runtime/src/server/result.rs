@@ -1,6 +1,7 @@
 //! What a tool hands back: content blocks, structured output, or an error.
 
 use super::input::InputRequired;
+use super::reply::write_value;
 use serde_json::{Map, Value, json};
 
 /// One content block of a tool result or prompt message (`text`, `image`, `audio`, `resource`, `resource_link`).
@@ -76,19 +77,52 @@ impl ToolResult {
 
     /// The `CallToolResult` JSON.
     pub fn to_value(&self) -> Value {
-        let mut content: Vec<Value> = self.content.iter().map(|c| c.0.clone()).collect();
+        self.clone().into_value()
+    }
+
+    /// The `CallToolResult` JSON, moving the content rather than copying it.
+    pub fn into_value(self) -> Value {
+        let mut content: Vec<Value> = self.content.into_iter().map(|c| c.0).collect();
         if let (true, Some(structured)) = (content.is_empty(), &self.structured) {
             content.push(Content::text(structured.to_string()).0);
         }
         let mut obj = Map::new();
         obj.insert("content".into(), Value::Array(content));
-        if let Some(structured) = &self.structured {
-            obj.insert("structuredContent".into(), structured.clone());
+        if let Some(structured) = self.structured {
+            obj.insert("structuredContent".into(), structured);
         }
         if self.is_error {
             obj.insert("isError".into(), Value::Bool(true));
         }
         Value::Object(obj)
+    }
+
+    /// Writes the `CallToolResult` JSON text without building a tree: the bytes
+    /// [`into_value`](Self::into_value) would serialize to (keys sorted), plus
+    /// `"resultType":"complete"` when `result_type` (2026-07-28).
+    pub(crate) fn write_json(&self, out: &mut Vec<u8>, result_type: bool) {
+        out.extend_from_slice(b"{\"content\":[");
+        for (i, item) in self.content.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            write_value(out, &item.0);
+        }
+        if let (true, Some(structured)) = (self.content.is_empty(), &self.structured) {
+            write_value(out, &Content::text(structured.to_string()).0);
+        }
+        out.push(b']');
+        if self.is_error {
+            out.extend_from_slice(b",\"isError\":true");
+        }
+        if result_type {
+            out.extend_from_slice(b",\"resultType\":\"complete\"");
+        }
+        if let Some(structured) = &self.structured {
+            out.extend_from_slice(b",\"structuredContent\":");
+            write_value(out, structured);
+        }
+        out.push(b'}');
     }
 }
 

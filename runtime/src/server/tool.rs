@@ -249,6 +249,11 @@ impl RegisteredTool {
         Ok(RegisteredTool { name, handler, input, output, required_client_capabilities, definition })
     }
 
+    /// The length of this tool's `tools/list` entry, to size a page's buffer once.
+    pub fn definition_len(&self) -> usize {
+        self.definition.text.len() + self.input.text().len() + self.output.as_ref().map_or(0, |o| o.text().len())
+    }
+
     /// Appends this tool's `tools/list` entry (one JSON object) to `out`.
     pub fn write_definition(&self, out: &mut String) {
         let d = &self.definition;
@@ -263,41 +268,50 @@ impl RegisteredTool {
 }
 
 impl Definition {
+    /// Serialized straight into bytes (`serde_json::to_writer`): a server registers thousands
+    /// of these at start, and going through a `Value` and `Display` cost half its start-up.
     fn new(tool: &Tool, has_output: bool) -> Definition {
-        fn key(out: &mut String, first: &mut bool, key: &str) {
+        fn key(out: &mut Vec<u8>, first: &mut bool, key: &str) {
             if !std::mem::take(first) {
-                out.push(',');
+                out.push(b',');
             }
-            out.push_str(&json!(key).to_string());
-            out.push(':');
+            write_json(out, key);
+            out.push(b':');
         }
-        let mut text = String::from("{");
+        fn write_json<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
+            // Strings and JSON values always serialize.
+            let _ = serde_json::to_writer(&mut *out, value);
+        }
+        let mut text = Vec::with_capacity(64 + tool.description.as_ref().map_or(0, String::len));
+        text.push(b'{');
         let first = &mut true;
         if let Some(m) = &tool.meta {
             key(&mut text, first, "_meta");
-            text.push_str(&m.to_string());
+            write_json(&mut text, m);
         }
         if !tool.annotations.is_empty() {
             key(&mut text, first, "annotations");
-            text.push_str(&Value::Object(tool.annotations.clone()).to_string());
+            write_json(&mut text, &tool.annotations);
         }
         if let Some(d) = &tool.description {
             key(&mut text, first, "description");
-            text.push_str(&json!(d).to_string());
+            write_json(&mut text, d);
         }
         key(&mut text, first, "inputSchema");
         let input_at = text.len();
         key(&mut text, first, "name");
-        text.push_str(&json!(tool.name).to_string());
+        write_json(&mut text, &tool.name);
         if has_output {
             key(&mut text, first, "outputSchema");
         }
         let output_at = text.len();
         if let Some(t) = &tool.title {
             key(&mut text, first, "title");
-            text.push_str(&json!(t).to_string());
+            write_json(&mut text, t);
         }
-        text.push('}');
+        text.push(b'}');
+        // serde_json writes UTF-8: the lossy branch never runs.
+        let text = String::from_utf8(text).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         Definition { text: text.into_boxed_str(), input_at, output_at }
     }
 }

@@ -127,13 +127,13 @@ pub(crate) async fn post(State(shared): State<Arc<Shared>>, request: Request) ->
     let in_order = !matches!(message, Message::Request { .. }) || message.method() == Some("initialize");
     if in_order {
         if let Some(response) = dispatcher.handle(&conn, message, outbound.clone()).await {
-            send(&outbound, response).await;
+            send(&outbound, response.into_value()).await;
         }
         drop(activity);
     } else {
         tokio::spawn(async move {
             if let Some(response) = dispatcher.handle(&conn, message, outbound.clone()).await {
-                send(&outbound, response).await;
+                send(&outbound, response.into_value()).await;
             }
             drop(activity);
         });

@@ -8,7 +8,7 @@
 
 use crate::protocol::jsonrpc::error_response;
 use crate::protocol::{ErrorObject, Message, codes};
-use crate::server::{Connection, Dispatcher};
+use crate::server::{Connection, Dispatcher, Reply};
 use serde_json::Value;
 use std::io;
 use std::sync::Arc;
@@ -52,23 +52,46 @@ where
     R: AsyncRead + Unpin,
     W: AsyncWrite + Unpin + Send + 'static,
 {
+    // Two queues to the writer: messages the handlers send (notifications, requests to the
+    // client, as `Value`s), and replies, written straight to bytes.
     let (tx, mut rx) = mpsc::channel::<Value>(256);
+    let (reply_tx, mut reply_rx) = mpsc::channel::<Reply>(256);
     let writer = tokio::spawn(async move {
         // Every message already queued goes out in one write and one flush: tokio's stdout hands
         // each write and each flush to a blocking thread, so one per message costs a thread
         // hand-off per answer when answers come back to back.
         let mut batch = Vec::with_capacity(8 * 1024);
-        while let Some(message) = rx.recv().await {
-            serde_json::to_writer(&mut batch, &message).expect("a JSON value always serializes");
-            batch.push(b'\n');
-            while batch.len() < 64 * 1024 {
-                let Ok(message) = rx.try_recv() else { break };
-                serde_json::to_writer(&mut batch, &message).expect("a JSON value always serializes");
-                batch.push(b'\n');
+        let (mut messages_open, mut replies_open) = (true, true);
+        while messages_open || replies_open {
+            tokio::select! {
+                biased;
+                message = rx.recv(), if messages_open => match message {
+                    Some(message) => push_message(&mut batch, &message),
+                    None => messages_open = false,
+                },
+                reply = reply_rx.recv(), if replies_open => match reply {
+                    Some(reply) => push_reply(&mut batch, &mut rx, &reply, &mut output).await?,
+                    None => replies_open = false,
+                },
             }
-            output.write_all(&batch).await?;
-            output.flush().await?;
-            batch.clear();
+            while batch.len() < 64 * 1024 {
+                if let Ok(message) = rx.try_recv() {
+                    push_message(&mut batch, &message);
+                } else if let Ok(reply) = reply_rx.try_recv() {
+                    push_reply(&mut batch, &mut rx, &reply, &mut output).await?;
+                } else {
+                    break;
+                }
+            }
+            if !batch.is_empty() {
+                output.write_all(&batch).await?;
+                output.flush().await?;
+            }
+            if batch.capacity() > 1024 * 1024 {
+                batch = Vec::with_capacity(8 * 1024); // after a burst, give the memory back
+            } else {
+                batch.clear();
+            }
         }
         Ok::<_, io::Error>(())
     });
@@ -108,14 +131,14 @@ where
         };
         let in_order = !matches!(message, Message::Request { .. }) || message.method() == Some("initialize");
         if in_order {
-            if let Some(response) = dispatcher.handle(&conn, message, Some(tx.clone())).await {
-                let _ = tx.send(response).await;
+            if let Some(reply) = dispatcher.handle(&conn, message, Some(tx.clone())).await {
+                let _ = reply_tx.send(reply).await;
             }
         } else {
-            let (dispatcher, conn, tx) = (dispatcher.clone(), conn.clone(), tx.clone());
+            let (dispatcher, conn, tx, reply_tx) = (dispatcher.clone(), conn.clone(), tx.clone(), reply_tx.clone());
             tasks.spawn(async move {
-                if let Some(response) = dispatcher.handle(&conn, message, Some(tx.clone())).await {
-                    let _ = tx.send(response).await;
+                if let Some(reply) = dispatcher.handle(&conn, message, Some(tx)).await {
+                    let _ = reply_tx.send(reply).await;
                 }
             });
         }
@@ -130,7 +153,42 @@ where
     }
     drop(conn);
     drop(tx);
+    drop(reply_tx);
     writer.await.map_err(io::Error::other)?
+}
+
+fn push_message(batch: &mut Vec<u8>, message: &Value) {
+    serde_json::to_writer(&mut *batch, message).expect("a JSON value always serializes");
+    batch.push(b'\n');
+}
+
+/// Replies this large or larger are written from their own text, not copied into the batch.
+const LARGE_REPLY: usize = 256 * 1024;
+
+/// A handler's messages are queued before its reply: any still in their queue go out first.
+/// A large reply (a big API's `tools/list`) is written straight from its text: the batch so far
+/// and the reply's head, the text, and its end stays in the batch.
+async fn push_reply<W: AsyncWrite + Unpin>(
+    batch: &mut Vec<u8>,
+    messages: &mut mpsc::Receiver<Value>,
+    reply: &Reply,
+    output: &mut W,
+) -> io::Result<()> {
+    while let Ok(message) = messages.try_recv() {
+        push_message(batch, &message);
+    }
+    match reply.large_text(LARGE_REPLY) {
+        None => reply.write_to(batch),
+        Some(text) => {
+            reply.write_result_head(batch);
+            output.write_all(batch).await?;
+            batch.clear();
+            output.write_all(text.as_bytes()).await?;
+            batch.push(b'}');
+        }
+    }
+    batch.push(b'\n');
+    Ok(())
 }
 
 enum Line {
@@ -208,6 +266,50 @@ mod tests {
             });
         }
         out
+    }
+
+    /// A `tools/list` answer above [`LARGE_REPLY`] is written from its own text: it must still be
+    /// one whole line, between the other answers, never interleaved with them.
+    #[tokio::test]
+    async fn a_large_reply_goes_out_as_one_line_among_the_others() {
+        use crate::server::{Server, Tool, ToolResult};
+        use tokio::io::AsyncReadExt;
+        let description = "d".repeat(4000);
+        let mut server = Server::new("big", "1");
+        for i in 0..100 {
+            let tool = Tool::from_schema_text(format!("t{i}"), r#"{"type":"object"}"#)
+                .description(description.clone())
+                .handler(|_, _| async { Ok(ToolResult::text("ok")) });
+            server = server.tool(tool);
+        }
+        let dispatcher = server.build().unwrap().0;
+        let mut input = Vec::new();
+        for id in 1..=20 {
+            let method = if id % 5 == 0 { "tools/list" } else { "ping" };
+            input.extend_from_slice(format!(r#"{{"jsonrpc":"2.0","id":{id},"method":"{method}"}}"#).as_bytes());
+            input.push(b'\n');
+        }
+        let (writer, mut reader) = tokio::io::duplex(64 * 1024);
+        let serving = tokio::spawn(async move {
+            serve(dispatcher, &input[..], writer, StdioOptions::default(), std::future::pending()).await
+        });
+        let mut out = Vec::new();
+        tokio::time::timeout(Duration::from_secs(20), reader.read_to_end(&mut out)).await.unwrap().unwrap();
+        serving.await.unwrap().unwrap();
+        let mut ids = Vec::new();
+        for line in out.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
+            let answer: Value = serde_json::from_slice(line).expect("every line is one JSON answer");
+            let id = answer["id"].as_i64().unwrap();
+            if id % 5 == 0 {
+                assert!(line.len() > LARGE_REPLY, "the list is large enough to take the direct path");
+                assert_eq!(answer["result"]["tools"].as_array().unwrap().len(), 100);
+            } else {
+                assert_eq!(answer["result"], serde_json::json!({}));
+            }
+            ids.push(id);
+        }
+        ids.sort();
+        assert_eq!(ids, (1..=20).collect::<Vec<_>>());
     }
 
     #[tokio::test]

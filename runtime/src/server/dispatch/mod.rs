@@ -15,9 +15,9 @@ use super::connection::{Connection, Handshake, Outbound};
 use super::context::RequestContext;
 use super::input::StateSigner;
 use super::logging::LogLevel;
+use super::reply::{Payload, Reply};
 use super::state::State;
 use super::{Info, pagination};
-use crate::protocol::jsonrpc::{error_response, result_response};
 use crate::protocol::version::{CLIENT_CAPABILITIES_META_KEY, LOG_LEVEL_META_KEY, envelope_meta, modern_version};
 use crate::protocol::{ErrorObject, Generation, Message, RequestId, codes};
 use serde_json::{Value, json};
@@ -78,14 +78,14 @@ impl Dispatcher {
     }
 
     /// Handles one message. `sink` receives the notifications and requests this message's
-    /// handler sends; the returned value, if any, is the response to send.
+    /// handler sends; the returned reply, if any, is the response to send.
     /// Returns `None` for notifications, responses, and cancelled requests.
     pub async fn handle(
         self: &Arc<Self>,
         conn: &Arc<Connection>,
         message: Message,
         sink: Option<Outbound>,
-    ) -> Option<Value> {
+    ) -> Option<Reply> {
         match message {
             Message::Request { id, method, params } => self.handle_request(conn, id, &method, params, sink).await,
             Message::Notification { method, params } => {
@@ -108,12 +108,12 @@ impl Dispatcher {
         method: &str,
         params: Option<Value>,
         sink: Option<Outbound>,
-    ) -> Option<Value> {
+    ) -> Option<Reply> {
         let generation = Generation::of_params(params.as_ref());
         let (client_capabilities, log_level) = match generation {
             Generation::Modern => match read_envelope(params.as_ref()) {
                 Ok(envelope) => envelope,
-                Err(e) => return Some(error_response(Some(&id), &e)),
+                Err(e) => return Some(Reply::error(Some(id), e)),
             },
             Generation::Legacy => {
                 let Handshake { client_capabilities, log_level, .. } = conn.handshake();
@@ -125,14 +125,14 @@ impl Dispatcher {
             Generation::Legacy => !MODERN_ONLY_METHODS.contains(&method),
         };
         if !known {
-            return Some(error_response(Some(&id), &ErrorObject::method_not_found(method)));
+            return Some(Reply::error(Some(id), ErrorObject::method_not_found(method)));
         }
 
         let progress_token = params.as_ref().and_then(|p| p.get("_meta")).and_then(|m| m.get("progressToken")).cloned();
         let Some(cancel) = conn.begin(&id) else {
             let error =
                 ErrorObject::new(codes::INVALID_REQUEST, format!("a request with id {id} is already in flight"));
-            return Some(error_response(Some(&id), &error));
+            return Some(Reply::error(Some(id), error));
         };
         let ctx = RequestContext::new(
             id.clone(),
@@ -161,22 +161,22 @@ impl Dispatcher {
                 if generation == Generation::Modern {
                     self.stamp_modern(method, &mut result);
                 }
-                result_response(&id, result)
+                Reply::result(id, result)
             }
-            Err(error) => error_response(Some(&id), &error),
+            Err(error) => Reply::error(Some(id), error),
         })
     }
 
     /// The method table. Each arm answers one method.
-    async fn route(&self, method: &str, params: Option<Value>, call: Call<'_>) -> Result<Value, ErrorObject> {
+    async fn route(&self, method: &str, params: Option<Value>, call: Call<'_>) -> Result<Payload, ErrorObject> {
         let p = params.as_ref();
-        match method {
+        let value = match method {
+            "tools/list" => return self.list_tools(p),
+            "tools/call" => return self.call_tool(params, call).await,
             "initialize" => Ok(self.initialize(call.conn, p)),
             "ping" => Ok(json!({})),
             "server/discover" => Ok(self.discover()),
             "logging/setLevel" => lifecycle::set_level(call.conn, p),
-            "tools/list" => self.list_tools(p),
-            "tools/call" => self.call_tool(params, call).await,
             "resources/list" => self.list_resources(p),
             "resources/templates/list" => self.list_templates(p),
             "resources/read" => self.read_resource(p, call).await,
@@ -187,7 +187,8 @@ impl Dispatcher {
             "completion/complete" => self.complete(p),
             "subscriptions/listen" => self.listen(p, call).await,
             _ => Err(ErrorObject::method_not_found(method)),
-        }
+        };
+        value.map(Payload::Value)
     }
 
     fn handle_notification(&self, conn: &Connection, method: &str, params: Option<&Value>) {
@@ -208,14 +209,31 @@ impl Dispatcher {
     }
 
     /// 2026-07-28 results carry `resultType`; list results also carry cache hints.
-    fn stamp_modern(&self, method: &str, result: &mut Value) {
-        let Some(obj) = result.as_object_mut() else { return };
-        obj.entry("resultType").or_insert_with(|| json!("complete"));
+    fn stamp_modern(&self, method: &str, result: &mut Payload) {
         let cacheable = method.ends_with("/list") || method == "server/discover" || method == "resources/read";
-        if cacheable && obj.get("resultType") == Some(&json!("complete")) {
-            let hint = self.info.cache_hint;
-            obj.insert("ttlMs".into(), json!(hint.ttl_ms));
-            obj.insert("cacheScope".into(), json!(if hint.public { "public" } else { "private" }));
+        let hint = self.info.cache_hint;
+        let scope = if hint.public { "public" } else { "private" };
+        match result {
+            Payload::Value(value) => {
+                let Some(obj) = value.as_object_mut() else { return };
+                obj.entry("resultType").or_insert_with(|| json!("complete"));
+                if cacheable && obj.get("resultType") == Some(&json!("complete")) {
+                    obj.insert("ttlMs".into(), json!(hint.ttl_ms));
+                    obj.insert("cacheScope".into(), json!(scope));
+                }
+            }
+            // Written by `list_tools`: an object without these keys, ending in `}`.
+            Payload::Object(text) => {
+                if text.ends_with('}') {
+                    text.pop();
+                    text.push_str(r#","resultType":"complete""#);
+                    if cacheable {
+                        text.push_str(&format!(r#","ttlMs":{},"cacheScope":"{scope}""#, hint.ttl_ms));
+                    }
+                    text.push('}');
+                }
+            }
+            Payload::Tool { result_type, .. } => *result_type = true,
         }
     }
 

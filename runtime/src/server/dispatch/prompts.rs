@@ -25,14 +25,15 @@ impl Dispatcher {
         let prompt = self.prompt(name)?;
         let args = prompt.prompt.check_arguments(params.and_then(|p| p.get("arguments")))?;
         let scope = format!("prompts/get:{name}");
-        let mut ctx = call.ctx.with_input(InputResponses::from_params(params, &self.signer, &scope)?);
+        let mut ctx = call.ctx.with_input(InputResponses::from_params(params, &self.signer, || scope.clone())?);
         for _ in 0..=MAX_LEGACY_ROUNDS {
             let mut result = (prompt.handler)(args.clone(), ctx.clone()).await?;
             let Some(required) = result.input_required.take() else { return Ok(result.to_value()) };
             if call.generation == Generation::Modern {
                 return Ok(required.to_value(&self.signer, &scope));
             }
-            ctx = ctx.with_input(fulfil_on_legacy(&ctx, required).await?);
+            let input = fulfil_on_legacy(&ctx, required).await?;
+            ctx = ctx.with_input(input);
         }
         Err(ErrorObject::internal(format!("prompt `{name}` kept asking for input after {MAX_LEGACY_ROUNDS} rounds")))
     }

@@ -57,7 +57,12 @@ fn server() -> Arc<Dispatcher> {
 
 async fn call(d: &Arc<Dispatcher>, conn: &Arc<Connection>, raw: Value) -> Option<Value> {
     let msg = Message::from_value(raw).unwrap();
-    d.handle(conn, msg, None).await
+    d.handle(conn, msg, None).await.map(wire)
+}
+
+/// A reply as a client reads it: the bytes a transport writes, parsed.
+fn wire(reply: crate::server::Reply) -> Value {
+    serde_json::from_slice(&reply.to_bytes()).expect("a reply is JSON text")
 }
 
 fn modern_meta() -> Value {
@@ -610,6 +615,44 @@ async fn legacy_sessions_get_input_through_the_back_channel() {
     let answer =
         json!({"jsonrpc": "2.0", "id": request["id"], "result": {"action": "accept", "content": {"name": "Bo"}}});
     assert!(call(&d, &conn, answer).await.is_none());
-    let response = task.await.unwrap().unwrap();
+    let response = wire(task.await.unwrap().unwrap());
     assert_eq!(response["result"]["content"][0]["text"], "Hello, Bo! state=round-1");
+}
+
+/// Without a channel to the client (stateless HTTP), a legacy tool that asks for input ends with
+/// an error result saying why, instead of a round that can never be answered.
+#[tokio::test]
+async fn legacy_input_without_a_back_channel_is_an_error_result() {
+    let d = Server::new("s", "1").tool(asks_name()).build().unwrap().0;
+    let conn = Arc::new(Connection::new(None));
+    let r = call(&d, &conn, req(1, "tools/call", json!({"name": "asks_name"}))).await.unwrap();
+    assert_eq!(r["result"]["isError"], json!(true), "{r}");
+    let text = r["result"]["content"][0]["text"].as_str().unwrap();
+    assert!(text.contains("cannot send requests to the client"), "{text}");
+}
+
+/// `tools/list` pages go out as the stored text: a pretty-printed schema still makes one line
+/// (STDIO frames by line), and a 2026-07-28 page carries its stamps in that text.
+#[tokio::test]
+async fn tools_list_text_is_one_line_and_carries_modern_stamps() {
+    let pretty =
+        "{\n  \"type\": \"object\",\r\n  \"properties\": {\"s\": {\"type\": \"string\", \"default\": \"a\\nb\"}}\n}";
+    let d = Server::new("s", "1")
+        .tool(Tool::from_schema_text("pretty", pretty).handler(|_, _| async { Ok(ToolResult::text("ok")) }))
+        .build()
+        .unwrap()
+        .0;
+    let conn = Arc::new(Connection::new(None));
+    let msg = Message::from_value(req(1, "tools/list", json!({}))).unwrap();
+    let bytes = d.handle(&conn, msg, None).await.unwrap().to_bytes();
+    assert!(!bytes.contains(&b'\n') && !bytes.contains(&b'\r'), "{}", String::from_utf8_lossy(&bytes));
+    let listed: Value = serde_json::from_slice(&bytes).unwrap();
+    let schema = &listed["result"]["tools"][0]["inputSchema"];
+    assert_eq!(schema, &serde_json::from_str::<Value>(pretty).unwrap());
+    assert_eq!(schema["properties"]["s"]["default"], "a\nb", "escaped line breaks inside strings stay");
+
+    let modern = call(&d, &conn, req(2, "tools/list", json!({"_meta": modern_meta()}))).await.unwrap();
+    assert_eq!(modern["result"]["resultType"], "complete");
+    assert!(modern["result"]["ttlMs"].is_u64() && modern["result"]["cacheScope"].is_string(), "{modern}");
+    assert_eq!(modern["result"]["tools"][0]["name"], "pretty");
 }

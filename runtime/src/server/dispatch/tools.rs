@@ -3,18 +3,23 @@
 use super::{Call, Dispatcher, pagination};
 use crate::protocol::{ErrorObject, Generation, codes};
 use crate::server::input::{InputResponses, MAX_LEGACY_ROUNDS, fulfil_on_legacy};
+use crate::server::reply::Payload;
 use crate::server::result::ToolResult;
 use futures::FutureExt;
 use serde_json::{Map, Value, json};
 use std::panic::AssertUnwindSafe;
 
 impl Dispatcher {
-    /// One page of tools, written from each tool's stored definition text.
-    pub(super) fn list_tools(&self, params: Option<&Value>) -> Result<Value, ErrorObject> {
+    /// One page of tools, written from each tool's stored definition text and sent as that
+    /// text: a large API's page is never parsed into a tree.
+    pub(super) fn list_tools(&self, params: Option<&Value>) -> Result<Payload, ErrorObject> {
         let tools = self.state.tools.read().expect("tools lock");
         let offset = self.cursor_offset(params, tools.items().len())?;
         let (page, next) = pagination::page(tools.items(), offset, self.info.page_size);
-        let mut text = String::from(r#"{"tools":["#);
+        // Sized once: a large API's page is megabytes, and growing it would copy it again and again.
+        let len = page.iter().map(|tool| tool.definition_len() + 1).sum::<usize>() + 128;
+        let mut text = String::with_capacity(len);
+        text.push_str(r#"{"tools":["#);
         for (i, tool) in page.iter().enumerate() {
             if i > 0 {
                 text.push(',');
@@ -27,41 +32,47 @@ impl Dispatcher {
             text.push_str(&json!(next).to_string());
         }
         text.push('}');
-        drop(tools);
-        serde_json::from_str(&text).map_err(|e| {
-            tracing::error!(error = %e, "a tool's schema text is not JSON");
-            ErrorObject::new(codes::INTERNAL_ERROR, format!("a tool's schema text is not JSON: {e}"))
-        })
+        Ok(Payload::Object(one_line(text)))
     }
 
-    pub(super) async fn call_tool(&self, params: Option<Value>, call: Call<'_>) -> Result<Value, ErrorObject> {
-        let params = params.unwrap_or_else(|| json!({}));
-        let name = super::required_str(Some(&params), "name", "tools/call")?;
+    pub(super) async fn call_tool(&self, params: Option<Value>, call: Call<'_>) -> Result<Payload, ErrorObject> {
+        let mut params = params.unwrap_or_else(|| json!({}));
         let tool = self
             .state
             .tools
             .read()
             .expect("tools lock")
-            .get(name)
-            .ok_or_else(|| ErrorObject::invalid_params(format!("Unknown tool: {name}")))?;
+            .get(super::required_str(Some(&params), "name", "tools/call")?)
+            .ok_or_else(|| {
+                let name = params["name"].as_str().unwrap_or_default();
+                ErrorObject::invalid_params(format!("Unknown tool: {name}"))
+            })?;
+        let name = tool.name.as_str();
         if call.generation == Generation::Modern {
             check_client_capabilities(&tool.required_client_capabilities, call.ctx.client_capabilities(), name)?;
         }
-        let arguments = match params.get("arguments") {
+        let tool_result = |result| Ok(Payload::Tool { result, result_type: false });
+        // Moved out of `params`, not copied.
+        let arguments = match params.get_mut("arguments").map(Value::take) {
             None | Some(Value::Null) => json!({}),
-            Some(args @ Value::Object(_)) => args.clone(),
+            Some(args @ Value::Object(_)) => args,
             Some(_) => return Err(ErrorObject::invalid_params("tools/call `arguments` must be an object")),
         };
         let violations = tool.input.violations(&arguments);
         if !violations.is_empty() {
             let text = format!("Invalid arguments for tool `{name}`:\n- {}", violations.join("\n- "));
-            return Ok(ToolResult::error(text).to_value());
+            return tool_result(ToolResult::error(text));
         }
-        let scope = format!("tools/call:{name}");
-        let mut ctx = call.ctx.with_input(InputResponses::from_params(Some(&params), &self.signer, &scope)?);
+        let scope = || format!("tools/call:{name}");
+        let mut ctx = call.ctx.with_input(InputResponses::from_params(Some(&params), &self.signer, scope)?);
+        // Only a legacy request with a channel to the client can come back for another round
+        // with the same arguments: only then is a copy kept; otherwise the handler takes them.
+        let spare = (call.generation == Generation::Legacy && ctx.sink().is_some()).then(|| arguments.clone());
+        let mut arguments = Some(arguments);
         let mut rounds = 0;
         let result = loop {
-            let outcome = AssertUnwindSafe((tool.handler)(arguments.clone(), ctx.clone())).catch_unwind().await;
+            let args = arguments.take().or_else(|| spare.clone()).unwrap_or_else(|| json!({}));
+            let outcome = AssertUnwindSafe((tool.handler)(args, ctx.clone())).catch_unwind().await;
             let mut result = match outcome {
                 Ok(Ok(result)) => result,
                 Ok(Err(error)) => ToolResult::error(error.0),
@@ -72,7 +83,12 @@ impl Dispatcher {
             };
             let Some(required) = result.input_required.take() else { break result };
             if call.generation == Generation::Modern {
-                return Ok(required.to_value(&self.signer, &scope));
+                return Ok(Payload::Value(required.to_value(&self.signer, &scope())));
+            }
+            if spare.is_none() {
+                break ToolResult::error(format!(
+                    "tool `{name}` needed input the client did not give: this transport cannot send requests to the client"
+                ));
             }
             rounds += 1;
             if rounds > MAX_LEGACY_ROUNDS {
@@ -101,11 +117,30 @@ impl Dispatcher {
                     "Tool `{name}` returned output that does not match its outputSchema:\n- {}",
                     problems.join("\n- ")
                 );
-                return Ok(ToolResult::error(text).to_value());
+                return tool_result(ToolResult::error(text));
             }
         }
-        Ok(result.to_value())
+        tool_result(result)
     }
+}
+
+/// JSON text on one line: STDIO frames messages by line, SSE carries one in a `data:` line.
+/// Schema text given by hand (or pretty-printed by a generator) may hold line breaks; a raw line
+/// break in JSON text can only be whitespace (inside a string it must be escaped), so a space
+/// stands in for it. Byte by byte, in place: megabytes of GitHub's schemas take a few
+/// milliseconds this way, where `str::replace` took tens.
+fn one_line(text: String) -> String {
+    let bytes = text.as_bytes();
+    if !bytes.contains(&b'\n') && !bytes.contains(&b'\r') {
+        return text;
+    }
+    let mut bytes = text.into_bytes();
+    // Every byte written, no branch: the compiler turns this into vector compares and blends.
+    for b in &mut bytes {
+        *b = if *b == b'\n' || *b == b'\r' { b' ' } else { *b };
+    }
+    // ASCII replaced by ASCII: still UTF-8, so the lossy branch never runs.
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// -32021 naming every capability the tool needs that the client did not declare.

@@ -31,7 +31,10 @@ pub(crate) async fn read_capped(
     }
     let read = async {
         let mut stream = body.into_data_stream();
-        let mut buf = Vec::with_capacity(declared.map_or(0, |n| n as usize));
+        // A body that arrives as one chunk (the usual small request) is kept as it is; only a
+        // body in several chunks is copied together.
+        let mut first: Option<Bytes> = None;
+        let mut buf = Vec::new();
         while let Some(chunk) = stream.next().await {
             let chunk = chunk.map_err(|e| {
                 transport_error(
@@ -40,12 +43,22 @@ pub(crate) async fn read_capped(
                     format!("Bad Request: could not read the body: {e}"),
                 )
             })?;
-            if buf.len() + chunk.len() > limit {
+            let so_far = first.as_ref().map_or(0, Bytes::len) + buf.len();
+            if so_far + chunk.len() > limit {
                 return Err(too_large());
             }
-            buf.extend_from_slice(&chunk);
+            match first.take() {
+                None if buf.is_empty() => first = Some(chunk),
+                earlier => {
+                    if let Some(earlier) = earlier {
+                        buf.reserve(declared.map_or(0, |n| n as usize).max(earlier.len() + chunk.len()));
+                        buf.extend_from_slice(&earlier);
+                    }
+                    buf.extend_from_slice(&chunk);
+                }
+            }
         }
-        Ok(Bytes::from(buf))
+        Ok(first.unwrap_or_else(|| Bytes::from(buf)))
     };
     match tokio::time::timeout(timeout, read).await {
         Ok(result) => result,

@@ -10,7 +10,7 @@ use super::responses::{self, transport_error};
 use super::state::Shared;
 use super::{legacy, modern};
 use crate::protocol::version::{LEGACY_VERSIONS, MODERN_VERSIONS, PROTOCOL_VERSION_META_KEY, all_versions};
-use crate::protocol::{ErrorObject, codes, jsonrpc};
+use crate::protocol::{ErrorObject, Message, codes, jsonrpc};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode};
@@ -98,22 +98,30 @@ async fn post(shared: &Arc<Shared>, headers: &HeaderMap, body: Body) -> Response
         Ok(bytes) => bytes,
         Err(rejection) => return rejection,
     };
-    let value = match jsonrpc::parse_json(&bytes) {
-        Ok(value) => value,
-        Err(e) => return responses::json(StatusCode::BAD_REQUEST, &e.response()),
-    };
-    let body_is_modern = value
-        .get("params")
+    // Decoded once, here: the generation is read from the decoded message.
+    let decoded = Message::decode(&bytes);
+    if let Err(e) = &decoded
+        && e.error.code == codes::PARSE_ERROR
+    {
+        return responses::json(StatusCode::BAD_REQUEST, &e.response());
+    }
+    let body_is_modern = decoded
+        .as_ref()
+        .ok()
+        .and_then(Message::params)
         .and_then(|p| p.get("_meta"))
         .and_then(Value::as_object)
         .is_some_and(|meta| meta.contains_key(PROTOCOL_VERSION_META_KEY));
     match header_era(headers) {
-        _ if body_is_modern => modern::post(shared, headers, value).await,
-        HeaderEra::Modern => modern::post(shared, headers, value).await,
+        _ if body_is_modern => modern::post(shared, headers, decoded, accepts.prefers_sse).await,
+        HeaderEra::Modern => modern::post(shared, headers, decoded, accepts.prefers_sse).await,
         HeaderEra::Unsupported(v) => {
-            let id = value.get("id").and_then(crate::protocol::RequestId::from_value);
+            let id = match &decoded {
+                Ok(message) => message.id().cloned(),
+                Err(e) => e.id.clone(),
+            };
             unsupported_version(&v, id.as_ref())
         }
-        HeaderEra::Legacy(version) => legacy::post(shared, headers, version, value).await,
+        HeaderEra::Legacy(version) => legacy::post(shared, headers, version, decoded, accepts.prefers_sse).await,
     }
 }

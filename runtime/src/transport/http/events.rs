@@ -1,5 +1,6 @@
 //! Server-Sent Events framing and the headers every event stream carries.
 
+use crate::server::Reply;
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
@@ -13,6 +14,15 @@ pub(crate) const KEEP_ALIVE: &[u8] = b": keep-alive\n\n";
 /// `data:` line always suffices.
 pub(crate) fn message(value: &Value) -> Bytes {
     named("message", &serde_json::to_string(value).unwrap_or_default())
+}
+
+/// `event: message` carrying one reply, written straight to bytes.
+pub(crate) fn reply(reply: &Reply) -> Bytes {
+    let mut out = Vec::with_capacity(160);
+    out.extend_from_slice(b"event: message\ndata: ");
+    reply.write_to(&mut out);
+    out.extend_from_slice(b"\n\n");
+    Bytes::from(out)
 }
 
 /// Any named event with single-line data.

@@ -34,16 +34,21 @@ pub(crate) fn accepts(headers: &HeaderMap) -> Accepts {
         for item in value.split(',') {
             position += 1;
             let mut parts = item.split(';');
-            let media = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+            let media = parts.next().unwrap_or("").trim();
             let q = parts.find_map(|p| p.trim().strip_prefix("q=").map(quality)).unwrap_or(1000);
             if q == 0 {
                 continue;
             }
-            let (json, sse) = match media.as_str() {
-                "*/*" => (true, true),
-                "application/json" | "application/*" => (true, false),
-                "text/event-stream" | "text/*" => (false, true),
-                _ => (false, false),
+            // Compared in place, case-insensitively: no lowercased copy per entry.
+            let is = |name: &str| media.eq_ignore_ascii_case(name);
+            let (json, sse) = if is("*/*") {
+                (true, true)
+            } else if is("application/json") || is("application/*") {
+                (true, false)
+            } else if is("text/event-stream") || is("text/*") {
+                (false, true)
+            } else {
+                (false, false)
             };
             let rank = |best: &mut Option<Rank>| {
                 if best.is_none_or(|(bq, _)| q > bq) {

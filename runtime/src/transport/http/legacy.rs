@@ -8,6 +8,7 @@ use super::reply::{self, Exchange};
 use super::responses::{self, SESSION_ID_HEADER, transport_error, with_session};
 use super::session::{ActivityGuard, Session, StreamSlot, mint_session_id};
 use super::state::Shared;
+use crate::protocol::jsonrpc::DecodeError;
 use crate::protocol::{Message, codes};
 use crate::server::Connection;
 use axum::body::{Body, Bytes};
@@ -26,19 +27,23 @@ fn wants_priming(version: Option<&str>) -> bool {
     version.is_some_and(|v| v >= PRIMING_SINCE)
 }
 
-/// Whether a stream would start with a priming event, and whether the client prefers one.
-fn stream_choice(headers: &HeaderMap, version: Option<&str>) -> (bool, bool) {
-    (wants_priming(version), headers::accepts(headers).prefers_sse)
-}
-
-pub(crate) async fn post(shared: &Arc<Shared>, headers: &HeaderMap, version: Option<&str>, value: Value) -> Response {
-    let message = match Message::from_value(value) {
+/// `decoded`: the POST's body; `prefers_sse`: what its `Accept` header ranks first.
+pub(crate) async fn post(
+    shared: &Arc<Shared>,
+    headers: &HeaderMap,
+    version: Option<&str>,
+    decoded: Result<Message, DecodeError>,
+    prefers_sse: bool,
+) -> Response {
+    // Whether a stream would start with a priming event, and whether the client prefers one.
+    let stream_choice = |version| (wants_priming(version), prefers_sse);
+    let message = match decoded {
         Ok(message) => message,
         Err(e) => return responses::json(StatusCode::BAD_REQUEST, &e.response()),
     };
     if shared.config.stateless {
         let conn = Arc::new(Connection::new(None));
-        return dispatch(shared, conn, message, stream_choice(headers, version), None, None).await;
+        return dispatch(shared, conn, message, stream_choice(version), None, None).await;
     }
     match headers::single(headers, SESSION_ID_HEADER) {
         Single::Absent if matches!(&message, Message::Request { method, .. } if method == "initialize") => {
@@ -54,8 +59,7 @@ pub(crate) async fn post(shared: &Arc<Shared>, headers: &HeaderMap, version: Opt
                 let activity = session.enter();
                 let version = version.or(session.conn.handshake().version);
                 let conn = session.conn.clone();
-                dispatch(shared, conn, message, stream_choice(headers, version), Some(&session.id), Some(activity))
-                    .await
+                dispatch(shared, conn, message, stream_choice(version), Some(&session.id), Some(activity)).await
             }
             None => session_not_found(),
         },
@@ -112,17 +116,17 @@ async fn open_session(shared: &Arc<Shared>, message: Message) -> Response {
     let session = Session::start(id);
     let response = shared.dispatcher.handle(&session.conn, message, None).await;
     match response {
-        Some(response) if response.get("result").is_some() => {
+        Some(response) if response.outcome.is_ok() => {
             if shared.sessions.insert(session.clone()).is_err() {
                 session.end();
                 return responses::unavailable("Service Unavailable: too many open sessions; try again later");
             }
             tracing::debug!(session = %session.id, "session opened");
-            with_session(responses::json(StatusCode::OK, &response), Some(&session.id))
+            with_session(responses::reply(StatusCode::OK, &response), Some(&session.id))
         }
         Some(response) => {
             session.end();
-            responses::json(StatusCode::OK, &response)
+            responses::reply(StatusCode::OK, &response)
         }
         None => {
             session.end();

@@ -6,17 +6,24 @@ use super::headers::{self, Single};
 use super::reply::{self, Exchange};
 use super::responses;
 use super::state::Shared;
+use crate::protocol::jsonrpc::DecodeError;
 use crate::protocol::jsonrpc::error_response;
 use crate::protocol::version::MODERN_VERSIONS;
 use crate::protocol::{ErrorObject, Message, codes};
 use crate::server::Connection;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use serde_json::{Value, json};
+use serde_json::json;
 use std::sync::Arc;
 
-pub(crate) async fn post(shared: &Arc<Shared>, headers: &HeaderMap, value: Value) -> Response {
-    let message = match Message::from_value(value) {
+/// `decoded`: the POST's body; `prefers_sse`: what its `Accept` header ranks first.
+pub(crate) async fn post(
+    shared: &Arc<Shared>,
+    headers: &HeaderMap,
+    decoded: Result<Message, DecodeError>,
+    prefers_sse: bool,
+) -> Response {
+    let message = match decoded {
         Ok(message) => message,
         Err(e) => {
             let body = e.response();
@@ -41,7 +48,7 @@ pub(crate) async fn post(shared: &Arc<Shared>, headers: &HeaderMap, value: Value
                 json_only: shared.config.json_response,
                 cancel_on_close: true,
                 priming: false,
-                prefer_stream: super::headers::accepts(headers).prefers_sse,
+                prefer_stream: prefers_sse,
                 keep_alive: shared.config.keep_alive,
                 session_id: None,
                 activity: None,

@@ -9,9 +9,8 @@ use super::events;
 use super::lifecycle::Lifecycle;
 use super::responses;
 use super::session::ActivityGuard;
-use crate::protocol::jsonrpc::error_response;
 use crate::protocol::{ErrorObject, Message, RequestId};
-use crate::server::{Connection, Dispatcher};
+use crate::server::{Connection, Dispatcher, Reply};
 use axum::body::{Body, Bytes};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -55,7 +54,7 @@ pub(crate) struct Exchange {
 /// How the handler task ended.
 enum Outcome {
     /// The dispatcher's answer (`None`: the client cancelled it with `notifications/cancelled`).
-    Answered(Option<Value>),
+    Answered(Option<Reply>),
     /// Stopped from outside: the client went away, or the server is shutting down.
     Stopped,
 }
@@ -127,7 +126,7 @@ pub(crate) async fn answer(ex: Exchange) -> Response {
                 }
             }
             if let Some(last) = end.last_message(outcome) {
-                body.extend_from_slice(&events::message(&last));
+                body.extend_from_slice(&events::reply(&last));
             }
             guard.armed = false;
             return responses::with_session(events::stream_response(Body::from(body)), ex.session_id.as_deref());
@@ -207,17 +206,17 @@ struct Ending {
 
 impl Ending {
     /// The final JSON-RPC message, `None` when the request must go unanswered.
-    fn last_message(&self, outcome: Outcome) -> Option<Value> {
+    fn last_message(&self, outcome: Outcome) -> Option<Reply> {
         match outcome {
             Outcome::Answered(Some(response)) => Some(response),
             // Legacy streams end with a response for their id, so say it was cancelled.
             Outcome::Answered(None) if !self.modern => {
-                Some(error_response(Some(&self.id), &ErrorObject::new(REQUEST_CANCELLED, "Request cancelled")))
+                Some(Reply::error(Some(self.id.clone()), ErrorObject::new(REQUEST_CANCELLED, "Request cancelled")))
             }
             Outcome::Answered(None) => None,
-            Outcome::Stopped if self.lifecycle.abort.is_cancelled() => Some(error_response(
-                Some(&self.id),
-                &ErrorObject::internal("the server shut down before the request finished"),
+            Outcome::Stopped if self.lifecycle.abort.is_cancelled() => Some(Reply::error(
+                Some(self.id.clone()),
+                ErrorObject::internal("the server shut down before the request finished"),
             )),
             Outcome::Stopped => None,
         }
@@ -228,8 +227,8 @@ impl Ending {
         match self.last_message(outcome) {
             Some(_) if shutting_down => responses::unavailable("the server shut down before the request finished"),
             Some(response) => {
-                let status = if self.modern { responses::modern_status(&response) } else { StatusCode::OK };
-                responses::json(status, &response)
+                let status = if self.modern { responses::modern_reply_status(&response) } else { StatusCode::OK };
+                responses::reply(status, &response)
             }
             // Nobody is listening (the client closed the exchange); the status is never seen.
             None => responses::empty(StatusCode::NO_CONTENT),
@@ -279,7 +278,7 @@ impl StreamState {
                     }
                     let outcome = outcome.unwrap_or(Outcome::Stopped);
                     if let Some(last) = self.end.last_message(outcome) {
-                        self.pending.push(events::message(&last));
+                        self.pending.push(events::reply(&last));
                     }
                     self.done = None;
                     self.guard.armed = false;

@@ -2,6 +2,7 @@
 
 use crate::protocol::jsonrpc::error_response;
 use crate::protocol::{ErrorObject, codes};
+use crate::server::Reply;
 use axum::body::Body;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
@@ -12,7 +13,16 @@ pub(crate) const SESSION_ID_HEADER: &str = "mcp-session-id";
 
 /// A JSON body with `status`.
 pub(crate) fn json(status: StatusCode, body: &Value) -> Response {
-    let bytes = serde_json::to_vec(body).unwrap_or_default();
+    json_bytes(status, serde_json::to_vec(body).unwrap_or_default())
+}
+
+/// A JSON-RPC reply as the body, written straight to bytes.
+pub(crate) fn reply(status: StatusCode, reply: &Reply) -> Response {
+    json_bytes(status, reply.to_bytes())
+}
+
+/// JSON text already serialized, with `status`.
+fn json_bytes(status: StatusCode, bytes: Vec<u8>) -> Response {
     let mut response = Response::new(Body::from(bytes));
     *response.status_mut() = status;
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
@@ -49,7 +59,16 @@ pub(crate) fn unavailable(message: &str) -> Response {
 
 /// The 2026-07-28 status for a JSON-RPC response: errors the spec names get 4xx, the rest 200.
 pub(crate) fn modern_status(response: &Value) -> StatusCode {
-    match response.get("error").and_then(|e| e.get("code")).and_then(Value::as_i64) {
+    status_of_error(response.get("error").and_then(|e| e.get("code")).and_then(Value::as_i64))
+}
+
+/// [`modern_status`] for a reply.
+pub(crate) fn modern_reply_status(reply: &Reply) -> StatusCode {
+    status_of_error(reply.error_code())
+}
+
+fn status_of_error(code: Option<i64>) -> StatusCode {
+    match code {
         Some(
             codes::PARSE_ERROR
             | codes::INVALID_REQUEST

@@ -65,7 +65,9 @@ impl RequestGuard {
     }
 
     fn host_allowed(&self, host: &str) -> bool {
-        let host = host.to_ascii_lowercase();
+        // Lowercased only when it has capitals (most clients send it lowercase already).
+        let host: std::borrow::Cow<'_, str> =
+            if host.bytes().any(|b| b.is_ascii_uppercase()) { host.to_ascii_lowercase().into() } else { host.into() };
         let Some((name, _port)) = split_host_port(&host) else {
             return false;
         };
