@@ -106,6 +106,38 @@ paths:
 }
 
 #[test]
+fn objects_in_matrix_pipe_and_space_styles_are_read_as_the_spec_writes_them() {
+    let m = from_yaml(
+        r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /colors/{color}:
+    get:
+      parameters:
+        - {name: color, in: path, required: true, style: matrix, explode: true, schema: {$ref: "#/components/schemas/RGB"}}
+        - {name: pipe, in: query, style: pipeDelimited, explode: false, schema: {$ref: "#/components/schemas/RGB"}}
+        - {name: space, in: query, style: spaceDelimited, explode: false, schema: {$ref: "#/components/schemas/RGB"}}
+      responses:
+        "200": {description: ok}
+components:
+  schemas:
+    RGB: {type: object, properties: {R: {type: integer}, G: {type: integer}}, additionalProperties: false}
+"##,
+    );
+    let (r, _) = m.handle(&Received::get("/colors/;R=100;G=200?pipe=R|100|G|200&space=R%20100%20G%20200"));
+    assert_eq!(r.status, 200, "{}", body(&r));
+    let (r, _) = m.handle(&Received::get("/colors/;R=x;G=200?pipe=R|1|B|2"));
+    assert_eq!(
+        problems(&r),
+        [
+            r#"path.color.R: "x" is not of type "integer""#,
+            r#"query.pipe: Additional properties are not allowed ('B' was unexpected)"#,
+        ]
+    );
+}
+
+#[test]
 fn bodies_are_checked_against_schema_and_content_type() {
     let m = petstore();
     let (r, _) = m.handle(&Received::new("POST", "/v1/pets").json(&json!({"name": "Rex", "tag": null})));
