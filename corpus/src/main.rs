@@ -182,6 +182,8 @@ fn run(args: &Args) -> Result<ExitCode, String> {
             timing.wall
         );
         write_report(&report_path, &json_path, args, &command, &outcomes, &timing)?;
+        let stem = report_path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let _ = std::fs::write(work.join(format!("{stem}.details.jsonl")), report::details(&outcomes));
     }
     producer.join().map_err(|_| "the generate/compile thread panicked".to_string())??;
     if outcomes.len() != chosen.len() {

@@ -229,6 +229,25 @@ fn table(s: &mut String, rows: BTreeMap<(&str, String), (usize, String)>, head: 
     }
 }
 
+/// Every failure and warning of the run as JSON lines, for digging past the report's examples.
+pub fn details(outcomes: &[Outcome]) -> String {
+    let mut out = String::new();
+    for o in outcomes {
+        if let Some((stage, cause, message)) = &o.failure {
+            let line = json!({"spec": o.name, "stage": stage, "cause": cause, "message": message});
+            let _ = writeln!(out, "{line}");
+        }
+        for c in o.calls.iter().filter(|c| c.cause.is_some()) {
+            let line = json!({"spec": o.name, "stage": "call", "passed": c.passed, "operation": c.operation, "cause": c.cause, "message": c.message});
+            let _ = writeln!(out, "{line}");
+        }
+        for (kind, text) in &o.warnings {
+            let _ = writeln!(out, "{}", json!({"spec": o.name, "stage": "warning", "cause": kind, "message": text}));
+        }
+    }
+    out
+}
+
 /// The kind of a warning: its message shaped like [`shape`] does.
 pub fn warning_kind(message: &str) -> String {
     shape(message)
