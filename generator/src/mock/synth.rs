@@ -189,8 +189,12 @@ fn string(m: &Map<String, Value>) -> String {
         "password" => "********",
         _ => "string",
     };
-    let mut s: String = base.to_string();
     let len = |k: &str| m.get(k).and_then(Value::as_u64).map(|n| n.min(10_000) as usize);
+    let pattern = m.get("pattern").and_then(Value::as_str);
+    if let Some(s) = pattern.and_then(|p| matching(p, len("minLength").unwrap_or(0), len("maxLength"))) {
+        return s;
+    }
+    let mut s: String = base.to_string();
     if let Some(min) = len("minLength") {
         while s.chars().count() < min {
             s.push('x');
@@ -200,6 +204,38 @@ fn string(m: &Map<String, Value>) -> String {
         s = s.chars().take(max).collect();
     }
     s
+}
+
+/// A string matching `pattern` within the length bounds, from a generator with a fixed seed (so
+/// the same schema always gets the same string); `None` when the pattern is beyond
+/// `regex-syntax` (look-arounds, back-references) or no try fits the bounds.
+fn matching(pattern: &str, min: usize, max: Option<usize>) -> Option<String> {
+    use rand::{RngExt, SeedableRng};
+    // ASCII classes first: `\d` and `\w` mean ASCII in the ECMA dialect JSON Schema uses.
+    let ascii = regex_syntax::ParserBuilder::new().unicode(false).build().parse(pattern);
+    let hir = ascii.or_else(|_| regex_syntax::Parser::new().parse(pattern)).ok()?;
+    let generator = rand_regex::Regex::with_hir(without_anchors(hir), 8).ok()?;
+    let mut rng = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(0x6d63_7067_656e);
+    (0..16).map(|_| rng.sample::<String, _>(&generator)).find(|s| {
+        let n = s.chars().count();
+        n >= min && max.is_none_or(|max| n <= max)
+    })
+}
+
+/// `hir` with its anchors and word boundaries dropped (the generator cannot place them): a string
+/// made from the rest matches the anchored pattern whenever the anchors sit at its ends.
+fn without_anchors(hir: regex_syntax::hir::Hir) -> regex_syntax::hir::Hir {
+    use regex_syntax::hir::{Capture, Hir, HirKind, Repetition};
+    match hir.into_kind() {
+        HirKind::Look(_) => Hir::empty(),
+        HirKind::Concat(parts) => Hir::concat(parts.into_iter().map(without_anchors).collect()),
+        HirKind::Alternation(parts) => Hir::alternation(parts.into_iter().map(without_anchors).collect()),
+        HirKind::Repetition(r) => Hir::repetition(Repetition { sub: Box::new(without_anchors(*r.sub)), ..r }),
+        HirKind::Capture(c) => Hir::capture(Capture { sub: Box::new(without_anchors(*c.sub)), ..c }),
+        HirKind::Empty => Hir::empty(),
+        HirKind::Literal(l) => Hir::literal(l.0),
+        HirKind::Class(c) => Hir::class(c),
+    }
 }
 
 #[cfg(test)]
@@ -234,6 +270,22 @@ mod tests {
         assert_eq!(s(json!({"type": "object", "properties": {"b": {"type": "string"}}})), json!({"b": "string"}));
         assert_eq!(s(json!({"type": "array", "minItems": 2, "items": {"const": 1}})), json!([1, 1]));
         assert_eq!(s(json!({"type": "array", "maxItems": 0})), json!([]));
+    }
+
+    #[test]
+    fn strings_match_their_pattern_the_same_way_every_time() {
+        let d = doc("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n");
+        let s = |v: Value| synthesize(&d, &v);
+        let sid = s(json!({"type": "string", "pattern": "^DC[0-9a-fA-F]{32}$", "minLength": 34, "maxLength": 34}));
+        let text = sid.as_str().unwrap();
+        assert!(text.starts_with("DC") && text.len() == 34, "{text}");
+        assert!(text[2..].chars().all(|c| c.is_ascii_hexdigit()), "{text}");
+        assert_eq!(sid, s(json!({"type": "string", "pattern": "^DC[0-9a-fA-F]{32}$", "minLength": 34, "maxLength": 34})));
+        let digits = s(json!({"type": "string", "pattern": "^\\d{3}-\\w+$"}));
+        let text = digits.as_str().unwrap();
+        assert!(text[..3].chars().all(|c| c.is_ascii_digit()) && &text[3..4] == "-", "{text}");
+        // Beyond regex-syntax: the plain string stays.
+        assert_eq!(s(json!({"type": "string", "pattern": "^(?!-)a"})), json!("string"));
     }
 
     #[test]
