@@ -206,13 +206,26 @@ impl Mock {
                     .ok()
                     .and_then(|s| s.get("properties").cloned())
                     .unwrap_or(Value::Null);
+                let types = |schema: Option<&Value>| -> Vec<String> {
+                    match schema.and_then(|s| s.get("type")) {
+                        Some(Value::String(t)) => vec![t.clone()],
+                        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).map(str::to_string).collect(),
+                        _ => Vec::new(),
+                    }
+                };
                 let mut obj = serde_json::Map::new();
                 for (n, v) in params::query_pairs(&text) {
-                    let types: Vec<String> = match props.get(&n).and_then(|p| p.get("type")) {
-                        Some(Value::String(t)) => vec![t.clone()],
-                        _ => Vec::new(),
-                    };
-                    obj.insert(n, params::coerce(&params::decode_form(&v), &types));
+                    let prop = props.get(&n);
+                    let own = types(prop);
+                    if own.iter().any(|t| t == "array") {
+                        // An array is the key repeated, one item each (form style, exploded).
+                        let item = params::coerce(&params::decode_form(&v), &types(prop.and_then(|p| p.get("items"))));
+                        if let Value::Array(items) = obj.entry(n).or_insert_with(|| Value::Array(Vec::new())) {
+                            items.push(item);
+                        }
+                    } else {
+                        obj.insert(n, params::coerce(&params::decode_form(&v), &own));
+                    }
                 }
                 Value::Object(obj)
             }

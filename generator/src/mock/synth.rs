@@ -212,8 +212,8 @@ fn string(m: &Map<String, Value>) -> String {
 fn matching(pattern: &str, min: usize, max: Option<usize>) -> Option<String> {
     use rand::{RngExt, SeedableRng};
     // ASCII classes first: `\d` and `\w` mean ASCII in the ECMA dialect JSON Schema uses.
-    let ascii = regex_syntax::ParserBuilder::new().unicode(false).build().parse(pattern);
-    let hir = ascii.or_else(|_| regex_syntax::Parser::new().parse(pattern)).ok()?;
+    let ascii = regex_syntax::ParserBuilder::new().unicode(false).build().parse(pattern).ok();
+    let hir = ascii.or_else(|| regex_syntax::Parser::new().parse(pattern).ok())?;
     let generator = rand_regex::Regex::with_hir(without_anchors(hir), 8).ok()?;
     let mut rng = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(0x6d63_7067_656e);
     (0..16).map(|_| rng.sample::<String, _>(&generator)).find(|s| {
@@ -280,7 +280,10 @@ mod tests {
         let text = sid.as_str().unwrap();
         assert!(text.starts_with("DC") && text.len() == 34, "{text}");
         assert!(text[2..].chars().all(|c| c.is_ascii_hexdigit()), "{text}");
-        assert_eq!(sid, s(json!({"type": "string", "pattern": "^DC[0-9a-fA-F]{32}$", "minLength": 34, "maxLength": 34})));
+        assert_eq!(
+            sid,
+            s(json!({"type": "string", "pattern": "^DC[0-9a-fA-F]{32}$", "minLength": 34, "maxLength": 34}))
+        );
         let digits = s(json!({"type": "string", "pattern": "^\\d{3}-\\w+$"}));
         let text = digits.as_str().unwrap();
         assert!(text[..3].chars().all(|c| c.is_ascii_digit()) && &text[3..4] == "-", "{text}");

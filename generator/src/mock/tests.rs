@@ -138,6 +138,39 @@ components:
 }
 
 #[test]
+fn form_bodies_read_a_repeated_key_as_an_array() {
+    let m = from_yaml(
+        r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /plans:
+    post:
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              properties:
+                Roaming: {type: array, items: {type: string}}
+                Codes: {type: array, items: {type: integer}}
+                Name: {type: string}
+      responses:
+        "200": {description: ok}
+"##,
+    );
+    let form = |body: &str| {
+        let mut r = Received::new("POST", "/plans").header("content-type", "application/x-www-form-urlencoded");
+        r.body = body.as_bytes().to_vec();
+        r
+    };
+    let (r, _) = m.handle(&form("Roaming=data&Roaming=voice&Codes=1&Name=x"));
+    assert_eq!(r.status, 200, "{}", body(&r));
+    let (r, _) = m.handle(&form("Codes=1&Codes=b"));
+    assert_eq!(problems(&r), [r#"body.Codes[1]: "b" is not of type "integer""#]);
+}
+
+#[test]
 fn bodies_are_checked_against_schema_and_content_type() {
     let m = petstore();
     let (r, _) = m.handle(&Received::new("POST", "/v1/pets").json(&json!({"name": "Rex", "tag": null})));
