@@ -35,8 +35,9 @@ pub struct Built {
 }
 
 impl Batch {
-    pub fn new(root: &Path, workspace: &Path, target_dir: &Path, number: usize) -> Batch {
-        let name = format!("corpus-batch-{number:03}");
+    /// Batch `number` of a run called `run` (runs with different names can build side by side).
+    pub fn new(root: &Path, workspace: &Path, target_dir: &Path, run: &str, number: usize) -> Batch {
+        let name = format!("corpus-{run}-{number:03}");
         Batch { dir: root.join(&name), name, target_dir: target_dir.to_path_buf(), workspace: workspace.to_path_buf() }
     }
 
@@ -73,7 +74,12 @@ impl Batch {
     }
 
     /// The indexes of `set` that compile, recording each one that does not.
-    fn bisect(&self, set: &[usize], failed: &mut Vec<(usize, String)>, builds: &mut usize) -> std::io::Result<Vec<usize>> {
+    fn bisect(
+        &self,
+        set: &[usize],
+        failed: &mut Vec<(usize, String)>,
+        builds: &mut usize,
+    ) -> std::io::Result<Vec<usize>> {
         if set.is_empty() {
             return Ok(Vec::new());
         }

@@ -37,10 +37,10 @@ fn walk(dir: &Path, root: &Path, out: &mut Vec<String>) {
         let path = entry.path();
         if path.is_dir() {
             walk(&path, root, out);
-        } else if path.extension().is_some_and(|e| e == "json" || e == "yaml") {
-            if let Ok(rel) = path.strip_prefix(root) {
-                out.push(rel.to_string_lossy().replace('\\', "/"));
-            }
+        } else if path.extension().is_some_and(|e| e == "json" || e == "yaml")
+            && let Ok(rel) = path.strip_prefix(root)
+        {
+            out.push(rel.to_string_lossy().replace('\\', "/"));
         }
     }
 }

@@ -6,7 +6,8 @@ use std::process::Command;
 
 /// `node_modules/` of the installed corpus, installing it first if needed.
 pub fn ensure(crate_dir: &Path, into: &Path) -> Result<PathBuf, String> {
-    let lock = std::fs::read(crate_dir.join("package-lock.json")).map_err(|e| format!("corpus/package-lock.json: {e}"))?;
+    let lock =
+        std::fs::read(crate_dir.join("package-lock.json")).map_err(|e| format!("corpus/package-lock.json: {e}"))?;
     let installed = into.join("node_modules/.mcpgen-corpus-lock.json");
     if std::fs::read(&installed).ok().as_deref() == Some(lock.as_slice()) {
         return Ok(into.join("node_modules"));

@@ -96,6 +96,14 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     let report_path = args.report.clone().unwrap_or_else(|| workspace.join(default_report));
     let json_path = args.json.clone().unwrap_or_else(|| report_path.with_extension("json"));
     let command = command_line(args);
+    // Names the batches and the details file: `report` or `sample` for the defaults.
+    let run_name: String = report_path
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
     eprintln!("corpus: {} descriptions, batches of {}", chosen.len(), args.batch_size);
 
     let started = Instant::now();
@@ -106,10 +114,11 @@ fn run(args: &Args) -> Result<ExitCode, String> {
         let chosen = chosen.clone();
         let batch_size = args.batch_size.max(1);
         let workspace = workspace.clone();
+        let run_name = run_name.clone();
         std::thread::spawn(move || -> Result<(), String> {
             generate::capture_panics();
             for (number, chunk) in chosen.chunks(batch_size).enumerate() {
-                let batch = Batch::new(&batches_dir, &workspace, &target_dir, number);
+                let batch = Batch::new(&batches_dir, &workspace, &target_dir, &run_name, number);
                 let _ = std::fs::remove_dir_all(&batch.dir);
                 let mut pending = Vec::new();
                 let mut indexes = Vec::new();
@@ -118,7 +127,8 @@ fn run(args: &Args) -> Result<ExitCode, String> {
                     let index = number * batch_size + i;
                     let (result, seconds) = generate::generate(&entry.path);
                     gen_seconds += seconds;
-                    let mut outcome = Outcome { name: entry.name.clone(), generate_seconds: seconds, ..Outcome::default() };
+                    let mut outcome =
+                        Outcome { name: entry.name.clone(), generate_seconds: seconds, ..Outcome::default() };
                     let tools = match result {
                         Ok(Generated { module, tools, warnings, operations }) => {
                             outcome.generated = true;
@@ -182,8 +192,7 @@ fn run(args: &Args) -> Result<ExitCode, String> {
             timing.wall
         );
         write_report(&report_path, &json_path, args, &command, &outcomes, &timing)?;
-        let stem = report_path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        let _ = std::fs::write(work.join(format!("{stem}.details.jsonl")), report::details(&outcomes));
+        let _ = std::fs::write(work.join(format!("{run_name}.details.jsonl")), report::details(&outcomes));
     }
     producer.join().map_err(|_| "the generate/compile thread panicked".to_string())??;
     if outcomes.len() != chosen.len() {

@@ -139,9 +139,15 @@ pub fn markdown(title: &str, command: &str, outcomes: &[Outcome], timing: &Timin
     let clean = outcomes.iter().flat_map(|o| &o.calls).filter(|c| c.passed && c.cause.is_none()).count();
     let _ = writeln!(s, "\n| operations and calls | count | share |\n|---|---:|---:|");
     let _ = writeln!(s, "| operations (of generated descriptions' tools + skipped) | {} | |", f.operations);
-    let _ = writeln!(s, "| operations that became tools | {} | {} of operations |", f.tools, pct(f.tools, f.operations));
+    let _ =
+        writeln!(s, "| operations that became tools | {} | {} of operations |", f.tools, pct(f.tools, f.operations));
     let _ = writeln!(s, "| tools called | {} | |", f.calls);
-    let _ = writeln!(s, "| calls that passed the mock's validation | {} | {} of calls |", f.calls_passed, pct(f.calls_passed, f.calls));
+    let _ = writeln!(
+        s,
+        "| calls that passed the mock's validation | {} | {} of calls |",
+        f.calls_passed,
+        pct(f.calls_passed, f.calls)
+    );
     let _ = writeln!(s, "| of those, with a non-error tool result | {clean} | {} of calls |", pct(clean, f.calls));
     if let Some(gh) = outcomes.iter().find(|o| o.name == crate::catalog::GITHUB) {
         let passed = gh.calls.iter().filter(|c| c.passed).count();
@@ -149,7 +155,14 @@ pub fn markdown(title: &str, command: &str, outcomes: &[Outcome], timing: &Timin
             s,
             "\nGitHub's description (`{}`): generated {}, compiled {}, started {}, listed {} ({} tools of {} operations), \
              calls passed {passed}/{}.",
-            gh.name, gh.generated, gh.compiled, gh.started, gh.listed, gh.tools, gh.operations, gh.calls.len()
+            gh.name,
+            gh.generated,
+            gh.compiled,
+            gh.started,
+            gh.listed,
+            gh.tools,
+            gh.operations,
+            gh.calls.len()
         );
     }
 
@@ -193,7 +206,10 @@ pub fn markdown(title: &str, command: &str, outcomes: &[Outcome], timing: &Timin
     }
     table(&mut s, kinds, "| kind");
 
-    let _ = writeln!(s, "\n## Slowest descriptions\n\n| description | operations | generate s | run s |\n|---|---:|---:|---:|");
+    let _ = writeln!(
+        s,
+        "\n## Slowest descriptions\n\n| description | operations | generate s | run s |\n|---|---:|---:|---:|"
+    );
     let mut slow: Vec<&Outcome> = outcomes.iter().collect();
     slow.sort_by(|a, b| (b.generate_seconds + b.run_seconds).total_cmp(&(a.generate_seconds + a.run_seconds)));
     for o in slow.iter().take(15) {
