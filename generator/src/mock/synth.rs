@@ -31,11 +31,13 @@ impl Synth<'_> {
     fn value(&self, schema: &Value, depth: usize) -> Value {
         self.nodes.set(self.nodes.get() + 1);
         let Ok(Value::Object(m)) = self.defs.deref_top(schema) else { return Value::Null };
-        if let Some(e) = m.get("examples").and_then(Value::as_array).and_then(|a| a.first()) {
+        let m = self.flatten_all_of(m, 0);
+        // A spec's example of the wrong type (a number for a string) is its mistake: skipped.
+        if let Some(e) = m.get("examples").and_then(Value::as_array).and_then(|a| a.first()).filter(|e| fits(e, &m)) {
             return e.clone();
         }
         for k in ["default", "const"] {
-            if let Some(v) = m.get(k) {
+            if let Some(v) = m.get(k).filter(|v| k == "const" || fits(v, &m)) {
                 return v.clone();
             }
         }
@@ -56,6 +58,40 @@ impl Synth<'_> {
             }
         }
         own
+    }
+
+    /// `m` with the parts of its `allOf` folded in: properties and `required` united, other
+    /// keywords taken where `m` has none. `{allOf: [Base, {required: [id]}]}` then gets an `id`
+    /// of Base's type, which synthesizing the parts one by one could not know.
+    fn flatten_all_of(&self, mut m: Map<String, Value>, level: usize) -> Map<String, Value> {
+        let Some(Value::Array(parts)) = m.remove("allOf") else { return m };
+        if level > 8 {
+            return m;
+        }
+        for part in &parts {
+            let Ok(Value::Object(part)) = self.defs.deref_top(part) else { continue };
+            for (k, v) in self.flatten_all_of(part, level + 1) {
+                match (k.as_str(), m.get_mut(&k), v) {
+                    ("properties", Some(Value::Object(own)), Value::Object(theirs)) => {
+                        for (name, schema) in theirs {
+                            own.entry(name).or_insert(schema);
+                        }
+                    }
+                    ("required", Some(Value::Array(own)), Value::Array(theirs)) => {
+                        for name in theirs {
+                            if !own.contains(&name) {
+                                own.push(name);
+                            }
+                        }
+                    }
+                    (_, Some(_), _) => {}
+                    (_, None, v) => {
+                        m.insert(k, v);
+                    }
+                }
+            }
+        }
+        m
     }
 
     fn typed(&self, m: &Map<String, Value>, depth: usize) -> Value {
@@ -125,6 +161,25 @@ impl Synth<'_> {
         }
         Value::Array(out)
     }
+}
+
+/// Whether `v` is of a type the schema allows (any, when it names none).
+fn fits(v: &Value, m: &Map<String, Value>) -> bool {
+    let allowed: Vec<&str> = match m.get("type") {
+        Some(Value::String(t)) => vec![t.as_str()],
+        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => return true,
+    };
+    let is = match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    };
+    allowed.iter().any(|t| *t == is || (*t == "number" && is == "integer"))
 }
 
 /// Two made-up values as one: objects are merged, otherwise the first non-null wins.
@@ -270,6 +325,21 @@ mod tests {
         assert_eq!(s(json!({"type": "object", "properties": {"b": {"type": "string"}}})), json!({"b": "string"}));
         assert_eq!(s(json!({"type": "array", "minItems": 2, "items": {"const": 1}})), json!([1, 1]));
         assert_eq!(s(json!({"type": "array", "maxItems": 0})), json!([]));
+    }
+
+    #[test]
+    fn all_of_parts_are_read_together_and_wrongly_typed_examples_are_skipped() {
+        let d = doc(
+            "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Category:\n      type: object\n      properties:\n        title: {type: string}\n        rank: {type: integer, examples: ['first']}\n",
+        );
+        let s = |v: Value| synthesize(&d, &v);
+        // Deeper than optional properties are filled: only what `required` names is there.
+        let nested = json!({"type": "object", "required": ["a"], "properties": {"a": {"type": "object", "required": ["b"], "properties": {"b": {
+            "allOf": [{"$ref": "#/components/schemas/Category"}, {"required": ["title", "rank"]}]
+        }}}}});
+        assert_eq!(s(nested), json!({"a": {"b": {"title": "string", "rank": 0}}}));
+        assert_eq!(s(json!({"type": "string", "default": 5})), json!("string"));
+        assert_eq!(s(json!({"type": "number", "examples": [3]})), json!(3));
     }
 
     #[test]
