@@ -199,3 +199,27 @@ fn huge_schema_graphs_are_cut_at_a_budget() {
     let validator = jsonschema::draft202012::new(out).unwrap();
     assert!(validator.is_valid(&json!({"next": {"next": {"v": "deep"}}})));
 }
+
+#[test]
+fn a_required_body_field_without_a_property_is_still_an_argument() {
+    let spec = json!({
+        "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+        "paths": {"/e": {"post": {"operationId": "e", "responses": {"200": {"description": "ok"}},
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {
+                "type": "object",
+                "properties": {"known": {"type": "boolean"}},
+                "required": ["known", "unknown one"]
+            }}}}}}}
+    });
+    let doc = load(&Source::Text { name: "t.json".into(), text: spec.to_string(), base_dir: None }).unwrap();
+    let api = mcpgen::ir::analyze(&doc);
+    let set = derive(&doc, &api, &ToolOptions::default());
+    let input = &set.tools[0].input_schema;
+    assert_eq!(input["required"], json!(["known", "unknown one"]), "{input}");
+    assert!(input["properties"]["unknown one"].is_object(), "{input}");
+    let validator = jsonschema::draft202012::new(input).unwrap();
+    assert!(validator.is_valid(&json!({"known": true, "unknown one": [1]})));
+    assert!(!validator.is_valid(&json!({"known": true})));
+    let Some(BodyArgs::Fields(fields)) = set.tools[0].body.as_ref().map(|b| &b.args) else { panic!("fields") };
+    assert!(fields.iter().any(|f| f.name == "unknown one"));
+}
