@@ -95,6 +95,16 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     let default_report = if args.sample.is_some() { "corpus/SAMPLE.md" } else { "corpus/REPORT.md" };
     let report_path = args.report.clone().unwrap_or_else(|| workspace.join(default_report));
     let json_path = args.json.clone().unwrap_or_else(|| report_path.with_extension("json"));
+    // Read before the run: the run may write the very file it is checked against.
+    let committed = match &args.check {
+        Some(check) => {
+            let text = std::fs::read_to_string(check).map_err(|e| format!("{}: {e}", check.display()))?;
+            let value: serde_json::Value =
+                serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", check.display()))?;
+            Some((check, value))
+        }
+        None => None,
+    };
     let command = command_line(args);
     // Names the batches and the details file: `report` or `sample` for the defaults.
     let run_name: String = report_path
@@ -199,10 +209,7 @@ fn run(args: &Args) -> Result<ExitCode, String> {
         return Err(format!("only {} of {} descriptions were run", outcomes.len(), chosen.len()));
     }
     eprintln!("corpus: report written to {}", report_path.display());
-    if let Some(check) = &args.check {
-        let text = std::fs::read_to_string(check).map_err(|e| format!("{}: {e}", check.display()))?;
-        let committed: serde_json::Value =
-            serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", check.display()))?;
+    if let Some((check, committed)) = committed {
         let regressions = Figures::of(&outcomes).regressions(&committed);
         if !regressions.is_empty() {
             for r in &regressions {
