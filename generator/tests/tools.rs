@@ -223,3 +223,26 @@ fn a_required_body_field_without_a_property_is_still_an_argument() {
     let Some(BodyArgs::Fields(fields)) = set.tools[0].body.as_ref().map(|b| &b.args) else { panic!("fields") };
     assert!(fields.iter().any(|f| f.name == "unknown one"));
 }
+
+#[test]
+fn a_fragment_in_a_path_key_is_not_part_of_the_request_path() {
+    let spec = json!({
+        "openapi": "3.0.0", "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/tags/{arn}#tagKeys": {"delete": {"operationId": "untag", "responses": {"204": {"description": "ok"}},
+                "parameters": [
+                    {"name": "arn", "in": "path", "required": true, "schema": {"type": "string"}},
+                    {"name": "tagKeys", "in": "query", "required": true, "schema": {"type": "array", "items": {"type": "string"}}}
+                ]}},
+            "/tags/{arn}": {"get": {"operationId": "list", "responses": {"200": {"description": "ok"}},
+                "parameters": [{"name": "arn", "in": "path", "required": true, "schema": {"type": "string"}}]}}
+        }
+    });
+    let doc = load(&Source::Text { name: "t.json".into(), text: spec.to_string(), base_dir: None }).unwrap();
+    let api = mcpgen::ir::analyze(&doc);
+    let set = derive(&doc, &api, &ToolOptions::default());
+    assert_eq!(tool(&set.tools, "untag").path, "/tags/{arn}");
+    assert_eq!(tool(&set.tools, "untag").method, Method::Delete);
+    assert_eq!(tool(&set.tools, "list").path, "/tags/{arn}");
+    assert!(tool(&set.tools, "untag").at.contains("#tagKeys"), "{}", tool(&set.tools, "untag").at);
+}
