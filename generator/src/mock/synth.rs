@@ -266,10 +266,8 @@ fn string(m: &Map<String, Value>) -> String {
 /// `regex-syntax` (look-arounds, back-references) or no try fits the bounds.
 fn matching(pattern: &str, min: usize, max: Option<usize>) -> Option<String> {
     use rand::{RngExt, SeedableRng};
-    // ASCII classes first: `\d` and `\w` mean ASCII in the ECMA dialect JSON Schema uses.
-    let ascii = regex_syntax::ParserBuilder::new().unicode(false).build().parse(pattern).ok();
-    let hir = ascii.or_else(|| regex_syntax::Parser::new().parse(pattern).ok())?;
-    let generator = rand_regex::Regex::with_hir(without_anchors(hir), 8).ok()?;
+    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
+    let generator = rand_regex::Regex::with_hir(generable(hir), 8).ok()?;
     let mut rng = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(0x6d63_7067_656e);
     (0..16).map(|_| rng.sample::<String, _>(&generator)).find(|s| {
         let n = s.chars().count();
@@ -277,18 +275,25 @@ fn matching(pattern: &str, min: usize, max: Option<usize>) -> Option<String> {
     })
 }
 
-/// `hir` with its anchors and word boundaries dropped (the generator cannot place them): a string
-/// made from the rest matches the anchored pattern whenever the anchors sit at its ends.
-fn without_anchors(hir: regex_syntax::hir::Hir) -> regex_syntax::hir::Hir {
-    use regex_syntax::hir::{Capture, Hir, HirKind, Repetition};
+/// `hir` made ready for the generator: anchors and word boundaries dropped (it cannot place
+/// them; a string made from the rest matches when they sit at its ends), and every class cut to
+/// printable ASCII where it has any, so `.`, `\d` and `\w` give readable text that URLs, headers
+/// and the ECMA dialect JSON Schema uses all accept.
+fn generable(hir: regex_syntax::hir::Hir) -> regex_syntax::hir::Hir {
+    use regex_syntax::hir::{Capture, Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Repetition};
     match hir.into_kind() {
         HirKind::Look(_) => Hir::empty(),
-        HirKind::Concat(parts) => Hir::concat(parts.into_iter().map(without_anchors).collect()),
-        HirKind::Alternation(parts) => Hir::alternation(parts.into_iter().map(without_anchors).collect()),
-        HirKind::Repetition(r) => Hir::repetition(Repetition { sub: Box::new(without_anchors(*r.sub)), ..r }),
-        HirKind::Capture(c) => Hir::capture(Capture { sub: Box::new(without_anchors(*c.sub)), ..c }),
+        HirKind::Concat(parts) => Hir::concat(parts.into_iter().map(generable).collect()),
+        HirKind::Alternation(parts) => Hir::alternation(parts.into_iter().map(generable).collect()),
+        HirKind::Repetition(r) => Hir::repetition(Repetition { sub: Box::new(generable(*r.sub)), ..r }),
+        HirKind::Capture(c) => Hir::capture(Capture { sub: Box::new(generable(*c.sub)), ..c }),
         HirKind::Empty => Hir::empty(),
         HirKind::Literal(l) => Hir::literal(l.0),
+        HirKind::Class(Class::Unicode(c)) => {
+            let mut ascii = ClassUnicode::new([ClassUnicodeRange::new(' ', '~')]);
+            ascii.intersect(&c);
+            Hir::class(Class::Unicode(if ascii.ranges().is_empty() { c } else { ascii }))
+        }
         HirKind::Class(c) => Hir::class(c),
     }
 }
@@ -357,6 +362,9 @@ mod tests {
         let digits = s(json!({"type": "string", "pattern": "^\\d{3}-\\w+$"}));
         let text = digits.as_str().unwrap();
         assert!(text[..3].chars().all(|c| c.is_ascii_digit()) && &text[3..4] == "-", "{text}");
+        let any = s(json!({"type": "string", "pattern": "^arn:.+:[0-9]+$"}));
+        let text = any.as_str().unwrap();
+        assert!(text.starts_with("arn:") && text.chars().all(|c| (' '..='~').contains(&c)), "{text}");
         // Beyond regex-syntax: the plain string stays.
         assert_eq!(s(json!({"type": "string", "pattern": "^(?!-)a"})), json!("string"));
     }
