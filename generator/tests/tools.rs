@@ -246,3 +246,34 @@ fn a_fragment_in_a_path_key_is_not_part_of_the_request_path() {
     assert_eq!(tool(&set.tools, "list").path, "/tags/{arn}");
     assert!(tool(&set.tools, "untag").at.contains("#tagKeys"), "{}", tool(&set.tools, "untag").at);
 }
+
+#[test]
+fn a_deep_first_argument_leaves_the_budget_for_the_others_definitions() {
+    let mut schemas = serde_json::Map::new();
+    for i in 0..40 {
+        schemas.insert(
+            format!("Deep{i}"),
+            json!({"type": "object", "properties": {"next": {"$ref": format!("#/components/schemas/Deep{}", i + 1)}}}),
+        );
+    }
+    schemas.insert(
+        "Period".into(),
+        json!({"type": "object", "required": ["start"], "properties": {"start": {"type": "string"}}}),
+    );
+    let spec = json!({
+        "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+        "paths": {"/cost": {"post": {"operationId": "cost", "responses": {"200": {"description": "ok"}},
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["A", "Z"],
+                "properties": {"A": {"$ref": "#/components/schemas/Deep0"}, "Z": {"$ref": "#/components/schemas/Period"}}
+            }}}}}}},
+        "components": {"schemas": schemas}
+    });
+    let doc = load(&Source::Text { name: "t.json".into(), text: spec.to_string(), base_dir: None }).unwrap();
+    let api = mcpgen::ir::analyze(&doc);
+    let set = derive(&doc, &api, &ToolOptions::default());
+    let input = &set.tools[0].input_schema;
+    assert_eq!(input["properties"]["Z"], json!({"$ref": "#/$defs/Period"}), "{input}");
+    assert_eq!(input["$defs"]["Period"]["required"], json!(["start"]));
+    assert!(input["$defs"].as_object().unwrap().len() <= mcpgen::tools::MAX_DEFS);
+}

@@ -147,8 +147,11 @@ pub fn build(doc: &Document, op: &Operation) -> Result<Input, String> {
         });
     }
 
-    for (arg, schema, is_required) in param_props.into_iter().chain(body_props) {
-        let localized = defs.localize(&schema).map_err(|e| format!("argument `{arg}`: {e}"))?;
+    let all: Vec<(String, Value, bool)> = param_props.into_iter().chain(body_props).collect();
+    let named: Vec<(String, Value)> =
+        all.iter().map(|(arg, schema, _)| (format!("argument `{arg}`"), schema.clone())).collect();
+    let localized = defs.localize_all(&named)?;
+    for ((arg, _, is_required), localized) in all.into_iter().zip(localized) {
         if is_required {
             required.push(json!(arg));
         }
