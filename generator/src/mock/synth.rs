@@ -269,9 +269,11 @@ fn matching(pattern: &str, min: usize, max: Option<usize>) -> Option<String> {
     let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
     let generator = rand_regex::Regex::with_hir(generable(hir), 8).ok()?;
     let mut rng = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(0x6d63_7067_656e);
+    // Not empty where the bounds allow: an empty path segment or header cannot be sent.
+    let least = if max == Some(0) { 0 } else { min.max(1) };
     (0..16).map(|_| rng.sample::<String, _>(&generator)).find(|s| {
         let n = s.chars().count();
-        n >= min && max.is_none_or(|max| n <= max)
+        n >= least && max.is_none_or(|max| n <= max)
     })
 }
 
@@ -365,6 +367,7 @@ mod tests {
         let any = s(json!({"type": "string", "pattern": "^arn:.+:[0-9]+$"}));
         let text = any.as_str().unwrap();
         assert!(text.starts_with("arn:") && text.chars().all(|c| (' '..='~').contains(&c)), "{text}");
+        assert!(!s(json!({"type": "string", "pattern": "^[A-Z0-9]*$"})).as_str().unwrap().is_empty());
         // Beyond regex-syntax: the plain string stays.
         assert_eq!(s(json!({"type": "string", "pattern": "^(?!-)a"})), json!("string"));
     }
