@@ -47,6 +47,15 @@ fn walk(dir: &Path, root: &Path, out: &mut Vec<String>) {
 
 /// `n` entries chosen by `seed` (GitHub's excluded from the draw), then GitHub's, in that order.
 pub fn sample(all: &[Entry], n: usize, seed: u64) -> Vec<Entry> {
+    let mut out: Vec<Entry> = shuffled(all, seed).into_iter().filter(|e| e.name != GITHUB).take(n).collect();
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out.extend(all.iter().find(|e| e.name == GITHUB).cloned());
+    out
+}
+
+/// Every entry, GitHub's first and the rest in an order drawn by `seed`: a full run cut short
+/// has still run a fair sample, not just the first letters of the alphabet.
+pub fn shuffled(all: &[Entry], seed: u64) -> Vec<Entry> {
     let mut pool: Vec<&Entry> = all.iter().filter(|e| e.name != GITHUB).collect();
     let mut state = seed;
     // Fisher-Yates, drawing from the end.
@@ -54,10 +63,7 @@ pub fn sample(all: &[Entry], n: usize, seed: u64) -> Vec<Entry> {
         let j = (splitmix(&mut state) % (i as u64 + 1)) as usize;
         pool.swap(i, j);
     }
-    let mut out: Vec<Entry> = pool.into_iter().take(n).cloned().collect();
-    out.sort_by(|a, b| a.name.cmp(&b.name));
-    out.extend(all.iter().find(|e| e.name == GITHUB).cloned());
-    out
+    all.iter().filter(|e| e.name == GITHUB).chain(pool).cloned().collect()
 }
 
 fn splitmix(state: &mut u64) -> u64 {
@@ -90,5 +96,13 @@ mod tests {
         assert_eq!(a.len(), 11);
         assert_eq!(a.last().map(String::as_str), Some(GITHUB));
         assert_eq!(a.iter().filter(|n| n.as_str() == GITHUB).count(), 1);
+        let full = shuffled(&all, 7);
+        assert_eq!(full.len(), all.len());
+        assert_eq!(full[0].name, GITHUB);
+        let mut names: Vec<&str> = full.iter().map(|e| e.name.as_str()).collect();
+        assert_ne!(names[1..11], all[..10].iter().map(|e| e.name.as_str()).collect::<Vec<_>>()[..]);
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), all.len());
     }
 }

@@ -84,7 +84,7 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     let all = catalog::all(&node_modules);
     let mut chosen = match args.sample {
         Some(n) => catalog::sample(&all, n, args.seed),
-        None => all,
+        None => catalog::shuffled(&all, args.seed),
     };
     if !args.only.is_empty() {
         chosen.retain(|e| args.only.iter().any(|o| e.name.contains(o.as_str())));
@@ -201,7 +201,7 @@ fn run(args: &Args) -> Result<ExitCode, String> {
             f.calls,
             timing.wall
         );
-        write_report(&report_path, &json_path, args, &command, &outcomes, &timing)?;
+        write_report(&report_path, &json_path, args, &command, &outcomes, chosen.len(), &timing)?;
         let _ = std::fs::write(work.join(format!("{run_name}.details.jsonl")), report::details(&outcomes));
     }
     producer.join().map_err(|_| "the generate/compile thread panicked".to_string())??;
@@ -290,10 +290,11 @@ fn write_report(
     args: &Args,
     command: &str,
     outcomes: &[Outcome],
+    total: usize,
     timing: &Timing,
 ) -> Result<(), String> {
     let title = if args.sample.is_some() { "Corpus sample report" } else { "Corpus report" };
-    let text = report::markdown(title, command, outcomes, timing, args.calls);
+    let text = report::markdown(title, command, outcomes, total, timing, args.calls);
     std::fs::write(report, text).map_err(|e| format!("{}: {e}", report.display()))?;
     let figures = Figures::of(outcomes).to_json();
     let pretty = serde_json::to_string_pretty(&figures).unwrap_or_default() + "\n";

@@ -114,10 +114,25 @@ pub struct Timing {
 }
 
 /// The Markdown report.
-pub fn markdown(title: &str, command: &str, outcomes: &[Outcome], timing: &Timing, max_calls: usize) -> String {
+pub fn markdown(
+    title: &str,
+    command: &str,
+    outcomes: &[Outcome],
+    total: usize,
+    timing: &Timing,
+    max_calls: usize,
+) -> String {
     let f = Figures::of(outcomes);
     let mut s = String::new();
     let _ = writeln!(s, "# {title}\n");
+    if outcomes.len() < total {
+        let _ = writeln!(
+            s,
+            "**A partial run: {} of {total} descriptions** (in an order drawn by the seed, so they are a fair \
+             sample of the whole); the run was stopped before the rest.\n",
+            outcomes.len()
+        );
+    }
     let _ = writeln!(
         s,
         "Written by `{command}` (crate `corpus/`, see its README section in the root README). Each description is \
