@@ -140,9 +140,26 @@ impl Mock {
                 return (Reply::json(404, &json!({"error": message, "closest": closest})), None);
             }
         };
-        let op = &self.api.operations[matched.index];
+        // Operations can share a method and path and differ in a header or query parameter (AWS's
+        // `POST /#X-Amz-Target=...`): the request is the first of them it is valid for.
+        let first = &self.api.operations[matched.index];
+        let mut index = matched.index;
+        let mut problems = self.problems(index, first, matched.params.clone(), req);
+        if !problems.is_empty() {
+            for other in matched.index + 1..self.api.operations.len() {
+                let op = &self.api.operations[other];
+                if op.method != first.method || op.path != first.path {
+                    continue;
+                }
+                let found = self.problems(other, op, matched.params.clone(), req);
+                if found.is_empty() {
+                    (index, problems) = (other, found);
+                    break;
+                }
+            }
+        }
+        let op = &self.api.operations[index];
         let name = op.operation_id.clone().unwrap_or_else(|| format!("{} {}", op.method.upper(), op.path));
-        let problems = self.problems(matched.index, op, matched.params, req);
         if !problems.is_empty() {
             let body = json!({
                 "error": format!("invalid request for {name}: {}", problems.join("; ")),

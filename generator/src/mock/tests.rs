@@ -138,6 +138,34 @@ components:
 }
 
 #[test]
+fn operations_sharing_a_path_are_told_apart_by_their_parameters() {
+    let m = from_yaml(
+        r##"
+openapi: 3.0.0
+info: {title: t, version: "1"}
+paths:
+  "/#X-Amz-Target=Svc.Delete":
+    post:
+      operationId: Delete
+      parameters: [{name: X-Amz-Target, in: header, required: true, schema: {type: string, enum: [Svc.Delete]}}]
+      responses: {"200": {description: ok}}
+  "/#X-Amz-Target=Svc.Describe":
+    post:
+      operationId: Describe
+      parameters: [{name: X-Amz-Target, in: header, required: true, schema: {type: string, enum: [Svc.Describe]}}]
+      responses: {"200": {description: ok}}
+"##,
+    );
+    let (r, op) = m.handle(&Received::new("POST", "/").header("X-Amz-Target", "Svc.Describe"));
+    assert_eq!((r.status, op.as_deref()), (200, Some("Describe")), "{}", body(&r));
+    let (r, op) = m.handle(&Received::new("POST", "/").header("X-Amz-Target", "Svc.Delete"));
+    assert_eq!((r.status, op.as_deref()), (200, Some("Delete")));
+    // Valid for none: the first one's problems are reported.
+    let (r, op) = m.handle(&Received::new("POST", "/").header("X-Amz-Target", "Svc.Other"));
+    assert_eq!((r.status, op.as_deref()), (400, Some("Delete")));
+}
+
+#[test]
 fn form_bodies_read_a_repeated_key_as_an_array() {
     let m = from_yaml(
         r##"
