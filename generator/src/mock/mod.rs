@@ -141,7 +141,8 @@ impl Mock {
             }
         };
         // Operations can share a method and path and differ in a header or query parameter (AWS's
-        // `POST /#X-Amz-Target=...`): the request is the first of them it is valid for.
+        // `POST /#X-Amz-Target=...`): the request is the first of them it is valid for, else the
+        // one with the fewest problems.
         let first = &self.api.operations[matched.index];
         let mut index = matched.index;
         let mut problems = self.problems(index, first, matched.params.clone(), req);
@@ -151,9 +152,12 @@ impl Mock {
                 if op.method != first.method || op.path != first.path {
                     continue;
                 }
+                // Valid for none: the closest one's problems say the most.
                 let found = self.problems(other, op, matched.params.clone(), req);
-                if found.is_empty() {
+                if found.len() < problems.len() {
                     (index, problems) = (other, found);
+                }
+                if problems.is_empty() {
                     break;
                 }
             }

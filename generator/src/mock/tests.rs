@@ -160,9 +160,39 @@ paths:
     assert_eq!((r.status, op.as_deref()), (200, Some("Describe")), "{}", body(&r));
     let (r, op) = m.handle(&Received::new("POST", "/").header("X-Amz-Target", "Svc.Delete"));
     assert_eq!((r.status, op.as_deref()), (200, Some("Delete")));
-    // Valid for none: the first one's problems are reported.
+    // Valid for none: the first one's problems are reported, unless another has fewer.
     let (r, op) = m.handle(&Received::new("POST", "/").header("X-Amz-Target", "Svc.Other"));
     assert_eq!((r.status, op.as_deref()), (400, Some("Delete")));
+}
+
+#[test]
+fn a_request_valid_for_no_sibling_gets_the_closest_ones_problems() {
+    let m = from_yaml(
+        r##"
+openapi: 3.0.0
+info: {title: t, version: "1"}
+paths:
+  "/q#Action=A":
+    get:
+      operationId: A
+      parameters:
+        - {name: Action, in: query, required: true, schema: {type: string, enum: [A]}}
+        - {name: Label, in: query, required: true, schema: {type: string}}
+      responses: {"200": {description: ok}}
+  "/q#Action=B":
+    get:
+      operationId: B
+      parameters:
+        - {name: Action, in: query, required: true, schema: {type: string, enum: [B]}}
+        - {name: Count, in: query, required: true, schema: {type: integer}}
+      responses: {"200": {description: ok}}
+"##,
+    );
+    let (r, op) = m.handle(&Received::get("/q?Action=B&Count=x"));
+    assert_eq!(op.as_deref(), Some("B"));
+    assert_eq!(problems(&r), [r#"query.Count: "x" is not of type "integer""#]);
+    let (r, op) = m.handle(&Received::get("/q?Action=B&Count=2"));
+    assert_eq!((r.status, op.as_deref()), (200, Some("B")));
 }
 
 #[test]
