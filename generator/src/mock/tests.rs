@@ -196,6 +196,35 @@ paths:
 }
 
 #[test]
+fn a_required_read_only_property_is_not_required_in_a_request() {
+    let m = from_yaml(
+        r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /notes:
+    post:
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: "#/components/schemas/Note"}}}
+      responses: {"200": {description: ok}}
+components:
+  schemas:
+    Note:
+      type: object
+      required: [id, text]
+      properties:
+        id: {type: string, readOnly: true}
+        text: {type: string}
+"##,
+    );
+    let (r, _) = m.handle(&Received::new("POST", "/notes").json(&json!({"text": "hi"})));
+    assert_eq!(r.status, 200, "{}", body(&r));
+    let (r, _) = m.handle(&Received::new("POST", "/notes").json(&json!({"id": "1"})));
+    assert_eq!(problems(&r), [r#"body: "text" is a required property"#]);
+}
+
+#[test]
 fn form_bodies_read_a_repeated_key_as_an_array() {
     let m = from_yaml(
         r##"
