@@ -140,26 +140,23 @@ impl Mock {
                 return (Reply::json(404, &json!({"error": message, "closest": closest})), None);
             }
         };
-        // Operations can share a method and path and differ in a header or query parameter (AWS's
-        // `POST /#X-Amz-Target=...`): the request is the first of them it is valid for, else the
-        // one with the fewest problems.
-        let first = &self.api.operations[matched.index];
-        let mut index = matched.index;
-        let mut problems = self.problems(index, first, matched.params.clone(), req);
-        if !problems.is_empty() {
-            for other in matched.index + 1..self.api.operations.len() {
-                let op = &self.api.operations[other];
-                if op.method != first.method || op.path != first.path {
-                    continue;
-                }
-                // Valid for none: the closest one's problems say the most.
-                let found = self.problems(other, op, matched.params.clone(), req);
-                if found.len() < problems.len() {
-                    (index, problems) = (other, found);
-                }
-                if problems.is_empty() {
-                    break;
-                }
+        // Operations can share a method and path, or have templates that match alike, and differ
+        // in a header or parameter (AWS's `POST /#X-Amz-Target=...`, Google's `/v1/{+topic}` and
+        // `/v1/{+subscription}`): the request is the first of them it is valid for, else the one
+        // with the fewest problems.
+        let mut candidates = matched.into_iter();
+        let Some(first) = candidates.next() else {
+            return (Reply::json(404, &json!({"error": "no operation matches", "closest": []})), None);
+        };
+        let mut index = first.index;
+        let mut problems = self.problems(index, &self.api.operations[index], first.params, req);
+        for other in candidates {
+            if problems.is_empty() {
+                break;
+            }
+            let found = self.problems(other.index, &self.api.operations[other.index], other.params, req);
+            if found.len() < problems.len() {
+                (index, problems) = (other.index, found);
             }
         }
         let op = &self.api.operations[index];

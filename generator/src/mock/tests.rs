@@ -166,6 +166,31 @@ paths:
 }
 
 #[test]
+fn templates_that_match_alike_are_told_apart_by_their_parameters() {
+    let m = from_yaml(
+        r##"
+openapi: 3.0.0
+info: {title: t, version: "1"}
+paths:
+  "/v1/{subscription}":
+    get:
+      operationId: getSubscription
+      parameters: [{name: subscription, in: path, required: true, schema: {type: string, pattern: "^subs-"}}]
+      responses: {"200": {description: ok}}
+  "/v1/{topic}":
+    get:
+      operationId: getTopic
+      parameters: [{name: topic, in: path, required: true, schema: {type: string, pattern: "^topics-"}}]
+      responses: {"200": {description: ok}}
+"##,
+    );
+    let (r, op) = m.handle(&Received::get("/v1/topics-1"));
+    assert_eq!((r.status, op.as_deref()), (200, Some("getTopic")), "{}", body(&r));
+    let (r, op) = m.handle(&Received::get("/v1/subs-1"));
+    assert_eq!((r.status, op.as_deref()), (200, Some("getSubscription")));
+}
+
+#[test]
 fn a_request_valid_for_no_sibling_gets_the_closest_ones_problems() {
     let m = from_yaml(
         r##"
