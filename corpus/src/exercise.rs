@@ -95,6 +95,9 @@ pub fn pick(tools: &[Tool], k: usize) -> Vec<&Tool> {
 /// Arguments for a tool: the mock's own synthesizer run over the tool's input schema (whose
 /// `$defs` resolve against the schema itself).
 pub fn arguments(schema: &Value) -> Value {
+    // The synthesizer makes responses, where `writeOnly` properties are left out; arguments are
+    // requests, where they belong.
+    let schema = &without_write_only(schema.clone());
     let doc = Document {
         root: schema.clone(),
         version: SpecVersion::OpenApi31,
@@ -107,6 +110,24 @@ pub fn arguments(schema: &Value) -> Value {
         v @ Value::Object(_) => v,
         _ => json!({}),
     }
+}
+
+fn without_write_only(mut v: Value) -> Value {
+    match &mut v {
+        Value::Object(m) => {
+            m.remove("writeOnly");
+            for c in m.values_mut() {
+                *c = without_write_only(c.take());
+            }
+        }
+        Value::Array(a) => {
+            for c in a.iter_mut() {
+                *c = without_write_only(c.take());
+            }
+        }
+        _ => {}
+    }
+    v
 }
 
 fn cause_of_rpc_failure(e: &str, method: &str) -> String {
@@ -233,5 +254,10 @@ mod tests {
             "$defs": {"Pet": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string", "enum": ["Rex"]}}}}
         });
         assert_eq!(arguments(&schema), json!({"pet": {"name": "Rex"}}));
+        let login = json!({"type": "object", "properties": {
+            "email": {"type": "string", "format": "email"},
+            "password": {"type": "string", "writeOnly": true}
+        }});
+        assert_eq!(arguments(&login), json!({"email": "user@example.com", "password": "string"}));
     }
 }
