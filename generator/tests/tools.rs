@@ -277,3 +277,27 @@ fn a_deep_first_argument_leaves_the_budget_for_the_others_definitions() {
     assert_eq!(input["$defs"]["Period"]["required"], json!(["start"]));
     assert!(input["$defs"].as_object().unwrap().len() <= mcpgen::tools::MAX_DEFS);
 }
+
+#[test]
+fn a_pattern_no_regex_engine_accepts_is_left_out_and_the_operation_kept() {
+    let spec = json!({
+        "openapi": "3.0.0", "info": {"title": "t", "version": "1"},
+        "paths": {"/a/{name}": {"get": {"operationId": "get", "parameters": [
+            {"name": "name", "in": "path", "required": true, "schema": {"type": "string", "pattern": "[^/:|\\000-\\037]+", "minLength": 1}},
+            {"name": "ok", "in": "query", "schema": {"type": "string", "pattern": "^[a-z]+$"}}
+        ], "responses": {"200": {"description": "ok"}}}}}
+    });
+    let doc = load(&Source::Text { name: "t.json".into(), text: spec.to_string(), base_dir: None }).unwrap();
+    let api = mcpgen::ir::analyze(&doc);
+    let set = derive(&doc, &api, &ToolOptions::default());
+    assert_eq!(set.tools.len(), 1, "{:?}", set.warnings);
+    let input = &set.tools[0].input_schema;
+    assert!(input["properties"]["name"].get("pattern").is_none(), "{input}");
+    assert_eq!(input["properties"]["name"]["minLength"], json!(1));
+    assert_eq!(input["properties"]["ok"]["pattern"], json!("^[a-z]+$"));
+    let w: Vec<String> = set.warnings.iter().map(|w| w.to_string()).collect();
+    assert!(
+        w.iter().any(|w| w.contains("paths./a/{name}.get") && w.contains("is not a valid regular expression")),
+        "{w:?}"
+    );
+}
