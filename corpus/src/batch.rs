@@ -129,8 +129,12 @@ impl Batch {
         )
     }
 
-    /// Frees the disk the batch's binary and sources took, once its descriptions have run.
-    pub fn remove(&self, binary: Option<&Path>) {
+    /// Frees the disk the batch's binary and sources took, once its descriptions have run; the
+    /// sources of a batch with a failing description stay, to reproduce the compiler error.
+    pub fn remove(&self, binary: Option<&Path>, keep_sources: bool) {
+        if !keep_sources {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
         if let Some(binary) = binary {
             let _ = std::fs::remove_file(binary);
         }

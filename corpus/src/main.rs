@@ -186,7 +186,7 @@ fn run(args: &Args) -> Result<ExitCode, String> {
             }
             outcomes.push(p.outcome);
         }
-        batch.remove(built.binary.as_deref());
+        batch.remove(built.binary.as_deref(), !built.failed.is_empty());
         timing.run += run_started.elapsed().as_secs_f64();
         timing.wall = started.elapsed().as_secs_f64();
         let f = Figures::of(&outcomes);
