@@ -22,6 +22,18 @@ fn versions_are_detected_and_2_0_is_upgraded() {
 }
 
 #[test]
+fn a_2_0_form_body_is_required_only_when_one_of_its_fields_is() {
+    let doc = load(&Source::Path(common::fixture("petstore-swagger2.yaml"))).unwrap();
+    let paths = &doc.root["paths"];
+    let update = &paths["/pet/{petId}"]["post"]["requestBody"];
+    assert_eq!(update["required"], json!(false), "{update}");
+    assert!(update["content"]["application/x-www-form-urlencoded"]["schema"].get("required").is_none());
+    let upload = &paths["/pet/{petId}/uploadImage"]["post"]["requestBody"];
+    assert_eq!(upload["required"], json!(true), "{upload}");
+    assert_eq!(upload["content"]["multipart/form-data"]["schema"]["required"], json!(["file"]));
+}
+
+#[test]
 fn syntax_errors_name_file_line_and_column() {
     let err = load(&text("api.yaml", "openapi: 3.0.0\ninfo:\n  title: [unclosed\npaths: {}\n")).unwrap_err();
     let LoadError::Syntax { line, column, .. } = &err else { panic!("{err}") };

@@ -199,3 +199,105 @@ fn huge_schema_graphs_are_cut_at_a_budget() {
     let validator = jsonschema::draft202012::new(out).unwrap();
     assert!(validator.is_valid(&json!({"next": {"next": {"v": "deep"}}})));
 }
+
+#[test]
+fn a_required_body_field_without_a_property_is_still_an_argument() {
+    let spec = json!({
+        "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+        "paths": {"/e": {"post": {"operationId": "e", "responses": {"200": {"description": "ok"}},
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {
+                "type": "object",
+                "properties": {"known": {"type": "boolean"}},
+                "required": ["known", "unknown one"]
+            }}}}}}}
+    });
+    let doc = load(&Source::Text { name: "t.json".into(), text: spec.to_string(), base_dir: None }).unwrap();
+    let api = mcpgen::ir::analyze(&doc);
+    let set = derive(&doc, &api, &ToolOptions::default());
+    let input = &set.tools[0].input_schema;
+    assert_eq!(input["required"], json!(["known", "unknown one"]), "{input}");
+    assert!(input["properties"]["unknown one"].is_object(), "{input}");
+    let validator = jsonschema::draft202012::new(input).unwrap();
+    assert!(validator.is_valid(&json!({"known": true, "unknown one": [1]})));
+    assert!(!validator.is_valid(&json!({"known": true})));
+    let Some(BodyArgs::Fields(fields)) = set.tools[0].body.as_ref().map(|b| &b.args) else { panic!("fields") };
+    assert!(fields.iter().any(|f| f.name == "unknown one"));
+}
+
+#[test]
+fn a_fragment_in_a_path_key_is_not_part_of_the_request_path() {
+    let spec = json!({
+        "openapi": "3.0.0", "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/tags/{arn}#tagKeys": {"delete": {"operationId": "untag", "responses": {"204": {"description": "ok"}},
+                "parameters": [
+                    {"name": "arn", "in": "path", "required": true, "schema": {"type": "string"}},
+                    {"name": "tagKeys", "in": "query", "required": true, "schema": {"type": "array", "items": {"type": "string"}}}
+                ]}},
+            "/tags/{arn}": {"get": {"operationId": "list", "responses": {"200": {"description": "ok"}},
+                "parameters": [{"name": "arn", "in": "path", "required": true, "schema": {"type": "string"}}]}}
+        }
+    });
+    let doc = load(&Source::Text { name: "t.json".into(), text: spec.to_string(), base_dir: None }).unwrap();
+    let api = mcpgen::ir::analyze(&doc);
+    let set = derive(&doc, &api, &ToolOptions::default());
+    assert_eq!(tool(&set.tools, "untag").path, "/tags/{arn}");
+    assert_eq!(tool(&set.tools, "untag").method, Method::Delete);
+    assert_eq!(tool(&set.tools, "list").path, "/tags/{arn}");
+    assert!(tool(&set.tools, "untag").at.contains("#tagKeys"), "{}", tool(&set.tools, "untag").at);
+}
+
+#[test]
+fn a_deep_first_argument_leaves_the_budget_for_the_others_definitions() {
+    let mut schemas = serde_json::Map::new();
+    for i in 0..40 {
+        schemas.insert(
+            format!("Deep{i}"),
+            json!({"type": "object", "properties": {"next": {"$ref": format!("#/components/schemas/Deep{}", i + 1)}}}),
+        );
+    }
+    schemas.insert(
+        "Period".into(),
+        json!({"type": "object", "required": ["start"], "properties": {"start": {"type": "string"}}}),
+    );
+    let spec = json!({
+        "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+        "paths": {"/cost": {"post": {"operationId": "cost", "responses": {"200": {"description": "ok"}},
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["A", "Z"],
+                "properties": {"A": {"$ref": "#/components/schemas/Deep0"}, "Z": {"$ref": "#/components/schemas/Period"}}
+            }}}}}}},
+        "components": {"schemas": schemas}
+    });
+    let doc = load(&Source::Text { name: "t.json".into(), text: spec.to_string(), base_dir: None }).unwrap();
+    let api = mcpgen::ir::analyze(&doc);
+    let set = derive(&doc, &api, &ToolOptions::default());
+    let input = &set.tools[0].input_schema;
+    assert_eq!(input["properties"]["Z"], json!({"$ref": "#/$defs/Period"}), "{input}");
+    assert_eq!(input["$defs"]["Period"]["required"], json!(["start"]));
+    assert!(input["$defs"].as_object().unwrap().len() <= mcpgen::tools::MAX_DEFS);
+}
+
+#[test]
+fn a_pattern_no_regex_engine_accepts_is_left_out_and_the_operation_kept() {
+    let spec = json!({
+        "openapi": "3.0.0", "info": {"title": "t", "version": "1"},
+        "paths": {"/a/{name}": {"get": {"operationId": "get", "parameters": [
+            {"name": "name", "in": "path", "required": true, "schema": {"type": "string", "pattern": "[^/:|\\000-\\037]+", "minLength": 1}},
+            {"name": "ok", "in": "query", "schema": {"type": "string", "pattern": "^[a-z]+$"}}
+        ], "responses": {"200": {"description": "ok"}}}}}
+    });
+    let doc = load(&Source::Text { name: "t.json".into(), text: spec.to_string(), base_dir: None }).unwrap();
+    let api = mcpgen::ir::analyze(&doc);
+    let set = derive(&doc, &api, &ToolOptions::default());
+    assert_eq!(set.tools.len(), 1, "{:?}", set.warnings);
+    let input = &set.tools[0].input_schema;
+    assert!(input["properties"]["name"].get("pattern").is_none(), "{input}");
+    assert_eq!(input["properties"]["name"]["minLength"], json!(1));
+    assert_eq!(input["properties"]["ok"]["pattern"], json!("^[a-z]+$"));
+    let w: Vec<String> = set.warnings.iter().map(|w| w.to_string()).collect();
+    assert!(
+        w.iter().any(|w| w.contains("paths./a/{name}.get") && w.contains("is not a valid regular expression")),
+        "{w:?}"
+    );
+}

@@ -223,7 +223,7 @@ fn operation(
 
     Ok(Operation {
         method,
-        path: path.to_string(),
+        path: request_path(path).to_string(),
         operation_id: text("operationId").filter(|s| !s.trim().is_empty()),
         summary: text("summary").filter(|s| !s.trim().is_empty()),
         description: text("description").filter(|s| !s.trim().is_empty()),
@@ -240,6 +240,12 @@ fn operation(
         tool_name: text("x-mcpgen-name"),
         at: at.to_string(),
     })
+}
+
+/// The part of a path key that goes into a request: up to any `#`. A fragment is never sent;
+/// descriptions converted from AWS's (`/tags/{arn}#tagKeys`) use one to tell operations apart.
+pub fn request_path(path: &str) -> &str {
+    path.split('#').next().unwrap_or(path)
 }
 
 /// The `{name}`s of a path template, in order; an error for an unclosed or empty brace.

@@ -178,10 +178,12 @@ fn operation(doc: &Value, op: &Value, shared: &[Value], consumes: &[String], pro
             "application/x-www-form-urlencoded"
         };
         let mut schema = json!({"type": "object", "properties": form_props});
-        if !form_required.is_empty() {
+        // The body is required exactly when one of its fields is: all-optional fields may all be left out.
+        let required = !form_required.is_empty();
+        if required {
             schema["required"] = Value::Array(form_required);
         }
-        out.insert("requestBody".into(), json!({"content": {media: {"schema": schema}}, "required": true}));
+        out.insert("requestBody".into(), json!({"content": {media: {"schema": schema}}, "required": required}));
     }
     if !params.is_empty() {
         out.insert("parameters".into(), Value::Array(params));

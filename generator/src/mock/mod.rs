@@ -140,9 +140,27 @@ impl Mock {
                 return (Reply::json(404, &json!({"error": message, "closest": closest})), None);
             }
         };
-        let op = &self.api.operations[matched.index];
+        // Operations can share a method and path, or have templates that match alike, and differ
+        // in a header or parameter (AWS's `POST /#X-Amz-Target=...`, Google's `/v1/{+topic}` and
+        // `/v1/{+subscription}`): the request is the first of them it is valid for, else the one
+        // with the fewest problems.
+        let mut candidates = matched.into_iter();
+        let Some(first) = candidates.next() else {
+            return (Reply::json(404, &json!({"error": "no operation matches", "closest": []})), None);
+        };
+        let mut index = first.index;
+        let mut problems = self.problems(index, &self.api.operations[index], first.params, req);
+        for other in candidates {
+            if problems.is_empty() {
+                break;
+            }
+            let found = self.problems(other.index, &self.api.operations[other.index], other.params, req);
+            if found.len() < problems.len() {
+                (index, problems) = (other.index, found);
+            }
+        }
+        let op = &self.api.operations[index];
         let name = op.operation_id.clone().unwrap_or_else(|| format!("{} {}", op.method.upper(), op.path));
-        let problems = self.problems(matched.index, op, matched.params, req);
         if !problems.is_empty() {
             let body = json!({
                 "error": format!("invalid request for {name}: {}", problems.join("; ")),
@@ -206,13 +224,26 @@ impl Mock {
                     .ok()
                     .and_then(|s| s.get("properties").cloned())
                     .unwrap_or(Value::Null);
+                let types = |schema: Option<&Value>| -> Vec<String> {
+                    match schema.and_then(|s| s.get("type")) {
+                        Some(Value::String(t)) => vec![t.clone()],
+                        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).map(str::to_string).collect(),
+                        _ => Vec::new(),
+                    }
+                };
                 let mut obj = serde_json::Map::new();
                 for (n, v) in params::query_pairs(&text) {
-                    let types: Vec<String> = match props.get(&n).and_then(|p| p.get("type")) {
-                        Some(Value::String(t)) => vec![t.clone()],
-                        _ => Vec::new(),
-                    };
-                    obj.insert(n, params::coerce(&params::decode_form(&v), &types));
+                    let prop = props.get(&n);
+                    let own = types(prop);
+                    if own.iter().any(|t| t == "array") {
+                        // An array is the key repeated, one item each (form style, exploded).
+                        let item = params::coerce(&params::decode_form(&v), &types(prop.and_then(|p| p.get("items"))));
+                        if let Value::Array(items) = obj.entry(n).or_insert_with(|| Value::Array(Vec::new())) {
+                            items.push(item);
+                        }
+                    } else {
+                        obj.insert(n, params::coerce(&params::decode_form(&v), &own));
+                    }
                 }
                 Value::Object(obj)
             }

@@ -194,6 +194,13 @@ fn simple_like(raw: &str, p: &Parameter, shape: &Shape, dec: impl Fn(&str) -> St
                 raw.strip_prefix('.').ok_or_else(|| format!("{:?} does not start with `.` (label style)", dec(raw)))?;
             (body.to_string(), if p.explode { '.' } else { ',' })
         }
+        // An exploded object has no name of its own: `;R=100;G=200`.
+        Style::Matrix if p.explode && matches!(shape, Shape::Object(_)) => {
+            let body = raw
+                .strip_prefix(';')
+                .ok_or_else(|| format!("{:?} does not start with `;` (matrix style)", dec(raw)))?;
+            (body.to_string(), ';')
+        }
         Style::Matrix => {
             let prefix = format!(";{}", p.name);
             let body = raw
@@ -243,9 +250,17 @@ fn query(p: &Parameter, shape: &Shape, pairs: &[(String, String)]) -> Result<Opt
             }
             Ok((!out.is_empty()).then_some(Value::Object(out)))
         }
-        (Shape::Object(props), _) => match mine.first() {
+        (Shape::Object(props), style) => match mine.first() {
             None => Ok(None),
-            Some(raw) => object_from(raw.split(',').map(decode_form).collect(), false, props).map(Some),
+            Some(raw) => {
+                // `R|100|G|200` and `R%20100%20G%20200` split after decoding, like their arrays.
+                let parts: Vec<String> = match style {
+                    Style::PipeDelimited => decode_form(raw).split('|').map(str::to_string).collect(),
+                    Style::SpaceDelimited => decode_form(raw).split(' ').map(str::to_string).collect(),
+                    _ => raw.split(',').map(decode_form).collect(),
+                };
+                object_from(parts, false, props).map(Some)
+            }
         },
         (Shape::Array(items), style) => {
             if mine.is_empty() {

@@ -129,30 +129,33 @@ pub fn decode(s: &str) -> String {
     percent_decode_str(s).decode_utf8_lossy().into_owned()
 }
 
-/// The operation for `method` and `path` (raw, without the base path), or the closest few as
-/// `METHOD /template`, best first.
+/// The operations for `method` and `path` (raw, without the base path) whose templates match it
+/// most specifically, in document order (several when templates tie, like `/v1/{+topic}` and
+/// `/v1/{+subscription}`); or, when none matches, the closest few as `METHOD /template`.
 pub fn find(
     templates: &[Template],
     operations: &[Operation],
     method: &str,
     path: &str,
-) -> Result<Matched, Vec<String>> {
+) -> Result<Vec<Matched>, Vec<String>> {
     let segments = split(path);
     let method = Method::parse(method);
-    let mut best: Option<(usize, Matched)> = None;
+    let mut best: Option<(usize, Vec<Matched>)> = None;
     for (index, t) in templates.iter().enumerate() {
         if Some(operations[index].method) != method {
             continue;
         }
         if let Some(params) = t.matches(&segments) {
             let score = t.specificity();
-            if best.as_ref().is_none_or(|(s, _)| score > *s) {
-                best = Some((score, Matched { index, params }));
+            match &mut best {
+                Some((s, all)) if score == *s => all.push(Matched { index, params }),
+                Some((s, _)) if score < *s => {}
+                _ => best = Some((score, vec![Matched { index, params }])),
             }
         }
     }
-    if let Some((_, m)) = best {
-        return Ok(m);
+    if let Some((_, all)) = best {
+        return Ok(all);
     }
     let mut ranked: Vec<(usize, usize)> = templates
         .iter()
@@ -212,8 +215,8 @@ mod tests {
             })
             .collect();
         let templates: Vec<Template> = ops.iter().map(|o| Template::parse(&o.path)).collect();
-        assert_eq!(find(&templates, &ops, "GET", "/pets/mine").unwrap().index, 1);
-        assert_eq!(find(&templates, &ops, "get", "/pets/3").unwrap().index, 0);
+        assert_eq!(find(&templates, &ops, "GET", "/pets/mine").unwrap()[0].index, 1);
+        assert_eq!(find(&templates, &ops, "get", "/pets/3").unwrap()[0].index, 0);
         let closest = find(&templates, &ops, "POST", "/pets/3").unwrap_err();
         assert_eq!(closest, ["GET /pets/{id}", "GET /pets/mine"]);
         assert_eq!(find(&templates, &ops, "BREW", "/pet").unwrap_err()[0], "GET /pets/{id}");

@@ -31,11 +31,13 @@ impl Synth<'_> {
     fn value(&self, schema: &Value, depth: usize) -> Value {
         self.nodes.set(self.nodes.get() + 1);
         let Ok(Value::Object(m)) = self.defs.deref_top(schema) else { return Value::Null };
-        if let Some(e) = m.get("examples").and_then(Value::as_array).and_then(|a| a.first()) {
+        let m = self.flatten_all_of(m, 0);
+        // A spec's example of the wrong type (a number for a string) is its mistake: skipped.
+        if let Some(e) = m.get("examples").and_then(Value::as_array).and_then(|a| a.first()).filter(|e| fits(e, &m)) {
             return e.clone();
         }
         for k in ["default", "const"] {
-            if let Some(v) = m.get(k) {
+            if let Some(v) = m.get(k).filter(|v| k == "const" || fits(v, &m)) {
                 return v.clone();
             }
         }
@@ -56,6 +58,40 @@ impl Synth<'_> {
             }
         }
         own
+    }
+
+    /// `m` with the parts of its `allOf` folded in: properties and `required` united, other
+    /// keywords taken where `m` has none. `{allOf: [Base, {required: [id]}]}` then gets an `id`
+    /// of Base's type, which synthesizing the parts one by one could not know.
+    fn flatten_all_of(&self, mut m: Map<String, Value>, level: usize) -> Map<String, Value> {
+        let Some(Value::Array(parts)) = m.remove("allOf") else { return m };
+        if level > 8 {
+            return m;
+        }
+        for part in &parts {
+            let Ok(Value::Object(part)) = self.defs.deref_top(part) else { continue };
+            for (k, v) in self.flatten_all_of(part, level + 1) {
+                match (k.as_str(), m.get_mut(&k), v) {
+                    ("properties", Some(Value::Object(own)), Value::Object(theirs)) => {
+                        for (name, schema) in theirs {
+                            own.entry(name).or_insert(schema);
+                        }
+                    }
+                    ("required", Some(Value::Array(own)), Value::Array(theirs)) => {
+                        for name in theirs {
+                            if !own.contains(&name) {
+                                own.push(name);
+                            }
+                        }
+                    }
+                    (_, Some(_), _) => {}
+                    (_, None, v) => {
+                        m.insert(k, v);
+                    }
+                }
+            }
+        }
+        m
     }
 
     fn typed(&self, m: &Map<String, Value>, depth: usize) -> Value {
@@ -127,6 +163,25 @@ impl Synth<'_> {
     }
 }
 
+/// Whether `v` is of a type the schema allows (any, when it names none).
+fn fits(v: &Value, m: &Map<String, Value>) -> bool {
+    let allowed: Vec<&str> = match m.get("type") {
+        Some(Value::String(t)) => vec![t.as_str()],
+        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => return true,
+    };
+    let is = match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    };
+    allowed.iter().any(|t| *t == is || (*t == "number" && is == "integer"))
+}
+
 /// Two made-up values as one: objects are merged, otherwise the first non-null wins.
 fn merge(a: Value, b: Value) -> Value {
     match (a, b) {
@@ -189,8 +244,12 @@ fn string(m: &Map<String, Value>) -> String {
         "password" => "********",
         _ => "string",
     };
-    let mut s: String = base.to_string();
     let len = |k: &str| m.get(k).and_then(Value::as_u64).map(|n| n.min(10_000) as usize);
+    let pattern = m.get("pattern").and_then(Value::as_str);
+    if let Some(s) = pattern.and_then(|p| matching(p, len("minLength").unwrap_or(0), len("maxLength"))) {
+        return s;
+    }
+    let mut s: String = base.to_string();
     if let Some(min) = len("minLength") {
         while s.chars().count() < min {
             s.push('x');
@@ -200,6 +259,45 @@ fn string(m: &Map<String, Value>) -> String {
         s = s.chars().take(max).collect();
     }
     s
+}
+
+/// A string matching `pattern` within the length bounds, from a generator with a fixed seed (so
+/// the same schema always gets the same string); `None` when the pattern is beyond
+/// `regex-syntax` (look-arounds, back-references) or no try fits the bounds.
+fn matching(pattern: &str, min: usize, max: Option<usize>) -> Option<String> {
+    use rand::{RngExt, SeedableRng};
+    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
+    let generator = rand_regex::Regex::with_hir(generable(hir), 8).ok()?;
+    let mut rng = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(0x6d63_7067_656e);
+    // Not empty where the bounds allow: an empty path segment or header cannot be sent.
+    let least = if max == Some(0) { 0 } else { min.max(1) };
+    (0..16).map(|_| rng.sample::<String, _>(&generator)).find(|s| {
+        let n = s.chars().count();
+        n >= least && max.is_none_or(|max| n <= max)
+    })
+}
+
+/// `hir` made ready for the generator: anchors and word boundaries dropped (it cannot place
+/// them; a string made from the rest matches when they sit at its ends), and every class cut to
+/// printable ASCII where it has any, so `.`, `\d` and `\w` give readable text that URLs, headers
+/// and the ECMA dialect JSON Schema uses all accept.
+fn generable(hir: regex_syntax::hir::Hir) -> regex_syntax::hir::Hir {
+    use regex_syntax::hir::{Capture, Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Repetition};
+    match hir.into_kind() {
+        HirKind::Look(_) => Hir::empty(),
+        HirKind::Concat(parts) => Hir::concat(parts.into_iter().map(generable).collect()),
+        HirKind::Alternation(parts) => Hir::alternation(parts.into_iter().map(generable).collect()),
+        HirKind::Repetition(r) => Hir::repetition(Repetition { sub: Box::new(generable(*r.sub)), ..r }),
+        HirKind::Capture(c) => Hir::capture(Capture { sub: Box::new(generable(*c.sub)), ..c }),
+        HirKind::Empty => Hir::empty(),
+        HirKind::Literal(l) => Hir::literal(l.0),
+        HirKind::Class(Class::Unicode(c)) => {
+            let mut ascii = ClassUnicode::new([ClassUnicodeRange::new(' ', '~')]);
+            ascii.intersect(&c);
+            Hir::class(Class::Unicode(if ascii.ranges().is_empty() { c } else { ascii }))
+        }
+        HirKind::Class(c) => Hir::class(c),
+    }
 }
 
 #[cfg(test)]
@@ -234,6 +332,44 @@ mod tests {
         assert_eq!(s(json!({"type": "object", "properties": {"b": {"type": "string"}}})), json!({"b": "string"}));
         assert_eq!(s(json!({"type": "array", "minItems": 2, "items": {"const": 1}})), json!([1, 1]));
         assert_eq!(s(json!({"type": "array", "maxItems": 0})), json!([]));
+    }
+
+    #[test]
+    fn all_of_parts_are_read_together_and_wrongly_typed_examples_are_skipped() {
+        let d = doc(
+            "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Category:\n      type: object\n      properties:\n        title: {type: string}\n        rank: {type: integer, examples: ['first']}\n",
+        );
+        let s = |v: Value| synthesize(&d, &v);
+        // Deeper than optional properties are filled: only what `required` names is there.
+        let nested = json!({"type": "object", "required": ["a"], "properties": {"a": {"type": "object", "required": ["b"], "properties": {"b": {
+            "allOf": [{"$ref": "#/components/schemas/Category"}, {"required": ["title", "rank"]}]
+        }}}}});
+        assert_eq!(s(nested), json!({"a": {"b": {"title": "string", "rank": 0}}}));
+        assert_eq!(s(json!({"type": "string", "default": 5})), json!("string"));
+        assert_eq!(s(json!({"type": "number", "examples": [3]})), json!(3));
+    }
+
+    #[test]
+    fn strings_match_their_pattern_the_same_way_every_time() {
+        let d = doc("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n");
+        let s = |v: Value| synthesize(&d, &v);
+        let sid = s(json!({"type": "string", "pattern": "^DC[0-9a-fA-F]{32}$", "minLength": 34, "maxLength": 34}));
+        let text = sid.as_str().unwrap();
+        assert!(text.starts_with("DC") && text.len() == 34, "{text}");
+        assert!(text[2..].chars().all(|c| c.is_ascii_hexdigit()), "{text}");
+        assert_eq!(
+            sid,
+            s(json!({"type": "string", "pattern": "^DC[0-9a-fA-F]{32}$", "minLength": 34, "maxLength": 34}))
+        );
+        let digits = s(json!({"type": "string", "pattern": "^\\d{3}-\\w+$"}));
+        let text = digits.as_str().unwrap();
+        assert!(text[..3].chars().all(|c| c.is_ascii_digit()) && &text[3..4] == "-", "{text}");
+        let any = s(json!({"type": "string", "pattern": "^arn:.+:[0-9]+$"}));
+        let text = any.as_str().unwrap();
+        assert!(text.starts_with("arn:") && text.chars().all(|c| (' '..='~').contains(&c)), "{text}");
+        assert!(!s(json!({"type": "string", "pattern": "^[A-Z0-9]*$"})).as_str().unwrap().is_empty());
+        // Beyond regex-syntax: the plain string stays.
+        assert_eq!(s(json!({"type": "string", "pattern": "^(?!-)a"})), json!("string"));
     }
 
     #[test]

@@ -106,6 +106,183 @@ paths:
 }
 
 #[test]
+fn objects_in_matrix_pipe_and_space_styles_are_read_as_the_spec_writes_them() {
+    let m = from_yaml(
+        r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /colors/{color}:
+    get:
+      parameters:
+        - {name: color, in: path, required: true, style: matrix, explode: true, schema: {$ref: "#/components/schemas/RGB"}}
+        - {name: pipe, in: query, style: pipeDelimited, explode: false, schema: {$ref: "#/components/schemas/RGB"}}
+        - {name: space, in: query, style: spaceDelimited, explode: false, schema: {$ref: "#/components/schemas/RGB"}}
+      responses:
+        "200": {description: ok}
+components:
+  schemas:
+    RGB: {type: object, properties: {R: {type: integer}, G: {type: integer}}, additionalProperties: false}
+"##,
+    );
+    let (r, _) = m.handle(&Received::get("/colors/;R=100;G=200?pipe=R|100|G|200&space=R%20100%20G%20200"));
+    assert_eq!(r.status, 200, "{}", body(&r));
+    let (r, _) = m.handle(&Received::get("/colors/;R=x;G=200?pipe=R|1|B|2"));
+    assert_eq!(
+        problems(&r),
+        [
+            r#"path.color.R: "x" is not of type "integer""#,
+            r#"query.pipe: Additional properties are not allowed ('B' was unexpected)"#,
+        ]
+    );
+}
+
+#[test]
+fn operations_sharing_a_path_are_told_apart_by_their_parameters() {
+    let m = from_yaml(
+        r##"
+openapi: 3.0.0
+info: {title: t, version: "1"}
+paths:
+  "/#X-Amz-Target=Svc.Delete":
+    post:
+      operationId: Delete
+      parameters: [{name: X-Amz-Target, in: header, required: true, schema: {type: string, enum: [Svc.Delete]}}]
+      responses: {"200": {description: ok}}
+  "/#X-Amz-Target=Svc.Describe":
+    post:
+      operationId: Describe
+      parameters: [{name: X-Amz-Target, in: header, required: true, schema: {type: string, enum: [Svc.Describe]}}]
+      responses: {"200": {description: ok}}
+"##,
+    );
+    let (r, op) = m.handle(&Received::new("POST", "/").header("X-Amz-Target", "Svc.Describe"));
+    assert_eq!((r.status, op.as_deref()), (200, Some("Describe")), "{}", body(&r));
+    let (r, op) = m.handle(&Received::new("POST", "/").header("X-Amz-Target", "Svc.Delete"));
+    assert_eq!((r.status, op.as_deref()), (200, Some("Delete")));
+    // Valid for none: the first one's problems are reported, unless another has fewer.
+    let (r, op) = m.handle(&Received::new("POST", "/").header("X-Amz-Target", "Svc.Other"));
+    assert_eq!((r.status, op.as_deref()), (400, Some("Delete")));
+}
+
+#[test]
+fn templates_that_match_alike_are_told_apart_by_their_parameters() {
+    let m = from_yaml(
+        r##"
+openapi: 3.0.0
+info: {title: t, version: "1"}
+paths:
+  "/v1/{subscription}":
+    get:
+      operationId: getSubscription
+      parameters: [{name: subscription, in: path, required: true, schema: {type: string, pattern: "^subs-"}}]
+      responses: {"200": {description: ok}}
+  "/v1/{topic}":
+    get:
+      operationId: getTopic
+      parameters: [{name: topic, in: path, required: true, schema: {type: string, pattern: "^topics-"}}]
+      responses: {"200": {description: ok}}
+"##,
+    );
+    let (r, op) = m.handle(&Received::get("/v1/topics-1"));
+    assert_eq!((r.status, op.as_deref()), (200, Some("getTopic")), "{}", body(&r));
+    let (r, op) = m.handle(&Received::get("/v1/subs-1"));
+    assert_eq!((r.status, op.as_deref()), (200, Some("getSubscription")));
+}
+
+#[test]
+fn a_request_valid_for_no_sibling_gets_the_closest_ones_problems() {
+    let m = from_yaml(
+        r##"
+openapi: 3.0.0
+info: {title: t, version: "1"}
+paths:
+  "/q#Action=A":
+    get:
+      operationId: A
+      parameters:
+        - {name: Action, in: query, required: true, schema: {type: string, enum: [A]}}
+        - {name: Label, in: query, required: true, schema: {type: string}}
+      responses: {"200": {description: ok}}
+  "/q#Action=B":
+    get:
+      operationId: B
+      parameters:
+        - {name: Action, in: query, required: true, schema: {type: string, enum: [B]}}
+        - {name: Count, in: query, required: true, schema: {type: integer}}
+      responses: {"200": {description: ok}}
+"##,
+    );
+    let (r, op) = m.handle(&Received::get("/q?Action=B&Count=x"));
+    assert_eq!(op.as_deref(), Some("B"));
+    assert_eq!(problems(&r), [r#"query.Count: "x" is not of type "integer""#]);
+    let (r, op) = m.handle(&Received::get("/q?Action=B&Count=2"));
+    assert_eq!((r.status, op.as_deref()), (200, Some("B")));
+}
+
+#[test]
+fn a_required_read_only_property_is_not_required_in_a_request() {
+    let m = from_yaml(
+        r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /notes:
+    post:
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: "#/components/schemas/Note"}}}
+      responses: {"200": {description: ok}}
+components:
+  schemas:
+    Note:
+      type: object
+      required: [id, text]
+      properties:
+        id: {type: string, readOnly: true}
+        text: {type: string}
+"##,
+    );
+    let (r, _) = m.handle(&Received::new("POST", "/notes").json(&json!({"text": "hi"})));
+    assert_eq!(r.status, 200, "{}", body(&r));
+    let (r, _) = m.handle(&Received::new("POST", "/notes").json(&json!({"id": "1"})));
+    assert_eq!(problems(&r), [r#"body: "text" is a required property"#]);
+}
+
+#[test]
+fn form_bodies_read_a_repeated_key_as_an_array() {
+    let m = from_yaml(
+        r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /plans:
+    post:
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              properties:
+                Roaming: {type: array, items: {type: string}}
+                Codes: {type: array, items: {type: integer}}
+                Name: {type: string}
+      responses:
+        "200": {description: ok}
+"##,
+    );
+    let form = |body: &str| {
+        let mut r = Received::new("POST", "/plans").header("content-type", "application/x-www-form-urlencoded");
+        r.body = body.as_bytes().to_vec();
+        r
+    };
+    let (r, _) = m.handle(&form("Roaming=data&Roaming=voice&Codes=1&Name=x"));
+    assert_eq!(r.status, 200, "{}", body(&r));
+    let (r, _) = m.handle(&form("Codes=1&Codes=b"));
+    assert_eq!(problems(&r), [r#"body.Codes[1]: "b" is not of type "integer""#]);
+}
+
+#[test]
 fn bodies_are_checked_against_schema_and_content_type() {
     let m = petstore();
     let (r, _) = m.handle(&Received::new("POST", "/v1/pets").json(&json!({"name": "Rex", "tag": null})));

@@ -43,7 +43,48 @@ fn compile(doc: &Document, schema: &Value) -> Result<jsonschema::Validator, Stri
         (other, Some(d)) => serde_json::json!({"allOf": [other], "$defs": d}),
         (other, None) => other,
     };
-    jsonschema::validator_for(&full).map_err(|e| e.to_string())
+    jsonschema::validator_for(&without_read_only_required(full)).map_err(|e| e.to_string())
+}
+
+/// `schema` with read-only properties no longer required: the mock checks requests, and a
+/// `required` read-only property "SHALL be required in the response only" (OpenAPI 3.0.3,
+/// `readOnly`). A name read-only anywhere in the schema is let off everywhere: more lenient,
+/// never stricter, than the spec.
+fn without_read_only_required(mut schema: Value) -> Value {
+    fn read_only_names(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                if let Some(Value::Object(props)) = m.get("properties") {
+                    for (name, p) in props {
+                        if p.get("readOnly") == Some(&Value::Bool(true)) {
+                            out.push(name.clone());
+                        }
+                    }
+                }
+                m.values().for_each(|c| read_only_names(c, out));
+            }
+            Value::Array(a) => a.iter().for_each(|c| read_only_names(c, out)),
+            _ => {}
+        }
+    }
+    fn strip(v: &mut Value, names: &[String]) {
+        match v {
+            Value::Object(m) => {
+                if let Some(Value::Array(required)) = m.get_mut("required") {
+                    required.retain(|r| r.as_str().is_none_or(|r| !names.iter().any(|n| n == r)));
+                }
+                m.values_mut().for_each(|c| strip(c, names));
+            }
+            Value::Array(a) => a.iter_mut().for_each(|c| strip(c, names)),
+            _ => {}
+        }
+    }
+    let mut names = Vec::new();
+    read_only_names(&schema, &mut names);
+    if !names.is_empty() {
+        strip(&mut schema, &names);
+    }
+    schema
 }
 
 /// `body` + `/tags/0` as `body.tags[0]`.

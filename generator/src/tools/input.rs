@@ -75,7 +75,17 @@ pub fn build(doc: &Document, op: &Operation) -> Result<Input, String> {
             None
         };
         let args = match shape {
-            Some((props, req)) => {
+            Some((mut props, req)) => {
+                // A required name the schema gives no property for may hold any value; left out,
+                // the tool (additionalProperties: false) could never send it.
+                for name in &req {
+                    if !props.contains_key(name) {
+                        props.insert(
+                            name.clone(),
+                            json!({"description": "Required by the API, which gives it no schema."}),
+                        );
+                    }
+                }
                 let mut fields = Vec::new();
                 for (name, schema) in props {
                     let top = defs.deref_top(&schema).map_err(|e| format!("requestBody property `{name}`: {e}"))?;
@@ -137,8 +147,11 @@ pub fn build(doc: &Document, op: &Operation) -> Result<Input, String> {
         });
     }
 
-    for (arg, schema, is_required) in param_props.into_iter().chain(body_props) {
-        let localized = defs.localize(&schema).map_err(|e| format!("argument `{arg}`: {e}"))?;
+    let all: Vec<(String, Value, bool)> = param_props.into_iter().chain(body_props).collect();
+    let named: Vec<(String, Value)> =
+        all.iter().map(|(arg, schema, _)| (format!("argument `{arg}`"), schema.clone())).collect();
+    let localized = defs.localize_all(&named)?;
+    for ((arg, _, is_required), localized) in all.into_iter().zip(localized) {
         if is_required {
             required.push(json!(arg));
         }

@@ -119,11 +119,23 @@ fn tool(
     options: &ToolOptions,
     warnings: &mut Vec<Warning>,
 ) -> Result<ToolDef, String> {
-    let input = input::build(doc, op)?;
-    check_schema(&input.schema).map_err(|e| format!("its input schema is not valid JSON Schema: {e}"))?;
+    let mut input = input::build(doc, op)?;
+    if let Err(e) = check_schema(&input.schema) {
+        let dropped = drop_bad_patterns(&mut input.schema);
+        if dropped.is_empty() || check_schema(&input.schema).is_err() {
+            return Err(format!("its input schema is not valid JSON Schema: {e}"));
+        }
+        warnings.push(bad_patterns_warning(op, "input", &dropped));
+    }
     let (output_schema, output_wrapped) = if options.output_schemas {
         match output::build(doc, op) {
-            Ok(Some((schema, wrapped))) => match check_schema(&schema) {
+            Ok(Some((mut schema, wrapped))) => match check_schema(&schema).or_else(|e| {
+                let dropped = drop_bad_patterns(&mut schema);
+                if dropped.is_empty() {
+                    return Err(e);
+                }
+                check_schema(&schema).map(|()| warnings.push(bad_patterns_warning(op, "output", &dropped)))
+            }) {
                 Ok(()) => (Some(schema), wrapped),
                 Err(e) => {
                     warnings.push(Warning {
@@ -184,6 +196,45 @@ fn description(op: &Operation) -> String {
         parts.push(format!("{} {}", op.method.upper(), op.path));
     }
     parts.join("\n\n")
+}
+
+/// Removes every `pattern` no regular-expression engine of the validator accepts (AWS's
+/// `[^/:|\\000-\\037]+` uses octal escapes ECMA 262 lacks) and returns them: the schema then
+/// promises less, and the operation stays.
+fn drop_bad_patterns(schema: &mut Value) -> Vec<String> {
+    let mut dropped = Vec::new();
+    walk_patterns(schema, &mut dropped);
+    dropped.sort();
+    dropped.dedup();
+    dropped
+}
+
+fn walk_patterns(v: &mut Value, dropped: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            if let Some(p) = m.get("pattern").and_then(Value::as_str).map(str::to_string)
+                && check_schema(&serde_json::json!({ "pattern": p })).is_err()
+            {
+                m.remove("pattern");
+                dropped.push(p);
+            }
+            m.values_mut().for_each(|c| walk_patterns(c, dropped));
+        }
+        Value::Array(a) => a.iter_mut().for_each(|c| walk_patterns(c, dropped)),
+        _ => {}
+    }
+}
+
+fn bad_patterns_warning(op: &Operation, which: &str, dropped: &[String]) -> Warning {
+    let list: Vec<String> = dropped.iter().map(|p| format!("`{p}`")).collect();
+    Warning {
+        at: op.at.clone(),
+        message: format!(
+            "{which} schema: pattern {} is not a valid regular expression; left out, the rest kept",
+            list.join(", ")
+        ),
+        skipped: false,
+    }
 }
 
 pub(crate) fn check_schema(schema: &Value) -> Result<(), String> {

@@ -54,6 +54,23 @@ impl<'a> Defs<'a> {
         Ok(out)
     }
 
+    /// Like [`Defs::localize`] for several schemas sharing these `$defs`, e.g. a tool's
+    /// arguments: the references each schema makes itself are named before any target is
+    /// followed, so the budget goes first to what the schemas name directly and a deep first
+    /// argument cannot leave a later one without its definition. Errors say `what` failed.
+    pub fn localize_all(&mut self, schemas: &[(String, Value)]) -> Result<Vec<Value>, String> {
+        let mut pending = VecDeque::new();
+        let mut out = Vec::with_capacity(schemas.len());
+        for (what, schema) in schemas {
+            out.push(self.rewrite(schema, &mut pending).map_err(|e| format!("{what}: {e}"))?);
+        }
+        while let Some((name, target)) = pending.pop_front() {
+            let localized = self.rewrite(&target, &mut pending).map_err(|e| format!("definition `{name}`: {e}"))?;
+            self.defs.insert(name, localized);
+        }
+        Ok(out)
+    }
+
     /// The `$defs` object, if any reference was followed.
     pub fn finish(self) -> Option<Value> {
         (!self.defs.is_empty()).then(|| Value::Object(self.defs.into_iter().collect()))

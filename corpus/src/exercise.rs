@@ -1,0 +1,263 @@
+//! The run stages of one description: start its server (STDIO) against the in-process mock,
+//! list its tools, and call up to K of them with arguments synthesized from their input
+//! schemas; every call is classified by what reached the mock.
+
+use crate::batch::SPEC_VAR;
+use crate::client::Client;
+use crate::generate::Tool;
+use crate::mock::{Running, Seen};
+use mcpgen::load::{Document, SpecVersion};
+use serde_json::{Value, json};
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+const START_TIMEOUT: Duration = Duration::from_secs(30);
+const CALL_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// How one tool call went.
+#[derive(Debug, Clone)]
+pub struct Call {
+    pub operation: String,
+    /// The request reached the mock, matched this tool's operation, and passed its validation.
+    pub passed: bool,
+    /// Why it failed, or (passed) why the result was still an error; `None` for a clean pass.
+    pub cause: Option<String>,
+    pub message: String,
+}
+
+/// How far a description's server got.
+#[derive(Debug, Default)]
+pub struct Run {
+    pub started: bool,
+    pub listed: bool,
+    /// The stage that failed: cause and message.
+    pub failure: Option<(String, String)>,
+    pub calls: Vec<Call>,
+}
+
+/// Starts `binary` serving description `index` against `mock`, and drives it.
+pub fn run(binary: &Path, index: usize, tools: &[Tool], mock: &Running, max_calls: usize) -> Run {
+    let mut out = Run::default();
+    let mut command = Command::new(binary);
+    command.env(SPEC_VAR, index.to_string()).args(["--log-level", "ERROR", "--", "--base-url", &mock.base_url]);
+    let mut client = match Client::spawn(&mut command) {
+        Ok(c) => c,
+        Err(e) => {
+            out.failure = Some(("server could not be spawned".into(), e.to_string()));
+            return out;
+        }
+    };
+    if let Err(e) = client.initialize(START_TIMEOUT) {
+        out.failure = Some((cause_of_rpc_failure(&e, "initialize"), e));
+        return out;
+    }
+    out.started = true;
+    let listed = match client.list_tools(START_TIMEOUT) {
+        Ok(listed) => listed,
+        Err(e) => {
+            out.failure = Some((cause_of_rpc_failure(&e, "tools/list"), e));
+            return out;
+        }
+    };
+    let names: Vec<&str> = listed.iter().filter_map(|t| t.get("name").and_then(Value::as_str)).collect();
+    let missing: Vec<&str> = tools.iter().map(|t| t.name.as_str()).filter(|n| !names.contains(n)).collect();
+    if !missing.is_empty() || names.len() != tools.len() {
+        out.failure = Some((
+            "tools/list differs from the generated tools".into(),
+            format!("{} listed, {} generated; missing e.g. {:?}", names.len(), tools.len(), missing.first()),
+        ));
+        return out;
+    }
+    out.listed = true;
+    for tool in pick(tools, max_calls) {
+        let _ = mock.take();
+        let arguments = arguments(&tool.input_schema);
+        let result = client.request("tools/call", json!({"name": tool.name, "arguments": arguments}), CALL_TIMEOUT);
+        let seen = mock.take();
+        let (passed, cause, message) = classify(&tool.operation, &result, &seen);
+        out.calls.push(Call { operation: tool.operation.clone(), passed, cause, message });
+        if matches!(&result, Err(e) if e.starts_with("the server exited")) {
+            break;
+        }
+    }
+    out
+}
+
+/// At most `k` tools, spread evenly over the list (all of them when there are fewer).
+pub fn pick(tools: &[Tool], k: usize) -> Vec<&Tool> {
+    if tools.len() <= k {
+        return tools.iter().collect();
+    }
+    (0..k).map(|i| &tools[i * tools.len() / k]).collect()
+}
+
+/// Arguments for a tool: the mock's own synthesizer run over the tool's input schema (whose
+/// `$defs` resolve against the schema itself).
+pub fn arguments(schema: &Value) -> Value {
+    // The synthesizer makes responses, where `writeOnly` properties are left out; arguments are
+    // requests, where they belong.
+    let schema = &without_write_only(schema.clone());
+    let doc = Document {
+        root: schema.clone(),
+        version: SpecVersion::OpenApi31,
+        name: "tool input schema".into(),
+        sha256: String::new(),
+        files: Vec::new(),
+        broken_refs: Vec::new(),
+    };
+    match mcpgen::mock::synth::synthesize(&doc, schema) {
+        v @ Value::Object(_) => v,
+        _ => json!({}),
+    }
+}
+
+fn without_write_only(mut v: Value) -> Value {
+    match &mut v {
+        Value::Object(m) => {
+            m.remove("writeOnly");
+            for c in m.values_mut() {
+                *c = without_write_only(c.take());
+            }
+        }
+        Value::Array(a) => {
+            for c in a.iter_mut() {
+                *c = without_write_only(c.take());
+            }
+        }
+        _ => {}
+    }
+    v
+}
+
+fn cause_of_rpc_failure(e: &str, method: &str) -> String {
+    if e.starts_with("the server exited") {
+        format!("server exited before answering {method}")
+    } else if e.starts_with("no answer") {
+        format!("no answer to {method} (timeout)")
+    } else {
+        format!("{method} failed")
+    }
+}
+
+/// `(passed, cause, message)` for one call: its result and what the mock saw meanwhile.
+pub fn classify(operation: &str, result: &Result<Value, String>, seen: &[Seen]) -> (bool, Option<String>, String) {
+    let result = match result {
+        Err(e) => return (false, Some(cause_of_rpc_failure(e, "tools/call")), e.clone()),
+        Ok(r) => r,
+    };
+    let is_error = result.get("isError").and_then(Value::as_bool).unwrap_or(false);
+    let text = result
+        .get("content")
+        .and_then(Value::as_array)
+        .and_then(|c| c.iter().find_map(|c| c.get("text").and_then(Value::as_str)))
+        .unwrap_or("")
+        .chars()
+        .take(400)
+        .collect::<String>();
+    if let Some(bad) = seen.iter().find(|s| s.status == 400) {
+        let error = bad.error.clone().unwrap_or_default();
+        return (false, Some(format!("mock rejected the request (400): {}", problem_kind(&error))), error);
+    }
+    if let Some(lost) = seen.iter().find(|s| s.status == 404 && s.operation.is_none()) {
+        return (false, Some("no operation matched the request (404)".into()), lost.error.clone().unwrap_or_default());
+    }
+    let Some(last) = seen.last() else {
+        return if is_error {
+            (false, Some(format!("refused before sending: {}", shape(&text))), text)
+        } else {
+            (false, Some("no request reached the mock".into()), text)
+        };
+    };
+    if last.operation.as_deref() != Some(operation) {
+        let got = last.operation.clone().unwrap_or_default();
+        return (false, Some("the request matched another operation".into()), format!("matched {got}"));
+    }
+    if is_error {
+        return (true, Some(format!("valid request, error result: {}", shape(&text))), text);
+    }
+    (true, None, String::new())
+}
+
+/// The kind of the mock's first problem: its message without the location and the values.
+fn problem_kind(error: &str) -> String {
+    let problems = error.split_once(": ").map(|(_, p)| p).unwrap_or(error);
+    let first = problems.split("; ").next().unwrap_or("");
+    let what = first.split_once(": ").map(|(_, w)| w).unwrap_or(first);
+    shape(what)
+}
+
+/// `s` with quoted text and numbers replaced, cut short: messages of one kind look alike.
+pub fn shape(s: &str) -> String {
+    let mut out = String::new();
+    let mut quote: Option<char> = None;
+    let mut last_digit = false;
+    for c in s.lines().next().unwrap_or("").chars() {
+        if let Some(q) = quote {
+            if c == q {
+                out.push(q);
+                quote = None;
+            }
+            continue;
+        }
+        if c == '"' || c == '`' {
+            out.push(c);
+            out.push('…');
+            quote = Some(c);
+        } else if c.is_ascii_digit() {
+            if !last_digit {
+                out.push('N');
+            }
+        } else {
+            out.push(c);
+        }
+        last_digit = c.is_ascii_digit();
+    }
+    out.chars().take(120).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seen(status: u16, operation: Option<&str>, error: Option<&str>) -> Seen {
+        Seen { status, operation: operation.map(str::to_string), error: error.map(str::to_string) }
+    }
+
+    #[test]
+    fn a_400_from_the_mock_fails_the_call_with_its_problem() {
+        let result = Ok(json!({"content": [{"type": "text", "text": "HTTP 400"}], "isError": true}));
+        let s = [seen(400, Some("listPets"), Some("invalid request for listPets: query.limit: 0 is less than 1"))];
+        let (passed, cause, _) = classify("listPets", &result, &s);
+        assert!(!passed);
+        assert_eq!(cause.as_deref(), Some("mock rejected the request (400): N is less than N"));
+    }
+
+    #[test]
+    fn a_matched_valid_request_passes_and_a_refusal_before_sending_does_not() {
+        let ok = Ok(json!({"content": [{"type": "text", "text": "{}"}]}));
+        assert_eq!(classify("listPets", &ok, &[seen(200, Some("listPets"), None)]), (true, None, String::new()));
+        let refused = Ok(json!({"content": [{"type": "text", "text": "argument `id` is \"x\""}], "isError": true}));
+        let (passed, cause, _) = classify("getPet", &refused, &[]);
+        assert!(!passed);
+        assert_eq!(cause.as_deref(), Some("refused before sending: argument `…` is \"…\""));
+        let (passed, cause, _) = classify("getPet", &ok, &[seen(200, Some("listPets"), None)]);
+        assert!(!passed && cause.as_deref() == Some("the request matched another operation"));
+    }
+
+    #[test]
+    fn arguments_follow_the_schema_and_its_defs() {
+        let schema = json!({
+            "type": "object",
+            "required": ["pet"],
+            "properties": {"pet": {"$ref": "#/$defs/Pet"}},
+            "$defs": {"Pet": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string", "enum": ["Rex"]}}}}
+        });
+        assert_eq!(arguments(&schema), json!({"pet": {"name": "Rex"}}));
+        let login = json!({"type": "object", "properties": {
+            "email": {"type": "string", "format": "email"},
+            "password": {"type": "string", "writeOnly": true}
+        }});
+        assert_eq!(arguments(&login), json!({"email": "user@example.com", "password": "string"}));
+    }
+}

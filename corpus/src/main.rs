@@ -1,0 +1,302 @@
+//! `mcpgen-corpus`: runs mcpgen over real-world API descriptions (issue 8) and reports how far
+//! each got: generated, compiled, started, tools listed, tools called against the mock.
+//!
+//! ```text
+//! cargo run -p mcpgen-corpus -- [--sample N --seed S] [--only NAME] [--report PATH] [--json PATH] [--check PATH]
+//! ```
+//!
+//! The stages live one per module: [`install`], [`catalog`], [`generate`], [`batch`],
+//! [`mock`] + [`client`] + [`exercise`], [`report`]. Generation and compilation of the next batch
+//! run on a second thread while the servers of the previous batch are called.
+
+mod batch;
+mod catalog;
+mod client;
+mod exercise;
+mod generate;
+mod install;
+mod mock;
+mod report;
+
+use batch::{Batch, Built};
+use clap::Parser;
+use generate::{Generated, Tool};
+use report::{Figures, Outcome, Timing};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::mpsc;
+use std::time::Instant;
+
+/// Runs mcpgen over the corpus of public API descriptions and writes a report.
+#[derive(Parser, Debug)]
+#[command(name = "mcpgen-corpus")]
+struct Args {
+    /// Only N descriptions drawn with --seed (plus GitHub's); the CI sample is `--sample 50`.
+    #[arg(long)]
+    sample: Option<usize>,
+    #[arg(long, default_value_t = 8)]
+    seed: u64,
+    /// Only descriptions whose name contains this text (repeatable).
+    #[arg(long)]
+    only: Vec<String>,
+    /// Where the Markdown report goes (default: corpus/REPORT.md, or corpus/SAMPLE.md with --sample).
+    #[arg(long)]
+    report: Option<PathBuf>,
+    /// Where the figures go as JSON (default: beside the report, `.json`).
+    #[arg(long)]
+    json: Option<PathBuf>,
+    /// Exit non-zero if any figure is lower than in this JSON (the committed sample figures).
+    #[arg(long)]
+    check: Option<PathBuf>,
+    /// Descriptions per compiled batch.
+    #[arg(long, default_value_t = 50)]
+    batch_size: usize,
+    /// Tools called per description at most.
+    #[arg(long, default_value_t = 20)]
+    calls: usize,
+}
+
+/// One generated description, as the compile thread hands it over.
+struct Pending {
+    /// The description's `spec_N` in its batch.
+    index: usize,
+    outcome: Outcome,
+    path: PathBuf,
+    tools: Vec<Tool>,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    match run(&args) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: &Args) -> Result<ExitCode, String> {
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let workspace = crate_dir.parent().ok_or("corpus/ has no parent")?.to_path_buf();
+    let work = workspace.join("target/corpus");
+    let node_modules = install::ensure(crate_dir, &work)?;
+    let all = catalog::all(&node_modules);
+    let mut chosen = match args.sample {
+        Some(n) => catalog::sample(&all, n, args.seed),
+        None => catalog::shuffled(&all, args.seed),
+    };
+    if !args.only.is_empty() {
+        chosen.retain(|e| args.only.iter().any(|o| e.name.contains(o.as_str())));
+    }
+    if chosen.is_empty() {
+        return Err("no description matches".into());
+    }
+    let default_report = if args.sample.is_some() { "corpus/SAMPLE.md" } else { "corpus/REPORT.md" };
+    let report_path = args.report.clone().unwrap_or_else(|| workspace.join(default_report));
+    let json_path = args.json.clone().unwrap_or_else(|| report_path.with_extension("json"));
+    // Read before the run: the run may write the very file it is checked against.
+    let committed = match &args.check {
+        Some(check) => {
+            let text = std::fs::read_to_string(check).map_err(|e| format!("{}: {e}", check.display()))?;
+            let value: serde_json::Value =
+                serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", check.display()))?;
+            Some((check, value))
+        }
+        None => None,
+    };
+    let command = command_line(args);
+    // Names the batches and the details file: `report` or `sample` for the defaults.
+    let run_name: String = report_path
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    eprintln!("corpus: {} descriptions, batches of {}", chosen.len(), args.batch_size);
+
+    let started = Instant::now();
+    let target_dir = workspace.join("target/generated");
+    let batches_dir = work.join("batches");
+    let (tx, rx) = mpsc::sync_channel::<(Batch, Built, Vec<Pending>, f64)>(1);
+    let producer = {
+        let chosen = chosen.clone();
+        let batch_size = args.batch_size.max(1);
+        let workspace = workspace.clone();
+        let run_name = run_name.clone();
+        std::thread::spawn(move || -> Result<(), String> {
+            generate::capture_panics();
+            for (number, chunk) in chosen.chunks(batch_size).enumerate() {
+                let batch = Batch::new(&batches_dir, &workspace, &target_dir, &run_name, number);
+                let _ = std::fs::remove_dir_all(&batch.dir);
+                let mut pending = Vec::new();
+                let mut indexes = Vec::new();
+                let mut gen_seconds = 0.0;
+                for (i, entry) in chunk.iter().enumerate() {
+                    let index = number * batch_size + i;
+                    let (result, seconds) = generate::generate(&entry.path);
+                    gen_seconds += seconds;
+                    let mut outcome =
+                        Outcome { name: entry.name.clone(), generate_seconds: seconds, ..Outcome::default() };
+                    let tools = match result {
+                        Ok(Generated { module, tools, warnings, operations }) => {
+                            outcome.generated = true;
+                            outcome.operations = operations;
+                            outcome.tools = tools.len();
+                            outcome.warnings = kinds(&warnings);
+                            batch.add(index, &module).map_err(|e| format!("{}: {e}", batch.dir.display()))?;
+                            indexes.push(index);
+                            tools
+                        }
+                        Err(f) => {
+                            outcome.operations = f.operations;
+                            outcome.warnings = kinds(&f.warnings);
+                            outcome.failure = Some(("generate", f.cause, f.message));
+                            Vec::new()
+                        }
+                    };
+                    pending.push(Pending { index, outcome, path: entry.path.clone(), tools });
+                }
+                let built = batch.build(&indexes).map_err(|e| format!("building {}: {e}", batch.name))?;
+                if tx.send((batch, built, pending, gen_seconds)).is_err() {
+                    break;
+                }
+            }
+            Ok(())
+        })
+    };
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("tokio: {e}"))?;
+    let mut outcomes: Vec<Outcome> = Vec::new();
+    let mut timing = Timing::default();
+    for (batch, built, pending, gen_seconds) in rx {
+        timing.generate += gen_seconds;
+        timing.cargo += built.seconds;
+        timing.builds += built.builds;
+        timing.batches += 1;
+        let run_started = Instant::now();
+        for mut p in pending {
+            if p.outcome.generated {
+                exercise_one(&mut p, &built, &runtime, args.calls);
+            }
+            outcomes.push(p.outcome);
+        }
+        batch.remove(built.binary.as_deref(), !built.failed.is_empty());
+        timing.run += run_started.elapsed().as_secs_f64();
+        timing.wall = started.elapsed().as_secs_f64();
+        let f = Figures::of(&outcomes);
+        eprintln!(
+            "corpus: {}/{} done; generated {}, compiled {}, listed {}, calls {}/{} passed ({:.0} s)",
+            outcomes.len(),
+            chosen.len(),
+            f.generated,
+            f.compiled,
+            f.listed,
+            f.calls_passed,
+            f.calls,
+            timing.wall
+        );
+        write_report(&report_path, &json_path, args, &command, &outcomes, chosen.len(), &timing)?;
+        let _ = std::fs::write(work.join(format!("{run_name}.details.jsonl")), report::details(&outcomes));
+    }
+    producer.join().map_err(|_| "the generate/compile thread panicked".to_string())??;
+    if outcomes.len() != chosen.len() {
+        return Err(format!("only {} of {} descriptions were run", outcomes.len(), chosen.len()));
+    }
+    eprintln!("corpus: report written to {}", report_path.display());
+    if let Some((check, committed)) = committed {
+        let regressions = Figures::of(&outcomes).regressions(&committed);
+        if !regressions.is_empty() {
+            for r in &regressions {
+                eprintln!("corpus: REGRESSION against {}: {r}", check.display());
+            }
+            return Ok(ExitCode::FAILURE);
+        }
+        eprintln!("corpus: no regression against {}", check.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn exercise_one(p: &mut Pending, built: &Built, runtime: &tokio::runtime::Runtime, calls: usize) {
+    let index = p.index;
+    if let Some((_, error)) = built.failed.iter().find(|(i, _)| *i == index) {
+        p.outcome.failure = Some(("compile", compile_cause(error), error.clone()));
+        return;
+    }
+    let Some(binary) = &built.binary else {
+        p.outcome.failure = Some(("compile", "the batch did not build".into(), String::new()));
+        return;
+    };
+    p.outcome.compiled = true;
+    let started = Instant::now();
+    let source = mcpgen::load::Source::Path(p.path.clone());
+    let loaded = std::panic::catch_unwind(|| mcpgen::mock::Mock::load(&source));
+    let mock = match loaded {
+        Ok(Ok(m)) => m,
+        Ok(Err(e)) => {
+            p.outcome.failure = Some(("start", "the mock could not load the description".into(), e.to_string()));
+            return;
+        }
+        Err(_) => {
+            p.outcome.failure = Some(("start", "the mock panicked while loading".into(), String::new()));
+            return;
+        }
+    };
+    let running = match mock::Running::start(runtime, mock) {
+        Ok(r) => r,
+        Err(e) => {
+            p.outcome.failure = Some(("start", "the mock could not listen".into(), e.to_string()));
+            return;
+        }
+    };
+    let run = exercise::run(binary, index, &p.tools, &running, calls);
+    p.outcome.started = run.started;
+    p.outcome.listed = run.listed;
+    p.outcome.calls = run.calls;
+    if let Some((cause, message)) = run.failure {
+        p.outcome.failure = Some((if run.started { "list" } else { "start" }, cause, message));
+    }
+    p.outcome.run_seconds = started.elapsed().as_secs_f64();
+}
+
+/// A compiler error's cause: its code and first line, values shaped away.
+fn compile_cause(error: &str) -> String {
+    exercise::shape(error.lines().next().unwrap_or("compile error"))
+}
+
+fn kinds(warnings: &[mcpgen::Warning]) -> Vec<(String, String)> {
+    warnings.iter().map(|w| (report::warning_kind(&w.message), w.to_string())).collect()
+}
+
+fn command_line(args: &Args) -> String {
+    let mut c = String::from("cargo run -p mcpgen-corpus --");
+    if let Some(n) = args.sample {
+        c.push_str(&format!(" --sample {n} --seed {}", args.seed));
+    }
+    for o in &args.only {
+        c.push_str(&format!(" --only {o}"));
+    }
+    c
+}
+
+fn write_report(
+    report: &Path,
+    json: &Path,
+    args: &Args,
+    command: &str,
+    outcomes: &[Outcome],
+    total: usize,
+    timing: &Timing,
+) -> Result<(), String> {
+    let title = if args.sample.is_some() { "Corpus sample report" } else { "Corpus report" };
+    let text = report::markdown(title, command, outcomes, total, timing, args.calls);
+    std::fs::write(report, text).map_err(|e| format!("{}: {e}", report.display()))?;
+    let figures = Figures::of(outcomes).to_json();
+    let pretty = serde_json::to_string_pretty(&figures).unwrap_or_default() + "\n";
+    std::fs::write(json, pretty).map_err(|e| format!("{}: {e}", json.display()))
+}

@@ -1,0 +1,93 @@
+//! `mcpgen mock` of the description under test, served in process on a loopback port the OS
+//! picks. It answers through the library's own [`mcpgen::mock::Mock::handle`] (route, parameter
+//! and body validation, synthesized responses) and keeps what each request got, so every tool
+//! call can be classified by what the upstream request actually looked like to the mock.
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use mcpgen::mock::{Mock, Received};
+use serde_json::Value;
+use std::sync::{Arc, Mutex};
+
+/// What the mock made of one request.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    pub status: u16,
+    /// The operation it matched, if any.
+    pub operation: Option<String>,
+    /// The mock's error text for a 4xx.
+    pub error: Option<String>,
+}
+
+struct Shared {
+    mock: Mock,
+    seen: Mutex<Vec<Seen>>,
+}
+
+/// A running mock; it stops when dropped.
+pub struct Running {
+    shared: Arc<Shared>,
+    /// Where the generated server should send its requests (root plus the spec's base path).
+    pub base_url: String,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Running {
+    /// Serves `mock` on `127.0.0.1` in `runtime`.
+    pub fn start(runtime: &tokio::runtime::Runtime, mock: Mock) -> std::io::Result<Running> {
+        let listener = runtime.block_on(tokio::net::TcpListener::bind(("127.0.0.1", 0)))?;
+        let port = listener.local_addr()?.port();
+        let base_url = format!("http://127.0.0.1:{port}{}", mock.base_path());
+        let shared = Arc::new(Shared { mock, seen: Mutex::new(Vec::new()) });
+        let app = Router::new().fallback(handle).with_state(shared.clone());
+        let task = runtime.spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Ok(Running { shared, base_url, task })
+    }
+
+    /// Everything seen since the last call, oldest first.
+    pub fn take(&self) -> Vec<Seen> {
+        std::mem::take(&mut *self.shared.seen.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn handle(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let req = Received {
+        method: method.to_string(),
+        path: uri.path().to_string(),
+        query: uri.query().map(str::to_string),
+        headers: headers
+            .iter()
+            .map(|(n, v)| (n.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect(),
+        body: body.to_vec(),
+    };
+    let (reply, operation) = shared.mock.handle(&req);
+    let error = (reply.status >= 400)
+        .then(|| serde_json::from_slice::<Value>(&reply.body).ok())
+        .flatten()
+        .and_then(|v| v.get("error").and_then(Value::as_str).map(str::to_string));
+    shared.seen.lock().unwrap_or_else(|e| e.into_inner()).push(Seen { status: reply.status, operation, error });
+    let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::OK);
+    let mut response = (status, reply.body).into_response();
+    if let Some(ct) = reply.content_type.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        response.headers_mut().insert(header::CONTENT_TYPE, ct);
+    }
+    response
+}

@@ -1,0 +1,320 @@
+//! What a run found: per description the stage it reached, its warnings, its calls and its
+//! timings; rendered as the Markdown report, summed into [`Figures`] (the JSON CI compares
+//! against), and grouped by named cause with an example of each.
+
+use crate::exercise::{Call, shape};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// One description's results.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub name: String,
+    pub operations: usize,
+    pub tools: usize,
+    /// `(kind, full text)` of each generator warning.
+    pub warnings: Vec<(String, String)>,
+    pub generated: bool,
+    pub compiled: bool,
+    pub started: bool,
+    pub listed: bool,
+    /// `(stage, cause, message)` of the stage that failed.
+    pub failure: Option<(&'static str, String, String)>,
+    pub calls: Vec<Call>,
+    pub generate_seconds: f64,
+    pub run_seconds: f64,
+}
+
+/// The counts CI compares: a run regresses when any is lower than the committed one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Figures {
+    pub descriptions: usize,
+    pub generated: usize,
+    pub compiled: usize,
+    pub started: usize,
+    pub listed: usize,
+    pub operations: usize,
+    pub tools: usize,
+    pub calls: usize,
+    pub calls_passed: usize,
+}
+
+const COMPARED: [&str; 5] = ["generated", "compiled", "started", "listed", "calls_passed"];
+
+impl Figures {
+    pub fn of(outcomes: &[Outcome]) -> Figures {
+        let count = |f: fn(&Outcome) -> bool| outcomes.iter().filter(|o| f(o)).count();
+        Figures {
+            descriptions: outcomes.len(),
+            generated: count(|o| o.generated),
+            compiled: count(|o| o.compiled),
+            started: count(|o| o.started),
+            listed: count(|o| o.listed),
+            operations: outcomes.iter().map(|o| o.operations).sum(),
+            tools: outcomes.iter().map(|o| o.tools).sum(),
+            calls: outcomes.iter().map(|o| o.calls.len()).sum(),
+            calls_passed: outcomes.iter().map(|o| o.calls.iter().filter(|c| c.passed).count()).sum(),
+        }
+    }
+
+    pub fn to_json(self) -> Value {
+        json!({
+            "descriptions": self.descriptions, "generated": self.generated, "compiled": self.compiled,
+            "started": self.started, "listed": self.listed, "operations": self.operations,
+            "tools": self.tools, "calls": self.calls, "calls_passed": self.calls_passed,
+        })
+    }
+
+    fn get(&self, key: &str) -> usize {
+        self.to_json().get(key).and_then(Value::as_u64).unwrap_or(0) as usize
+    }
+
+    /// Every figure lower than in `committed` (the JSON [`Figures::to_json`] wrote), described;
+    /// a different sample size is a mismatch of its own.
+    pub fn regressions(&self, committed: &Value) -> Vec<String> {
+        let want = |k: &str| committed.get(k).and_then(Value::as_u64).map(|v| v as usize);
+        if want("descriptions") != Some(self.descriptions) {
+            return vec![format!(
+                "the run had {} descriptions, the committed figures {:?}: not the same sample",
+                self.descriptions,
+                want("descriptions")
+            )];
+        }
+        COMPARED
+            .iter()
+            .filter_map(|k| {
+                let before = want(k).unwrap_or(0);
+                let now = self.get(k);
+                (now < before).then(|| format!("{k}: {now}, committed {before}"))
+            })
+            .collect()
+    }
+}
+
+fn pct(n: usize, of: usize) -> String {
+    if of == 0 { "–".into() } else { format!("{:.1}%", 100.0 * n as f64 / of as f64) }
+}
+
+/// Table cells stay on one line and cannot break the table.
+fn cell(s: &str) -> String {
+    let one: String = s.replace(['\n', '\r'], " ").replace('|', "\\|");
+    if one.chars().count() > 220 { format!("{}…", one.chars().take(220).collect::<String>()) } else { one }
+}
+
+/// Times spent, for the report's last section.
+#[derive(Debug, Default, Clone)]
+pub struct Timing {
+    pub wall: f64,
+    pub generate: f64,
+    pub cargo: f64,
+    pub builds: usize,
+    pub batches: usize,
+    pub run: f64,
+}
+
+/// The Markdown report.
+pub fn markdown(
+    title: &str,
+    command: &str,
+    outcomes: &[Outcome],
+    total: usize,
+    timing: &Timing,
+    max_calls: usize,
+) -> String {
+    let f = Figures::of(outcomes);
+    let mut s = String::new();
+    let _ = writeln!(s, "# {title}\n");
+    if outcomes.len() < total {
+        let _ = writeln!(
+            s,
+            "**A partial run: {} of {total} descriptions** (in an order drawn by the seed, so they are a fair \
+             sample of the whole); the run was stopped before the rest.\n",
+            outcomes.len()
+        );
+    }
+    let _ = writeln!(
+        s,
+        "Written by `{command}` (crate `corpus/`, see its README section in the root README). Each description is \
+         generated with `mcpgen::generate`, compiled (batched binaries), started over STDIO, its tools listed, and \
+         up to {max_calls} tools per description called with arguments synthesized from their input schemas against \
+         the in-process `mcpgen mock` of the same description. A call passes when its request reached the mock, \
+         matched the tool's operation and passed the mock's validation.\n"
+    );
+    let _ = writeln!(s, "## Stages\n\n| stage | count | of descriptions |\n|---|---:|---:|");
+    for (stage, n) in [
+        ("descriptions", f.descriptions),
+        ("generated", f.generated),
+        ("compiled", f.compiled),
+        ("started", f.started),
+        ("tools listed (all generated tools present)", f.listed),
+    ] {
+        let _ = writeln!(s, "| {stage} | {n} | {} |", pct(n, f.descriptions));
+    }
+    let clean = outcomes.iter().flat_map(|o| &o.calls).filter(|c| c.passed && c.cause.is_none()).count();
+    let _ = writeln!(s, "\n| operations and calls | count | share |\n|---|---:|---:|");
+    let _ = writeln!(s, "| operations (of generated descriptions' tools + skipped) | {} | |", f.operations);
+    let _ =
+        writeln!(s, "| operations that became tools | {} | {} of operations |", f.tools, pct(f.tools, f.operations));
+    let _ = writeln!(s, "| tools called | {} | |", f.calls);
+    let _ = writeln!(
+        s,
+        "| calls that passed the mock's validation | {} | {} of calls |",
+        f.calls_passed,
+        pct(f.calls_passed, f.calls)
+    );
+    let _ = writeln!(s, "| of those, with a non-error tool result | {clean} | {} of calls |", pct(clean, f.calls));
+    if let Some(gh) = outcomes.iter().find(|o| o.name == crate::catalog::GITHUB) {
+        let passed = gh.calls.iter().filter(|c| c.passed).count();
+        let _ = writeln!(
+            s,
+            "\nGitHub's description (`{}`): generated {}, compiled {}, started {}, listed {} ({} tools of {} operations), \
+             calls passed {passed}/{}.",
+            gh.name,
+            gh.generated,
+            gh.compiled,
+            gh.started,
+            gh.listed,
+            gh.tools,
+            gh.operations,
+            gh.calls.len()
+        );
+    }
+
+    let _ = writeln!(s, "\n## Failures by cause\n");
+    let mut causes: BTreeMap<(&str, String), (usize, String)> = BTreeMap::new();
+    for o in outcomes {
+        if let Some((stage, cause, message)) = &o.failure {
+            let e = causes.entry((stage, cause.clone())).or_insert((0, format!("`{}`: {}", o.name, message)));
+            e.0 += 1;
+        }
+        for c in o.calls.iter().filter(|c| !c.passed) {
+            let key = ("call", c.cause.clone().unwrap_or_default());
+            let e = causes.entry(key).or_insert((0, format!("`{}` {}: {}", o.name, c.operation, c.message)));
+            e.0 += 1;
+        }
+    }
+    table(&mut s, causes, "stage | cause");
+
+    let _ = writeln!(s, "\n## Passed calls whose tool result was an error\n");
+    let mut after: BTreeMap<(&str, String), (usize, String)> = BTreeMap::new();
+    for o in outcomes {
+        for c in o.calls.iter().filter(|c| c.passed && c.cause.is_some()) {
+            let e = after
+                .entry(("call", c.cause.clone().unwrap_or_default()))
+                .or_insert((0, format!("`{}` {}: {}", o.name, c.operation, c.message)));
+            e.0 += 1;
+        }
+    }
+    table(&mut s, after, "stage | cause");
+
+    let _ = writeln!(s, "\n## Warnings by kind\n");
+    let total: usize = outcomes.iter().map(|o| o.warnings.len()).sum();
+    let with = outcomes.iter().filter(|o| !o.warnings.is_empty()).count();
+    let _ = writeln!(s, "{total} warnings in {with} descriptions.\n");
+    let mut kinds: BTreeMap<(&str, String), (usize, String)> = BTreeMap::new();
+    for o in outcomes {
+        for (kind, text) in &o.warnings {
+            let e = kinds.entry(("warning", kind.clone())).or_insert((0, format!("`{}` {}", o.name, text)));
+            e.0 += 1;
+        }
+    }
+    table(&mut s, kinds, "| kind");
+
+    let _ = writeln!(
+        s,
+        "\n## Slowest descriptions\n\n| description | operations | generate s | run s |\n|---|---:|---:|---:|"
+    );
+    let mut slow: Vec<&Outcome> = outcomes.iter().collect();
+    slow.sort_by(|a, b| (b.generate_seconds + b.run_seconds).total_cmp(&(a.generate_seconds + a.run_seconds)));
+    for o in slow.iter().take(15) {
+        let _ = writeln!(s, "| `{}` | {} | {:.2} | {:.2} |", o.name, o.operations, o.generate_seconds, o.run_seconds);
+    }
+    let _ = writeln!(
+        s,
+        "\n## Time\n\nWall {:.0} s: generation {:.0} s, cargo {:.0} s ({} builds for {} batches, bisection included), \
+         starting and calling servers {:.0} s (compilation of one batch overlaps the runs of the previous one).",
+        timing.wall, timing.generate, timing.cargo, timing.builds, timing.batches, timing.run
+    );
+    s
+}
+
+/// A `count | cause | example` table, most frequent first.
+fn table(s: &mut String, rows: BTreeMap<(&str, String), (usize, String)>, head: &str) {
+    if rows.is_empty() {
+        let _ = writeln!(s, "None.");
+        return;
+    }
+    let mut rows: Vec<_> = rows.into_iter().collect();
+    rows.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(&b.0)));
+    if head.starts_with('|') {
+        let _ = writeln!(s, "| count | kind | example |\n|---:|---|---|");
+        for ((_, kind), (n, example)) in rows {
+            let _ = writeln!(s, "| {n} | {} | {} |", cell(&kind), cell(&example));
+        }
+    } else {
+        let _ = writeln!(s, "| count | stage | cause | example |\n|---:|---|---|---|");
+        for ((stage, cause), (n, example)) in rows {
+            let _ = writeln!(s, "| {n} | {stage} | {} | {} |", cell(&cause), cell(&example));
+        }
+    }
+}
+
+/// Every failure and warning of the run as JSON lines, for digging past the report's examples.
+pub fn details(outcomes: &[Outcome]) -> String {
+    let mut out = String::new();
+    for o in outcomes {
+        if let Some((stage, cause, message)) = &o.failure {
+            let line = json!({"spec": o.name, "stage": stage, "cause": cause, "message": message});
+            let _ = writeln!(out, "{line}");
+        }
+        for c in o.calls.iter().filter(|c| c.cause.is_some()) {
+            let line = json!({"spec": o.name, "stage": "call", "passed": c.passed, "operation": c.operation, "cause": c.cause, "message": c.message});
+            let _ = writeln!(out, "{line}");
+        }
+        for (kind, text) in &o.warnings {
+            let _ = writeln!(out, "{}", json!({"spec": o.name, "stage": "warning", "cause": kind, "message": text}));
+        }
+    }
+    out
+}
+
+/// The kind of a warning: its message shaped like [`shape`] does.
+pub fn warning_kind(message: &str) -> String {
+    shape(message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outcome(generated: bool, compiled: bool, passed: &[bool]) -> Outcome {
+        Outcome {
+            name: "x".into(),
+            generated,
+            compiled,
+            started: compiled,
+            listed: compiled,
+            calls: passed
+                .iter()
+                .map(|&p| Call { operation: "o".into(), passed: p, cause: None, message: String::new() })
+                .collect(),
+            ..Outcome::default()
+        }
+    }
+
+    #[test]
+    fn fewer_passing_at_any_stage_is_a_regression_and_more_is_not() {
+        let committed = Figures::of(&[outcome(true, true, &[true, false]), outcome(true, false, &[])]).to_json();
+        let same = Figures::of(&[outcome(true, true, &[true, false]), outcome(true, false, &[])]);
+        assert!(same.regressions(&committed).is_empty());
+        let better = Figures::of(&[outcome(true, true, &[true, true]), outcome(true, true, &[true])]);
+        assert!(better.regressions(&committed).is_empty());
+        let worse = Figures::of(&[outcome(true, false, &[]), outcome(true, false, &[])]);
+        let r = worse.regressions(&committed);
+        assert!(r.iter().any(|m| m.starts_with("compiled: 0, committed 1")), "{r:?}");
+        assert!(r.iter().any(|m| m.starts_with("calls_passed: 0, committed 1")), "{r:?}");
+        let other = Figures::of(&[outcome(true, true, &[])]);
+        assert!(other.regressions(&committed)[0].contains("not the same sample"));
+    }
+}
