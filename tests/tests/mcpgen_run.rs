@@ -198,3 +198,31 @@ fn the_cache_follows_the_content() {
     run(&moved);
     assert_eq!(crates().len(), 3, "the untouched copy still finds its crate: {:?}", crates());
 }
+
+/// A tool-schema manifest runs like a description: generated into the cache as a manifest crate,
+/// every tool listed as the manifest writes it, and a tool nobody wrote yet says so.
+#[test]
+fn runs_a_tool_schema_manifest() {
+    let manifest = fixture("manifests/notes.json");
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&manifest).unwrap()).unwrap();
+    let written = written["tools"].as_array().expect("notes.json has tools");
+    let first = written[0]["name"].as_str().unwrap();
+    // The first tool's required arguments, each a string.
+    let mut arguments = serde_json::Map::new();
+    for name in written[0]["inputSchema"]["required"].as_array().unwrap() {
+        assert_eq!(written[0]["inputSchema"]["properties"][name.as_str().unwrap()]["type"], "string");
+        arguments.insert(name.as_str().unwrap().into(), json!("x"));
+    }
+    let endpoint = Endpoint::Stdio(mcpgen::server(&["run", &manifest]));
+    let calls = [list_tools(), call_tool(first, json!({})), call_tool(first, Value::Object(arguments))];
+    let s = run_client(&endpoint, Mode::Legacy, &calls);
+    let names: Vec<&str> = written.iter().map(|t| t["name"].as_str().unwrap()).collect();
+    assert_eq!(tool_names(&s), names);
+    assert_eq!(s.result(0)["tools"][0]["inputSchema"], written[0]["inputSchema"], "the manifest's own schema");
+    // Arguments are checked first; valid ones reach the handler nobody has written yet.
+    assert_eq!(s.result(1)["isError"], true, "{}", s.result(1));
+    let r = s.result(2);
+    assert_eq!(r["isError"], true, "{r}");
+    let said = r["content"][0]["text"].as_str().unwrap_or_default();
+    assert!(said.contains(&format!("`{first}` is not implemented yet")) && said.contains("src/handlers.rs"), "{said}");
+}
