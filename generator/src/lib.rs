@@ -176,7 +176,8 @@ struct ManifestInput {
 
 impl Input {
     fn read(settings: &Settings) -> Result<Input, Error> {
-        let input = load::read(&settings.spec)?;
+        let mut input = load::read(&settings.spec)?;
+        input.ref_root = settings.ref_root.clone();
         let is_manifest = match settings.input_kind {
             InputKind::Auto => manifest::looks_like_manifest(&input.raw),
             InputKind::Manifest => true,
