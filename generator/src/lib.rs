@@ -161,6 +161,30 @@ pub fn describe(settings: &Settings) -> Result<Description, Error> {
     })
 }
 
+/// Every file an input is read from — a description and the files its `$ref`s reach, or a
+/// manifest — without analysing it (what `mcpgen run`'s cache is keyed by).
+pub fn input_files(settings: &Settings) -> Result<Vec<PathBuf>, Error> {
+    let input = read_input(settings)?;
+    if is_manifest(settings, &input.raw) {
+        return Ok(input.root_path.into_iter().collect());
+    }
+    Ok(load::load_parsed(input)?.files)
+}
+
+fn read_input(settings: &Settings) -> Result<load::Input, Error> {
+    let mut input = load::read(&settings.spec)?;
+    input.ref_root = settings.ref_root.clone();
+    Ok(input)
+}
+
+fn is_manifest(settings: &Settings, raw: &serde_json::Value) -> bool {
+    match settings.input_kind {
+        InputKind::Auto => manifest::looks_like_manifest(raw),
+        InputKind::Manifest => true,
+        InputKind::OpenApi => false,
+    }
+}
+
 /// The input, read once (standard input cannot be read twice) and told apart.
 enum Input {
     OpenApi(Analysis),
@@ -176,13 +200,8 @@ struct ManifestInput {
 
 impl Input {
     fn read(settings: &Settings) -> Result<Input, Error> {
-        let input = load::read(&settings.spec)?;
-        let is_manifest = match settings.input_kind {
-            InputKind::Auto => manifest::looks_like_manifest(&input.raw),
-            InputKind::Manifest => true,
-            InputKind::OpenApi => false,
-        };
-        if !is_manifest {
+        let input = read_input(settings)?;
+        if !is_manifest(settings, &input.raw) {
             return Analysis::of(settings, load::load_parsed(input)?).map(Input::OpenApi);
         }
         if !settings.tools.filter.is_empty() || !settings.tools.names.is_empty() {

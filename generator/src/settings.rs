@@ -17,6 +17,9 @@ pub struct Settings {
     pub runtime: RuntimeDep,
     /// OpenAPI description or tool-schema manifest; by default told from the document.
     pub input_kind: InputKind,
+    /// The directory the files a description `$ref`s must be in; by default the description's own
+    /// directory (and below). A description is untrusted input: it must not read other files.
+    pub ref_root: Option<PathBuf>,
 }
 
 /// What kind of document `spec` is.
@@ -56,6 +59,7 @@ impl Settings {
             strict: false,
             runtime: RuntimeDep::Version(default_runtime_version()),
             input_kind: InputKind::Auto,
+            ref_root: None,
         }
     }
 
@@ -71,6 +75,12 @@ impl Settings {
 
     pub fn strict(mut self, strict: bool) -> Self {
         self.strict = strict;
+        self
+    }
+
+    /// Lets `$ref`s reach files anywhere under `dir` (e.g. a repository root for `../shared/...`).
+    pub fn ref_root(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.ref_root = Some(dir.into());
         self
     }
 

@@ -403,10 +403,40 @@ fn refs_to_devices_and_pipes_are_broken_refs_not_hangs() {
     let r = generate_in_child("$refs to /dev/zero, /dev/stdin and a FIFO", &spec);
     let w = warnings(&r);
     assert_eq!(r.outcome["ok"], true, "{:?}", r.outcome);
-    for (op, target) in [("paths./a", "/dev/zero"), ("paths./b", "/dev/stdin"), ("paths./c", "pipe.yaml")] {
+    // Devices lie outside the description's directory; the FIFO beside it is not a regular file.
+    for (op, target, why) in [
+        ("paths./a", "/dev/zero", "is outside"),
+        ("paths./b", "/dev/stdin", "is outside"),
+        ("paths./c", "pipe.yaml", "is not a regular file"),
+    ] {
         assert!(
-            w.iter().any(|w| w.contains(op) && w.contains(target) && w.contains("is not a regular file")),
+            w.iter().any(|w| w.contains(op) && w.contains(target) && w.contains(why)),
             "no warning for {op} -> {target}: {w:?}"
         );
     }
+}
+
+/// A description must not read other files on the machine: a `$ref` out of its directory (here
+/// to a "secret" beside it) is refused, and its text reaches nothing generated, unless the user
+/// widens the directory with `--ref-root` / `Settings::ref_root`.
+#[test]
+fn refs_outside_the_descriptions_directory_are_refused_unless_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("api")).unwrap();
+    write(dir.path(), "secret.yaml", "Thing: {type: string, description: TOP-SECRET-TEXT}\n");
+    let paths = "  /a:\n    get:\n      operationId: a\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '../secret.yaml#/Thing'}\n";
+    let spec = write(&dir.path().join("api"), "openapi.yaml", &openapi(paths, "    Unused: {type: string}\n"));
+
+    let refused = mcpgen::generate(&mcpgen::Settings::new(&spec)).expect("the rest of the description is generated");
+    let said: Vec<String> = refused.warnings.iter().map(ToString::to_string).collect();
+    assert!(
+        said.iter().any(|w| w.contains("secret.yaml") && w.contains("is outside") && w.contains("--ref-root")),
+        "{said:?}"
+    );
+    assert!(refused.files.iter().all(|f| !f.contents.contains("TOP-SECRET-TEXT")), "the file's text leaked");
+    assert!(!refused.inputs.iter().any(|p| p.ends_with("secret.yaml")), "the file was read: {:?}", refused.inputs);
+
+    let allowed = mcpgen::generate(&mcpgen::Settings::new(&spec).ref_root(dir.path())).unwrap();
+    assert!(allowed.warnings.iter().all(|w| !w.to_string().contains("secret.yaml")), "{:?}", allowed.warnings);
+    assert!(allowed.files.iter().any(|f| f.contents.contains("TOP-SECRET-TEXT")), "allowed, the schema is used");
 }

@@ -301,3 +301,27 @@ fn a_pattern_no_regex_engine_accepts_is_left_out_and_the_operation_kept() {
         "{w:?}"
     );
 }
+
+/// OpenAPI says to ignore `Accept`, `Content-Type` and `Authorization` header parameters. The first
+/// two go without a word (the runtime sets them from the operation's media types); `Authorization`
+/// gets a warning, since credentials come from security schemes instead.
+#[test]
+fn reserved_header_parameters_are_left_out_and_only_authorization_is_mentioned() {
+    let text = r#"{"openapi": "3.0.3", "info": {"title": "h", "version": "1"}, "paths": {"/x": {"get": {
+        "operationId": "x",
+        "parameters": [
+            {"name": "Accept", "in": "header", "schema": {"type": "string"}},
+            {"name": "content-type", "in": "header", "schema": {"type": "string"}},
+            {"name": "Authorization", "in": "header", "schema": {"type": "string"}},
+            {"name": "X-Trace", "in": "header", "schema": {"type": "string"}}
+        ],
+        "responses": {"200": {"description": "ok"}}}}}}"#;
+    let doc = load(&Source::Text { name: "h.json".into(), text: text.into(), base_dir: None }).unwrap();
+    let api = mcpgen::ir::analyze(&doc);
+    let set = derive(&doc, &api, &ToolOptions::default());
+    let warnings: Vec<String> = set.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("parameters[2]") && warnings[0].contains("`Authorization` is ignored"), "{warnings:?}");
+    let args: Vec<&String> = set.tools[0].input_schema["properties"].as_object().unwrap().keys().collect();
+    assert_eq!(args, ["X-Trace"]);
+}

@@ -52,11 +52,11 @@ pub(super) fn generated_crate(spec: &Path) -> Result<Cached, String> {
     };
     let settings_text = format!("{runtime:?}");
     let crates = root()?.join("crates");
-    let doc = crate::load::load(&crate::load::Source::Path(spec.to_path_buf())).map_err(|e| e.to_string())?;
-    if let Some(found) = find(&crates, &key(&read_all(&doc.files)?, &settings_text)) {
+    let settings = Settings::new(spec).runtime(runtime.clone());
+    let inputs = crate::input_files(&settings).map_err(|e| e.to_string())?;
+    if let Some(found) = find(&crates, &key(&read_all(&inputs)?, &settings_text)) {
         return Ok(found);
     }
-    let settings = Settings::new(spec).runtime(runtime.clone());
     let generation = match generate(&settings) {
         Ok(g) => g,
         Err(Error::NoTools { operations, warnings }) => {

@@ -92,7 +92,7 @@ pub fn main(args: Vec<std::ffi::OsString>) -> Result<(), String> {
         }
     };
     apply_flags(&a, &mut project, &out_dir)?;
-    let settings = project.settings_for(spec.clone())?;
+    let settings = project.settings_for(&out_dir, spec.clone())?;
     let generation = match generate(&settings) {
         Ok(g) => g,
         Err(Error::NoTools { operations, warnings }) => {
@@ -153,6 +153,10 @@ fn apply_flags(a: &GenerateArgs, project: &mut Project, out_dir: &Path) -> Resul
     project.rename.extend(given.renames());
     if let Some(kind) = a.input_kind {
         project.input = Some(kind.as_str().to_string());
+    }
+    if let Some(root) = &given.ref_root {
+        let abs = std::fs::canonicalize(root).map_err(|e| format!("--ref-root `{}`: {e}", root.display()))?;
+        project.ref_root = Some(runtime_dep::path_text(&runtime_dep::relative(out_dir, &abs)));
     }
     project.strict |= given.strict;
     project.output_schemas &= !given.no_output_schemas;

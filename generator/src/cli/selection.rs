@@ -27,6 +27,9 @@ pub(super) struct Selection {
     /// Leave out output schemas (for APIs whose responses do not match their description).
     #[arg(long)]
     pub(super) no_output_schemas: bool,
+    /// Let `$ref`s reach files anywhere under DIR [default: the description's own directory].
+    #[arg(long, value_name = "DIR")]
+    pub(super) ref_root: Option<std::path::PathBuf>,
 }
 
 impl Selection {
@@ -40,6 +43,7 @@ impl Selection {
         });
         settings.tools.output_schemas = !self.no_output_schemas;
         settings.tools.names = self.renames().collect();
+        settings.ref_root = self.ref_root.clone();
         settings
     }
 

@@ -177,6 +177,7 @@ fn operation(
                 parameters.push(p);
             }
             Parsed::Ignored(why) => warnings.push(Warning { at: loc, message: why, skipped: false }),
+            Parsed::Dropped => {}
             Parsed::Fatal(why) => return Err((loc, why)),
         }
     }

@@ -95,12 +95,13 @@ pub enum Parsed {
     Param(Parameter),
     /// Left out, with why; the operation still works without it.
     Ignored(String),
+    /// Left out without a word: `Accept` and `Content-Type` headers, which OpenAPI says to ignore
+    /// and the runtime sets from the operation's media types, so nothing is lost.
+    Dropped,
     /// The operation cannot be called correctly without it.
     Fatal(String),
 }
 
-/// Header parameters the OpenAPI specification says to ignore: the runtime sets these itself.
-const RESERVED_HEADERS: [&str; 3] = ["accept", "content-type", "authorization"];
 
 pub fn parse(doc: &Document, raw: &Value) -> Parsed {
     let p = match resolve_ref(doc, raw) {
@@ -124,10 +125,17 @@ pub fn parse(doc: &Document, raw: &Value) -> Parsed {
     };
     let required = location == ParamLocation::Path || p.get("required").and_then(Value::as_bool) == Some(true);
     if location == ParamLocation::Header {
-        if RESERVED_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
-            return Parsed::Ignored(format!(
-                "header parameter `{name}` is ignored (OpenAPI reserves it; auth comes from security schemes)"
-            ));
+        // The headers the OpenAPI specification says to ignore. The runtime sets the first two
+        // from the operation's media types; credentials come from security schemes, which is
+        // worth a word when a description lists `Authorization` as a parameter.
+        match name.to_ascii_lowercase().as_str() {
+            "accept" | "content-type" => return Parsed::Dropped,
+            "authorization" => {
+                return Parsed::Ignored(format!(
+                    "header parameter `{name}` is ignored (OpenAPI reserves it; auth comes from security schemes)"
+                ));
+            }
+            _ => {}
         }
         if !is_token(name) {
             let msg = format!("header parameter `{name}` is not a valid HTTP header name");

@@ -22,6 +22,9 @@ pub const BUNDLED: &str = "x-mcpgen-bundled";
 pub struct Bundler {
     base_dir: PathBuf,
     root: Option<PathBuf>,
+    /// The directory every `$ref`'d file must be in (canonical): a description is untrusted input,
+    /// and a `$ref` to `~/.ssh/id_rsa` would otherwise copy that file into the generated crate.
+    confine: Option<PathBuf>,
     /// Each file parsed once; shared, not copied, for every target taken from it.
     docs: HashMap<PathBuf, Result<Rc<Value>, String>>,
     keys: HashMap<(PathBuf, String), String>,
@@ -32,8 +35,11 @@ pub struct Bundler {
 }
 
 impl Bundler {
-    pub fn new(base_dir: PathBuf, root: Option<PathBuf>) -> Self {
+    /// `confine` is the directory `$ref`'d files must be in; `base_dir` (the description's own
+    /// directory) when `None`.
+    pub fn new(base_dir: PathBuf, root: Option<PathBuf>, confine: Option<PathBuf>) -> Self {
         Bundler {
+            confine: std::fs::canonicalize(confine.as_ref().unwrap_or(&base_dir)).ok(),
             base_dir,
             root: root.and_then(|r| std::fs::canonicalize(r).ok()),
             docs: HashMap::new(),
@@ -115,6 +121,18 @@ impl Bundler {
         };
         if self.root.as_ref() == Some(&path) {
             return Some(format!("#{fragment}"));
+        }
+        match &self.confine {
+            Some(confine) if path.starts_with(confine) => {}
+            confine => {
+                let within = confine.as_ref().map(|c| format!("`{}`", c.display())).unwrap_or("the description's directory".into());
+                let reason = format!(
+                    "`{}` is outside {within}, where the files a description refers to must be (a description must not read other files on this machine); allow a wider directory with --ref-root DIR",
+                    path.display()
+                );
+                self.broken(r, loc, &reason);
+                return None;
+            }
         }
         Some(self.target(path, fragment, r, loc))
     }

@@ -131,6 +131,8 @@ pub struct Input {
     pub name: String,
     pub root_path: Option<PathBuf>,
     pub base_dir: PathBuf,
+    /// The directory `$ref`'d files must be in; `base_dir` when `None`.
+    pub ref_root: Option<PathBuf>,
     /// SHA-256 of `text`, hex.
     pub sha256: String,
     /// `text` parsed.
@@ -142,17 +144,17 @@ pub fn read(source: &Source) -> Result<Input, LoadError> {
     let (name, text, root_path, base_dir) = read_source(source)?;
     let sha256 = hex(&Sha256::digest(text.as_bytes()));
     let raw = parse_text(&text, &name)?;
-    Ok(Input { name, root_path, base_dir, sha256, raw })
+    Ok(Input { name, root_path, base_dir, ref_root: None, sha256, raw })
 }
 
 /// Bundles and normalizes a description already [`read`].
 pub fn load_parsed(input: Input) -> Result<Document, LoadError> {
-    let Input { name, root_path, base_dir, sha256, raw } = input;
+    let Input { name, root_path, base_dir, ref_root, sha256, raw } = input;
     if !raw.is_object() {
         return Err(LoadError::NotOpenApi { file: name, reason: "the document is not a mapping/object".into() });
     }
     let version = detect_version(&raw, &name)?;
-    let mut bundler = bundle::Bundler::new(base_dir, root_path.clone());
+    let mut bundler = bundle::Bundler::new(base_dir, root_path.clone(), ref_root);
     let bundled = bundler.bundle_root(raw);
     let root = match version {
         SpecVersion::Swagger2 => swagger2::upgrade(bundled),

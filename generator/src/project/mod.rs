@@ -27,6 +27,10 @@ pub struct Project {
     /// `openapi` or `manifest`, when `--input-kind` chose it; told from the document otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input: Option<String>,
+    /// The directory `$ref`'d files may be in, relative to the crate (`--ref-root`); the spec's
+    /// own directory otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ref_root: Option<String>,
     #[serde(default)]
     pub strict: bool,
     #[serde(default = "yes")]
@@ -74,6 +78,7 @@ impl Default for Project {
             spec: None,
             name: None,
             input: None,
+            ref_root: None,
             strict: false,
             output_schemas: true,
             runtime: None,
@@ -124,11 +129,11 @@ impl Project {
     /// The generation settings these stand for, for the crate at `dir`. `None` runtime means
     /// the default for this mcpgen.
     pub fn settings(&self, dir: &Path) -> Result<Settings, String> {
-        self.settings_for(self.spec_path(dir)?)
+        self.settings_for(dir, self.spec_path(dir)?)
     }
 
     /// The generation settings these stand for, reading the description at `spec`.
-    pub fn settings_for(&self, spec: PathBuf) -> Result<Settings, String> {
+    pub fn settings_for(&self, dir: &Path, spec: PathBuf) -> Result<Settings, String> {
         let mut settings = Settings::new(spec).strict(self.strict).filter(Filter {
             tags: self.filter.tags.clone(),
             operations: self.filter.operations.clone(),
@@ -136,6 +141,7 @@ impl Project {
             methods: self.methods()?,
         });
         settings.name = self.name.clone();
+        settings.ref_root = self.ref_root.as_ref().map(|r| dir.join(r));
         if let Some(input) = &self.input {
             settings.input_kind = InputKind::parse(input)
                 .ok_or_else(|| format!("input: unknown input kind `{input}` (expected openapi or manifest)"))?;
