@@ -321,7 +321,10 @@ fn reserved_header_parameters_are_left_out_and_only_authorization_is_mentioned()
     let set = derive(&doc, &api, &ToolOptions::default());
     let warnings: Vec<String> = set.warnings.iter().map(|w| w.to_string()).collect();
     assert_eq!(warnings.len(), 1, "{warnings:?}");
-    assert!(warnings[0].contains("parameters[2]") && warnings[0].contains("`Authorization` is ignored"), "{warnings:?}");
+    assert!(
+        warnings[0].contains("parameters[2]") && warnings[0].contains("`Authorization` is ignored"),
+        "{warnings:?}"
+    );
     let args: Vec<&String> = set.tools[0].input_schema["properties"].as_object().unwrap().keys().collect();
     assert_eq!(args, ["X-Trace"]);
 }

@@ -102,7 +102,6 @@ pub enum Parsed {
     Fatal(String),
 }
 
-
 pub fn parse(doc: &Document, raw: &Value) -> Parsed {
     let p = match resolve_ref(doc, raw) {
         Ok(p) => p,

@@ -125,7 +125,10 @@ impl Bundler {
         match &self.confine {
             Some(confine) if path.starts_with(confine) => {}
             confine => {
-                let within = confine.as_ref().map(|c| format!("`{}`", c.display())).unwrap_or("the description's directory".into());
+                let within = confine
+                    .as_ref()
+                    .map(|c| format!("`{}`", c.display()))
+                    .unwrap_or("the description's directory".into());
                 let reason = format!(
                     "`{}` is outside {within}, where the files a description refers to must be (a description must not read other files on this machine); allow a wider directory with --ref-root DIR",
                     path.display()
