@@ -23,6 +23,7 @@
 
 mod auth;
 mod body;
+mod client;
 mod redact;
 mod request;
 mod response;
@@ -173,18 +174,7 @@ impl UpstreamBuilder {
                 None => DEFAULT_TIMEOUT,
             },
         };
-        let origin = base.as_ref().ok().map(|u| u.origin());
-        let redirect = reqwest::redirect::Policy::custom(move |attempt| {
-            let same = origin.as_ref().is_some_and(|o| attempt.url().origin() == *o);
-            if same && attempt.previous().len() < 5 { attempt.follow() } else { attempt.stop() }
-        });
-        let client = reqwest::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(timeout.min(Duration::from_secs(10)))
-            .redirect(redirect)
-            .user_agent(concat!("mcpgen-runtime/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| UpstreamError(format!("cannot build the HTTP client: {e}")))?;
+        let client = client::LazyClient::new(timeout, base.as_ref().ok().map(|u| u.origin()));
         let credentials = auth::load(self.api, &*env);
         Ok(Arc::new(Upstream {
             api: self.api,
@@ -199,7 +189,7 @@ impl UpstreamBuilder {
     }
 }
 
-/// A configuration that cannot work (an unparsable timeout, no TLS).
+/// A configuration that cannot work (an unparsable timeout).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UpstreamError(pub String);
 
@@ -215,7 +205,7 @@ impl std::error::Error for UpstreamError {}
 pub struct Upstream {
     api: &'static ApiSpec,
     base: Result<Url, String>,
-    client: reqwest::Client,
+    client: client::LazyClient,
     credentials: HashMap<&'static str, Credential>,
     timeout: Duration,
     max_body_bytes: usize,
@@ -308,7 +298,11 @@ impl Upstream {
             Ok(p) => p,
             Err(e) => return ToolResult::error(format!("cannot build the request: {e}")),
         };
-        if let Err(e) = auth::apply(self.api, spec, &self.credentials, &self.client, &mut parts).await {
+        let client = match self.client.get() {
+            Ok(c) => c,
+            Err(e) => return ToolResult::error(e),
+        };
+        if let Err(e) = auth::apply(self.api, spec, &self.credentials, client, &mut parts).await {
             return ToolResult::error(e);
         }
         for hook in &self.on_request {
@@ -316,7 +310,7 @@ impl Upstream {
         }
         let shown_url = parts.display_url();
         tracing::debug!(tool = spec.name, method = spec.method, url = %shown_url, "calling the API");
-        let request = match self.to_reqwest(&parts) {
+        let request = match Self::to_reqwest(client, &parts) {
             Ok(r) => r,
             Err(e) => return ToolResult::error(format!("cannot build the request: {e}")),
         };
@@ -350,10 +344,10 @@ impl Upstream {
         )
     }
 
-    fn to_reqwest(&self, parts: &RequestParts) -> Result<reqwest::RequestBuilder, String> {
+    fn to_reqwest(client: &reqwest::Client, parts: &RequestParts) -> Result<reqwest::RequestBuilder, String> {
         let method = reqwest::Method::from_bytes(parts.method.as_bytes())
             .map_err(|_| format!("invalid method `{}`", parts.method))?;
-        let mut req = self.client.request(method, parts.url.clone());
+        let mut req = client.request(method, parts.url.clone());
         let mut headers = reqwest::header::HeaderMap::new();
         for (name, value) in &parts.headers {
             let n = reqwest::header::HeaderName::from_bytes(name.as_bytes())
