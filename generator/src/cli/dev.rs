@@ -1,8 +1,8 @@
 //! `mcpgen dev <spec | crate dir>`: the server under the MCP Inspector (its web UI), started with
 //! npx as `fastmcp dev` does; the Inspector launches the server over STDIO.
 
-use super::run::{check_mock, server_tail};
-use super::server_source::{self, Source, SourceArgs};
+use super::run::{mock_spec, server_tail};
+use super::server_source::{self, SourceArgs};
 use super::{child, env_pair, node, upstream_mock};
 use clap::Parser;
 use std::ffi::OsString;
@@ -53,13 +53,13 @@ pub fn main(args: Vec<OsString>) -> Result<(), String> {
         Err(e) => e.exit(),
     };
     let source = a.source.source()?;
-    check_mock(a.mock, &source)?;
+    let mock_spec = mock_spec(a.mock, &source)?;
     // Before building: a missing Node.js should not cost a build.
     let npx = node::npx()?;
     let built = server_source::build(&a.source, &source)?;
-    let mock = match (&source, a.mock) {
-        (Source::Spec(spec), true) => Some(upstream_mock::start(spec, a.mock_port)?),
-        _ => None,
+    let mock = match &mock_spec {
+        Some(spec) => Some(upstream_mock::start(spec, a.mock_port)?),
+        None => None,
     };
     let inspector_args = inspector_args(&a, &built.binary, mock.as_ref().map(|m| m.base_url.as_str()));
     if a.print_command {

@@ -3,7 +3,9 @@
 
 use super::server_source::{self, Source, SourceArgs};
 use super::{child, upstream_mock};
+use crate::project::{self, Project};
 use clap::Parser;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 #[derive(Debug, Parser)]
@@ -90,15 +92,24 @@ pub(super) fn server_tail(mock_url: Option<&str>, server_args: &[String]) -> Vec
     if own.is_empty() { own } else { std::iter::once("--".to_string()).chain(own).collect() }
 }
 
-/// `--mock` serves the description's API, so it needs the description.
-pub(super) fn check_mock(mock: bool, source: &Source) -> Result<(), String> {
+/// The description `--mock` serves: the one given, or the one a generated crate's mcpgen.toml
+/// names. `None` without `--mock`.
+pub(super) fn mock_spec(mock: bool, source: &Source) -> Result<Option<PathBuf>, String> {
     match source {
-        Source::Crate(manifest) if mock => Err(format!(
-            "--mock serves an API description, and `{}` is a crate; give the description instead \
-             (mcpgen run SPEC --mock), or run `mcpgen mock SPEC` yourself and pass `-- --base-url URL`",
-            manifest.display()
-        )),
-        _ => Ok(()),
+        _ if !mock => Ok(None),
+        Source::Spec(spec) => Ok(Some(spec.clone())),
+        Source::Crate(manifest) => {
+            let dir = manifest.parent().unwrap_or(Path::new("."));
+            match Project::load(dir)? {
+                Some(project) => project.spec_path(dir).map(Some),
+                None => Err(format!(
+                    "--mock serves an API description, and `{}` names none (it has no {}); give the description \
+                     instead (mcpgen run SPEC --mock), or run `mcpgen mock SPEC` yourself and pass `-- --base-url URL`",
+                    dir.display(),
+                    project::FILE
+                )),
+            }
+        }
     }
 }
 
@@ -109,20 +120,20 @@ pub fn main(args: Vec<std::ffi::OsString>) -> Result<(), String> {
         Err(e) => e.exit(),
     };
     let source = a.source.source()?;
-    check_mock(a.mock, &source)?;
+    let mock_spec = mock_spec(a.mock, &source)?;
     let built = server_source::build(&a.source, &source)?;
     let mut cmd = Command::new(&built.binary);
     cmd.args(a.server.args());
-    let code = match (&source, a.mock) {
-        (Source::Spec(spec), true) => {
-            let mock = upstream_mock::start(spec, a.mock_port)?;
+    let code = match mock_spec {
+        Some(spec) => {
+            let mock = upstream_mock::start(&spec, a.mock_port)?;
             eprintln!("mcpgen run: `{}` calls the API at {} (the mock)", built.name, mock.base_url);
             cmd.args(server_tail(Some(&mock.base_url), &a.server_args));
             let code = child::run(cmd);
             drop(mock);
             code?
         }
-        _ => {
+        None => {
             cmd.args(server_tail(None, &a.server_args));
             child::exec(cmd)?
         }
