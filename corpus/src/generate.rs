@@ -103,10 +103,10 @@ fn failure(e: Error) -> Failure {
     let (cause, warnings, operations) = match e {
         Error::Load(_) => ("the description could not be loaded", Vec::new(), 0),
         Error::Strict(w) => ("strict mode", w, 0),
-        Error::NoTools { operations: 0, warnings } if warnings.is_empty() => {
+        Error::NoTools { operations: 0, warnings, .. } if warnings.is_empty() => {
             ("the description defines no operation (its own error)", warnings, 0)
         }
-        Error::NoTools { operations, warnings } => ("no operation became a tool", warnings, operations),
+        Error::NoTools { operations, warnings, .. } => ("no operation became a tool", warnings, operations),
         Error::Emit(_) => ("code emission failed", Vec::new(), 0),
         // Corpus descriptions are OpenAPI documents, and nothing is written to disk here.
         Error::Manifest(_) => ("read as a tool-schema manifest", Vec::new(), 0),

@@ -47,7 +47,8 @@ pub enum Error {
     /// `strict` is on and there were warnings; they are all listed.
     Strict(Vec<Warning>),
     /// The filters selected no operation (or the description has none that can be expressed).
-    NoTools { operations: usize, warnings: Vec<Warning> },
+    /// `filtered` says whether filters were given (else every operation was skipped).
+    NoTools { operations: usize, warnings: Vec<Warning>, filtered: bool },
     /// The tool-schema manifest has problems; each names its entry.
     Manifest(ManifestError),
     /// A bug in mcpgen: the generated code did not come out right.
@@ -70,9 +71,13 @@ impl std::fmt::Display for Error {
             Error::NoTools { operations: 0, .. } => {
                 f.write_str("the description has no operation that can become a tool")
             }
-            Error::NoTools { operations, .. } => write!(
+            Error::NoTools { operations, filtered: true, .. } => write!(
                 f,
                 "the filters selected none of the description's {operations} operations (check --tag, --operation, --path and --method)"
+            ),
+            Error::NoTools { operations, filtered: false, .. } => write!(
+                f,
+                "none of the description's {operations} operations can become a tool: each was skipped (see the warnings)"
             ),
             Error::Manifest(e) => write!(f, "{e}"),
             Error::Emit(e) => write!(f, "internal error while writing code: {e}"),
@@ -250,7 +255,8 @@ impl Analysis {
             return Err(Error::Strict(set.warnings));
         }
         if set.tools.is_empty() {
-            return Err(Error::NoTools { operations: api.operations.len(), warnings: set.warnings });
+            let filtered = !settings.tools.filter.is_empty();
+            return Err(Error::NoTools { operations: api.operations.len(), warnings: set.warnings, filtered });
         }
         Ok(Analysis { doc, api, tools: set.tools, warnings: set.warnings })
     }

@@ -118,3 +118,26 @@ fn bad_input_gets_a_clear_error() {
     assert!(stderr(&o).contains("where should the crate go?"), "{}", stderr(&o));
     assert!(!Path::new(&out).join("Cargo.toml").exists());
 }
+
+/// When every operation is skipped and no filter was given, the error says so (and not "check
+/// --tag"), after the warning that says why.
+#[test]
+fn a_description_whose_every_operation_is_skipped_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("skipped.json");
+    std::fs::write(
+        &spec,
+        r#"{"openapi": "3.0.3", "info": {"title": "s", "version": "1"},
+            "paths": {"/x": {"get": {"operationId": "x",
+                "parameters": [{"name": "q", "in": "query", "schema": {"type": "notatype"}}],
+                "responses": {"200": {"description": "ok"}}}}}}"#,
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let o = mcpgen(&[spec.to_str().unwrap(), "-o", out.to_str().unwrap()], None);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(err.contains("warning: paths./x.get: operation skipped"), "{err}");
+    assert!(err.contains("none of the description's 1 operations can become a tool"), "{err}");
+    assert!(!err.contains("--tag"), "no filter was given: {err}");
+}

@@ -51,7 +51,7 @@ fn child() {
             let warnings: Vec<String> = g.warnings.iter().map(|w| w.to_string()).collect();
             json!({"ok": true, "tools": g.tools.len(), "warnings": warnings, "rust_bytes": rust_bytes})
         }
-        Err(mcpgen::Error::NoTools { operations, warnings }) => {
+        Err(mcpgen::Error::NoTools { operations, warnings, .. }) => {
             let warnings: Vec<String> = warnings.iter().map(|w| w.to_string()).collect();
             json!({"ok": false, "error": format!("no tools from {operations} operations"), "warnings": warnings})
         }

@@ -59,11 +59,12 @@ pub(super) fn generated_crate(spec: &Path) -> Result<Cached, String> {
     }
     let generation = match generate(&settings) {
         Ok(g) => g,
-        Err(Error::NoTools { operations, warnings }) => {
-            print_warnings(&warnings);
-            return Err(Error::NoTools { operations, warnings }.to_string());
+        Err(e) => {
+            if let Error::NoTools { warnings, .. } = &e {
+                print_warnings(warnings);
+            }
+            return Err(e.to_string());
         }
-        Err(e) => return Err(e.to_string()),
     };
     print_warnings(&generation.warnings);
     // Keyed by what was generated from, should the files have changed since they were read above.

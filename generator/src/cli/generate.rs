@@ -95,11 +95,12 @@ pub fn main(args: Vec<std::ffi::OsString>) -> Result<(), String> {
     let settings = project.settings_for(&out_dir, spec.clone())?;
     let generation = match generate(&settings) {
         Ok(g) => g,
-        Err(Error::NoTools { operations, warnings }) => {
-            print_warnings(&warnings);
-            return Err(Error::NoTools { operations, warnings }.to_string());
+        Err(e) => {
+            if let Error::NoTools { warnings, .. } = &e {
+                print_warnings(warnings);
+            }
+            return Err(e.to_string());
         }
-        Err(e) => return Err(e.to_string()),
     };
     print_warnings(&generation.warnings);
     let mut report =
