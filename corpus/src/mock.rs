@@ -6,9 +6,9 @@
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
-use axum::response::{IntoResponse, Response};
-use mcpgen::mock::{Mock, Received};
+use axum::http::{HeaderMap, Method, Uri};
+use axum::response::Response;
+use mcpgen::mock::Mock;
 use serde_json::Value;
 use std::sync::{Arc, Mutex};
 
@@ -68,26 +68,12 @@ async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let req = Received {
-        method: method.to_string(),
-        path: uri.path().to_string(),
-        query: uri.query().map(str::to_string),
-        headers: headers
-            .iter()
-            .map(|(n, v)| (n.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
-            .collect(),
-        body: body.to_vec(),
-    };
+    let req = mcpgen::mock::serve::received(&method, &uri, &headers, &body);
     let (reply, operation) = shared.mock.handle(&req);
     let error = (reply.status >= 400)
         .then(|| serde_json::from_slice::<Value>(&reply.body).ok())
         .flatten()
         .and_then(|v| v.get("error").and_then(Value::as_str).map(str::to_string));
     shared.seen.lock().unwrap_or_else(|e| e.into_inner()).push(Seen { status: reply.status, operation, error });
-    let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::OK);
-    let mut response = (status, reply.body).into_response();
-    if let Some(ct) = reply.content_type.and_then(|c| HeaderValue::from_str(&c).ok()) {
-        response.headers_mut().insert(header::CONTENT_TYPE, ct);
-    }
-    response
+    mcpgen::mock::serve::response(reply)
 }

@@ -1,7 +1,7 @@
 //! The HTTP side of the mock: a listener on loopback, the operations behind a fallback handler,
 //! the record at `GET /__mcpgen/requests` (`DELETE` empties it), and shutdown on Ctrl-C.
 
-use super::{Mock, Received};
+use super::{Mock, Received, Reply};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -98,16 +98,7 @@ async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let req = Received {
-        method: method.to_string(),
-        path: uri.path().to_string(),
-        query: uri.query().map(str::to_string),
-        headers: headers
-            .iter()
-            .map(|(n, v)| (n.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
-            .collect(),
-        body: body.to_vec(),
-    };
+    let req = received(&method, &uri, &headers, &body);
     let (reply, operation) = shared.mock.handle(&req);
     let entry = shared.mock.record(&req, operation.as_deref(), reply.status);
     {
@@ -117,6 +108,25 @@ async fn handle(
         }
         record.push_back(entry);
     }
+    response(reply)
+}
+
+/// A request as [`Mock::handle`] takes it. Shared with other hosts of the mock (the corpus runner).
+pub fn received(method: &Method, uri: &Uri, headers: &HeaderMap, body: &Bytes) -> Received {
+    Received {
+        method: method.to_string(),
+        path: uri.path().to_string(),
+        query: uri.query().map(str::to_string),
+        headers: headers
+            .iter()
+            .map(|(n, v)| (n.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect(),
+        body: body.to_vec(),
+    }
+}
+
+/// The HTTP response for the mock's `reply`.
+pub fn response(reply: Reply) -> Response {
     let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::OK);
     let mut response = (status, reply.body).into_response();
     if let Some(ct) = reply.content_type.and_then(|c| HeaderValue::from_str(&c).ok()) {
