@@ -57,7 +57,8 @@ pub fn run_dispatch(data: &[u8]) {
                 .expect("the dispatcher answers within 5 s");
             if let (Some(id), Some(reply)) = (id, answer) {
                 // As a client reads it: the bytes a transport writes, parsed.
-                let response: Value = serde_json::from_slice(&reply.to_bytes()).expect("a reply is JSON text");
+                let response: Value =
+                    mcpgen_runtime::serde_json::from_slice(&reply.to_bytes()).expect("a reply is JSON text");
                 assert_eq!(response["id"], id, "responses carry their request's id");
                 assert!(response.get("result").is_some() != response.get("error").is_some());
             }
