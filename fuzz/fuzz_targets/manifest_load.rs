@@ -1,7 +1,7 @@
 //! Any text as a tool-schema manifest: an error or a crate whose Rust parses; never a panic.
+//! See `harness/spec.rs`.
 #![no_main]
 
-#[path = "../harness/manifest.rs"]
-mod manifest;
+use libfuzzer_sys::fuzz_target;
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| manifest::run_manifest_load(data));
+fuzz_target!(|data: &[u8]| mcpgen_fuzz::spec::run_manifest_load(data));

@@ -4,10 +4,11 @@
 
 #[path = "../../fuzz/harness/mod.rs"]
 mod harness;
+#[path = "../../fuzz/replay.rs"]
+mod replay;
 #[path = "../../fuzz/harness/upstream.rs"]
 mod upstream_harness;
 
-use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// What a fuzz target does with one input.
@@ -15,30 +16,6 @@ type Harness = fn(&[u8]);
 
 /// Panics anywhere in the process, spawned tasks included (tokio catches those on its own).
 static PANICS: AtomicUsize = AtomicUsize::new(0);
-
-fn fuzz_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz")
-}
-
-/// `seed*` files of the target's corpus (the rest is what local fuzzing found, not checked in)
-/// and every file of its regressions directory.
-fn inputs(target: &str) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for (dir, seeds_only) in
-        [(fuzz_dir().join("corpus").join(target), true), (fuzz_dir().join("regressions").join(target), false)]
-    {
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
-        for entry in entries {
-            let path = entry.unwrap().path();
-            let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            if path.is_file() && (!seeds_only || name.starts_with("seed")) {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    files
-}
 
 #[test]
 fn every_seed_and_saved_finding_passes_its_harness() {
@@ -57,8 +34,8 @@ fn every_seed_and_saved_finding_passes_its_harness() {
     let mut failures = Vec::new();
     let mut replayed = 0;
     for (target, run) in targets {
-        let files = inputs(target);
-        assert!(!files.is_empty(), "no seeds for {target} under {}", fuzz_dir().display());
+        let files = replay::inputs(target);
+        assert!(!files.is_empty(), "no seeds for {target} under {}", replay::fuzz_dir().display());
         for file in files {
             let data = std::fs::read(&file).unwrap();
             let before = PANICS.load(Ordering::SeqCst);
