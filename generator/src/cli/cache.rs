@@ -47,7 +47,7 @@ pub(super) fn target_dir() -> Result<Option<PathBuf>, String> {
 /// it costs one read of the description; generating (large APIs take seconds) happens on a miss.
 pub(super) fn generated_crate(spec: &Path) -> Result<Cached, String> {
     let runtime = match runtime_dep::own_runtime() {
-        Some(path) => RuntimeDep::Path(path.to_string_lossy().replace('\\', "/")),
+        Some(path) => RuntimeDep::Path(runtime_dep::path_text(&path)),
         None => RuntimeDep::Version(crate::settings::default_runtime_version()),
     };
     let settings_text = format!("{runtime:?}");

@@ -79,9 +79,7 @@ pub fn main(args: Vec<std::ffi::OsString>) -> Result<(), String> {
         Some(spec) => {
             // Recorded relative to the crate, so the two can move together.
             project.spec = match std::fs::canonicalize(&spec) {
-                Ok(abs) if spec != Path::new("-") => {
-                    Some(runtime_dep::path_text(&runtime_dep::relative(&out_dir, &abs)))
-                }
+                Ok(abs) if spec != Path::new("-") => Some(runtime_dep::relative_text(&out_dir, &abs)),
                 _ => None,
             };
             spec
@@ -157,7 +155,7 @@ fn apply_flags(a: &GenerateArgs, project: &mut Project, out_dir: &Path) -> Resul
     }
     if let Some(root) = &given.ref_root {
         let abs = std::fs::canonicalize(root).map_err(|e| format!("--ref-root `{}`: {e}", root.display()))?;
-        project.ref_root = Some(runtime_dep::path_text(&runtime_dep::relative(out_dir, &abs)));
+        project.ref_root = Some(runtime_dep::relative_text(out_dir, &abs));
     }
     project.strict |= given.strict;
     project.output_schemas &= !given.no_output_schemas;

@@ -3,6 +3,7 @@
 
 use super::print_warnings;
 use super::selection::Selection;
+use crate::ir::printable;
 use crate::surface::{ToolSurface, argument_json};
 use crate::{Description, InputKind, Settings, Warning};
 use clap::Parser;
@@ -168,9 +169,4 @@ fn table(rows: &[Row]) -> String {
 
 fn shorten(s: &str, max: usize) -> String {
     if s.chars().count() <= max { s.to_string() } else { format!("{}…", s.chars().take(max - 1).collect::<String>()) }
-}
-
-/// Spec text on a terminal: no control characters or bidi overrides.
-fn printable(s: &str) -> String {
-    crate::ir::printable(s)
 }

@@ -11,10 +11,10 @@ pub(super) fn resolve(out_dir: &Path, path: Option<&Path>, version: Option<&str>
         (_, Some(v)) => RuntimeDep::Version(v.to_string()),
         (Some(p), None) => {
             let p = std::fs::canonicalize(p).map_err(|e| format!("--runtime-path `{}`: {e}", p.display()))?;
-            RuntimeDep::Path(path_text(&relative(out_dir, &p)))
+            RuntimeDep::Path(relative_text(out_dir, &p))
         }
         (None, None) => match own_runtime() {
-            Some(p) => RuntimeDep::Path(path_text(&relative(out_dir, &p))),
+            Some(p) => RuntimeDep::Path(relative_text(out_dir, &p)),
             None => RuntimeDep::Version(crate::settings::default_runtime_version()),
         },
     })
@@ -26,8 +26,14 @@ pub(super) fn own_runtime() -> Option<PathBuf> {
     p.join("Cargo.toml").is_file().then(|| std::fs::canonicalize(&p).ok()).flatten()
 }
 
+/// `to` relative to the directory `from` (both absolute), as mcpgen writes paths into Cargo.toml
+/// and mcpgen.toml: forward slashes.
+pub(super) fn relative_text(from: &Path, to: &Path) -> String {
+    path_text(&relative(from, to))
+}
+
 /// `to` relative to the directory `from` (both absolute).
-pub(super) fn relative(from: &Path, to: &Path) -> PathBuf {
+fn relative(from: &Path, to: &Path) -> PathBuf {
     let f: Vec<Component> = from.components().collect();
     let t: Vec<Component> = to.components().collect();
     let common = f.iter().zip(&t).take_while(|(a, b)| a == b).count();
