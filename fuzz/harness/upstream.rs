@@ -39,6 +39,8 @@ const fn tool(path: &'static str, params: &'static [ParamSpec], body: Option<Bod
         open_world: true,
         method: "POST",
         path,
+        query: &[],
+        server: None,
         params,
         body,
         security: &[],

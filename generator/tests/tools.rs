@@ -328,3 +328,81 @@ fn reserved_header_parameters_are_left_out_and_only_authorization_is_mentioned()
     let args: Vec<&String> = set.tools[0].input_schema["properties"].as_object().unwrap().keys().collect();
     assert_eq!(args, ["X-Trace"]);
 }
+
+#[test]
+fn path_keys_with_a_query_servers_and_unserializable_parameters() {
+    let (tools, warnings) = tools_of("everything.yaml", &ToolOptions::default());
+
+    // `?filename={filename}`: the fixed part leaves the path, the variable (declared `in: path`)
+    // becomes the query parameter it is on the wire.
+    let export = tool(&tools, "exportList");
+    assert_eq!((export.path.as_str(), export.fixed_query.as_slice()), ("/lists/{list_id}/export", &[][..]));
+    let filename = export.params.iter().find(|p| p.arg == "filename").unwrap();
+    assert_eq!((filename.location, filename.style, filename.explode), (ParamLocation::Query, Style::Form, true));
+    assert_eq!(export.input_schema["properties"]["filename"]["pattern"], "\\.csv$", "the declared schema stays");
+    assert_eq!(export.input_schema["required"], json!(["list_id", "filename"]));
+
+    // `?convert={convert}` with no parameter at all: a required string, no warning.
+    let upload = tool(&tools, "post_uploads");
+    assert_eq!(upload.path, "/uploads");
+    assert_eq!(upload.params[0].name, "convert");
+    assert_eq!(upload.input_schema["properties"]["convert"], json!({"type": "string"}));
+    assert!(!warnings.iter().any(|w| w.contains("convert")), "{warnings:?}");
+
+    // Fixed pairs are sent and name the tool; sibling operations on one path stay apart.
+    let acl = tool(&tools, "get_buckets_bucket_acl");
+    assert_eq!((acl.path.as_str(), acl.fixed_query.clone()), ("/buckets/{bucket}", vec![("acl".to_string(), None)]));
+    assert!(tool(&tools, "getBucket").fixed_query.is_empty());
+    let rest = tool(&tools, "restThings");
+    assert_eq!(
+        rest.fixed_query,
+        [("method".to_string(), Some("things.list".to_string())), ("format".to_string(), Some("json".to_string()))]
+    );
+
+    // Servers: the path item's (variables at their defaults), the operation's over it, none elsewhere.
+    assert_eq!(tool(&tools, "getMedia").server.as_deref(), Some("https://media.example.com/v2"));
+    assert_eq!(tool(&tools, "deleteMedia").server.as_deref(), Some("/admin"));
+    assert!(tools.iter().filter(|t| !t.name.ends_with("Media")).all(|t| t.server.is_none()));
+
+    // An array of objects in the query: left out, named; the JSON-content one is kept.
+    let sorted = tool(&tools, "sortedThings");
+    let args: Vec<&str> = sorted.params.iter().map(|p| p.arg.as_str()).collect();
+    assert_eq!(args, ["order", "page"]);
+    assert!(sorted.params[0].json);
+    assert!(
+        warnings.iter().any(
+            |w| w.starts_with("paths./sorted.get.parameters[0]: query parameter `sortings` is an array of objects")
+        ),
+        "{warnings:?}"
+    );
+}
+
+#[test]
+fn unsendable_path_key_queries_and_required_arrays_of_objects_skip_the_operation() {
+    let yaml = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /a?{name}=x:
+    get: {operationId: varName, responses: {"204": {description: ok}}}
+  /b?q=pre{v}:
+    get:
+      operationId: mixed
+      parameters: [{name: v, in: path, required: true, schema: {type: string}}]
+      responses: {"204": {description: ok}}
+  /c:
+    get:
+      operationId: requiredObjects
+      parameters:
+        - {name: f, in: query, required: true, schema: {type: array, items: {type: array, items: {type: string}}}}
+      responses: {"204": {description: ok}}
+"##;
+    let doc = load(&Source::Text { name: "t.yaml".into(), text: yaml.into(), base_dir: None }).unwrap();
+    let api = mcpgen::ir::analyze(&doc);
+    assert!(api.operations.is_empty(), "{:?}", api.operations);
+    let w: Vec<String> = api.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(w.len(), 3, "{w:?}");
+    assert!(w[0].starts_with("paths./a?{name}=x.get: operation skipped: the query `{name}=x`"), "{w:?}");
+    assert!(w[1].contains("`q=pre{v}` in the path key mixes a variable with text"), "{w:?}");
+    assert!(w[2].contains("parameters[0]: operation skipped: query parameter `f` is an array of arrays"), "{w:?}");
+}

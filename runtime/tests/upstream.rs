@@ -110,6 +110,8 @@ const fn tool(path: &'static str, security: &'static [&'static [&'static str]]) 
         open_world: true,
         method: "GET",
         path,
+        query: &[],
+        server: None,
         params: &[],
         body: None,
         security,

@@ -52,6 +52,8 @@ const fn tool(name: &'static str, path: &'static str) -> ToolSpec {
         open_world: true,
         method: "GET",
         path,
+        query: &[],
+        server: None,
         params: &[],
         body: None,
         security: &[],

@@ -109,6 +109,11 @@ fn tool_tokens(t: &ToolDef) -> TokenStream {
     let (read_only, destructive, idempotent, open_world) = (a.read_only, a.destructive, a.idempotent, a.open_world);
     let method = lit(t.method.upper());
     let path = lit(&t.path);
+    let query = t.fixed_query.iter().map(|(n, v)| {
+        let (n, v) = (lit(n), opt_lit(v.as_deref()));
+        quote!((#n, #v))
+    });
+    let server = opt_lit(t.server.as_deref());
     let params = t.params.iter().map(|p| {
         let (arg, pname) = (lit(&p.arg), lit(&p.name));
         let loc = location_tokens(p.location);
@@ -162,6 +167,8 @@ fn tool_tokens(t: &ToolDef) -> TokenStream {
             open_world: #open_world,
             method: #method,
             path: #path,
+            query: &[#(#query),*],
+            server: #server,
             params: &[#(#params),*],
             body: #body,
             security: &[#(#security),*],

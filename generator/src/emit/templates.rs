@@ -88,7 +88,17 @@ pub fn readme(m: &Model) -> Result<String, String> {
         .iter()
         .map(|t| {
             let summary = t.title.clone().unwrap_or_else(|| t.description.clone());
-            context! { name => &t.name, method => t.method.upper(), path => md_cell(&t.path), summary => md_cell(&one_line(&summary)) }
+            let path = request_target(&t.path, &t.fixed_query);
+            context! { name => &t.name, method => t.method.upper(), path => md_cell(&path), summary => md_cell(&one_line(&summary)) }
+        })
+        .collect();
+    let own_servers: Vec<JValue> = m
+        .tools
+        .iter()
+        .filter_map(|t| {
+            let server = t.server.as_deref()?;
+            let relative = !server.contains("://");
+            Some(context! { name => &t.name, server => md_cell(server), relative => relative })
         })
         .collect();
     let schemes: Vec<JValue> = m
@@ -108,12 +118,26 @@ pub fn readme(m: &Model) -> Result<String, String> {
             base_url => m.base_url.as_deref().map(md_cell),
             schemes => schemes,
             tools => tools,
+            own_servers => own_servers,
             binary => binary,
             client_config => serde_json::to_string_pretty(&client_config).unwrap_or_default(),
             mcp_json => serde_json::to_string_pretty(&mcp_json).unwrap_or_default(),
         },
     )?;
     Ok(m.markdown_file(&body))
+}
+
+/// `/path?fixed=query` as the operation's path key shows it (variables of the key's query are
+/// ordinary query parameters by now).
+fn request_target(path: &str, fixed: &[(String, Option<String>)]) -> String {
+    let pairs: Vec<String> = fixed
+        .iter()
+        .map(|(n, v)| match v {
+            Some(v) => format!("{n}={v}"),
+            None => n.clone(),
+        })
+        .collect();
+    if pairs.is_empty() { path.to_string() } else { format!("{path}?{}", pairs.join("&")) }
 }
 
 /// The first line, at most 200 characters.

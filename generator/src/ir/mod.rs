@@ -100,13 +100,23 @@ pub fn analyze(doc: &Document) -> Api {
     Api { title, version, description, servers, security_schemes, operations, warnings }
 }
 
+/// The first server's URL of a path item or operation (`at`), which replaces the document's.
+pub(crate) fn first_server(object: &Value, at: &Loc, warnings: &mut Vec<Warning>) -> Option<String> {
+    servers_at(object, at, warnings).into_iter().next().filter(|s| !s.trim().is_empty())
+}
+
 fn servers(root: &Value, warnings: &mut Vec<Warning>) -> Vec<String> {
+    servers_at(root, &Loc::root(), warnings)
+}
+
+/// The URLs of `object.servers`, each with its variables replaced by their defaults.
+fn servers_at(object: &Value, at: &Loc, warnings: &mut Vec<Warning>) -> Vec<String> {
     let mut out = Vec::new();
-    let Some(list) = root.get("servers").and_then(Value::as_array) else { return out };
+    let Some(list) = object.get("servers").and_then(Value::as_array) else { return out };
     for (i, s) in list.iter().enumerate() {
         let Some(url) = s.get("url").and_then(Value::as_str) else {
             warnings.push(Warning {
-                at: Loc::root().index("servers", i).to_string(),
+                at: at.index("servers", i).to_string(),
                 message: "server has no `url`".into(),
                 skipped: false,
             });

@@ -70,8 +70,17 @@ impl Method {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
     pub method: Method,
-    /// The path template as written, e.g. `/pets/{petId}`.
+    /// The path key as written (without any `#` fragment), e.g. `/pets/{petId}` or
+    /// `/lists/{id}/export?filename={filename}`: what names, filters and messages show.
     pub path: String,
+    /// The part of the key that is the URL's path template, e.g. `/lists/{id}/export`.
+    pub url_path: String,
+    /// The fixed query a key like `/x?acl` or `/rest?method=a.b` carries: `(name, value)`,
+    /// decoded, sent with every request. (`name={var}` pairs became query parameters.)
+    pub fixed_query: Vec<(String, Option<String>)>,
+    /// The base URL of the operation's own `servers` (else its path item's), variables replaced
+    /// by their defaults; `None` when the document's apply. May be relative to them.
+    pub server: Option<String>,
     pub operation_id: Option<String>,
     pub summary: Option<String>,
     pub description: Option<String>,
@@ -119,11 +128,15 @@ pub fn operations(
             continue;
         }
         let shared = item.get("parameters").and_then(Value::as_array).cloned().unwrap_or_default();
+        let item_server = super::first_server(item, &at_path, warnings);
         for method in Method::ALL {
             let Some(op) = item.get(method.as_str()) else { continue };
             let at = at_path.key(method.as_str());
             match operation(doc, path, method, op, &shared, &at, default_security, schemes, warnings) {
-                Ok(op) => out.push(op),
+                Ok(mut op_ir) => {
+                    op_ir.server = super::first_server(op, &at, warnings).or_else(|| item_server.clone());
+                    out.push(op_ir)
+                }
                 Err(message) => warnings.push(Warning { at: message.0, message: message.1, skipped: true }),
             }
         }
@@ -182,8 +195,14 @@ fn operation(
         }
     }
 
+    // A key with a query (`/x?acl`, `/export?filename={filename}`): the literal pairs are sent
+    // as they are, `name={var}` pairs become query parameters named `name`.
+    let key = request_path(path);
+    let (url_path, query_text) = key.split_once('?').unwrap_or((key, ""));
+    let fixed_query = fixed_query(query_text, &mut parameters).map_err(|e| fail(at, e))?;
+
     // Every `{name}` in the template needs a path parameter.
-    let template_names = template_names(path).map_err(|e| fail(at, e))?;
+    let template_names = template_names(url_path).map_err(|e| fail(at, e))?;
     for name in &template_names {
         if !parameters.iter().any(|p| p.location == ParamLocation::Path && &p.name == name) {
             return Err(fail(at, format!("path template variable `{{{name}}}` has no matching `in: path` parameter")));
@@ -224,7 +243,10 @@ fn operation(
 
     Ok(Operation {
         method,
-        path: request_path(path).to_string(),
+        path: key.to_string(),
+        url_path: url_path.to_string(),
+        fixed_query,
+        server: None,
         operation_id: text("operationId").filter(|s| !s.trim().is_empty()),
         summary: text("summary").filter(|s| !s.trim().is_empty()),
         description: text("description").filter(|s| !s.trim().is_empty()),
@@ -247,6 +269,83 @@ fn operation(
 /// descriptions converted from AWS's (`/tags/{arn}#tagKeys`) use one to tell operations apart.
 pub fn request_path(path: &str) -> &str {
     path.split('#').next().unwrap_or(path)
+}
+
+/// The literal pairs of a path key's query, decoded; each `name={var}` pair turns the parameter
+/// `var` (declared `in: path`, as such descriptions do, or `in: query`; made up as a required
+/// string when missing) into the query parameter `name`. Other uses of `{...}` in the query
+/// cannot be sent faithfully and are an error.
+fn fixed_query(query: &str, parameters: &mut Vec<Parameter>) -> Result<Vec<(String, Option<String>)>, String> {
+    let mut fixed = Vec::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (name, value) = match pair.split_once('=') {
+            Some((n, v)) => (n, Some(v)),
+            None => (pair, None),
+        };
+        if name.contains(['{', '}']) {
+            return Err(format!("the query `{pair}` in the path key has a variable name, which cannot be sent"));
+        }
+        let name = percent_decode(name);
+        let var = value.and_then(|v| v.strip_prefix('{')).and_then(|v| v.strip_suffix('}'));
+        match var {
+            Some(var) if !var.is_empty() && !var.contains(['{', '}']) => {
+                let found = parameters
+                    .iter()
+                    .position(|p| p.name == var && p.location == ParamLocation::Path)
+                    .or_else(|| parameters.iter().position(|p| p.name == var && p.location == ParamLocation::Query));
+                let mut p = match found {
+                    Some(i) => parameters.remove(i),
+                    None => Parameter {
+                        name: var.to_string(),
+                        location: ParamLocation::Query,
+                        required: true,
+                        description: None,
+                        deprecated: false,
+                        schema: serde_json::json!({"type": "string"}),
+                        style: super::Style::Form,
+                        explode: true,
+                        allow_reserved: false,
+                        content_type: None,
+                    },
+                };
+                if p.location == ParamLocation::Path {
+                    // Its path style means nothing in a query.
+                    (p.location, p.style, p.explode) = (ParamLocation::Query, super::Style::Form, true);
+                }
+                p.name = name;
+                parameters.retain(|q| !(q.name == p.name && q.location == ParamLocation::Query));
+                parameters.push(p);
+            }
+            _ if value.is_some_and(|v| v.contains(['{', '}'])) => {
+                return Err(format!(
+                    "the query `{pair}` in the path key mixes a variable with text, which cannot be sent"
+                ));
+            }
+            _ => fixed.push((name, value.map(percent_decode))),
+        }
+    }
+    Ok(fixed)
+}
+
+/// `%XX` escapes decoded (`+` kept: a path key is not form data); invalid UTF-8 replaced.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The `{name}`s of a path template, in order; an error for an unclosed or empty brace.

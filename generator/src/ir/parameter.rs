@@ -171,6 +171,18 @@ pub fn parse(doc: &Document, raw: &Value) -> Parsed {
         },
         (None, None) => (json!({}), None),
     };
+    if content_type.is_none()
+        && let Some(what) = unserializable(doc, p.get("schema"))
+    {
+        // OpenAPI defines `style` for primitives, arrays of primitives and flat objects only;
+        // whatever one sent, the API could read it another way. `content` is the standard way.
+        let msg = format!(
+            "{} parameter `{name}` is {what}, which OpenAPI's `style` serializations do not define \
+             (describe it with `content: application/json` to send it as JSON)",
+            location.as_str()
+        );
+        return if required { Parsed::Fatal(msg) } else { Parsed::Ignored(format!("{msg}; left out")) };
+    }
     if let Some(ct) = &content_type
         && !is_json(ct)
         && !ct.starts_with("text/")
@@ -189,6 +201,29 @@ pub fn parse(doc: &Document, raw: &Value) -> Parsed {
         allow_reserved: p.get("allowReserved").and_then(Value::as_bool) == Some(true),
         content_type,
     })
+}
+
+/// What makes a parameter schema impossible to serialize by `style`: an array whose items are
+/// objects or arrays (visma.com's `sortings`).
+fn unserializable(doc: &Document, schema: Option<&Value>) -> Option<&'static str> {
+    let deref = |v| resolve_ref(doc, v).ok();
+    let has_type = |v: &Value, t: &str| match v.get("type") {
+        Some(Value::String(s)) => s == t,
+        Some(Value::Array(ts)) => ts.iter().any(|x| x == t),
+        _ => false,
+    };
+    let schema = deref(schema?)?;
+    if !has_type(schema, "array") {
+        return None;
+    }
+    let items = deref(schema.get("items")?)?;
+    if has_type(items, "object") || (items.get("type").is_none() && items.get("properties").is_some()) {
+        Some("an array of objects")
+    } else if has_type(items, "array") {
+        Some("an array of arrays")
+    } else {
+        None
+    }
 }
 
 /// An RFC 7230 token: what header and cookie names may be.

@@ -93,7 +93,7 @@ impl Mock {
 
     pub fn new(doc: Document) -> Mock {
         let api = crate::ir::analyze(&doc);
-        let templates = api.operations.iter().map(|o| Template::parse(&o.path)).collect();
+        let templates = api.operations.iter().map(|o| Template::parse(&o.url_path)).collect();
         let base_path = api.servers.first().map(|s| base_path(s)).unwrap_or_default();
         let secrets = record::Secrets::of(&api);
         Mock { doc, api, templates, base_path, validators: Validators::default(), secrets }
@@ -128,7 +128,11 @@ impl Mock {
             }
             _ => req.path.as_str(),
         };
-        let matched = match route::find(&self.templates, &self.api.operations, &req.method, path) {
+        let query: Vec<(String, String)> = params::query_pairs(req.query.as_deref().unwrap_or(""))
+            .into_iter()
+            .map(|(n, v)| (n, params::decode_form(&v)))
+            .collect();
+        let matched = match route::find(&self.templates, &self.api.operations, &req.method, path, &query) {
             Ok(m) => m,
             Err(closest) => {
                 let message = format!(
@@ -142,21 +146,21 @@ impl Mock {
         };
         // Operations can share a method and path, or have templates that match alike, and differ
         // in a header or parameter (AWS's `POST /#X-Amz-Target=...`, Google's `/v1/{+topic}` and
-        // `/v1/{+subscription}`): the request is the first of them it is valid for, else the one
-        // with the fewest problems.
-        let mut candidates = matched.into_iter();
-        let Some(first) = candidates.next() else {
+        // `/v1/{+subscription}`), and a path can read several ways (`{name}{ext}`): the request
+        // is the first operation and reading it is valid for, else the one with the fewest
+        // problems.
+        let mut candidates = matched.into_iter().flat_map(|m| m.readings.into_iter().map(move |r| (m.index, r)));
+        let Some((mut index, first)) = candidates.next() else {
             return (Reply::json(404, &json!({"error": "no operation matches", "closest": []})), None);
         };
-        let mut index = first.index;
-        let mut problems = self.problems(index, &self.api.operations[index], first.params, req);
-        for other in candidates {
+        let mut problems = self.problems(index, &self.api.operations[index], first, req);
+        for (other, reading) in candidates {
             if problems.is_empty() {
                 break;
             }
-            let found = self.problems(other.index, &self.api.operations[other.index], other.params, req);
+            let found = self.problems(other, &self.api.operations[other], reading, req);
             if found.len() < problems.len() {
-                (index, problems) = (other.index, found);
+                (index, problems) = (other, found);
             }
         }
         let op = &self.api.operations[index];

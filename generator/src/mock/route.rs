@@ -17,12 +17,16 @@ enum Piece {
 }
 
 /// What a request path matched: the operation's index and its raw (still percent-encoded)
-/// path parameter values.
+/// path parameter values, one list per way the path can be read (`{name}{ext}` or
+/// `{heading}.{ext}` split `1.5.json` several ways; the caller keeps the one that validates).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Matched {
     pub index: usize,
-    pub params: Vec<(String, String)>,
+    pub readings: Vec<Vec<(String, String)>>,
 }
+
+/// At most this many readings of one path: a segment like `{a}{b}{c}` has quadratically many.
+const MAX_READINGS: usize = 64;
 
 impl Template {
     pub fn parse(path: &str) -> Template {
@@ -48,12 +52,14 @@ impl Template {
         Template { segments }
     }
 
-    /// The path parameters if `segments` (raw request path segments) fit this template.
-    pub fn matches(&self, segments: &[&str]) -> Option<Vec<(String, String)>> {
+    /// Every reading of `segments` (raw request path segments) as this template's path
+    /// parameters, those whose variables take the fewest characters first; `None` if it does
+    /// not fit.
+    pub fn matches(&self, segments: &[&str]) -> Option<Vec<Vec<(String, String)>>> {
         if segments.len() != self.segments.len() {
             return None;
         }
-        let mut params = Vec::new();
+        let mut readings: Vec<Vec<(String, String)>> = vec![Vec::new()];
         for (pieces, seg) in self.segments.iter().zip(segments) {
             if let [Piece::Lit(lit)] = pieces.as_slice() {
                 if decode(seg) != *lit {
@@ -61,9 +67,18 @@ impl Template {
                 }
                 continue;
             }
-            match_pieces(pieces, seg, &mut params)?;
+            let mut here = Vec::new();
+            match_pieces(pieces, seg, &mut Vec::new(), &mut here);
+            if here.is_empty() {
+                return None;
+            }
+            readings = readings
+                .iter()
+                .flat_map(|r| here.iter().map(move |h| r.iter().chain(h).cloned().collect::<Vec<_>>()))
+                .take(MAX_READINGS)
+                .collect();
         }
-        Some(params)
+        Some(readings)
     }
 
     /// Literal characters: `/pets/mine` is preferred over `/pets/{id}`.
@@ -80,7 +95,11 @@ impl Template {
             for (j, seg) in b.iter().enumerate() {
                 let fits = match pieces.as_slice() {
                     [Piece::Lit(l)] => decode(seg) == *l,
-                    _ => match_pieces(pieces, seg, &mut Vec::new()).is_some(),
+                    _ => {
+                        let mut found = Vec::new();
+                        match_pieces(pieces, seg, &mut Vec::new(), &mut found);
+                        !found.is_empty()
+                    }
                 };
                 let cost = usize::from(!fits);
                 row.push((prev[j] + cost).min(prev[j + 1] + 1).min(row[j] + 1));
@@ -91,31 +110,35 @@ impl Template {
     }
 }
 
-/// Matches one segment against literal and variable pieces; variables take at least one
-/// character and as few as the following literal allows.
-fn match_pieces(pieces: &[Piece], seg: &str, params: &mut Vec<(String, String)>) -> Option<()> {
+/// Every way one segment reads as literal and variable pieces (at most [`MAX_READINGS`]), the
+/// earlier variables shortest first. A variable takes at least one character; the schemas, not
+/// this, decide between readings (`{pageName}{ext}` with `ext` one of `.json`).
+fn match_pieces(pieces: &[Piece], seg: &str, params: &mut Vec<(String, String)>, out: &mut Vec<Vec<(String, String)>>) {
+    if out.len() >= MAX_READINGS {
+        return;
+    }
     match pieces.split_first() {
-        None => seg.is_empty().then_some(()),
+        None => {
+            if seg.is_empty() {
+                out.push(params.clone());
+            }
+        }
         Some((Piece::Lit(l), rest)) => {
-            let tail = seg.strip_prefix(l.as_str())?;
-            match_pieces(rest, tail, params)
+            if let Some(tail) = seg.strip_prefix(l.as_str()) {
+                match_pieces(rest, tail, params, out);
+            }
         }
         Some((Piece::Var(name), rest)) => {
             let ends: Vec<usize> = match rest.first() {
                 None => vec![seg.len()],
                 Some(Piece::Lit(l)) => seg.match_indices(l.as_str()).map(|(i, _)| i).collect(),
-                // Two variables side by side: the first takes one character.
-                Some(Piece::Var(_)) => seg.char_indices().nth(1).map(|(i, _)| vec![i]).unwrap_or_default(),
+                Some(Piece::Var(_)) => seg.char_indices().map(|(i, _)| i).skip(1).collect(),
             };
             for end in ends.into_iter().filter(|&e| e > 0) {
-                let mut attempt = params.clone();
-                attempt.push((name.clone(), seg[..end].to_string()));
-                if match_pieces(rest, &seg[end..], &mut attempt).is_some() {
-                    *params = attempt;
-                    return Some(());
-                }
+                params.push((name.clone(), seg[..end].to_string()));
+                match_pieces(rest, &seg[end..], params, out);
+                params.pop();
             }
-            None
         }
     }
 }
@@ -132,25 +155,37 @@ pub fn decode(s: &str) -> String {
 /// The operations for `method` and `path` (raw, without the base path) whose templates match it
 /// most specifically, in document order (several when templates tie, like `/v1/{+topic}` and
 /// `/v1/{+subscription}`); or, when none matches, the closest few as `METHOD /template`.
+/// An operation whose path key carries a fixed query (`/{Bucket}?acl`) matches only a request
+/// whose `query` (decoded pairs) has it, and is then more specific than one without.
 pub fn find(
     templates: &[Template],
     operations: &[Operation],
     method: &str,
     path: &str,
+    query: &[(String, String)],
 ) -> Result<Vec<Matched>, Vec<String>> {
     let segments = split(path);
     let method = Method::parse(method);
     let mut best: Option<(usize, Vec<Matched>)> = None;
     for (index, t) in templates.iter().enumerate() {
-        if Some(operations[index].method) != method {
+        let op = &operations[index];
+        if Some(op.method) != method {
             continue;
         }
-        if let Some(params) = t.matches(&segments) {
-            let score = t.specificity();
+        let has = |(name, value): &(String, Option<String>)| {
+            query.iter().any(|(n, v)| n == name && value.as_ref().is_none_or(|want| v == want))
+        };
+        if !op.fixed_query.iter().all(has) {
+            continue;
+        }
+        if let Some(readings) = t.matches(&segments) {
+            let fixed: usize =
+                op.fixed_query.iter().map(|(n, v)| n.len() + v.as_ref().map_or(0, |v| v.len() + 1)).sum();
+            let score = t.specificity() + fixed;
             match &mut best {
-                Some((s, all)) if score == *s => all.push(Matched { index, params }),
+                Some((s, all)) if score == *s => all.push(Matched { index, readings }),
                 Some((s, _)) if score < *s => {}
-                _ => best = Some((score, vec![Matched { index, params }])),
+                _ => best = Some((score, vec![Matched { index, readings }])),
             }
         }
     }
@@ -174,8 +209,73 @@ pub fn find(
 mod tests {
     use super::*;
 
+    /// The first reading.
     fn params(template: &str, path: &str) -> Option<Vec<(String, String)>> {
-        Template::parse(template).matches(&split(path))
+        Template::parse(template).matches(&split(path)).map(|r| r[0].clone())
+    }
+
+    fn readings(template: &str, path: &str) -> Vec<Vec<(&'static str, String)>> {
+        let names = |n: &str| -> &'static str { Box::leak(n.to_string().into_boxed_str()) };
+        Template::parse(template)
+            .matches(&split(path))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|r| r.into_iter().map(|(n, v)| (names(&n), v)).collect())
+            .collect()
+    }
+
+    #[test]
+    fn segments_with_several_variables_have_every_reading() {
+        let r = readings("/files/{name}.{ext}", "/files/a.b.c");
+        assert_eq!(
+            r,
+            [vec![("name", "a".into()), ("ext", "b.c".into())], vec![("name", "a.b".into()), ("ext", "c".into())]]
+        );
+        let r = readings("/blog/{pageName}{ext}", "/blog/ab.json");
+        assert_eq!(r.len(), "ab.json".len() - 1, "every split point: {r:?}");
+        assert!(r.contains(&vec![("pageName", "ab".into()), ("ext", ".json".into())]));
+        let r = readings("/c/{minLon}/{maxLat}.{format}", "/c/1.5/-2.25.xml");
+        assert_eq!(r.len(), 2);
+        assert!(r.contains(&vec![("minLon", "1.5".into()), ("maxLat", "-2.25".into()), ("format", "xml".into())]));
+        // Quadratic segments stay bounded.
+        let many = format!("/x/{}", "a".repeat(200));
+        assert_eq!(readings("/x/{a}{b}{c}", &many).len(), MAX_READINGS);
+        assert!(readings("/files/{name}.{ext}", "/files/abc").is_empty());
+    }
+
+    #[test]
+    fn a_fixed_query_must_be_there_and_wins() {
+        let op = |path: &str, fixed: Vec<(String, Option<String>)>| Operation {
+            method: Method::Get,
+            path: path.to_string(),
+            url_path: "/{Bucket}".into(),
+            fixed_query: fixed,
+            server: None,
+            operation_id: None,
+            summary: None,
+            description: None,
+            tags: vec![],
+            deprecated: false,
+            parameters: vec![],
+            body: None,
+            responses: vec![],
+            security: vec![],
+            tool_name: None,
+            at: String::new(),
+        };
+        let ops = vec![
+            op("/{Bucket}", vec![]),
+            op("/{Bucket}?acl", vec![("acl".into(), None)]),
+            op("/{Bucket}?list-type=2", vec![("list-type".into(), Some("2".into()))]),
+        ];
+        let templates: Vec<Template> = ops.iter().map(|o| Template::parse(&o.url_path)).collect();
+        let q = |pairs: &[(&str, &str)]| pairs.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect::<Vec<_>>();
+        let index = |query: &[(String, String)]| find(&templates, &ops, "GET", "/b", query).unwrap()[0].index;
+        assert_eq!(index(&q(&[])), 0);
+        assert_eq!(index(&q(&[("acl", "")])), 1);
+        assert_eq!(index(&q(&[("x", "1"), ("acl", "")])), 1);
+        assert_eq!(index(&q(&[("list-type", "2")])), 2);
+        assert_eq!(index(&q(&[("list-type", "1")])), 0, "the fixed value must match");
     }
 
     #[test]
@@ -201,6 +301,9 @@ mod tests {
             .map(|p| Operation {
                 method: Method::Get,
                 path: p.to_string(),
+                url_path: p.to_string(),
+                fixed_query: vec![],
+                server: None,
                 operation_id: None,
                 summary: None,
                 description: None,
@@ -215,10 +318,10 @@ mod tests {
             })
             .collect();
         let templates: Vec<Template> = ops.iter().map(|o| Template::parse(&o.path)).collect();
-        assert_eq!(find(&templates, &ops, "GET", "/pets/mine").unwrap()[0].index, 1);
-        assert_eq!(find(&templates, &ops, "get", "/pets/3").unwrap()[0].index, 0);
-        let closest = find(&templates, &ops, "POST", "/pets/3").unwrap_err();
+        assert_eq!(find(&templates, &ops, "GET", "/pets/mine", &[]).unwrap()[0].index, 1);
+        assert_eq!(find(&templates, &ops, "get", "/pets/3", &[]).unwrap()[0].index, 0);
+        let closest = find(&templates, &ops, "POST", "/pets/3", &[]).unwrap_err();
         assert_eq!(closest, ["GET /pets/{id}", "GET /pets/mine"]);
-        assert_eq!(find(&templates, &ops, "BREW", "/pet").unwrap_err()[0], "GET /pets/{id}");
+        assert_eq!(find(&templates, &ops, "BREW", "/pet", &[]).unwrap_err()[0], "GET /pets/{id}");
     }
 }

@@ -418,3 +418,56 @@ fn arbitrary_requests_never_panic() {
         }
     }
 }
+
+fn everything() -> Mock {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/everything.yaml");
+    Mock::load(&Source::Path(path)).expect("the fixture loads")
+}
+
+#[test]
+fn segments_with_several_parameters_are_split_by_their_schemas() {
+    let m = everything();
+    let (r, op) = m.handle(&Received::get("/api/files/read.me.json"));
+    assert_eq!((r.status, op.as_deref()), (204, Some("fileByExtension")), "{}", body(&r));
+    let (r, _) = m.handle(&Received::get("/api/files/readme.md"));
+    assert!(problems(&r)[0].starts_with("path.ext: "), "{}", body(&r));
+    let (r, op) = m.handle(&Received::get("/api/route/52.3%2C4.8/90.5.json"));
+    assert_eq!((r.status, op.as_deref()), (204, Some("routeFilter")), "{}", body(&r));
+    let (r, _) = m.handle(&Received::get("/api/route/52.3%2C4.8/north.json"));
+    assert!(problems(&r)[0].starts_with("path.heading: "), "{}", body(&r));
+}
+
+#[test]
+fn path_keys_with_a_query_are_routed_by_it() {
+    let m = everything();
+    let (r, op) = m.handle(&Received::get("/api/lists/7/export?filename=a.csv"));
+    assert_eq!((r.status, op.as_deref()), (204, Some("exportList")), "{}", body(&r));
+    let (r, _) = m.handle(&Received::get("/api/lists/7/export?filename=a.txt"));
+    assert!(problems(&r)[0].starts_with("query.filename: "), "{}", body(&r));
+    let (r, _) = m.handle(&Received::get("/api/lists/7/export"));
+    assert_eq!(problems(&r), ["query.filename: required query parameter is missing"]);
+    // What the runtime used to send: the query percent-encoded into the path.
+    let (r, _) = m.handle(&Received::get("/api/lists/7/export%3Ffilename=a.csv"));
+    assert_eq!(r.status, 404, "{}", body(&r));
+
+    let (_, op) = m.handle(&Received::get("/api/buckets/b?acl"));
+    assert_eq!(op.as_deref(), Some("GET /buckets/{bucket}?acl"));
+    let (_, op) = m.handle(&Received::get("/api/buckets/b"));
+    assert_eq!(op.as_deref(), Some("getBucket"));
+    let (r, op) = m.handle(&Received::get("/api/rest?page=2&format=json&method=things.list"));
+    assert_eq!((r.status, op.as_deref()), (204, Some("restThings")), "{}", body(&r));
+    let (r, _) = m.handle(&Received::get("/api/rest?method=things.delete&format=json"));
+    assert_eq!(r.status, 404, "the fixed value must match: {}", body(&r));
+
+    let (r, op) = m.handle(&Received::new("POST", "/api/uploads?convert=csv"));
+    assert_eq!((r.status, op.as_deref()), (204, Some("POST /uploads?convert={convert}")), "{}", body(&r));
+}
+
+#[test]
+fn json_content_query_parameters_hold_arrays_of_objects() {
+    let m = everything();
+    let (r, _) = m.handle(&Received::get("/api/sorted?order=%5B%7B%22R%22%3A1%7D%5D&page=1"));
+    assert_eq!(r.status, 204, "{}", body(&r));
+    let (r, _) = m.handle(&Received::get("/api/sorted?order=%5B%7B%22R%22%3A%22x%22%7D%5D"));
+    assert!(problems(&r)[0].starts_with("query.order[0].R: "), "{}", body(&r));
+}

@@ -68,7 +68,12 @@ pub struct ToolDef {
     pub output_wrapped: bool,
     pub annotations: Annotations,
     pub method: Method,
+    /// The URL's path template (a key's fixed query is in `fixed_query`).
     pub path: String,
+    /// Query pairs sent with every call (`/x?acl`), decoded.
+    pub fixed_query: Vec<(String, Option<String>)>,
+    /// The operation's own server (`servers` of the operation or path item), else `None`.
+    pub server: Option<String>,
     pub params: Vec<ArgBinding>,
     pub body: Option<BodyBinding>,
     pub security: Vec<Vec<String>>,
@@ -168,7 +173,9 @@ fn tool(
         output_wrapped,
         annotations: Annotations::for_method(op.method),
         method: op.method,
-        path: op.path.clone(),
+        path: op.url_path.clone(),
+        fixed_query: op.fixed_query.clone(),
+        server: op.server.clone(),
         params: input.params,
         body: input.body,
         security: op.security.clone(),

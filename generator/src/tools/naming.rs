@@ -48,12 +48,21 @@ pub fn assign(ops: &[Operation], overrides: &BTreeMap<String, String>) -> (Vec<S
     (names, notes)
 }
 
-/// `GET /pets/{petId}` -> `get_pets_petId`.
+/// `GET /pets/{petId}` -> `get_pets_petId`; a key's fixed query counts, its variables do not:
+/// `GET /{Bucket}?acl` -> `get_Bucket_acl`, `GET /export?filename={filename}` -> `get_export`.
 fn from_path(op: &Operation) -> String {
     let mut s = op.method.as_str().to_string();
-    for seg in op.path.split('/').filter(|s| !s.is_empty()) {
+    for seg in op.url_path.split('/').filter(|s| !s.is_empty()) {
         s.push('_');
         s.push_str(seg.trim_matches(|c| c == '{' || c == '}'));
+    }
+    for (name, value) in &op.fixed_query {
+        s.push('_');
+        s.push_str(name);
+        if let Some(v) = value {
+            s.push('_');
+            s.push_str(v);
+        }
     }
     s
 }

@@ -4,18 +4,15 @@
 
 use std::sync::OnceLock;
 use std::time::Duration;
-use url::Origin;
 
 pub(super) struct LazyClient {
     timeout: Duration,
-    /// Redirects are followed only within this origin (the base URL's).
-    origin: Option<Origin>,
     client: OnceLock<Result<reqwest::Client, String>>,
 }
 
 impl LazyClient {
-    pub(super) fn new(timeout: Duration, origin: Option<Origin>) -> LazyClient {
-        LazyClient { timeout, origin, client: OnceLock::new() }
+    pub(super) fn new(timeout: Duration) -> LazyClient {
+        LazyClient { timeout, client: OnceLock::new() }
     }
 
     /// The client, built the first time it is asked for; the same error every time if it cannot
@@ -25,9 +22,10 @@ impl LazyClient {
     }
 
     fn build(&self) -> Result<reqwest::Client, String> {
-        let origin = self.origin.clone();
+        // Redirects are followed only within the origin the request was built for (the API's
+        // base, or the operation's own server): the first URL of the chain.
         let redirect = reqwest::redirect::Policy::custom(move |attempt| {
-            let same = origin.as_ref().is_some_and(|o| attempt.url().origin() == *o);
+            let same = attempt.previous().first().is_some_and(|first| attempt.url().origin() == first.origin());
             if same && attempt.previous().len() < 5 { attempt.follow() } else { attempt.stop() }
         });
         reqwest::Client::builder()
@@ -46,7 +44,7 @@ mod tests {
 
     #[test]
     fn the_client_is_built_once_on_first_use() {
-        let lazy = LazyClient::new(Duration::from_secs(1), None);
+        let lazy = LazyClient::new(Duration::from_secs(1));
         assert!(lazy.client.get().is_none(), "nothing is built before it is needed");
         let first = lazy.get().expect("a client") as *const reqwest::Client;
         let second = lazy.get().expect("a client") as *const reqwest::Client;

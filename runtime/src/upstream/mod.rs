@@ -27,6 +27,7 @@ mod client;
 mod redact;
 mod request;
 mod response;
+mod server;
 mod spec;
 mod style;
 
@@ -64,7 +65,9 @@ pub struct UpstreamBuilder {
 }
 
 impl UpstreamBuilder {
-    /// The API's base URL (else `ApiSpec::base_url_env`, else the spec's `servers`).
+    /// The API's base URL (else `ApiSpec::base_url_env`, else the spec's `servers`). Given
+    /// here or by the variable, it takes every tool, those whose operation names its own
+    /// server included (see the `server` module).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
@@ -135,10 +138,9 @@ impl UpstreamBuilder {
     /// A missing or relative base URL is not an error here: tools then answer with what to set.
     pub fn build(self) -> Result<Arc<Upstream>, UpstreamError> {
         let env = self.env.clone();
-        let base_text = self
-            .base_url
-            .or_else(|| env(self.api.base_url_env).filter(|s| !s.is_empty()))
-            .or_else(|| self.api.base_url.map(str::to_string));
+        let explicit = self.base_url.or_else(|| env(self.api.base_url_env).filter(|s| !s.is_empty()));
+        let explicit_base = explicit.is_some();
+        let base_text = explicit.or_else(|| self.api.base_url.map(str::to_string));
         let base = match base_text {
             None => Err(format!("the API has no base URL; set {}", self.api.base_url_env)),
             Some(text) => match Url::parse(&text) {
@@ -174,11 +176,12 @@ impl UpstreamBuilder {
                 None => DEFAULT_TIMEOUT,
             },
         };
-        let client = client::LazyClient::new(timeout, base.as_ref().ok().map(|u| u.origin()));
+        let client = client::LazyClient::new(timeout);
         let credentials = auth::load(self.api, &*env);
         Ok(Arc::new(Upstream {
             api: self.api,
             base,
+            explicit_base,
             client,
             credentials,
             timeout,
@@ -205,6 +208,8 @@ impl std::error::Error for UpstreamError {}
 pub struct Upstream {
     api: &'static ApiSpec,
     base: Result<Url, String>,
+    /// The base came from the user (flag, variable, builder): every tool calls it.
+    explicit_base: bool,
     client: client::LazyClient,
     credentials: HashMap<&'static str, Credential>,
     timeout: Duration,
@@ -285,7 +290,7 @@ impl Upstream {
     }
 
     async fn call_inner(&self, spec: &ToolSpec, args: Value) -> ToolResult {
-        let base = match &self.base {
+        let base = match server::tool_base(&self.base, self.explicit_base, spec) {
             Ok(b) => b,
             Err(e) => return ToolResult::error(format!("cannot call the API: {e}")),
         };
@@ -294,7 +299,7 @@ impl Upstream {
             Value::Null => Default::default(),
             _ => return ToolResult::error("tool arguments must be an object"),
         };
-        let mut parts = match build_request(base, spec, &args) {
+        let mut parts = match build_request(&base, spec, &args) {
             Ok(p) => p,
             Err(e) => return ToolResult::error(format!("cannot build the request: {e}")),
         };

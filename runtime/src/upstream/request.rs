@@ -53,7 +53,14 @@ pub fn build_request(base: &Url, spec: &ToolSpec, args: &Map<String, Value>) -> 
         return Err("the request path would leave the API's base path".into());
     }
     let mut parts = RequestParts { method: spec.method, url, headers: Vec::new(), cookies: Vec::new(), body: None };
-    let mut query = Vec::new();
+    let mut query: Vec<String> = spec
+        .query
+        .iter()
+        .map(|(name, value)| match value {
+            Some(v) => format!("{}={}", style::enc_query(name, false), style::enc_query(v, false)),
+            None => style::enc_query(name, false),
+        })
+        .collect();
     for p in spec.params {
         let Some(v) = args.get(p.arg) else { continue };
         match p.location {

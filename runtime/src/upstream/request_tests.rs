@@ -20,6 +20,8 @@ fn tool(path: &'static str, params: &'static [ParamSpec], body: Option<BodySpec>
         open_world: true,
         method: "GET",
         path,
+        query: &[],
+        server: None,
         params,
         body,
         security: &[],
@@ -319,4 +321,67 @@ fn server_args_override_base_url_and_timeout() {
     assert!(super::Upstream::builder(&API).server_args(&bad).err().unwrap().0.contains("--timeout must be"));
     let missing: Vec<String> = vec!["--base-url".into()];
     assert!(super::Upstream::builder(&API).server_args(&missing).is_err());
+}
+
+const fn path_param(name: &'static str) -> ParamSpec {
+    ParamSpec {
+        arg: name,
+        name,
+        location: Location::Path,
+        style: Style::Simple,
+        explode: false,
+        allow_reserved: false,
+        json: false,
+    }
+}
+
+#[test]
+fn a_fixed_query_goes_before_the_parameters_encoded() {
+    static P: [ParamSpec; 2] = [
+        path_param("list_id"),
+        ParamSpec {
+            arg: "filename",
+            name: "filename",
+            location: Location::Query,
+            style: Style::Form,
+            explode: true,
+            allow_reserved: false,
+            json: false,
+        },
+    ];
+    let t =
+        ToolSpec { query: &[("acl", None), ("method", Some("a.b c&d"))], ..tool("/lists/{list_id}/export", &P, None) };
+    assert_eq!(
+        url_of(&t, json!({"list_id": "7", "filename": "x?y"})).unwrap(),
+        "https://api.example.com/v1/lists/7/export?acl&method=a.b%20c%26d&filename=x%3Fy"
+    );
+    assert_eq!(
+        url_of(&t, json!({"list_id": "7"})).unwrap(),
+        "https://api.example.com/v1/lists/7/export?acl&method=a.b%20c%26d"
+    );
+}
+
+#[test]
+fn several_parameters_share_a_segment() {
+    static P: [ParamSpec; 2] = [path_param("pageName"), path_param("ext")];
+    let t = tool("/blog/{pageName}{ext}", &P, None);
+    assert_eq!(
+        url_of(&t, json!({"pageName": "a b", "ext": ".json"})).unwrap(),
+        "https://api.example.com/v1/blog/a%20b.json"
+    );
+    assert_eq!(
+        url_of(&t, json!({"pageName": "x/y", "ext": ".json"})).unwrap(),
+        "https://api.example.com/v1/blog/x%2Fy.json"
+    );
+    // Together they may not make a dot segment either.
+    let e = url_of(&t, json!({"pageName": ".", "ext": "."})).unwrap_err();
+    assert!(e.contains("would change the URL path"), "{e}");
+    static Q: [ParamSpec; 2] = [path_param("heading"), path_param("ext")];
+    let t = tool("/routedFilter/{heading}.{ext}", &Q, None);
+    assert_eq!(
+        url_of(&t, json!({"heading": 1.5, "ext": "json"})).unwrap(),
+        "https://api.example.com/v1/routedFilter/1.5.json"
+    );
+    let e = url_of(&t, json!({"heading": ".", "ext": ""})).unwrap_err();
+    assert!(e.contains("`ext` is empty"), "{e}");
 }

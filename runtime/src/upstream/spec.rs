@@ -99,6 +99,13 @@ pub struct ToolSpec {
     pub method: &'static str,
     /// Path template relative to the base URL, e.g. `/pets/{petId}`.
     pub path: &'static str,
+    /// Query pairs sent with every call, before the parameters (a path key like `/x?acl` or
+    /// `/rest?method=a.b`): name and optional value, not yet encoded.
+    pub query: &'static [(&'static str, Option<&'static str>)],
+    /// The operation's own server (OpenAPI `servers` on the operation or its path item), absolute
+    /// or relative to the API's base URL; `None` when the API's base applies. An explicit base
+    /// URL (`--base-url`, `<NAME>_BASE_URL`, the builder) replaces it: see [`crate::upstream`].
+    pub server: Option<&'static str>,
     pub params: &'static [ParamSpec],
     pub body: Option<BodySpec>,
     /// Alternatives of scheme names that must all apply; an empty alternative means none needed.
