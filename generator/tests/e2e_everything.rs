@@ -147,6 +147,57 @@ async fn every_style_body_and_credential_reaches_the_api() {
     }
 }
 
+/// Path keys with a query, segments holding several parameters, operations with their own
+/// servers and a JSON-content query parameter, called against `mcpgen mock` of the same
+/// description: the mock routes and validates each request, so a 2xx means it was what the spec
+/// says. The base URL given sends every tool to the mock, those with their own server included.
+#[tokio::test(flavor = "multi_thread")]
+async fn query_keys_shared_segments_and_own_servers_reach_the_mock() {
+    build("everything");
+    let mock = common::mock::MockServer::start(&common::fixture("everything.yaml"));
+    let base = format!("{}/api", mock.root);
+    let mut s = StdioServer::start("everything", &[("EVERYTHING_BASE_URL", base.as_str())]).await;
+    let calls = [
+        ("fileByExtension", json!({"stem": "read.me", "ext": ".json"})),
+        ("routeFilter", json!({"position": "52.3,4.8", "heading": 90.5, "ext": "json"})),
+        ("exportList", json!({"list_id": 7, "filename": "my list.csv"})),
+        ("post_uploads", json!({"convert": "csv"})),
+        ("get_buckets_bucket_acl", json!({"bucket": "b"})),
+        ("getBucket", json!({"bucket": "b"})),
+        ("restThings", json!({"page": 2})),
+        ("getMedia", json!({"id": "m1"})),
+        ("deleteMedia", json!({"id": "m1"})),
+        ("sortedThings", json!({"order": [{"R": 1}], "page": 1})),
+    ];
+    for (tool, args) in &calls {
+        let r = s.call(tool, args.clone()).await;
+        assert!(r.get("isError").is_none(), "{tool}: {r}");
+    }
+    let seen = mock.requests();
+    let line = |r: &Value| {
+        format!("{} {} {} {} {}", r["method"], r["path"], r["query"], r["status"], r["operation"]).replace('"', "")
+    };
+    assert_eq!(
+        seen.iter().map(line).collect::<Vec<_>>(),
+        [
+            "GET /api/files/read.me.json null 204 fileByExtension",
+            "GET /api/route/52.3%2C4.8/90.5.json null 204 routeFilter",
+            "GET /api/lists/7/export filename=my%20list.csv 204 exportList",
+            "POST /api/uploads convert=csv 204 POST /uploads?convert={convert}",
+            "GET /api/buckets/b acl 204 GET /buckets/{bucket}?acl",
+            "GET /api/buckets/b null 204 getBucket",
+            "GET /api/rest method=things.list&format=json&page=2 204 restThings",
+            "GET /api/media/m1 null 204 getMedia",
+            "DELETE /api/media/m1 null 204 deleteMedia",
+            "GET /api/sorted order=%5B%7B%22R%22%3A1%7D%5D&page=1 204 sortedThings",
+        ]
+    );
+    // A tool that would send what the mock rejects is an error the client sees, with the reason.
+    let r = s.call("fileByExtension", json!({"stem": "read", "ext": ".md"})).await;
+    assert_eq!(r["isError"], true, "the input schema refuses it: {r}");
+    mock.stop();
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn hostile_text_comes_out_exactly_as_it_went_in() {
     build("hostile");

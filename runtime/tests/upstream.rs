@@ -24,7 +24,8 @@ struct Seen {
 type Log = Arc<Mutex<Vec<Seen>>>;
 
 /// Answers by path: `/json`, `/list`, `/missing` (404), `/boom` (500), `/slow`, `/big`, `/image`,
-/// `/limited` (429), `/redirect-away`, `/token` (OAuth 2), anything else echoes 200 `{"ok": true}`.
+/// `/limited` (429), `/redirect-away`, `/own/moved` (to `/own/json`, same origin), `/token` (OAuth 2),
+/// anything else echoes 200 `{"ok": true}`.
 async fn handler(State(log): State<Log>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
     log.lock().unwrap().push(Seen { method: method.to_string(), uri: uri.to_string(), headers, body: body.to_vec() });
     let json = |v: Value| ([("content-type", "application/json")], v.to_string()).into_response();
@@ -41,6 +42,7 @@ async fn handler(State(log): State<Log>, method: Method, uri: Uri, headers: Head
         "/image" => ([("content-type", "image/png")], vec![0x89u8, b'P', b'N', b'G']).into_response(),
         "/limited" => (StatusCode::TOO_MANY_REQUESTS, [("retry-after", "7")], "slow down").into_response(),
         "/redirect-away" => (StatusCode::FOUND, [("location", "http://127.0.0.2:1/stolen")]).into_response(),
+        "/own/moved" => (StatusCode::FOUND, [("location", "/own/json")]).into_response(),
         "/token" => json(json!({"access_token": "tok-123", "expires_in": 3600})),
         _ => json(json!({"ok": true})),
     }
@@ -294,4 +296,50 @@ async fn redirects_never_leave_the_base_origin() {
     // The 302 is not followed: the key never travels to the other host.
     assert_eq!(r["isError"], true);
     assert!(r["content"][0]["text"].as_str().unwrap().starts_with("HTTP 302 Found"), "{r}");
+}
+
+/// `s` for the life of the test process: a `ToolSpec` holds `'static` text, and these tests make
+/// theirs from a port chosen at run time.
+fn leak<T>(v: T) -> &'static T {
+    Box::leak(Box::new(v))
+}
+
+#[tokio::test]
+async fn an_operation_with_its_own_server_calls_it_unless_a_base_url_is_given() {
+    let (own, own_log) = serve().await;
+    let (base, base_log) = serve().await;
+    let server: &'static str = Box::leak(format!("{own}/own").into_boxed_str());
+    let spec = leak(ToolSpec { server: Some(server), query: &[("acl", None)], ..tool("/json", &[]) });
+
+    // No base URL anywhere (the API's is `None`): the operation's own server is all it needs.
+    let u = Upstream::builder(&API).env(|_| None).build().unwrap();
+    assert!(u.base_url().is_err());
+    let r = call(&u, spec, json!({})).await;
+    assert!(r.get("isError").is_none(), "{r}");
+    assert_eq!(own_log.lock().unwrap().last().unwrap().uri, "/own/json?acl");
+    // A redirect within the operation's server's origin is followed.
+    let moved = leak(ToolSpec { server: Some(server), ..tool("/moved", &[]) });
+    let r = call(&u, moved, json!({})).await;
+    assert_eq!(r["structuredContent"], json!({"ok": true}), "{r}");
+    let uris: Vec<String> = own_log.lock().unwrap().iter().map(|s| s.uri.clone()).collect();
+    assert_eq!(uris, ["/own/json?acl", "/own/moved", "/own/json"]);
+
+    // A relative server resolves against the API's base URL.
+    let relative = leak(ToolSpec { server: Some("/v2/"), ..tool("/json", &[]) });
+    let api = leak(ApiSpec { base_url: Some(Box::leak(format!("{base}/v1").into_boxed_str())), ..API });
+    let u = Upstream::builder(api).env(|_| None).build().unwrap();
+    let r = call(&u, relative, json!({})).await;
+    assert!(r.get("isError").is_none(), "{r}");
+    assert_eq!(base_log.lock().unwrap().last().unwrap().uri, "/v2/json");
+
+    // A base URL the user gives takes every tool: the mock or staging host gets them all.
+    let before = own_log.lock().unwrap().len();
+    let u = upstream(&format!("{base}/staging"), &[]);
+    for s in [spec, relative] {
+        let r = call(&u, s, json!({})).await;
+        assert!(r.get("isError").is_none(), "{r}");
+    }
+    let uris: Vec<String> = base_log.lock().unwrap().iter().skip(1).map(|s| s.uri.clone()).collect();
+    assert_eq!(uris, ["/staging/json?acl", "/staging/json"]);
+    assert_eq!(own_log.lock().unwrap().len(), before, "nothing went to the operation's own server");
 }

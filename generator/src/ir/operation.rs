@@ -199,7 +199,10 @@ fn operation(
     // as they are, `name={var}` pairs become query parameters named `name`.
     let key = request_path(path);
     let (url_path, query_text) = key.split_once('?').unwrap_or((key, ""));
-    let fixed_query = fixed_query(query_text, &mut parameters).map_err(|e| fail(at, e))?;
+    let mut fixed_query = fixed_query(query_text, &mut parameters).map_err(|e| fail(at, e))?;
+    if let Some((_, fragment)) = path.split_once('#') {
+        fixed_query.extend(fragment_query(fragment, &mut parameters));
+    }
 
     // Every `{name}` in the template needs a path parameter.
     let template_names = template_names(url_path).map_err(|e| fail(at, e))?;
@@ -325,6 +328,41 @@ fn fixed_query(query: &str, parameters: &mut Vec<Parameter>) -> Result<Vec<(Stri
         }
     }
     Ok(fixed)
+}
+
+/// The pairs of a key's fragment that name a query parameter with one allowed value, which
+/// become fixed query pairs (the parameter leaves the tool's arguments). Descriptions converted
+/// from AWS's models tell operations on one path apart this way: `/{Bucket}#acl` with the query
+/// parameter `acl` (`enum: [true]`) is S3's `GET /{Bucket}?acl`, `/#Action=AddPermission` with
+/// `Action` (`enum: [AddPermission]`) is SQS's `?Action=AddPermission`. Sent as the fragment
+/// writes them; other pairs (a header, a parameter with a choice of values) stay as they are.
+fn fragment_query(fragment: &str, parameters: &mut Vec<Parameter>) -> Vec<(String, Option<String>)> {
+    let mut fixed = Vec::new();
+    for pair in fragment.split('&').filter(|p| !p.is_empty()) {
+        let (name, value) = match pair.split_once('=') {
+            Some((n, v)) => (percent_decode(n), Some(percent_decode(v))),
+            None => (percent_decode(pair), None),
+        };
+        let Some(i) = parameters.iter().position(|p| p.location == ParamLocation::Query && p.name == name) else {
+            continue;
+        };
+        let only = match (parameters[i].schema.get("enum"), parameters[i].schema.get("const")) {
+            (Some(Value::Array(values)), _) if values.len() == 1 => values[0].clone(),
+            (_, Some(v)) => v.clone(),
+            _ => continue,
+        };
+        let value = match (value, only) {
+            // The fragment and the schema disagree: not a marker, the parameter stays.
+            (Some(v), only) if only.as_str().is_some_and(|o| o != v) => continue,
+            (Some(v), _) => Some(v),
+            (None, Value::Bool(true)) => None,
+            (None, Value::String(s)) => Some(s),
+            (None, other) => Some(other.to_string()),
+        };
+        parameters.remove(i);
+        fixed.push((name, value));
+    }
+    fixed
 }
 
 /// `%XX` escapes decoded (`+` kept: a path key is not form data); invalid UTF-8 replaced.

@@ -178,7 +178,15 @@ impl Mock {
 
     /// Everything wrong with `req` as a call of `op`, each naming where.
     fn problems(&self, index: usize, op: &Operation, path: Vec<(String, String)>, req: &Received) -> Vec<String> {
-        let inputs = Inputs::new(path, req.query.as_deref(), req.headers.clone());
+        let mut inputs = Inputs::new(path, req.query.as_deref(), req.headers.clone());
+        inputs.claimed = op
+            .parameters
+            .iter()
+            .filter(|p| p.location == crate::ir::ParamLocation::Query)
+            .map(|p| p.name.clone())
+            .chain(op.fixed_query.iter().map(|(n, _)| n.clone()))
+            .chain(self.secrets.query_names().iter().cloned())
+            .collect();
         let mut out = Vec::new();
         for (i, p) in op.parameters.iter().enumerate() {
             let at = format!("{}.{}", p.location.as_str(), p.name);

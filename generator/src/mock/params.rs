@@ -18,6 +18,9 @@ pub struct Inputs {
     pub headers: Vec<(String, String)>,
     /// Cookies from the `Cookie` header.
     pub cookies: Vec<(String, String)>,
+    /// Query names the operation gives another meaning (its other parameters, a fixed query,
+    /// an API key): never the properties of a free-form exploded object.
+    pub claimed: Vec<String>,
 }
 
 impl Inputs {
@@ -30,7 +33,7 @@ impl Inputs {
             .filter_map(|c| c.split_once('='))
             .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
             .collect();
-        Inputs { path, query, headers, cookies }
+        Inputs { path, query, headers, cookies, claimed: Vec::new() }
     }
 }
 
@@ -60,7 +63,9 @@ fn decode(s: &str) -> String {
 enum Shape {
     Primitive(Vec<String>),
     Array(Vec<String>),
-    Object(Map<String, Value>),
+    /// Properties, and the types of any other property when the schema allows others by
+    /// saying so (`additionalProperties`) or by naming none.
+    Object(Map<String, Value>, Option<Vec<String>>),
 }
 
 fn types(schema: &Value) -> Vec<String> {
@@ -81,8 +86,16 @@ fn shape(doc: &Document, schema: &Value) -> Shape {
     }
     if t.iter().any(|t| t == "object") || (t.is_empty() && top.get("properties").is_some()) {
         let props = top.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
-        let props = props.into_iter().map(|(k, v)| (k, defs.deref_top(&v).unwrap_or(Value::Bool(true)))).collect();
-        return Shape::Object(props);
+        let props: Map<String, Value> =
+            props.into_iter().map(|(k, v)| (k, defs.deref_top(&v).unwrap_or(Value::Bool(true)))).collect();
+        let additional = match top.get("additionalProperties") {
+            Some(Value::Bool(false)) => None,
+            Some(Value::Bool(true)) => Some(Vec::new()),
+            Some(schema) => Some(defs.deref_top(schema).map(|s| types(&s)).unwrap_or_default()),
+            None if props.is_empty() => Some(Vec::new()),
+            None => None,
+        };
+        return Shape::Object(props, additional);
     }
     Shape::Primitive(t)
 }
@@ -174,10 +187,10 @@ pub fn extract(doc: &Document, p: &Parameter, inputs: &Inputs) -> Result<Option<
             Ok(Some(match &shape {
                 Shape::Primitive(t) => coerce(&decode(raw), t),
                 Shape::Array(items) => array(parts(raw), items),
-                Shape::Object(props) => object_from(parts(raw), false, props)?,
+                Shape::Object(props, _) => object_from(parts(raw), false, props)?,
             }))
         }
-        ParamLocation::Query => query(p, &shape, &inputs.query),
+        ParamLocation::Query => query(p, &shape, &inputs.query, &inputs.claimed),
     }
 }
 
@@ -195,7 +208,7 @@ fn simple_like(raw: &str, p: &Parameter, shape: &Shape, dec: impl Fn(&str) -> St
             (body.to_string(), if p.explode { '.' } else { ',' })
         }
         // An exploded object has no name of its own: `;R=100;G=200`.
-        Style::Matrix if p.explode && matches!(shape, Shape::Object(_)) => {
+        Style::Matrix if p.explode && matches!(shape, Shape::Object(..)) => {
             let body = raw
                 .strip_prefix(';')
                 .ok_or_else(|| format!("{:?} does not start with `;` (matrix style)", dec(raw)))?;
@@ -223,14 +236,19 @@ fn simple_like(raw: &str, p: &Parameter, shape: &Shape, dec: impl Fn(&str) -> St
     Ok(match shape {
         Shape::Primitive(t) => coerce(&dec(&body), t),
         Shape::Array(items) => array(parts(), items),
-        Shape::Object(props) => object_from(parts(), p.explode, props)?,
+        Shape::Object(props, _) => object_from(parts(), p.explode, props)?,
     })
 }
 
-fn query(p: &Parameter, shape: &Shape, pairs: &[(String, String)]) -> Result<Option<Value>, String> {
+fn query(
+    p: &Parameter,
+    shape: &Shape,
+    pairs: &[(String, String)],
+    claimed: &[String],
+) -> Result<Option<Value>, String> {
     let mine: Vec<&str> = pairs.iter().filter(|(n, _)| *n == p.name).map(|(_, v)| v.as_str()).collect();
     match (shape, p.style) {
-        (Shape::Object(props), Style::DeepObject) => {
+        (Shape::Object(props, _), Style::DeepObject) => {
             let prefix = format!("{}[", p.name);
             let mut out = Map::new();
             for (n, v) in pairs {
@@ -240,17 +258,22 @@ fn query(p: &Parameter, shape: &Shape, pairs: &[(String, String)]) -> Result<Opt
             }
             Ok((!out.is_empty()).then_some(Value::Object(out)))
         }
-        (Shape::Object(props), Style::Form) if p.explode => {
-            // Each property is a query parameter of its own.
+        (Shape::Object(props, additional), Style::Form) if p.explode => {
+            // Each property is a query parameter of its own; a free-form object (SQS's
+            // `Attribute` map) takes every name nothing else claims.
             let mut out = Map::new();
             for (n, v) in pairs {
                 if let Some(schema) = props.get(n) {
                     out.insert(n.clone(), coerce(&decode_form(v), &types(schema)));
+                } else if let Some(t) = additional
+                    && !claimed.contains(n)
+                {
+                    out.insert(n.clone(), coerce(&decode_form(v), t));
                 }
             }
             Ok((!out.is_empty()).then_some(Value::Object(out)))
         }
-        (Shape::Object(props), style) => match mine.first() {
+        (Shape::Object(props, _), style) => match mine.first() {
             None => Ok(None),
             Some(raw) => {
                 // `R|100|G|200` and `R%20100%20G%20200` split after decoding, like their arrays.

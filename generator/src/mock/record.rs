@@ -18,6 +18,11 @@ pub struct Secrets {
 }
 
 impl Secrets {
+    /// The query parameters that carry credentials (API keys in the query).
+    pub fn query_names(&self) -> &[String] {
+        &self.query
+    }
+
     pub fn of(api: &Api) -> Secrets {
         let mut s =
             Secrets { headers: vec!["authorization".into(), "proxy-authorization".into()], ..Secrets::default() };
@@ -43,10 +48,12 @@ pub fn record(secrets: &Secrets, req: &Received, operation: Option<&str>, status
     let query = query.as_deref();
     let mut params: Map<String, Value> = Map::new();
     let mut raw_query = Vec::new();
-    for (name, value) in query_pairs(query.unwrap_or("")) {
+    for part in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+        let Some((name, value)) = query_pairs(part).pop() else { continue };
         let secret = secrets.query.contains(&name);
         let shown = if secret { REDACTED.to_string() } else { decode_form(&value) };
-        raw_query.push(if secret { format!("{name}={REDACTED}") } else { format!("{name}={value}") });
+        // As sent (`?acl` stays without `=`), but for a secret's value.
+        raw_query.push(if secret { format!("{name}={REDACTED}") } else { part.to_string() });
         if let Value::Array(list) = params.entry(name).or_insert_with(|| json!([])) {
             list.push(Value::String(shown));
         }

@@ -471,3 +471,70 @@ fn json_content_query_parameters_hold_arrays_of_objects() {
     let (r, _) = m.handle(&Received::get("/api/sorted?order=%5B%7B%22R%22%3A%22x%22%7D%5D"));
     assert!(problems(&r)[0].starts_with("query.order[0].R: "), "{}", body(&r));
 }
+
+/// The shapes of descriptions converted from AWS's models: a fragment marking the query that
+/// tells operations apart, and free-form maps as exploded form objects.
+const AWS_LIKE: &str = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /{Bucket}:
+    get:
+      operationId: ListObjects
+      parameters: [{name: Bucket, in: path, required: true, schema: {type: string}}]
+      responses: {"204": {description: ok}}
+  /{Bucket}#acl:
+    get:
+      operationId: GetBucketAcl
+      parameters:
+        - {name: Bucket, in: path, required: true, schema: {type: string}}
+        - {name: acl, in: query, required: true, schema: {type: boolean, enum: [true]}}
+      responses: {"204": {description: ok}}
+  /q/#Action=SetQueueAttributes:
+    get:
+      operationId: SetQueueAttributes
+      parameters:
+        - {name: Attribute, in: query, required: true, schema: {type: object, additionalProperties: {type: integer}}}
+        - {name: Action, in: query, required: true, schema: {type: string, enum: [SetQueueAttributes]}}
+        - {name: Version, in: query, required: true, schema: {type: string, enum: ["2012-11-05"]}}
+      responses: {"204": {description: ok}}
+  /q/#Action=DeleteQueue:
+    get:
+      operationId: DeleteQueue
+      parameters:
+        - {name: Action, in: query, required: true, schema: {type: string, enum: [DeleteQueue]}}
+        - {name: Version, in: query, required: true, schema: {type: string, enum: ["2012-11-05"]}}
+      responses: {"204": {description: ok}}
+"##;
+
+#[test]
+fn fragment_markers_route_and_free_form_objects_take_unclaimed_names() {
+    let m = from_yaml(AWS_LIKE);
+    let fixed: Vec<_> = m.operations().iter().map(|o| (o.url_path.as_str(), o.fixed_query.clone())).collect();
+    assert_eq!(
+        fixed,
+        [
+            ("/q/", vec![("Action".to_string(), Some("DeleteQueue".to_string()))]),
+            ("/q/", vec![("Action".to_string(), Some("SetQueueAttributes".to_string()))]),
+            ("/{Bucket}", vec![]),
+            ("/{Bucket}", vec![("acl".to_string(), None)]),
+        ]
+    );
+    // The marker parameter is no longer an argument; `Version` (not in the fragment) stays.
+    let names: Vec<&str> = m.operations()[1].parameters.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["Attribute", "Version"]);
+
+    let (_, op) = m.handle(&Received::get("/b?acl"));
+    assert_eq!(op.as_deref(), Some("GetBucketAcl"));
+    let (_, op) = m.handle(&Received::get("/b"));
+    assert_eq!(op.as_deref(), Some("ListObjects"));
+
+    let (r, op) = m.handle(&Received::get("/q/?Action=SetQueueAttributes&Version=2012-11-05&DelaySeconds=5"));
+    assert_eq!((r.status, op.as_deref()), (204, Some("SetQueueAttributes")), "{}", body(&r));
+    let (r, _) = m.handle(&Received::get("/q/?Action=SetQueueAttributes&Version=2012-11-05&DelaySeconds=soon"));
+    assert_eq!(problems(&r), [r#"query.Attribute.DelaySeconds: "soon" is not of type "integer""#]);
+    let (r, _) = m.handle(&Received::get("/q/?Action=SetQueueAttributes&Version=2012-11-05"));
+    assert_eq!(problems(&r), ["query.Attribute: required query parameter is missing"]);
+    let (r, op) = m.handle(&Received::get("/q/?Action=DeleteQueue&Version=2012-11-05"));
+    assert_eq!((r.status, op.as_deref()), (204, Some("DeleteQueue")), "{}", body(&r));
+}
