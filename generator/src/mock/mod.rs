@@ -146,21 +146,38 @@ impl Mock {
         };
         // Operations can share a method and path, or have templates that match alike, and differ
         // in a header or parameter (AWS's `POST /#X-Amz-Target=...`, Google's `/v1/{+topic}` and
-        // `/v1/{+subscription}`), and a path can read several ways (`{name}{ext}`): the request
-        // is the first operation and reading it is valid for, else the one with the fewest
-        // problems.
+        // `/v1/{+subscription}`), and a path can read several ways (`{name}{ext}`). The request
+        // is the operation (and reading) it is valid for that declares the most of the query
+        // names it carries (S3's `PUT /{Bucket}/{Key}?partNumber=1&uploadId=u` is UploadPart, not
+        // PutObject, which is valid too: unknown names are not errors), the first on a tie; else
+        // the one with the fewest problems.
+        let sent: std::collections::BTreeSet<&str> = query.iter().map(|(n, _)| n.as_str()).collect();
+        let declared = |op: &Operation| {
+            sent.iter()
+                .filter(|n| {
+                    op.parameters.iter().any(|p| p.location == crate::ir::ParamLocation::Query && p.name == **n)
+                        || op.fixed_query.iter().any(|(f, _)| f == *n)
+                })
+                .count()
+        };
         let mut candidates = matched.into_iter().flat_map(|m| m.readings.into_iter().map(move |r| (m.index, r)));
         let Some((mut index, first)) = candidates.next() else {
             return (Reply::json(404, &json!({"error": "no operation matches", "closest": []})), None);
         };
         let mut problems = self.problems(index, &self.api.operations[index], first, req);
+        let mut explains = declared(&self.api.operations[index]);
         for (other, reading) in candidates {
-            if problems.is_empty() {
+            if problems.is_empty() && explains == sent.len() {
                 break;
             }
+            let other_explains = declared(&self.api.operations[other]);
+            if problems.is_empty() && other_explains <= explains {
+                continue;
+            }
             let found = self.problems(other, &self.api.operations[other], reading, req);
-            if found.len() < problems.len() {
-                (index, problems) = (other, found);
+            let better = if problems.is_empty() { found.is_empty() } else { found.len() < problems.len() };
+            if better {
+                (index, problems, explains) = (other, found, other_explains);
             }
         }
         let op = &self.api.operations[index];

@@ -271,7 +271,9 @@ fn query(
                     out.insert(n.clone(), coerce(&decode_form(v), t));
                 }
             }
-            Ok((!out.is_empty()).then_some(Value::Object(out)))
+            // An empty free-form object sends nothing: for a required one, nothing is `{}`.
+            let empty_allowed = additional.is_some() && p.required;
+            Ok((!out.is_empty() || empty_allowed).then_some(Value::Object(out)))
         }
         (Shape::Object(props, _), style) => match mine.first() {
             None => Ok(None),

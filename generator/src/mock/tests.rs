@@ -490,6 +490,22 @@ paths:
         - {name: Bucket, in: path, required: true, schema: {type: string}}
         - {name: acl, in: query, required: true, schema: {type: boolean, enum: [true]}}
       responses: {"204": {description: ok}}
+  /{Bucket}/{Key}:
+    put:
+      operationId: PutObject
+      parameters:
+        - {name: Bucket, in: path, required: true, schema: {type: string}}
+        - {name: Key, in: path, required: true, schema: {type: string}}
+      responses: {"204": {description: ok}}
+  /{Bucket}/{Key}#partNumber&uploadId:
+    put:
+      operationId: UploadPart
+      parameters:
+        - {name: Bucket, in: path, required: true, schema: {type: string}}
+        - {name: Key, in: path, required: true, schema: {type: string}}
+        - {name: partNumber, in: query, required: true, schema: {type: integer}}
+        - {name: uploadId, in: query, required: true, schema: {type: string}}
+      responses: {"204": {description: ok}}
   /q/#Action=SetQueueAttributes:
     get:
       operationId: SetQueueAttributes
@@ -518,6 +534,8 @@ fn fragment_markers_route_and_free_form_objects_take_unclaimed_names() {
             ("/q/", vec![("Action".to_string(), Some("SetQueueAttributes".to_string()))]),
             ("/{Bucket}", vec![]),
             ("/{Bucket}", vec![("acl".to_string(), None)]),
+            ("/{Bucket}/{Key}", vec![]),
+            ("/{Bucket}/{Key}", vec![]),
         ]
     );
     // The marker parameter is no longer an argument; `Version` (not in the fragment) stays.
@@ -533,8 +551,17 @@ fn fragment_markers_route_and_free_form_objects_take_unclaimed_names() {
     assert_eq!((r.status, op.as_deref()), (204, Some("SetQueueAttributes")), "{}", body(&r));
     let (r, _) = m.handle(&Received::get("/q/?Action=SetQueueAttributes&Version=2012-11-05&DelaySeconds=soon"));
     assert_eq!(problems(&r), [r#"query.Attribute.DelaySeconds: "soon" is not of type "integer""#]);
-    let (r, _) = m.handle(&Received::get("/q/?Action=SetQueueAttributes&Version=2012-11-05"));
-    assert_eq!(problems(&r), ["query.Attribute: required query parameter is missing"]);
+    // An empty map sends no pair at all: nothing is `{}`, not a missing parameter.
+    let (r, op) = m.handle(&Received::get("/q/?Action=SetQueueAttributes&Version=2012-11-05"));
+    assert_eq!((r.status, op.as_deref()), (204, Some("SetQueueAttributes")), "{}", body(&r));
     let (r, op) = m.handle(&Received::get("/q/?Action=DeleteQueue&Version=2012-11-05"));
     assert_eq!((r.status, op.as_deref()), (204, Some("DeleteQueue")), "{}", body(&r));
+
+    // Valid for both; the one that declares what the request carries wins.
+    let (r, op) = m.handle(&Received::new("PUT", "/b/k?partNumber=1&uploadId=u"));
+    assert_eq!((r.status, op.as_deref()), (204, Some("UploadPart")), "{}", body(&r));
+    let (r, op) = m.handle(&Received::new("PUT", "/b/k"));
+    assert_eq!((r.status, op.as_deref()), (204, Some("PutObject")), "{}", body(&r));
+    let (r, op) = m.handle(&Received::new("PUT", "/b/k?partNumber=x&uploadId=u"));
+    assert_eq!((r.status, op.as_deref()), (204, Some("PutObject")), "invalid for UploadPart: {}", body(&r));
 }
