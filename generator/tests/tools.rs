@@ -336,7 +336,8 @@ fn path_keys_with_a_query_servers_and_unserializable_parameters() {
     // `?filename={filename}`: the fixed part leaves the path, the variable (declared `in: path`)
     // becomes the query parameter it is on the wire.
     let export = tool(&tools, "exportList");
-    assert_eq!((export.path.as_str(), export.fixed_query.as_slice()), ("/lists/{list_id}/export", &[][..]));
+    assert_eq!(export.path, "/lists/{list_id}/export?filename={filename}", "the key, as names and messages show it");
+    assert_eq!((export.url_path.as_str(), export.fixed_query.as_slice()), ("/lists/{list_id}/export", &[][..]));
     let filename = export.params.iter().find(|p| p.arg == "filename").unwrap();
     assert_eq!((filename.location, filename.style, filename.explode), (ParamLocation::Query, Style::Form, true));
     assert_eq!(export.input_schema["properties"]["filename"]["pattern"], "\\.csv$", "the declared schema stays");
@@ -344,14 +345,17 @@ fn path_keys_with_a_query_servers_and_unserializable_parameters() {
 
     // `?convert={convert}` with no parameter at all: a required string, no warning.
     let upload = tool(&tools, "post_uploads");
-    assert_eq!(upload.path, "/uploads");
+    assert_eq!(upload.url_path, "/uploads");
     assert_eq!(upload.params[0].name, "convert");
     assert_eq!(upload.input_schema["properties"]["convert"], json!({"type": "string"}));
     assert!(!warnings.iter().any(|w| w.contains("convert")), "{warnings:?}");
 
     // Fixed pairs are sent and name the tool; sibling operations on one path stay apart.
     let acl = tool(&tools, "get_buckets_bucket_acl");
-    assert_eq!((acl.path.as_str(), acl.fixed_query.clone()), ("/buckets/{bucket}", vec![("acl".to_string(), None)]));
+    assert_eq!(
+        (acl.url_path.as_str(), acl.fixed_query.clone()),
+        ("/buckets/{bucket}", vec![("acl".to_string(), None)])
+    );
     assert!(tool(&tools, "getBucket").fixed_query.is_empty());
     let rest = tool(&tools, "restThings");
     assert_eq!(

@@ -108,7 +108,7 @@ fn tool_tokens(t: &ToolDef) -> TokenStream {
     let a = t.annotations;
     let (read_only, destructive, idempotent, open_world) = (a.read_only, a.destructive, a.idempotent, a.open_world);
     let method = lit(t.method.upper());
-    let path = lit(&t.path);
+    let path = lit(&t.url_path);
     let query = t.fixed_query.iter().map(|(n, v)| {
         let (n, v) = (lit(n), opt_lit(v.as_deref()));
         quote!((#n, #v))

@@ -88,7 +88,7 @@ pub fn readme(m: &Model) -> Result<String, String> {
         .iter()
         .map(|t| {
             let summary = t.title.clone().unwrap_or_else(|| t.description.clone());
-            let path = request_target(&t.path, &t.fixed_query);
+            let path = request_target(&t.url_path, &t.fixed_query);
             context! { name => &t.name, method => t.method.upper(), path => md_cell(&path), summary => md_cell(&one_line(&summary)) }
         })
         .collect();

@@ -68,8 +68,11 @@ pub struct ToolDef {
     pub output_wrapped: bool,
     pub annotations: Annotations,
     pub method: Method,
-    /// The URL's path template (a key's fixed query is in `fixed_query`).
+    /// The path key as the description writes it (without a `#` fragment), e.g.
+    /// `/export?filename={filename}`: how the operation is named and shown.
     pub path: String,
+    /// The URL's path template, e.g. `/export` (a key's fixed query is in `fixed_query`).
+    pub url_path: String,
     /// Query pairs sent with every call (`/x?acl`), decoded.
     pub fixed_query: Vec<(String, Option<String>)>,
     /// The operation's own server (`servers` of the operation or path item), else `None`.
@@ -173,7 +176,8 @@ fn tool(
         output_wrapped,
         annotations: Annotations::for_method(op.method),
         method: op.method,
-        path: op.url_path.clone(),
+        path: op.path.clone(),
+        url_path: op.url_path.clone(),
         fixed_query: op.fixed_query.clone(),
         server: op.server.clone(),
         params: input.params,
