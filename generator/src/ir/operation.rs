@@ -289,6 +289,9 @@ fn fixed_query(query: &str, parameters: &mut Vec<Parameter>) -> Result<Vec<(Stri
             return Err(format!("the query `{pair}` in the path key has a variable name, which cannot be sent"));
         }
         let name = percent_decode(name);
+        if name.is_empty() {
+            continue;
+        }
         let var = value.and_then(|v| v.strip_prefix('{')).and_then(|v| v.strip_suffix('}'));
         match var {
             Some(var) if !var.is_empty() && !var.contains(['{', '}']) => {
