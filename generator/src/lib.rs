@@ -23,6 +23,7 @@ pub mod load;
 pub mod manifest;
 #[cfg(feature = "cli")]
 pub mod mock;
+mod parallel;
 #[cfg(feature = "cli")]
 pub mod project;
 mod settings;

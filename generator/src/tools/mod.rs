@@ -90,21 +90,30 @@ pub fn derive(doc: &Document, api: &Api, options: &ToolOptions) -> ToolSet {
     let (names, notes) = naming::assign(&api.operations, &options.names);
     let selected: Vec<usize> =
         (0..api.operations.len()).filter(|&i| options.filter.matches(&api.operations[i], &names[i])).collect();
+    let chosen: std::collections::BTreeSet<usize> = selected.iter().copied().collect();
     let unselected: Vec<&str> =
-        (0..api.operations.len()).filter(|i| !selected.contains(i)).map(|i| api.operations[i].at.as_str()).collect();
+        (0..api.operations.len()).filter(|i| !chosen.contains(i)).map(|i| api.operations[i].at.as_str()).collect();
     let mut warnings: Vec<Warning> = api
         .warnings
         .iter()
         .filter(|w| !unselected.iter().any(|at| w.at == *at || w.at.starts_with(&format!("{at}."))))
         .cloned()
         .collect();
+    // Each tool is made on its own (the costly part: schemas and their validation), on every
+    // core; the results, and the warnings each one gave, are then taken in operation order.
+    let made = crate::parallel::map(&selected, |&i| {
+        let mut own = Vec::new();
+        let made = tool(doc, &api.operations[i], &names[i], options, &mut own);
+        (made, own)
+    });
     let mut tools = Vec::new();
-    for i in selected {
+    for (&i, (made, own)) in selected.iter().zip(made) {
         let op = &api.operations[i];
         if let Some((_, note)) = notes.iter().find(|(n, _)| *n == i) {
             warnings.push(Warning { at: op.at.clone(), message: note.clone(), skipped: false });
         }
-        match tool(doc, op, &names[i], options, &mut warnings) {
+        warnings.extend(own);
+        match made {
             Ok(t) => tools.push(t),
             Err(message) => warnings.push(Warning { at: op.at.clone(), message, skipped: true }),
         }
