@@ -21,35 +21,46 @@ const OPEN: &str = "pub static TOOLS: &[ToolSpec] = &[";
 const EMPTY: &str = "pub static TOOLS: &[ToolSpec] = &[];\n";
 const CLOSE: &str = "];\n";
 
-/// The module's items (under its inner doc comment when `inner_doc`), formatted.
+/// Room left in front of the text for the file's header, so adding it does not copy the text.
+pub const HEADER_ROOM: usize = 1024;
+
+/// The module's items (under its inner doc comment when `inner_doc`), formatted, after a line
+/// break (a generated file's body: see [`super::stamp::Header::rust_file_from`]).
 pub fn module_text(m: &Model, inner_doc: bool) -> Result<String, String> {
     text_in_batches(m, inner_doc, BATCH)
 }
 
 fn text_in_batches(m: &Model, inner_doc: bool, batch: usize) -> Result<String, String> {
     let wrap = |items| if inner_doc { generated::with_inner_doc(items) } else { items };
+    let whole = || super::rust(wrap(generated::items(m))).map(|text| format!("\n{text}"));
     let skeleton = super::rust(wrap(generated::items_with(m, &[])))?;
     if m.tools.is_empty() {
-        return Ok(skeleton);
+        return Ok(format!("\n{skeleton}"));
     }
+    let at = match skeleton.match_indices(EMPTY).map(|(i, _)| i).collect::<Vec<_>>()[..] {
+        [at] => at,
+        _ => return whole(),
+    };
     let batches: Vec<&[ToolDef]> = m.tools.chunks(batch.max(1)).collect();
     let pieces = crate::parallel::map(&batches, |tools| {
         super::rust(generated::tools_static(tools)).map(|text| elements(&text).map(str::to_string))
     });
-    let at = skeleton.match_indices(EMPTY).map(|(i, _)| i).collect::<Vec<_>>();
-    let mut table = String::new();
+    let mut table = Vec::with_capacity(pieces.len());
     for piece in pieces {
         match piece? {
-            Some(p) if at.len() == 1 => table.push_str(&p),
-            _ => return super::rust(wrap(generated::items(m))),
+            Some(p) => table.push(p),
+            None => return whole(),
         }
     }
-    let at = at[0];
-    let mut out = String::with_capacity(skeleton.len() + table.len() + OPEN.len() + CLOSE.len() + 1);
+    let size = HEADER_ROOM + skeleton.len() + OPEN.len() + table.iter().map(String::len).sum::<usize>() + CLOSE.len();
+    let mut out = String::with_capacity(size);
+    out.push('\n');
     out.push_str(&skeleton[..at]);
     out.push_str(OPEN);
     out.push('\n');
-    out.push_str(&table);
+    for piece in table {
+        out.push_str(&piece);
+    }
     out.push_str(CLOSE);
     out.push_str(&skeleton[at + EMPTY.len()..]);
     Ok(out)
@@ -86,7 +97,8 @@ mod tests {
             for inner_doc in [true, false] {
                 let whole = {
                     let items = generated::items(&m);
-                    super::super::rust(if inner_doc { generated::with_inner_doc(items) } else { items }).unwrap()
+                    let text = super::super::rust(if inner_doc { generated::with_inner_doc(items) } else { items });
+                    format!("\n{}", text.unwrap())
                 };
                 for batch in [1, 2, 3, BATCH] {
                     assert_eq!(text_in_batches(&m, inner_doc, batch).unwrap(), whole, "{fixture}, batch {batch}");

@@ -2,6 +2,7 @@
 //! schema per operation with the bindings that say where each argument goes in the HTTP request,
 //! an output schema from the success response, annotations from the method.
 
+mod checks;
 mod filter;
 mod input;
 pub mod naming;
@@ -101,9 +102,10 @@ pub fn derive(doc: &Document, api: &Api, options: &ToolOptions) -> ToolSet {
         .collect();
     // Each tool is made on its own (the costly part: schemas and their validation), on every
     // core; the results, and the warnings each one gave, are then taken in operation order.
+    let checks = checks::Checks::default();
     let made = crate::parallel::map(&selected, |&i| {
         let mut own = Vec::new();
-        let made = tool(doc, &api.operations[i], &names[i], options, &mut own);
+        let made = tool(doc, &api.operations[i], &names[i], options, &checks, &mut own);
         (made, own)
     });
     let mut tools = Vec::new();
@@ -126,24 +128,25 @@ fn tool(
     op: &Operation,
     name: &str,
     options: &ToolOptions,
+    checks: &checks::Checks,
     warnings: &mut Vec<Warning>,
 ) -> Result<ToolDef, String> {
     let mut input = input::build(doc, op)?;
-    if let Err(e) = check_schema(&input.schema) {
+    if let Err(e) = checks.check(&input.schema) {
         let dropped = drop_bad_patterns(&mut input.schema);
-        if dropped.is_empty() || check_schema(&input.schema).is_err() {
+        if dropped.is_empty() || checks.check(&input.schema).is_err() {
             return Err(format!("its input schema is not valid JSON Schema: {e}"));
         }
         warnings.push(bad_patterns_warning(op, "input", &dropped));
     }
     let (output_schema, output_wrapped) = if options.output_schemas {
         match output::build(doc, op) {
-            Ok(Some((mut schema, wrapped))) => match check_schema(&schema).or_else(|e| {
+            Ok(Some((mut schema, wrapped))) => match checks.check(&schema).or_else(|e| {
                 let dropped = drop_bad_patterns(&mut schema);
                 if dropped.is_empty() {
                     return Err(e);
                 }
-                check_schema(&schema).map(|()| warnings.push(bad_patterns_warning(op, "output", &dropped)))
+                checks.check(&schema).map(|()| warnings.push(bad_patterns_warning(op, "output", &dropped)))
             }) {
                 Ok(()) => (Some(schema), wrapped),
                 Err(e) => {
