@@ -385,7 +385,7 @@ fn a_discriminator_mapping_is_not_copied_into_tool_schemas() {
     let set = derive(&doc, &api, &ToolOptions::default());
     assert_eq!(set.tools.len(), 2, "{:?}", set.warnings);
     for t in &set.tools {
-        for schema in [Some(&t.input_schema), t.output_schema.as_ref()].into_iter().flatten() {
+        for schema in [Some(&t.input_schema), t.output_schema.as_deref()].into_iter().flatten() {
             let text = schema.to_string();
             assert!(!text.contains("\"mapping\""), "{}: {text}", t.name);
             let mut refs = Vec::new();

@@ -116,7 +116,7 @@ fn tool_tokens(t: &ToolDef) -> TokenStream {
     let title = opt_lit(t.title.as_deref());
     let description = lit(&t.description);
     let input = lit(&ascii_json(&t.input_schema));
-    let output = opt_lit(t.output_schema.as_ref().map(ascii_json).as_deref());
+    let output = opt_lit(t.output_schema.as_deref().map(ascii_json).as_deref());
     let wrapped = t.output_wrapped;
     let a = t.annotations;
     let (read_only, destructive, idempotent, open_world) = (a.read_only, a.destructive, a.idempotent, a.open_world);

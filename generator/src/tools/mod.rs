@@ -17,6 +17,7 @@ use crate::ir::{Api, Method, Operation, Warning};
 use crate::load::Document;
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Options for tool derivation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,7 +65,9 @@ pub struct ToolDef {
     pub description: String,
     /// JSON Schema 2020-12, `type: object`, self-contained.
     pub input_schema: Value,
-    pub output_schema: Option<Value>,
+    /// Shared by the tools whose output schema is the same (a large API repeats a few hundred
+    /// response types over thousands of operations).
+    pub output_schema: Option<Arc<Value>>,
     /// The success body is not an object: structured output is `{"result": body}`.
     pub output_wrapped: bool,
     pub annotations: Annotations,
@@ -141,23 +144,29 @@ fn tool(
     }
     let (output_schema, output_wrapped) = if options.output_schemas {
         match output::build(doc, op) {
-            Ok(Some((mut schema, wrapped))) => match checks.check(&schema).or_else(|e| {
-                let dropped = drop_bad_patterns(&mut schema);
-                if dropped.is_empty() {
-                    return Err(e);
+            Ok(Some((mut schema, wrapped))) => {
+                let (mut key, mut verdict) = checks.verdict(&schema);
+                if verdict.is_err() {
+                    let dropped = drop_bad_patterns(&mut schema);
+                    if !dropped.is_empty() {
+                        (key, verdict) = checks.verdict(&schema);
+                        if verdict.is_ok() {
+                            warnings.push(bad_patterns_warning(op, "output", &dropped));
+                        }
+                    }
                 }
-                checks.check(&schema).map(|()| warnings.push(bad_patterns_warning(op, "output", &dropped)))
-            }) {
-                Ok(()) => (Some(schema), wrapped),
-                Err(e) => {
-                    warnings.push(Warning {
-                        at: op.at.clone(),
-                        message: format!("output schema left out: not valid JSON Schema: {e}"),
-                        skipped: false,
-                    });
-                    (None, false)
+                match verdict {
+                    Ok(()) => (Some(checks.share(key, schema)), wrapped),
+                    Err(e) => {
+                        warnings.push(Warning {
+                            at: op.at.clone(),
+                            message: format!("output schema left out: not valid JSON Schema: {e}"),
+                            skipped: false,
+                        });
+                        (None, false)
+                    }
                 }
-            },
+            }
             Ok(None) => (None, false),
             Err(e) => {
                 warnings.push(Warning {
