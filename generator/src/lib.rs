@@ -23,6 +23,7 @@ pub mod load;
 pub mod manifest;
 #[cfg(feature = "cli")]
 pub mod mock;
+mod parallel;
 #[cfg(feature = "cli")]
 pub mod project;
 mod settings;
@@ -120,7 +121,10 @@ impl Generation {
 pub fn generate(settings: &Settings) -> Result<Generation, Error> {
     match Input::read(settings)? {
         Input::Manifest(m) => from_manifest(settings, m),
-        Input::OpenApi(analysis) => {
+        Input::OpenApi(mut analysis) => {
+            // The parsed document is the largest thing held (hundreds of MB for Microsoft
+            // Graph) and emission does not read it: freed first.
+            drop(std::mem::take(&mut analysis.doc.root));
             let model = analysis.model(settings);
             let files = emit::emit(&model).map_err(Error::Emit)?;
             Ok(Generation {

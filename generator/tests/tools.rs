@@ -410,3 +410,79 @@ paths:
     assert!(w[1].contains("`q=pre{v}` in the path key mixes a variable with text"), "{w:?}");
     assert!(w[2].contains("parameters[0]: operation skipped: query parameter `f` is an array of arrays"), "{w:?}");
 }
+
+/// Every `$ref` string anywhere in `v` (a discriminator's `mapping` values are references too).
+fn refs_in(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, c) in m {
+                match c {
+                    Value::String(s) if k == "$ref" || s.starts_with("#/") => out.push(s.clone()),
+                    _ => refs_in(c, out),
+                }
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|c| refs_in(c, out)),
+        _ => {}
+    }
+}
+
+/// Microsoft Graph's base type maps every subtype (1,500 of them) in its `discriminator`: that
+/// mapping, copied into every tool's schema, made the generated crate grow past a gigabyte. The
+/// schemas keep `propertyName` and their `oneOf`, and refer to nothing outside themselves.
+#[test]
+fn a_discriminator_mapping_is_not_copied_into_tool_schemas() {
+    let mut schemas = serde_json::Map::new();
+    let mut mapping = serde_json::Map::new();
+    for i in 0..50 {
+        schemas.insert(
+            format!("Sub{i}"),
+            json!({"allOf": [{"$ref": "#/components/schemas/Base"}, {"properties": {format!("f{i}"): {"type": "string"}}}]}),
+        );
+        mapping.insert(format!("#sub{i}"), json!(format!("#/components/schemas/Sub{i}")));
+    }
+    schemas.insert(
+        "Base".into(),
+        json!({"type": "object", "properties": {"kind": {"type": "string"}, "id": {"type": "string"}},
+               "required": ["kind"], "discriminator": {"propertyName": "kind", "mapping": mapping}}),
+    );
+    schemas.insert(
+        "Either".into(),
+        json!({"oneOf": [{"$ref": "#/components/schemas/Sub1"}, {"$ref": "#/components/schemas/Sub2"}],
+               "discriminator": {"propertyName": "kind", "mapping": {"a": "#/components/schemas/Sub1", "b": "#/components/schemas/Sub2"}}}),
+    );
+    let ok = |schema: Value| json!({"200": {"description": "ok", "content": {"application/json": {"schema": schema}}}});
+    let spec = json!({
+        "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/sub": {"post": {"operationId": "sub",
+                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Sub3"}}}},
+                "responses": ok(json!({"$ref": "#/components/schemas/Sub3"}))}},
+            "/either": {"get": {"operationId": "either", "responses": ok(json!({"$ref": "#/components/schemas/Either"}))}}
+        },
+        "components": {"schemas": schemas}
+    });
+    let doc = load(&Source::Text { name: "t.json".into(), text: spec.to_string(), base_dir: None }).unwrap();
+    let api = mcpgen::ir::analyze(&doc);
+    let set = derive(&doc, &api, &ToolOptions::default());
+    assert_eq!(set.tools.len(), 2, "{:?}", set.warnings);
+    for t in &set.tools {
+        for schema in [Some(&t.input_schema), t.output_schema.as_deref()].into_iter().flatten() {
+            let text = schema.to_string();
+            assert!(!text.contains("\"mapping\""), "{}: {text}", t.name);
+            let mut refs = Vec::new();
+            refs_in(schema, &mut refs);
+            assert!(refs.iter().all(|r| r.starts_with("#/$defs/")), "{}: refers outside itself: {refs:?}", t.name);
+            jsonschema::draft202012::new(schema).unwrap_or_else(|e| panic!("{}: {e}", t.name));
+        }
+    }
+    let either = tool(&set.tools, "either").output_schema.as_ref().unwrap();
+    assert_eq!(either["$defs"]["Either"]["discriminator"], json!({"propertyName": "kind"}));
+    assert_eq!(either["$defs"]["Either"]["oneOf"].as_array().unwrap().len(), 2);
+    let sub = tool(&set.tools, "sub");
+    assert!(sub.input_schema["properties"].get("kind").is_some() && sub.input_schema["properties"].get("f3").is_some());
+    let out = sub.output_schema.as_ref().unwrap();
+    let validator = jsonschema::draft202012::new(out).unwrap();
+    assert!(validator.is_valid(&json!({"kind": "#sub3", "f3": "x"})));
+    assert!(!validator.is_valid(&json!({"f3": "x"})), "`kind` is still required through Base");
+}

@@ -126,6 +126,9 @@ pub fn main(args: Vec<std::ffi::OsString>) -> Result<(), String> {
         print_report(&report, &out_dir);
         eprintln!("Next: cd {} && cargo run -- --help", output.display());
     }
+    // The process ends here: freeing every tool's schema tree one by one would only cost time
+    // (tens of milliseconds for a large API).
+    std::mem::forget(generation);
     Ok(())
 }
 

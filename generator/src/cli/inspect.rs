@@ -93,7 +93,7 @@ fn rows(description: &Description) -> (Vec<Row>, &[Warning]) {
                         },
                         "arguments": surface.arguments.iter().map(argument_json).collect::<Vec<_>>(),
                         "inputSchema": t.input_schema,
-                        "outputSchema": t.output_schema,
+                        "outputSchema": t.output_schema.as_deref(),
                     });
                     Row { endpoint: Some(format!("{} {}", t.method.upper(), t.path)), surface, json }
                 })

@@ -7,9 +7,8 @@ use crate::tools::{BodyArgs, ToolDef};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// `src/generated/mod.rs`: the items under the module's doc comment.
-pub fn module(m: &Model) -> TokenStream {
-    let items = items(m);
+/// `src/generated/mod.rs`: `items` under the module's inner doc comment.
+pub fn with_inner_doc(items: TokenStream) -> TokenStream {
     quote! {
         //! The API and its tools as data: the runtime's `upstream` module does the rest.
 
@@ -19,6 +18,11 @@ pub fn module(m: &Model) -> TokenStream {
 
 /// The API and its tools as items: `API`, `TOOLS` and the `use` they need.
 pub fn items(m: &Model) -> TokenStream {
+    items_with(m, m.tools)
+}
+
+/// [`items`] with `TOOLS` holding `tools` only (none: the skeleton the tools' text goes into).
+pub fn items_with(m: &Model, tools: &[ToolDef]) -> TokenStream {
     let name = lit(&m.crate_name);
     let version = lit(&m.api_version);
     let title = lit(&m.title);
@@ -56,7 +60,7 @@ pub fn items(m: &Model) -> TokenStream {
         };
         quote!(SchemeSpec { name: #sname, kind: #kind })
     });
-    let tools = m.tools.iter().map(tool_tokens);
+    let tools = tools.iter().map(tool_tokens);
     quote! {
         use mcpgen_runtime::upstream::*;
 
@@ -73,6 +77,15 @@ pub fn items(m: &Model) -> TokenStream {
         };
 
         /// One tool per operation.
+        pub static TOOLS: &[ToolSpec] = &[#(#tools),*];
+    }
+}
+
+/// `TOOLS` alone, holding `tools`: formatted, its element lines are those `tools` have in the
+/// whole module.
+pub fn tools_static(tools: &[ToolDef]) -> TokenStream {
+    let tools = tools.iter().map(tool_tokens);
+    quote! {
         pub static TOOLS: &[ToolSpec] = &[#(#tools),*];
     }
 }
@@ -103,7 +116,7 @@ fn tool_tokens(t: &ToolDef) -> TokenStream {
     let title = opt_lit(t.title.as_deref());
     let description = lit(&t.description);
     let input = lit(&ascii_json(&t.input_schema));
-    let output = opt_lit(t.output_schema.as_ref().map(ascii_json).as_deref());
+    let output = opt_lit(t.output_schema.as_deref().map(ascii_json).as_deref());
     let wrapped = t.output_wrapped;
     let a = t.annotations;
     let (read_only, destructive, idempotent, open_world) = (a.read_only, a.destructive, a.idempotent, a.open_world);

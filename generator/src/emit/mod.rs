@@ -10,6 +10,7 @@ mod model;
 mod names;
 pub mod stamp;
 mod templates;
+mod tool_table;
 
 pub use model::{Model, RuntimeDep, SchemeModel};
 pub use names::{crate_name, env_part};
@@ -43,7 +44,7 @@ pub fn emit(model: &Model) -> Result<Vec<OutputFile>, String> {
         file("README.md", templates::readme(model)?, Owner::Generated),
         file(".gitignore", templates::gitignore()?, Owner::User),
         file("src/main.rs", generated_rust(model, entry::main_rs())?, Owner::Generated),
-        file("src/generated/mod.rs", generated_rust(model, generated::module(model))?, Owner::Generated),
+        file("src/generated/mod.rs", model.rust_file_from(tool_table::module_text(model, true)?), Owner::Generated),
         file("src/custom.rs", rust(entry::custom_rs())?, Owner::User),
     ])
 }
@@ -51,7 +52,7 @@ pub fn emit(model: &Model) -> Result<Vec<OutputFile>, String> {
 /// The API and its tools as one file for `include!` (from `build.rs`, into `OUT_DIR`): the items
 /// of `src/generated/mod.rs` without its inner doc comment, which `include!` cannot take.
 pub fn included_module(model: &Model) -> Result<String, String> {
-    generated_rust(model, generated::items(model))
+    Ok(model.rust_file_from(tool_table::module_text(model, false)?))
 }
 
 /// Formats `tokens` as a generated Rust file: the header, a blank line, the code.

@@ -59,8 +59,15 @@ pub trait Header {
 
     /// A generated Rust file: the header, a blank line, the code.
     fn rust_file(&self, code: &str) -> String {
-        let body = format!("\n{code}");
-        format!("{}{body}", self.header("//", &body))
+        self.rust_file_from(format!("\n{code}"))
+    }
+
+    /// [`Header::rust_file`] for a body that already starts with the blank line: the header goes
+    /// in front of it in place (a large API's module is tens of megabytes; give the body room).
+    fn rust_file_from(&self, mut body: String) -> String {
+        let header = self.header("//", &body);
+        body.insert_str(0, &header);
+        body
     }
 
     /// A generated TOML file: `#` header lines, then the text.

@@ -53,10 +53,10 @@ impl Bundler {
 
     /// Rewrites every `$ref` of `root` (and of the files it reaches) to a local reference.
     pub fn bundle_root(&mut self, mut root: Value) -> Value {
-        self.walk(&mut root, None, &Loc::root());
+        self.walk(&mut root, None, &mut String::new());
         while let Some((key, file, label)) = self.queue.pop_front() {
             let Some(mut target) = self.bundled.remove(&key) else { continue };
-            self.walk(&mut target, Some(&file), &Loc::root().key(&label));
+            self.walk(&mut target, Some(&file), &mut Loc::root().key(&label).0);
             self.bundled.insert(key, target);
         }
         if !self.bundled.is_empty()
@@ -67,7 +67,9 @@ impl Bundler {
         root
     }
 
-    fn walk(&mut self, v: &mut Value, file: Option<&Path>, loc: &Loc) {
+    /// `loc` is the text of `v`'s [`Loc`], grown and cut back in place as the walk goes down and
+    /// up: a document has a million nodes, and only a broken reference needs its location.
+    fn walk(&mut self, v: &mut Value, file: Option<&Path>, loc: &mut String) {
         match v {
             Value::Object(m) => {
                 if let Some(Value::String(r)) = m.get("$ref") {
@@ -77,15 +79,28 @@ impl Bundler {
                     }
                 }
                 for (k, child) in m.iter_mut() {
-                    if k != "$ref" {
-                        self.walk(child, file, &loc.key(k));
+                    if k != "$ref" && (child.is_object() || child.is_array()) {
+                        let len = loc.len();
+                        if len > 0 {
+                            loc.push('.');
+                        }
+                        loc.push_str(k);
+                        self.walk(child, file, loc);
+                        loc.truncate(len);
                     }
                 }
             }
             Value::Array(items) => {
                 for (i, child) in items.iter_mut().enumerate() {
-                    let l = Loc(format!("{}[{i}]", loc.as_str()));
-                    self.walk(child, file, &l);
+                    if child.is_object() || child.is_array() {
+                        let len = loc.len();
+                        {
+                            use std::fmt::Write;
+                            let _ = write!(loc, "[{i}]");
+                        }
+                        self.walk(child, file, loc);
+                        loc.truncate(len);
+                    }
                 }
             }
             _ => {}
@@ -93,7 +108,7 @@ impl Bundler {
     }
 
     /// The local reference that replaces `r`, or `None` to leave it as written.
-    fn rewrite(&mut self, r: &str, file: Option<&Path>, loc: &Loc) -> Option<String> {
+    fn rewrite(&mut self, r: &str, file: Option<&Path>, loc: &str) -> Option<String> {
         let (file_part, _) = split_ref(r);
         let fragment = r.split_once('#').map(|(_, f)| f).unwrap_or("").to_string();
         if file_part.is_empty() {
@@ -141,7 +156,7 @@ impl Bundler {
     }
 
     /// The bundled name of (`path`, `fragment`), copying the target in on first use.
-    fn target(&mut self, path: PathBuf, fragment: String, r: &str, loc: &Loc) -> String {
+    fn target(&mut self, path: PathBuf, fragment: String, r: &str, loc: &str) -> String {
         if let Some(key) = self.keys.get(&(path.clone(), fragment.clone())) {
             return to_ref(&[BUNDLED, key]);
         }
@@ -196,8 +211,9 @@ impl Bundler {
         (2..).map(|n| format!("{base}_{n}")).find(|k| !taken(k)).unwrap_or(base)
     }
 
-    fn broken(&mut self, r: &str, loc: &Loc, reason: &str) {
-        self.broken.push(BrokenRef { reference: r.into(), used_at: loc.to_string(), reason: reason.into() });
+    fn broken(&mut self, r: &str, loc: &str, reason: &str) {
+        let used_at = Loc(loc.to_string()).to_string();
+        self.broken.push(BrokenRef { reference: r.into(), used_at, reason: reason.into() });
     }
 }
 

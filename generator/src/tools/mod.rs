@@ -2,6 +2,7 @@
 //! schema per operation with the bindings that say where each argument goes in the HTTP request,
 //! an output schema from the success response, annotations from the method.
 
+mod checks;
 mod filter;
 mod input;
 pub mod naming;
@@ -16,6 +17,7 @@ use crate::ir::{Api, Method, Operation, Warning};
 use crate::load::Document;
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Options for tool derivation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,7 +65,9 @@ pub struct ToolDef {
     pub description: String,
     /// JSON Schema 2020-12, `type: object`, self-contained.
     pub input_schema: Value,
-    pub output_schema: Option<Value>,
+    /// Shared by the tools whose output schema is the same (a large API repeats a few hundred
+    /// response types over thousands of operations).
+    pub output_schema: Option<Arc<Value>>,
     /// The success body is not an object: structured output is `{"result": body}`.
     pub output_wrapped: bool,
     pub annotations: Annotations,
@@ -98,21 +102,31 @@ pub fn derive(doc: &Document, api: &Api, options: &ToolOptions) -> ToolSet {
     let (names, notes) = naming::assign(&api.operations, &options.names);
     let selected: Vec<usize> =
         (0..api.operations.len()).filter(|&i| options.filter.matches(&api.operations[i], &names[i])).collect();
+    let chosen: std::collections::BTreeSet<usize> = selected.iter().copied().collect();
     let unselected: Vec<&str> =
-        (0..api.operations.len()).filter(|i| !selected.contains(i)).map(|i| api.operations[i].at.as_str()).collect();
+        (0..api.operations.len()).filter(|i| !chosen.contains(i)).map(|i| api.operations[i].at.as_str()).collect();
     let mut warnings: Vec<Warning> = api
         .warnings
         .iter()
         .filter(|w| !unselected.iter().any(|at| w.at == *at || w.at.starts_with(&format!("{at}."))))
         .cloned()
         .collect();
+    // Each tool is made on its own (the costly part: schemas and their validation), on every
+    // core; the results, and the warnings each one gave, are then taken in operation order.
+    let checks = checks::Checks::default();
+    let made = crate::parallel::map(&selected, |&i| {
+        let mut own = Vec::new();
+        let made = tool(doc, &api.operations[i], &names[i], options, &checks, &mut own);
+        (made, own)
+    });
     let mut tools = Vec::new();
-    for i in selected {
+    for (&i, (made, own)) in selected.iter().zip(made) {
         let op = &api.operations[i];
         if let Some((_, note)) = notes.iter().find(|(n, _)| *n == i) {
             warnings.push(Warning { at: op.at.clone(), message: note.clone(), skipped: false });
         }
-        match tool(doc, op, &names[i], options, &mut warnings) {
+        warnings.extend(own);
+        match made {
             Ok(t) => tools.push(t),
             Err(message) => warnings.push(Warning { at: op.at.clone(), message, skipped: true }),
         }
@@ -125,35 +139,42 @@ fn tool(
     op: &Operation,
     name: &str,
     options: &ToolOptions,
+    checks: &checks::Checks,
     warnings: &mut Vec<Warning>,
 ) -> Result<ToolDef, String> {
     let mut input = input::build(doc, op)?;
-    if let Err(e) = check_schema(&input.schema) {
+    if let Err(e) = checks.check(&input.schema) {
         let dropped = drop_bad_patterns(&mut input.schema);
-        if dropped.is_empty() || check_schema(&input.schema).is_err() {
+        if dropped.is_empty() || checks.check(&input.schema).is_err() {
             return Err(format!("its input schema is not valid JSON Schema: {e}"));
         }
         warnings.push(bad_patterns_warning(op, "input", &dropped));
     }
     let (output_schema, output_wrapped) = if options.output_schemas {
         match output::build(doc, op) {
-            Ok(Some((mut schema, wrapped))) => match check_schema(&schema).or_else(|e| {
-                let dropped = drop_bad_patterns(&mut schema);
-                if dropped.is_empty() {
-                    return Err(e);
+            Ok(Some((mut schema, wrapped))) => {
+                let (mut key, mut verdict) = checks.verdict(&schema);
+                if verdict.is_err() {
+                    let dropped = drop_bad_patterns(&mut schema);
+                    if !dropped.is_empty() {
+                        (key, verdict) = checks.verdict(&schema);
+                        if verdict.is_ok() {
+                            warnings.push(bad_patterns_warning(op, "output", &dropped));
+                        }
+                    }
                 }
-                check_schema(&schema).map(|()| warnings.push(bad_patterns_warning(op, "output", &dropped)))
-            }) {
-                Ok(()) => (Some(schema), wrapped),
-                Err(e) => {
-                    warnings.push(Warning {
-                        at: op.at.clone(),
-                        message: format!("output schema left out: not valid JSON Schema: {e}"),
-                        skipped: false,
-                    });
-                    (None, false)
+                match verdict {
+                    Ok(()) => (Some(checks.share(key, schema)), wrapped),
+                    Err(e) => {
+                        warnings.push(Warning {
+                            at: op.at.clone(),
+                            message: format!("output schema left out: not valid JSON Schema: {e}"),
+                            skipped: false,
+                        });
+                        (None, false)
+                    }
                 }
-            },
+            }
             Ok(None) => (None, false),
             Err(e) => {
                 warnings.push(Warning {
