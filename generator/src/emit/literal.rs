@@ -9,9 +9,6 @@ use quote::quote;
 use serde_json::Value;
 use std::str::FromStr;
 
-/// Schemas up to this size (compact) are written pretty.
-pub const PRETTY_LIMIT: usize = 4096;
-
 /// A string literal for `s`: a raw string when that reads better (multi-line JSON, quotes),
 /// otherwise an escaped one.
 pub fn lit(s: &str) -> TokenStream {
@@ -64,11 +61,12 @@ fn escaped(s: &str) -> String {
 }
 
 /// JSON text with every non-ASCII character as a JSON `\u` escape, so it can sit in a raw string
-/// literal and still mean exactly the same value. Pretty (one line per value, for readable diffs)
-/// up to [`PRETTY_LIMIT`] bytes, compact above.
+/// literal and still mean exactly the same value. Compact, on one line: the runtime sends a
+/// schema's text verbatim inside its `tools/list` answer, which is one line (STDIO frames by line);
+/// pretty text cost GitHub's answer 0.8 MB of indentation and the runtime a pass turning its line
+/// breaks into spaces (bench/results/2026-11-29-startup.md).
 pub fn ascii_json(v: &Value) -> String {
-    let compact = serde_json::to_string(v).unwrap_or_else(|_| "null".into());
-    let text = if compact.len() <= PRETTY_LIMIT { serde_json::to_string_pretty(v).unwrap_or(compact) } else { compact };
+    let text = serde_json::to_string(v).unwrap_or_else(|_| "null".into());
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if c.is_ascii() {
@@ -117,6 +115,7 @@ mod tests {
         let v = json!({"d": "日本 🦀 \u{202e}", "q": "\"#"});
         let text = ascii_json(&v);
         assert!(text.is_ascii());
+        assert!(!text.contains('\n'), "one line: {text}");
         assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), v);
         assert_eq!(roundtrip(&text), text);
     }
