@@ -7,7 +7,7 @@ use futures::future::BoxFuture;
 use serde_json::{Map, Value, json};
 use std::borrow::Cow;
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// The boxed handler every tool is stored as.
 pub type ToolHandler =
@@ -30,8 +30,9 @@ pub type ToolHandler =
 #[derive(Clone)]
 pub struct Tool {
     pub(crate) name: String,
-    pub(crate) title: Option<String>,
-    pub(crate) description: Option<String>,
+    /// Borrowed from the binary for generated tools (`upstream`): registering them copies no text.
+    pub(crate) title: Option<Cow<'static, str>>,
+    pub(crate) description: Option<Cow<'static, str>>,
     pub(crate) input_schema: SchemaSource,
     pub(crate) output_schema: Option<SchemaSource>,
     pub(crate) annotations: Map<String, Value>,
@@ -40,12 +41,17 @@ pub struct Tool {
     pub(crate) handler: Option<ToolHandler>,
 }
 
-/// A schema as given: a value (checked against its meta-schema at registration), or JSON text
-/// already checked by whoever wrote it (a generator), kept as text.
+/// A schema as given: a value (checked against its meta-schema at registration), JSON text
+/// already checked by whoever wrote it, kept as text, or a generated server's text.
 #[derive(Clone, Debug)]
 pub(crate) enum SchemaSource {
     Value(Value),
     Text(Cow<'static, str>),
+    /// Compact JSON text a generator wrote into the binary after checking it against the
+    /// meta-schema (`upstream`'s `ToolSpec`s), not read at registration (see
+    /// [`Schema::from_generated_text`]): a server with thousands of generated tools would
+    /// otherwise read, and page in, all their schemas to start.
+    Generated(&'static str),
 }
 
 impl SchemaSource {
@@ -53,6 +59,7 @@ impl SchemaSource {
         match self {
             SchemaSource::Value(v) => Schema::compile(v.clone()),
             SchemaSource::Text(t) => Schema::from_text(t.clone()),
+            SchemaSource::Generated(t) => Schema::from_generated_text(t),
         }
     }
 
@@ -60,6 +67,7 @@ impl SchemaSource {
         match self {
             SchemaSource::Value(v) => v.clone(),
             SchemaSource::Text(t) => serde_json::from_str(t).unwrap_or(Value::Null),
+            SchemaSource::Generated(t) => serde_json::from_str(t).unwrap_or(Value::Null),
         }
     }
 
@@ -67,6 +75,8 @@ impl SchemaSource {
         match self {
             SchemaSource::Value(v) => v.get("type").and_then(Value::as_str).map(str::to_string),
             // Release builds trust generated text here (see `Schema::from_text`).
+            // The generator wrote every input schema as an object schema.
+            SchemaSource::Generated(_) => Some("object".into()),
             SchemaSource::Text(_) if !cfg!(debug_assertions) => Some("object".into()),
             SchemaSource::Text(t) => top_level_type(t),
         }
@@ -96,6 +106,23 @@ impl Tool {
         Self::with_input(name.into(), SchemaSource::Text(input_schema.into()))
     }
 
+    /// A generated tool (`upstream`): its schema texts and descriptions stay the binary's own,
+    /// unread until a client lists or calls the tool.
+    #[cfg_attr(not(feature = "upstream"), allow(dead_code))]
+    pub(crate) fn generated(
+        name: &'static str,
+        title: Option<&'static str>,
+        description: &'static str,
+        input_schema: &'static str,
+        output_schema: Option<&'static str>,
+    ) -> Self {
+        let mut tool = Self::with_input(name.into(), SchemaSource::Generated(input_schema));
+        tool.title = title.map(Cow::Borrowed);
+        tool.description = Some(Cow::Borrowed(description));
+        tool.output_schema = output_schema.map(SchemaSource::Generated);
+        tool
+    }
+
     fn with_input(name: String, input_schema: SchemaSource) -> Self {
         Tool {
             name,
@@ -115,12 +142,12 @@ impl Tool {
     }
 
     pub fn title(mut self, title: impl Into<String>) -> Self {
-        self.title = Some(title.into());
+        self.title = Some(Cow::Owned(title.into()));
         self
     }
 
     pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
+        self.description = Some(Cow::Owned(description.into()));
         self
     }
 
@@ -200,14 +227,26 @@ impl Tool {
 }
 
 /// A tool checked and compiled for serving. Each schema is held once, as text, in its [`Schema`];
-/// the `tools/list` entry is written from that text and [`Definition`]'s fixed parts.
+/// the `tools/list` entry is written from that text and [`Definition`]'s fixed parts, which are
+/// serialized on the first `tools/list` that shows the tool, not at registration: a server with
+/// thousands of generated tools starts without reading their descriptions.
 pub(crate) struct RegisteredTool {
     pub name: String,
     pub handler: ToolHandler,
     pub input: Schema,
     pub output: Option<Schema>,
     pub required_client_capabilities: Vec<String>,
-    definition: Definition,
+    parts: DefinitionParts,
+    definition: OnceLock<Definition>,
+}
+
+/// What a tool's `tools/list` entry holds besides its name and schemas, kept as given until the
+/// entry is first written.
+struct DefinitionParts {
+    title: Option<Cow<'static, str>>,
+    description: Option<Cow<'static, str>>,
+    annotations: Map<String, Value>,
+    meta: Option<Value>,
 }
 
 /// The `tools/list` entry around the schemas, serialized once: `text[..input_at]`, the input
@@ -229,7 +268,9 @@ impl RegisteredTool {
         let invalid_input = |e| format!("tool `{name}`: invalid inputSchema: {e}");
         // Text that is not JSON at all says so before anything is read from it.
         let text_input = match &tool.input_schema {
-            SchemaSource::Text(_) => Some(tool.input_schema.compile().map_err(invalid_input)?),
+            SchemaSource::Text(_) | SchemaSource::Generated(_) => {
+                Some(tool.input_schema.compile().map_err(invalid_input)?)
+            }
             SchemaSource::Value(_) => None,
         };
         if tool.input_schema.top_level_type().as_deref() != Some("object") {
@@ -244,19 +285,31 @@ impl RegisteredTool {
             Some(raw) => Some(raw.compile().map_err(|e| format!("tool `{name}`: invalid outputSchema: {e}"))?),
             None => None,
         };
-        let definition = Definition::new(&tool, output.is_some());
-        let Tool { name, required_client_capabilities, .. } = tool;
-        Ok(RegisteredTool { name, handler, input, output, required_client_capabilities, definition })
+        let Tool { name, title, description, annotations, meta, required_client_capabilities, .. } = tool;
+        let parts = DefinitionParts { title, description, annotations, meta };
+        Ok(RegisteredTool {
+            name,
+            handler,
+            input,
+            output,
+            required_client_capabilities,
+            parts,
+            definition: OnceLock::new(),
+        })
+    }
+
+    fn definition(&self) -> &Definition {
+        self.definition.get_or_init(|| Definition::new(&self.name, &self.parts, self.output.is_some()))
     }
 
     /// The length of this tool's `tools/list` entry, to size a page's buffer once.
     pub fn definition_len(&self) -> usize {
-        self.definition.text.len() + self.input.text().len() + self.output.as_ref().map_or(0, |o| o.text().len())
+        self.definition().text.len() + self.input.text().len() + self.output.as_ref().map_or(0, |o| o.text().len())
     }
 
     /// Appends this tool's `tools/list` entry (one JSON object) to `out`.
     pub fn write_definition(&self, out: &mut String) {
-        let d = &self.definition;
+        let d = self.definition();
         out.push_str(&d.text[..d.input_at]);
         out.push_str(self.input.text());
         out.push_str(&d.text[d.input_at..d.output_at]);
@@ -268,9 +321,9 @@ impl RegisteredTool {
 }
 
 impl Definition {
-    /// Serialized straight into bytes (`serde_json::to_writer`): a server registers thousands
-    /// of these at start, and going through a `Value` and `Display` cost half its start-up.
-    fn new(tool: &Tool, has_output: bool) -> Definition {
+    /// Serialized straight into bytes (`serde_json::to_writer`): a server writes thousands of
+    /// these for its first `tools/list`, and going through a `Value` and `Display` cost twice as much.
+    fn new(name: &str, parts: &DefinitionParts, has_output: bool) -> Definition {
         fn key(out: &mut Vec<u8>, first: &mut bool, key: &str) {
             if !std::mem::take(first) {
                 out.push(b',');
@@ -282,30 +335,30 @@ impl Definition {
             // Strings and JSON values always serialize.
             let _ = serde_json::to_writer(&mut *out, value);
         }
-        let mut text = Vec::with_capacity(64 + tool.description.as_ref().map_or(0, String::len));
+        let mut text = Vec::with_capacity(96 + parts.description.as_deref().map_or(0, str::len));
         text.push(b'{');
         let first = &mut true;
-        if let Some(m) = &tool.meta {
+        if let Some(m) = &parts.meta {
             key(&mut text, first, "_meta");
             write_json(&mut text, m);
         }
-        if !tool.annotations.is_empty() {
+        if !parts.annotations.is_empty() {
             key(&mut text, first, "annotations");
-            write_json(&mut text, &tool.annotations);
+            write_json(&mut text, &parts.annotations);
         }
-        if let Some(d) = &tool.description {
+        if let Some(d) = &parts.description {
             key(&mut text, first, "description");
             write_json(&mut text, d);
         }
         key(&mut text, first, "inputSchema");
         let input_at = text.len();
         key(&mut text, first, "name");
-        write_json(&mut text, &tool.name);
+        write_json(&mut text, name);
         if has_output {
             key(&mut text, first, "outputSchema");
         }
         let output_at = text.len();
-        if let Some(t) = &tool.title {
+        if let Some(t) = &parts.title {
             key(&mut text, first, "title");
             write_json(&mut text, t);
         }

@@ -8,5 +8,6 @@ pub mod http;
 mod shutdown;
 mod sse;
 pub mod stdio;
+mod stdout;
 
 pub use shutdown::shutdown_signal;

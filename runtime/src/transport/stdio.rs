@@ -37,7 +37,7 @@ pub async fn serve_stdio(dispatcher: Arc<Dispatcher>, options: StdioOptions) -> 
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
-    serve(dispatcher, tokio::io::stdin(), tokio::io::stdout(), options, shutdown).await
+    serve(dispatcher, tokio::io::stdin(), super::stdout::stdout()?, options, shutdown).await
 }
 
 /// Serves `dispatcher` over any byte pipe until EOF or `shutdown` completes.

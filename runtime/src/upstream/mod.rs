@@ -242,16 +242,10 @@ impl Upstream {
 
     /// The MCP tool for `spec`, calling this upstream.
     pub fn tool(self: &Arc<Self>, spec: &'static ToolSpec) -> Tool {
-        // The generator checked these schemas against the meta-schema; they stay the binary's own
-        // text, built into values only when the tool is first called. Should one not be JSON,
-        // `Server::build` names the tool.
-        let mut tool = Tool::from_schema_text(spec.name, spec.input_schema).description(spec.description);
-        if let Some(title) = spec.title {
-            tool = tool.title(title);
-        }
-        if let Some(out) = spec.output_schema {
-            tool = tool.output_schema_text(out);
-        }
+        // The generator checked these schemas against the meta-schema; they, the description and
+        // the title stay the binary's own text, unread until the tool is listed (its schemas built
+        // into values only when it is first called; one that breaks the meta-schema says so then).
+        let mut tool = Tool::generated(spec.name, spec.title, spec.description, spec.input_schema, spec.output_schema);
         tool = tool.annotation("readOnlyHint", spec.read_only).annotation("openWorldHint", spec.open_world);
         if !spec.read_only {
             tool = tool.annotation("destructiveHint", spec.destructive).annotation("idempotentHint", spec.idempotent);
