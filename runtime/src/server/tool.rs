@@ -384,13 +384,34 @@ mod tests {
             .handler(|_, _| async { Ok(crate::ToolResult::text("x")) });
         let bare = Tool::from_schema_text("u", r#"{"type":"object"}"#)
             .handler(|_, _| async { Ok(crate::ToolResult::text("x")) });
-        for tool in [full, bare] {
+        let generated = Tool::generated(
+            "g",
+            Some("G \\ title"),
+            "line\n\"quoted\" \u{1F980}",
+            r#"{"properties":{"a":{"type":"string"}},"type":"object"}"#,
+            Some(r#"{"type":"object"}"#),
+        )
+        .read_only()
+        .handler(|_, _| async { Ok(crate::ToolResult::text("x")) });
+        for tool in [full, bare, generated] {
             let expected = tool.definition();
             let registered = RegisteredTool::compile(tool).unwrap();
             let mut text = String::new();
             registered.write_definition(&mut text);
             assert_eq!(text, expected.to_string());
         }
+    }
+
+    /// A generated tool's schema text is not parsed at registration (thousands of them start at
+    /// once): text that is not JSON, which only a hand edit of generated code makes, registers and
+    /// says so when the tool is called.
+    #[test]
+    fn generated_schema_text_is_read_on_first_use() {
+        let tool = Tool::generated("g", None, "d", r#"{"type": "object", oops}"#, None)
+            .handler(|_, _| async { Ok(crate::ToolResult::text("x")) });
+        let registered = RegisteredTool::compile(tool).unwrap();
+        let v = registered.input.violations(&json!({}));
+        assert!(v[0].starts_with("(schema): the schema cannot be used"), "{v:?}");
     }
 
     #[test]
