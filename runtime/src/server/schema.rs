@@ -12,6 +12,9 @@ pub struct Schema {
     text: Cow<'static, str>,
     /// The meta-schema check still to do on first use (schema text from a generator that checked it).
     deferred_check: bool,
+    /// The text holds a raw line break (hand-written or pretty text), which `tools/list`, sent
+    /// as one line, must turn into a space. Known at registration, so the page is not scanned.
+    multi_line: bool,
     validator: OnceLock<Result<jsonschema::Validator, String>>,
 }
 
@@ -20,7 +23,7 @@ impl Schema {
     pub fn compile(raw: Value) -> Result<Schema, String> {
         jsonschema::meta::validate(&raw).map_err(|e| e.to_string())?;
         let text = serde_json::to_string(&raw).map_err(|e| e.to_string())?;
-        Ok(Schema { text: Cow::Owned(text), deferred_check: false, validator: OnceLock::new() })
+        Ok(Schema { text: Cow::Owned(text), deferred_check: false, multi_line: false, validator: OnceLock::new() })
     }
 
     /// Takes schema text that a generator already checked, without building it: the meta-schema
@@ -34,7 +37,8 @@ impl Schema {
         } else if !text.trim_start().starts_with('{') {
             return Err("expected a JSON object".into());
         }
-        Ok(Schema { text, deferred_check: true, validator: OnceLock::new() })
+        let multi_line = text.contains(['\n', '\r']);
+        Ok(Schema { text, deferred_check: true, multi_line, validator: OnceLock::new() })
     }
 
     /// Takes a generated server's schema text (`upstream`), written compact by the generator
@@ -48,12 +52,23 @@ impl Schema {
         if cfg!(debug_assertions) && !(text.starts_with('{') && text.ends_with('}')) {
             return Err("expected a JSON object".into());
         }
-        Ok(Schema { text: Cow::Borrowed(text), deferred_check: true, validator: OnceLock::new() })
+        // Compact: the generator writes it on one line (`emit::literal::ascii_json`).
+        Ok(Schema { text: Cow::Borrowed(text), deferred_check: true, multi_line: false, validator: OnceLock::new() })
     }
 
     /// The schema's JSON text.
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    /// Appends the text to a line of JSON: a raw line break in JSON text can only be whitespace
+    /// (inside a string it must be escaped), so a space stands in for it.
+    pub fn write_one_line(&self, out: &mut String) {
+        if !self.multi_line {
+            out.push_str(&self.text);
+            return;
+        }
+        out.extend(self.text.chars().map(|c| if c == '\n' || c == '\r' { ' ' } else { c }));
     }
 
     /// The schema as a JSON value (built anew on every call).

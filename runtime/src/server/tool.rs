@@ -307,14 +307,14 @@ impl RegisteredTool {
         self.definition().text.len() + self.input.text().len() + self.output.as_ref().map_or(0, |o| o.text().len())
     }
 
-    /// Appends this tool's `tools/list` entry (one JSON object) to `out`.
+    /// Appends this tool's `tools/list` entry (one JSON object, on one line) to `out`.
     pub fn write_definition(&self, out: &mut String) {
         let d = self.definition();
         out.push_str(&d.text[..d.input_at]);
-        out.push_str(self.input.text());
+        self.input.write_one_line(out);
         out.push_str(&d.text[d.input_at..d.output_at]);
         if let Some(o) = &self.output {
-            out.push_str(o.text());
+            o.write_one_line(out);
         }
         out.push_str(&d.text[d.output_at..]);
     }

@@ -11,7 +11,8 @@ use std::panic::AssertUnwindSafe;
 
 impl Dispatcher {
     /// One page of tools, written from each tool's stored definition text and sent as that
-    /// text: a large API's page is never parsed into a tree.
+    /// text: a large API's page is never parsed into a tree, nor scanned (each schema goes on one
+    /// line as it is written, `Schema::write_one_line`).
     pub(super) fn list_tools(&self, params: Option<&Value>) -> Result<Payload, ErrorObject> {
         let tools = self.state.tools.read().expect("tools lock");
         let offset = self.cursor_offset(params, tools.items().len())?;
@@ -32,7 +33,7 @@ impl Dispatcher {
             text.push_str(&json!(next).to_string());
         }
         text.push('}');
-        Ok(Payload::Object(one_line(text)))
+        Ok(Payload::Object(text))
     }
 
     pub(super) async fn call_tool(&self, params: Option<Value>, call: Call<'_>) -> Result<Payload, ErrorObject> {
@@ -122,25 +123,6 @@ impl Dispatcher {
         }
         tool_result(result)
     }
-}
-
-/// JSON text on one line: STDIO frames messages by line, SSE carries one in a `data:` line.
-/// Schema text given by hand (or pretty-printed by a generator) may hold line breaks; a raw line
-/// break in JSON text can only be whitespace (inside a string it must be escaped), so a space
-/// stands in for it. Byte by byte, in place: megabytes of GitHub's schemas take a few
-/// milliseconds this way, where `str::replace` took tens.
-fn one_line(text: String) -> String {
-    let bytes = text.as_bytes();
-    if !bytes.contains(&b'\n') && !bytes.contains(&b'\r') {
-        return text;
-    }
-    let mut bytes = text.into_bytes();
-    // Every byte written, no branch: the compiler turns this into vector compares and blends.
-    for b in &mut bytes {
-        *b = if *b == b'\n' || *b == b'\r' { b' ' } else { *b };
-    }
-    // ASCII replaced by ASCII: still UTF-8, so the lossy branch never runs.
-    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// -32021 naming every capability the tool needs that the client did not declare.
