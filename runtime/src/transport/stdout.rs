@@ -24,18 +24,22 @@ pub(crate) struct BlockingWriter<W> {
     state: State<W>,
 }
 
+/// The writer and its copy buffer, which goes back and forth with each write: reused, it is
+/// paged in once rather than for every chunk of a large answer.
+type Parts<W> = (W, Vec<u8>);
+
 enum State<W> {
-    Idle(Option<W>),
-    Busy(JoinHandle<(W, io::Result<()>)>),
+    Idle(Option<Parts<W>>),
+    Busy(JoinHandle<(Parts<W>, io::Result<()>)>),
 }
 
 impl<W: Write + Send + 'static> BlockingWriter<W> {
     pub(crate) fn new(inner: W) -> Self {
-        BlockingWriter { state: State::Idle(Some(inner)) }
+        BlockingWriter { state: State::Idle(Some((inner, Vec::new()))) }
     }
 
     /// Waits for the write in flight, if any; its error comes back here.
-    fn poll_idle(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<&mut Option<W>>> {
+    fn poll_idle(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<&mut Option<Parts<W>>>> {
         if let State::Busy(task) = &mut self.state {
             match ready!(Pin::new(task).poll(cx)) {
                 Ok((inner, result)) => {
@@ -60,20 +64,26 @@ impl<W: Write + Send + Unpin + 'static> AsyncWrite for BlockingWriter<W> {
     fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
         let inner = ready!(this.poll_idle(cx))?;
-        let Some(mut inner) = inner.take() else {
+        let Some((mut inner, mut chunk)) = inner.take() else {
             return Poll::Ready(Err(io::Error::other("the stdout writer was lost")));
         };
-        let chunk = buf[..buf.len().min(MAX_CHUNK)].to_vec();
-        let len = chunk.len();
+        let len = buf.len().min(MAX_CHUNK);
+        chunk.clear();
+        chunk.extend_from_slice(&buf[..len]);
         this.state = State::Busy(tokio::task::spawn_blocking(move || {
             let result = inner.write_all(&chunk).and_then(|()| inner.flush());
-            (inner, result)
+            ((inner, chunk), result)
         }));
         Poll::Ready(Ok(len))
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        ready!(self.get_mut().poll_idle(cx))?;
+        // The transport flushes after each batch: a large answer's buffer is given back here.
+        if let Some((_, chunk)) = ready!(self.get_mut().poll_idle(cx))?
+            && chunk.capacity() > 64 * 1024
+        {
+            *chunk = Vec::new();
+        }
         Poll::Ready(Ok(()))
     }
 
