@@ -78,10 +78,10 @@ pub fn run(binary: &Path, index: usize, tools: &[Tool], mock: &Running, max_call
         let (passed, mut cause, message) = classify(&tool.operation, &result, &seen);
         if cause.as_deref() == Some(OTHER_OPERATION) {
             let other = seen.last().and_then(|s| s.operation.as_deref()).and_then(|o| mock.path_of(o));
-            if let (Some(mine), Some(other)) = (mock.path_of(&tool.operation), other) {
-                if is_instance_of(&other, &mine) {
-                    cause = Some(SIBLING_LITERAL.into());
-                }
+            if let (Some(mine), Some(other)) = (mock.path_of(&tool.operation), other)
+                && is_instance_of(&other, &mine)
+            {
+                cause = Some(SIBLING_LITERAL.into());
             }
         }
         out.calls.push(Call { operation: tool.operation.clone(), passed, cause, message });
@@ -169,7 +169,9 @@ fn is_instance_of(other: &str, mine: &str) -> bool {
 fn only_one_of_overlaps(text: &str) -> bool {
     let problems: Vec<&str> = text.lines().filter(|l| l.starts_with("- ")).collect();
     !problems.is_empty()
-        && problems.iter().all(|l| l.contains("is valid under more than one of the schemas listed in the 'oneOf' keyword"))
+        && problems
+            .iter()
+            .all(|l| l.contains("is valid under more than one of the schemas listed in the 'oneOf' keyword"))
 }
 
 /// `(passed, cause, message)` for one call: its result and what the mock saw meanwhile.

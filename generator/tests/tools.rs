@@ -373,8 +373,15 @@ fn framing_header_parameters_are_left_out_with_a_warning() {
     let set = derive(&doc, &api, &ToolOptions::default());
     let warnings: Vec<String> = set.warnings.iter().map(|w| w.to_string()).collect();
     assert_eq!(warnings.len(), 2, "{warnings:?}");
-    assert!(warnings[0].contains("parameters[0]") && warnings[0].contains("`Content-Length` is ignored (the HTTP client sets it"), "{warnings:?}");
+    assert!(
+        warnings[0].contains("parameters[0]")
+            && warnings[0].contains("`Content-Length` is ignored (the HTTP client sets it"),
+        "{warnings:?}"
+    );
     assert!(warnings[1].contains("`Host` is ignored"), "{warnings:?}");
     let props = set.tools[0].input_schema["properties"].as_object().unwrap();
-    assert!(props.contains_key("X-Trace") && !props.contains_key("Content-Length") && !props.contains_key("Host"), "{props:?}");
+    assert!(
+        props.contains_key("X-Trace") && !props.contains_key("Content-Length") && !props.contains_key("Host"),
+        "{props:?}"
+    );
 }

@@ -69,10 +69,10 @@ impl Synth<'_> {
             }
             return merged;
         }
-        if let Some(branches) = m.get("oneOf").and_then(Value::as_array).filter(|b| b.len() > 1) {
-            if let Some(v) = self.one_of(&own, branches, depth) {
-                return v;
-            }
+        if let Some(branches) = m.get("oneOf").and_then(Value::as_array).filter(|b| b.len() > 1)
+            && let Some(v) = self.one_of(&own, branches, depth)
+        {
+            return v;
         }
         for k in ["oneOf", "anyOf"] {
             if let Some(first) = m.get(k).and_then(Value::as_array).and_then(|a| a.first()) {
@@ -363,11 +363,13 @@ fn matching(pattern: &str, min: usize, max: Option<usize>) -> Option<String> {
     let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
     let generator = rand_regex::Regex::with_hir(generable(hir), 8).ok()?;
     let mut rng = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(0x6d63_7067_656e);
-    // Not empty where the bounds allow: an empty path segment or header cannot be sent.
+    // Not empty where the bounds allow: an empty path segment or header cannot be sent. Not `.`
+    // or `..` either (panorama's ARN pattern `^.+$` gave `.`): as a path segment they would move
+    // the request to another path, and the runtime rightly refuses them.
     let least = if max == Some(0) { 0 } else { min.max(1) };
     (0..16).map(|_| rng.sample::<String, _>(&generator)).find(|s| {
         let n = s.chars().count();
-        n >= least && max.is_none_or(|max| n <= max)
+        n >= least && max.is_none_or(|max| n <= max) && s != "." && s != ".."
     })
 }
 
@@ -462,6 +464,11 @@ mod tests {
         let text = any.as_str().unwrap();
         assert!(text.starts_with("arn:") && text.chars().all(|c| (' '..='~').contains(&c)), "{text}");
         assert!(!s(json!({"type": "string", "pattern": "^[A-Z0-9]*$"})).as_str().unwrap().is_empty());
+        // Never a dot segment, whatever the seed draws first.
+        for pattern in ["^.+$", "^.{1,2}$", "^[.]+$", "^\\.{1,2}$"] {
+            let v = s(json!({"type": "string", "pattern": pattern}));
+            assert!(v != json!(".") && v != json!(".."), "{pattern}: {v}");
+        }
         // Beyond regex-syntax: the plain string stays.
         assert_eq!(s(json!({"type": "string", "pattern": "^(?!-)a"})), json!("string"));
     }
@@ -479,7 +486,9 @@ mod tests {
         }}}});
         let value = synthesize(&d, &schema);
         let schedule = &value["a"]["schedule"];
-        let valid = |branch: &str| compile(&d, &json!({"$ref": format!("#/components/schemas/{branch}")})).unwrap().is_valid(schedule);
+        let valid = |branch: &str| {
+            compile(&d, &json!({"$ref": format!("#/components/schemas/{branch}")})).unwrap().is_valid(schedule)
+        };
         assert!(valid("Weekly") != valid("OneShot"), "{value}");
         assert_eq!(value, synthesize(&d, &schema));
         // A required distinguishing property: the plain value of the first branch already fits.
