@@ -257,8 +257,14 @@ fn compile(doc: &Document, schema: &Value) -> Option<jsonschema::Validator> {
     jsonschema::validator_for(&full).ok()
 }
 
-/// Whether `v` is of a type the schema allows (any, when it names none).
+/// Whether `v` is of a type the schema allows (any, when it names none), and, an object, has the
+/// properties it requires (vtex's `{default: {}, required: [customSessionKeys]}` does not).
 fn fits(v: &Value, m: &Map<String, Value>) -> bool {
+    if let (Value::Object(o), Some(Value::Array(required))) = (v, m.get("required"))
+        && required.iter().filter_map(Value::as_str).any(|k| !o.contains_key(k))
+    {
+        return false;
+    }
     let allowed: Vec<&str> = match m.get("type") {
         Some(Value::String(t)) => vec![t.as_str()],
         Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
@@ -442,6 +448,11 @@ mod tests {
         }}}}});
         assert_eq!(s(nested), json!({"a": {"b": {"title": "string", "rank": 0}}}));
         assert_eq!(s(json!({"type": "string", "default": 5})), json!("string"));
+        // A default that leaves out a required property is the spec's mistake too.
+        let public =
+            json!({"type": "object", "default": {}, "required": ["keys"], "properties": {"keys": {"type": "string"}}});
+        assert_eq!(s(public), json!({"keys": "string"}));
+        assert_eq!(s(json!({"type": "object", "default": {"keys": "k"}, "required": ["keys"]})), json!({"keys": "k"}));
         assert_eq!(s(json!({"type": "number", "examples": [3]})), json!(3));
     }
 
