@@ -225,6 +225,25 @@ impl Synth<'_> {
                 out.insert(k.clone(), self.value(s, depth + 1));
             }
         }
+        // Then entries of a map (AWS's `Tags`: `{additionalProperties: {type: string},
+        // minProperties: 1}`), named like Swagger UI's `additionalProp1`.
+        let extra = match m.get("additionalProperties") {
+            Some(Value::Bool(false)) => None,
+            Some(schema @ Value::Object(_)) => Some(schema.clone()),
+            _ => Some(Value::Bool(true)),
+        };
+        if let Some(schema) = extra.filter(|_| !m.contains_key("propertyNames") && !m.contains_key("patternProperties"))
+        {
+            let mut n = 1;
+            while out.len() < least {
+                let v = match &schema {
+                    Value::Object(_) => self.value(&schema, depth + 1),
+                    _ => Value::String("string".into()),
+                };
+                out.insert(format!("additionalProp{n}"), v);
+                n += 1;
+            }
+        }
         Value::Object(out)
     }
 
@@ -367,7 +386,8 @@ fn string(m: &Map<String, Value>) -> String {
 fn matching(pattern: &str, min: usize, max: Option<usize>) -> Option<String> {
     use rand::{RngExt, SeedableRng};
     let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
-    let generator = rand_regex::Regex::with_hir(generable(hir), 8).ok()?;
+    // Repetitions long enough to reach `minLength` (`^arn:.+` with `minLength: 32`).
+    let generator = rand_regex::Regex::with_hir(generable(hir), (min as u32).saturating_add(8).min(1_000)).ok()?;
     let mut rng = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(0x6d63_7067_656e);
     // Not empty where the bounds allow: an empty path segment or header cannot be sent. Not `.`
     // or `..` either (panorama's ARN pattern `^.+$` gave `.`): as a path segment they would move
@@ -475,6 +495,10 @@ mod tests {
         let text = any.as_str().unwrap();
         assert!(text.starts_with("arn:") && text.chars().all(|c| (' '..='~').contains(&c)), "{text}");
         assert!(!s(json!({"type": "string", "pattern": "^[A-Z0-9]*$"})).as_str().unwrap().is_empty());
+        // A minLength beyond the default repetition still gets a matching string.
+        let arn = s(json!({"type": "string", "pattern": "^arn:.+", "minLength": 32, "maxLength": 64}));
+        let text = arn.as_str().unwrap();
+        assert!(text.starts_with("arn:") && (32..=64).contains(&text.len()), "{text}");
         // Never a dot segment, whatever the seed draws first.
         for pattern in ["^.+$", "^.{1,2}$", "^[.]+$", "^\\.{1,2}$"] {
             let v = s(json!({"type": "string", "pattern": pattern}));
@@ -527,6 +551,12 @@ mod tests {
         assert_eq!(value["a"]["b"].as_object().map(|b| b.len()), Some(1), "{value}");
         let two = json!({"type": "object", "minProperties": 2, "required": ["x"], "properties": {"x": {"const": 1}, "y": {"const": 2}, "z": {"const": 3}}});
         assert_eq!(synthesize(&d, &two), json!({"x": 1, "y": 2}));
+        // AWS's `Tags`: a map that needs an entry.
+        let tags =
+            json!({"type": "object", "minProperties": 1, "additionalProperties": {"type": "string", "maxLength": 3}});
+        assert_eq!(synthesize(&d, &tags), json!({"additionalProp1": "str"}));
+        let closed = json!({"type": "object", "minProperties": 1, "additionalProperties": false});
+        assert_eq!(synthesize(&d, &closed), json!({}));
     }
 
     #[test]
