@@ -393,7 +393,8 @@ fn matching(pattern: &str, min: usize, max: Option<usize>) -> Option<String> {
     // or `..` either (panorama's ARN pattern `^.+$` gave `.`): as a path segment they would move
     // the request to another path, and the runtime rightly refuses them.
     let least = if max == Some(0) { 0 } else { min.max(1) };
-    (0..16).map(|_| rng.sample::<String, _>(&generator)).find(|s| {
+    // Enough tries for a length bound that few draws meet (`^[0-9]+$` with exactly 12 digits).
+    (0..64).map(|_| rng.sample::<String, _>(&generator)).find(|s| {
         let n = s.chars().count();
         n >= least && max.is_none_or(|max| n <= max) && s != "." && s != ".."
     })
@@ -499,6 +500,9 @@ mod tests {
         let arn = s(json!({"type": "string", "pattern": "^arn:.+", "minLength": 32, "maxLength": 64}));
         let text = arn.as_str().unwrap();
         assert!(text.starts_with("arn:") && (32..=64).contains(&text.len()), "{text}");
+        let account = s(json!({"type": "string", "pattern": "^[0-9]+$", "minLength": 12, "maxLength": 12}));
+        let text = account.as_str().unwrap();
+        assert!(text.len() == 12 && text.chars().all(|c| c.is_ascii_digit()), "{text}");
         // Never a dot segment, whatever the seed draws first.
         for pattern in ["^.+$", "^.{1,2}$", "^[.]+$", "^\\.{1,2}$"] {
             let v = s(json!({"type": "string", "pattern": pattern}));
