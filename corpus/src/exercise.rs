@@ -153,8 +153,8 @@ const OTHER_OPERATION: &str = "the request matched another operation";
 /// path of `POST /api/dataentities/Client/documents`: OpenAPI routes the concrete path first.
 const SIBLING_LITERAL: &str = "a path argument (the description's example) spells a more specific operation's literal \
      path, which is matched first as OpenAPI says (its own ambiguity)";
-const ONE_OF_OVERLAP: &str = "oneOf branches overlap: no value was found valid under exactly one (the description's \
-     own error)";
+const ONE_OF_OVERLAP: &str = "oneOf: the synthesizer found no value valid under exactly one branch (branches that \
+     overlap, the description's error, or one it could not tell apart)";
 
 /// Whether the template `other` is `mine` with literals in place of some of its variables
 /// (`/a/Client/b` of `/a/{name}/b`).

@@ -20,7 +20,7 @@ const MAX_NODES: usize = 2_000;
 const OPTIONAL_DEPTH: usize = 2;
 
 /// `oneOf`s with more branches than this take the first branch's value unchecked.
-const MAX_ONE_OF_BRANCHES: usize = 16;
+const MAX_ONE_OF_BRANCHES: usize = 64;
 
 /// A value for `schema` (references resolved in `doc`).
 pub fn synthesize(doc: &Document, schema: &Value) -> Value {
