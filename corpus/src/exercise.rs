@@ -75,7 +75,15 @@ pub fn run(binary: &Path, index: usize, tools: &[Tool], mock: &Running, max_call
         let arguments = arguments(&tool.input_schema);
         let result = client.request("tools/call", json!({"name": tool.name, "arguments": arguments}), CALL_TIMEOUT);
         let seen = mock.take();
-        let (passed, cause, message) = classify(&tool.operation, &result, &seen);
+        let (passed, mut cause, message) = classify(&tool.operation, &result, &seen);
+        if cause.as_deref() == Some(OTHER_OPERATION) {
+            let other = seen.last().and_then(|s| s.operation.as_deref()).and_then(|o| mock.path_of(o));
+            if let (Some(mine), Some(other)) = (mock.path_of(&tool.operation), other)
+                && is_instance_of(&other, &mine)
+            {
+                cause = Some(SIBLING_LITERAL.into());
+            }
+        }
         out.calls.push(Call { operation: tool.operation.clone(), passed, cause, message });
         if matches!(&result, Err(e) if e.starts_with("the server exited")) {
             break;
@@ -140,6 +148,32 @@ fn cause_of_rpc_failure(e: &str, method: &str) -> String {
     }
 }
 
+const OTHER_OPERATION: &str = "the request matched another operation";
+/// vtex's `POST /api/dataentities/{dataEntityName}/documents`, whose example `Client` makes the
+/// path of `POST /api/dataentities/Client/documents`: OpenAPI routes the concrete path first.
+const SIBLING_LITERAL: &str = "a path argument (the description's example) spells a more specific operation's literal \
+     path, which is matched first as OpenAPI says (its own ambiguity)";
+const ONE_OF_OVERLAP: &str = "oneOf: the synthesizer found no value valid under exactly one branch (branches that \
+     overlap, the description's error, or one it could not tell apart)";
+
+/// Whether the template `other` is `mine` with literals in place of some of its variables
+/// (`/a/Client/b` of `/a/{name}/b`).
+fn is_instance_of(other: &str, mine: &str) -> bool {
+    other.matches('{').count() < mine.matches('{').count()
+        && mcpgen::mock::route::Template::parse(mine).matches(&mcpgen::mock::route::split(other)).is_some()
+}
+
+/// Whether every problem of a refusal is a value valid under several branches of a `oneOf`: the
+/// synthesizer looks for a value valid under exactly one, so when none was found the branches
+/// overlap.
+fn only_one_of_overlaps(text: &str) -> bool {
+    let problems: Vec<&str> = text.lines().filter(|l| l.starts_with("- ")).collect();
+    !problems.is_empty()
+        && problems
+            .iter()
+            .all(|l| l.contains("is valid under more than one of the schemas listed in the 'oneOf' keyword"))
+}
+
 /// `(passed, cause, message)` for one call: its result and what the mock saw meanwhile.
 pub fn classify(operation: &str, result: &Result<Value, String>, seen: &[Seen]) -> (bool, Option<String>, String) {
     let result = match result {
@@ -163,7 +197,9 @@ pub fn classify(operation: &str, result: &Result<Value, String>, seen: &[Seen]) 
         return (false, Some("no operation matched the request (404)".into()), lost.error.clone().unwrap_or_default());
     }
     let Some(last) = seen.last() else {
-        return if is_error {
+        return if is_error && only_one_of_overlaps(&text) {
+            (false, Some(ONE_OF_OVERLAP.into()), text)
+        } else if is_error {
             (false, Some(format!("refused before sending: {}", shape(&text))), text)
         } else {
             (false, Some("no request reached the mock".into()), text)
@@ -171,7 +207,7 @@ pub fn classify(operation: &str, result: &Result<Value, String>, seen: &[Seen]) 
     };
     if last.operation.as_deref() != Some(operation) {
         let got = last.operation.clone().unwrap_or_default();
-        return (false, Some("the request matched another operation".into()), format!("matched {got}"));
+        return (false, Some(OTHER_OPERATION.into()), format!("matched {got}"));
     }
     if is_error {
         return (true, Some(format!("valid request, error result: {}", shape(&text))), text);
@@ -243,6 +279,19 @@ mod tests {
         assert_eq!(cause.as_deref(), Some("refused before sending: argument `…` is \"…\""));
         let (passed, cause, _) = classify("getPet", &ok, &[seen(200, Some("listPets"), None)]);
         assert!(!passed && cause.as_deref() == Some("the request matched another operation"));
+    }
+
+    #[test]
+    fn overlapping_one_of_branches_and_literal_siblings_are_named() {
+        let refused = |text: &str| Ok(json!({"content": [{"type": "text", "text": text}], "isError": true}));
+        let overlap = "Invalid arguments for tool `saveCampaign`:\n- /details: {} is valid under more than one of the schemas listed in the 'oneOf' keyword\n- /info/status: {\"value\":\"x\"} is valid under more than one of the schemas listed in the 'oneOf' keyword";
+        assert_eq!(classify("saveCampaign", &refused(overlap), &[]).1.as_deref(), Some(ONE_OF_OVERLAP));
+        let mixed = "Invalid arguments for tool `t`:\n- /a: {} is valid under more than one of the schemas listed in the 'oneOf' keyword\n- /b: 1 is not of type \"string\"";
+        assert!(classify("t", &refused(mixed), &[]).1.unwrap().starts_with("refused before sending"));
+        assert!(is_instance_of("/api/dataentities/Client/documents", "/api/dataentities/{dataEntityName}/documents"));
+        assert!(!is_instance_of("/api/dataentities/{x}/documents", "/api/dataentities/{x}/documents"));
+        assert!(!is_instance_of("/api/dataentities/{y}/documents", "/api/dataentities/{x}/documents"));
+        assert!(!is_instance_of("/api/other/Client/documents", "/api/dataentities/{dataEntityName}/documents"));
     }
 
     #[test]

@@ -23,7 +23,7 @@ use clap::Parser;
 use generate::{Generated, Tool};
 use report::{Figures, Outcome, Timing};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::process::{Command, ExitCode};
 use std::sync::mpsc;
 use std::time::Instant;
 
@@ -54,6 +54,12 @@ struct Args {
     /// Tools called per description at most.
     #[arg(long, default_value_t = 20)]
     calls: usize,
+    /// Address space each description's generation may take, in MiB (its process aborts beyond).
+    #[arg(long, default_value_t = 4096)]
+    generate_memory_mib: u64,
+    /// Seconds each description's generation may take before its process is stopped.
+    #[arg(long, default_value_t = 300)]
+    generate_seconds: u64,
 }
 
 /// One generated description, as the compile thread hands it over.
@@ -66,6 +72,17 @@ struct Pending {
 }
 
 fn main() -> ExitCode {
+    // The runner's own child: generate one description (see `generate::generate_bounded`).
+    let raw: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if raw.get(1).is_some_and(|a| a == generate::CHILD_FLAG) {
+        return match (raw.get(2), raw.get(3)) {
+            (Some(description), Some(result)) => generate::child_main(Path::new(description), Path::new(result)),
+            _ => {
+                eprintln!("usage: mcpgen-corpus {} DESCRIPTION RESULT", generate::CHILD_FLAG);
+                ExitCode::FAILURE
+            }
+        };
+    }
     let args = Args::parse();
     match run(&args) {
         Ok(code) => code,
@@ -106,6 +123,7 @@ fn run(args: &Args) -> Result<ExitCode, String> {
         None => None,
     };
     let command = command_line(args);
+    let revision = revision(&workspace);
     // Names the batches and the details file: `report` or `sample` for the defaults.
     let run_name: String = report_path
         .file_stem()
@@ -120,13 +138,19 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     let target_dir = workspace.join("target/generated");
     let batches_dir = work.join("batches");
     let (tx, rx) = mpsc::sync_channel::<(Batch, Built, Vec<Pending>, f64)>(1);
+    let exe = generate::own_executable()?;
+    let scratch = work.join(format!("{run_name}.generate"));
+    std::fs::create_dir_all(&scratch).map_err(|e| format!("{}: {e}", scratch.display()))?;
+    let bounds = generate::Bounds {
+        memory: args.generate_memory_mib << 20,
+        time: std::time::Duration::from_secs(args.generate_seconds),
+    };
     let producer = {
         let chosen = chosen.clone();
         let batch_size = args.batch_size.max(1);
         let workspace = workspace.clone();
         let run_name = run_name.clone();
         std::thread::spawn(move || -> Result<(), String> {
-            generate::capture_panics();
             for (number, chunk) in chosen.chunks(batch_size).enumerate() {
                 let batch = Batch::new(&batches_dir, &workspace, &target_dir, &run_name, number);
                 let _ = std::fs::remove_dir_all(&batch.dir);
@@ -135,7 +159,7 @@ fn run(args: &Args) -> Result<ExitCode, String> {
                 let mut gen_seconds = 0.0;
                 for (i, entry) in chunk.iter().enumerate() {
                     let index = number * batch_size + i;
-                    let (result, seconds) = generate::generate(&entry.path);
+                    let (result, seconds) = generate::generate_bounded(&exe, &entry.path, &scratch, bounds);
                     gen_seconds += seconds;
                     let mut outcome =
                         Outcome { name: entry.name.clone(), generate_seconds: seconds, ..Outcome::default() };
@@ -201,7 +225,7 @@ fn run(args: &Args) -> Result<ExitCode, String> {
             f.calls,
             timing.wall
         );
-        write_report(&report_path, &json_path, args, &command, &outcomes, chosen.len(), &timing)?;
+        write_report(&report_path, &json_path, args, &command, &revision, &outcomes, chosen.len(), &timing)?;
         let _ = std::fs::write(work.join(format!("{run_name}.details.jsonl")), report::details(&outcomes));
     }
     producer.join().map_err(|_| "the generate/compile thread panicked".to_string())??;
@@ -284,19 +308,35 @@ fn command_line(args: &Args) -> String {
     c
 }
 
+/// The commit the run's generator was built from, for the report: `git describe`-like short hash,
+/// marked when tracked files (other than the reports a run writes) differed from it.
+fn revision(workspace: &Path) -> String {
+    let git = |args: &[&str]| Command::new("git").arg("-C").arg(workspace).args(args).output().ok();
+    let Some(head) = git(&["rev-parse", "--short=12", "HEAD"]).filter(|o| o.status.success()) else {
+        return "unknown (not a git checkout)".into();
+    };
+    let head = String::from_utf8_lossy(&head.stdout).trim().to_string();
+    let clean = git(&["diff", "--quiet", "HEAD", "--", ".", ":!corpus/REPORT.*", ":!corpus/SAMPLE.*"])
+        .is_some_and(|o| o.status.success());
+    if clean { head } else { format!("{head} with uncommitted changes") }
+}
+
+#[allow(clippy::too_many_arguments)]
 fn write_report(
     report: &Path,
     json: &Path,
     args: &Args,
     command: &str,
+    revision: &str,
     outcomes: &[Outcome],
     total: usize,
     timing: &Timing,
 ) -> Result<(), String> {
     let title = if args.sample.is_some() { "Corpus sample report" } else { "Corpus report" };
-    let text = report::markdown(title, command, outcomes, total, timing, args.calls);
+    let text = report::markdown(title, command, revision, outcomes, total, timing, args.calls);
     std::fs::write(report, text).map_err(|e| format!("{}: {e}", report.display()))?;
-    let figures = Figures::of(outcomes).to_json();
+    let mut figures = Figures::of(outcomes).to_json();
+    figures["commit"] = serde_json::Value::from(revision);
     let pretty = serde_json::to_string_pretty(&figures).unwrap_or_default() + "\n";
     std::fs::write(json, pretty).map_err(|e| format!("{}: {e}", json.display()))
 }

@@ -49,6 +49,16 @@ impl Running {
         Ok(Running { shared, base_url, task })
     }
 
+    /// The path template of the operation named `name` (operationId, else `METHOD /path`).
+    pub fn path_of(&self, name: &str) -> Option<String> {
+        self.shared
+            .mock
+            .operations()
+            .iter()
+            .find(|o| o.operation_id.clone().unwrap_or_else(|| format!("{} {}", o.method.upper(), o.path)) == name)
+            .map(|o| o.path.clone())
+    }
+
     /// Everything seen since the last call, oldest first.
     pub fn take(&self) -> Vec<Seen> {
         std::mem::take(&mut *self.shared.seen.lock().unwrap_or_else(|e| e.into_inner()))

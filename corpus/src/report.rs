@@ -117,6 +117,7 @@ pub struct Timing {
 pub fn markdown(
     title: &str,
     command: &str,
+    revision: &str,
     outcomes: &[Outcome],
     total: usize,
     timing: &Timing,
@@ -135,7 +136,7 @@ pub fn markdown(
     }
     let _ = writeln!(
         s,
-        "Written by `{command}` (crate `corpus/`, see its README section in the root README). Each description is \
+        "Written by `{command}` on commit {revision} (crate `corpus/`, see its README section in the root README). Each description is \
          generated with `mcpgen::generate`, compiled (batched binaries), started over STDIO, its tools listed, and \
          up to {max_calls} tools per description called with arguments synthesized from their input schemas against \
          the in-process `mcpgen mock` of the same description. A call passes when its request reached the mock, \

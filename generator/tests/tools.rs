@@ -248,6 +248,32 @@ fn a_fragment_in_a_path_key_is_not_part_of_the_request_path() {
 }
 
 #[test]
+fn a_path_parameter_in_the_fragment_of_a_path_key_is_not_an_argument() {
+    // mastercard's masterpassqr: `/send/#env/v1/partners/{partnerId}/merchant/transfer`; the
+    // request path is `/send/`, and `partnerId` could never be sent.
+    let spec = json!({
+        "openapi": "3.0.0", "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/send/#env/v1/partners/{partnerId}/merchant/transfer": {"post": {"operationId": "transfer",
+                "responses": {"200": {"description": "ok"}},
+                "parameters": [{"name": "partnerId", "in": "path", "required": true, "schema": {"type": "string"}}]}}
+        }
+    });
+    let doc = load(&Source::Text { name: "t.json".into(), text: spec.to_string(), base_dir: None }).unwrap();
+    let api = mcpgen::ir::analyze(&doc);
+    let set = derive(&doc, &api, &ToolOptions::default());
+    let transfer = tool(&set.tools, "transfer");
+    assert_eq!(transfer.path, "/send/");
+    assert!(transfer.params.iter().all(|p| p.name != "partnerId"), "{:?}", transfer.params);
+    assert!(transfer.input_schema["properties"].get("partnerId").is_none(), "{}", transfer.input_schema);
+    let warnings: Vec<String> = api.warnings.iter().map(|w| w.to_string()).collect();
+    assert!(
+        warnings.iter().any(|w| w.contains("`partnerId` is in the path's fragment (after `#`), which is never sent")),
+        "{warnings:?}"
+    );
+}
+
+#[test]
 fn a_deep_first_argument_leaves_the_budget_for_the_others_definitions() {
     let mut schemas = serde_json::Map::new();
     for i in 0..40 {
@@ -485,4 +511,35 @@ fn a_discriminator_mapping_is_not_copied_into_tool_schemas() {
     let validator = jsonschema::draft202012::new(out).unwrap();
     assert!(validator.is_valid(&json!({"kind": "#sub3", "f3": "x"})));
     assert!(!validator.is_valid(&json!({"f3": "x"})), "`kind` is still required through Base");
+}
+
+/// Framing headers (azure monitor's required `Content-Length` header parameter) are the HTTP
+/// client's to set: an argument's value would contradict the body sent.
+#[test]
+fn framing_header_parameters_are_left_out_with_a_warning() {
+    let text = r#"{"openapi": "3.0.3", "info": {"title": "h", "version": "1"}, "paths": {"/x": {"post": {
+        "operationId": "x",
+        "parameters": [
+            {"name": "Content-Length", "in": "header", "required": true, "schema": {"type": "integer"}},
+            {"name": "Host", "in": "header", "schema": {"type": "string"}},
+            {"name": "X-Trace", "in": "header", "schema": {"type": "string"}}
+        ],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object"}}}},
+        "responses": {"200": {"description": "ok"}}}}}}"#;
+    let doc = load(&Source::Text { name: "h.json".into(), text: text.into(), base_dir: None }).unwrap();
+    let api = mcpgen::ir::analyze(&doc);
+    let set = derive(&doc, &api, &ToolOptions::default());
+    let warnings: Vec<String> = set.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(
+        warnings[0].contains("parameters[0]")
+            && warnings[0].contains("`Content-Length` is ignored (the HTTP client sets it"),
+        "{warnings:?}"
+    );
+    assert!(warnings[1].contains("`Host` is ignored"), "{warnings:?}");
+    let props = set.tools[0].input_schema["properties"].as_object().unwrap();
+    assert!(
+        props.contains_key("X-Trace") && !props.contains_key("Content-Length") && !props.contains_key("Host"),
+        "{props:?}"
+    );
 }

@@ -204,8 +204,11 @@ fn operation(
         fixed_query.extend(fragment_query(fragment, &mut parameters));
     }
 
-    // Every `{name}` in the template needs a path parameter.
+    // Every `{name}` in the template needs a path parameter. Only the part of the key that is sent
+    // counts: a `{name}` after a `#` (mastercard's `/send/#env/v1/partners/{partnerId}`) is in
+    // the fragment, and its parameter could never reach the API.
     let template_names = template_names(url_path).map_err(|e| fail(at, e))?;
+    let in_fragment = template_names_in_fragment(path);
     for name in &template_names {
         if !parameters.iter().any(|p| p.location == ParamLocation::Path && &p.name == name) {
             return Err(fail(at, format!("path template variable `{{{name}}}` has no matching `in: path` parameter")));
@@ -214,11 +217,15 @@ fn operation(
     parameters.retain(|p| {
         let keep = p.location != ParamLocation::Path || template_names.contains(&p.name);
         if !keep {
-            warnings.push(Warning {
-                at: at.to_string(),
-                message: format!("path parameter `{}` does not appear in the path template; ignored", p.name),
-                skipped: false,
-            });
+            let message = if in_fragment.contains(&p.name) {
+                format!(
+                    "path parameter `{}` is in the path's fragment (after `#`), which is never sent; ignored",
+                    p.name
+                )
+            } else {
+                format!("path parameter `{}` does not appear in the path template; ignored", p.name)
+            };
+            warnings.push(Warning { at: at.to_string(), message, skipped: false });
         }
         keep
     });
@@ -387,6 +394,12 @@ fn percent_decode(s: &str) -> String {
         }
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The `{name}`s after a path key's `#`, which [`request_path`] leaves out (braces that do not
+/// close are not names here).
+fn template_names_in_fragment(path: &str) -> Vec<String> {
+    path.split_once('#').and_then(|(_, fragment)| template_names(fragment).ok()).unwrap_or_default()
 }
 
 /// The `{name}`s of a path template, in order; an error for an unclosed or empty brace.

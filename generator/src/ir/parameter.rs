@@ -134,6 +134,14 @@ pub fn parse(doc: &Document, raw: &Value) -> Parsed {
                     "header parameter `{name}` is ignored (OpenAPI reserves it; auth comes from security schemes)"
                 ));
             }
+            // The message framing the HTTP client works out itself: a value from an argument
+            // (azure monitor's required `Content-Length`, example 783) would contradict the body
+            // actually sent, and the request would be cut short or hang.
+            "content-length" | "transfer-encoding" | "host" | "connection" => {
+                return Parsed::Ignored(format!(
+                    "header parameter `{name}` is ignored (the HTTP client sets it for the request it sends)"
+                ));
+            }
             _ => {}
         }
         if !is_token(name) {

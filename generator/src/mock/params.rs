@@ -68,11 +68,35 @@ enum Shape {
     Object(Map<String, Value>, Option<Vec<String>>),
 }
 
+/// The JSON types a schema allows: its `type`, else those of its `enum` or `const` values (nexmo's
+/// `{enum: [true, false, 0, 1]}` takes the query text `true` as the boolean).
 fn types(schema: &Value) -> Vec<String> {
     match schema.get("type") {
         Some(Value::String(t)) => vec![t.clone()],
         Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).map(str::to_string).collect(),
-        _ => Vec::new(),
+        _ => {
+            let values = match (schema.get("enum"), schema.get("const")) {
+                (Some(Value::Array(values)), _) => values.iter().collect(),
+                (_, Some(value)) => vec![value],
+                _ => Vec::new(),
+            };
+            let mut out: Vec<String> = Vec::new();
+            for v in values {
+                let t = match v {
+                    Value::Null => "null",
+                    Value::Bool(_) => "boolean",
+                    Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+                    Value::Number(_) => "number",
+                    Value::String(_) => "string",
+                    Value::Array(_) => "array",
+                    Value::Object(_) => "object",
+                };
+                if !out.iter().any(|o| o == t) {
+                    out.push(t.to_string());
+                }
+            }
+            out
+        }
     }
 }
 
@@ -324,6 +348,17 @@ mod tests {
         assert_eq!(coerce("true", &t(&["boolean"])), json!(true));
         assert_eq!(coerce("5", &t(&["string"])), json!("5"));
         assert_eq!(coerce("99999999999999999999", &t(&["integer"])), json!("99999999999999999999"));
+    }
+
+    #[test]
+    fn a_schema_without_type_takes_the_types_of_its_enum() {
+        // nexmo's `delivered`: `{enum: [true, false, 0, 1]}`.
+        let delivered = json!({"enum": [true, false, 0, 1]});
+        assert_eq!(types(&delivered), ["boolean", "integer"]);
+        assert_eq!(coerce("true", &types(&delivered)), json!(true));
+        assert_eq!(coerce("1", &types(&delivered)), json!(1));
+        assert_eq!(types(&json!({"const": "x"})), ["string"]);
+        assert!(types(&json!({})).is_empty());
     }
 
     #[test]

@@ -1,12 +1,15 @@
 //! Data made up from a schema when the spec gives no example. Deterministic: the same schema
 //! always gives the same value. Schema examples, `default`, `const` and the first `enum` value
 //! win; then the type decides: minimums, format-aware strings, required properties, arrays of
-//! one item. Depth and size are bounded, so recursive schemas and huge ones end.
+//! one item. Depth and size are bounded, so recursive schemas and huge ones end. A `oneOf`
+//! gets a value valid under exactly one of its branches where one can be found (see
+//! [`Synth::one_of`]).
 
 use crate::load::Document;
 use crate::tools::schema::Defs;
 use serde_json::{Map, Value, json};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 
 /// Objects and arrays nest at most this deep; below it they are empty.
 pub const MAX_DEPTH: usize = 8;
@@ -16,15 +19,29 @@ const MAX_NODES: usize = 2_000;
 /// no required ones.
 const OPTIONAL_DEPTH: usize = 2;
 
+/// `oneOf`s with more branches than this take the first branch's value unchecked.
+const MAX_ONE_OF_BRANCHES: usize = 64;
+
 /// A value for `schema` (references resolved in `doc`).
 pub fn synthesize(doc: &Document, schema: &Value) -> Value {
-    let s = Synth { defs: Defs::new(doc), nodes: Cell::new(0) };
+    let s = Synth {
+        doc,
+        defs: Defs::new(doc),
+        nodes: Cell::new(0),
+        fill_next: Cell::new(false),
+        validators: RefCell::new(HashMap::new()),
+    };
     s.value(schema, 0)
 }
 
 struct Synth<'a> {
+    doc: &'a Document,
     defs: Defs<'a>,
     nodes: Cell<usize>,
+    /// The next object made gets its optional properties too (a `oneOf` branch made distinct).
+    fill_next: Cell<bool>,
+    /// `oneOf` branches compiled, by their JSON text; `None` when a branch does not compile.
+    validators: RefCell<HashMap<String, Option<jsonschema::Validator>>>,
 }
 
 impl Synth<'_> {
@@ -52,12 +69,54 @@ impl Synth<'_> {
             }
             return merged;
         }
+        if let Some(branches) = m.get("oneOf").and_then(Value::as_array).filter(|b| b.len() > 1)
+            && let Some(v) = self.one_of(&own, branches, depth)
+        {
+            return v;
+        }
         for k in ["oneOf", "anyOf"] {
             if let Some(first) = m.get(k).and_then(Value::as_array).and_then(|a| a.first()) {
                 return merge(own, self.value(first, depth + 1));
             }
         }
         own
+    }
+
+    /// A value valid under exactly one of `branches` (merged into `own`), as `oneOf` demands:
+    /// for each branch in turn its plain value, then its value with every optional property
+    /// filled (a property only one branch has, or a branch-specific `enum`, tells them apart).
+    /// `None` when no such value is found (branches that overlap whatever the value, which is the
+    /// spec's mistake) or a branch does not compile; the caller then takes the first branch.
+    fn one_of(&self, own: &Value, branches: &[Value], depth: usize) -> Option<Value> {
+        if branches.len() > MAX_ONE_OF_BRANCHES || depth >= MAX_DEPTH || self.nodes.get() >= MAX_NODES {
+            return None;
+        }
+        for branch in branches {
+            for fill in [false, true] {
+                self.fill_next.set(fill);
+                let candidate = merge(own.clone(), self.value(branch, depth + 1));
+                self.fill_next.set(false);
+                match self.matching_branches(branches, &candidate)? {
+                    1 => return Some(candidate),
+                    _ => continue,
+                }
+            }
+        }
+        None
+    }
+
+    /// How many of `branches` accept `value`; `None` if one does not compile.
+    fn matching_branches(&self, branches: &[Value], value: &Value) -> Option<usize> {
+        let mut count = 0;
+        for branch in branches {
+            let key = branch.to_string();
+            let mut validators = self.validators.borrow_mut();
+            let compiled = validators.entry(key).or_insert_with(|| compile(self.doc, branch));
+            if compiled.as_ref()?.is_valid(value) {
+                count += 1;
+            }
+        }
+        Some(count)
     }
 
     /// `m` with the parts of its `allOf` folded in: properties and `required` united, other
@@ -132,7 +191,16 @@ impl Synth<'_> {
             .map(|r| r.iter().filter_map(Value::as_str).collect())
             .unwrap_or_default();
         let mut out = Map::new();
-        if required.is_empty() {
+        if self.fill_next.replace(false) {
+            for (k, s) in props {
+                if required.contains(&k.as_str()) || s.get("writeOnly") != Some(&Value::Bool(true)) {
+                    out.insert(k.clone(), self.value(s, depth + 1));
+                }
+            }
+            for k in required {
+                out.entry(k).or_insert(Value::Null);
+            }
+        } else if required.is_empty() {
             if depth < OPTIONAL_DEPTH {
                 for (k, s) in props {
                     if s.get("writeOnly") != Some(&Value::Bool(true)) {
@@ -144,6 +212,36 @@ impl Synth<'_> {
             for k in required {
                 let v = props.get(k).map(|s| self.value(s, depth + 1)).unwrap_or(Value::Null);
                 out.insert(k.to_string(), v);
+            }
+        }
+        // `minProperties` (webflow's PATCH bodies: at least one of the optional properties): the
+        // optional properties in order until there are enough.
+        let least = m.get("minProperties").and_then(Value::as_u64).unwrap_or(0).min(64) as usize;
+        for (k, s) in props {
+            if out.len() >= least {
+                break;
+            }
+            if !out.contains_key(k) && s.get("writeOnly") != Some(&Value::Bool(true)) {
+                out.insert(k.clone(), self.value(s, depth + 1));
+            }
+        }
+        // Then entries of a map (AWS's `Tags`: `{additionalProperties: {type: string},
+        // minProperties: 1}`), named like Swagger UI's `additionalProp1`.
+        let extra = match m.get("additionalProperties") {
+            Some(Value::Bool(false)) => None,
+            Some(schema @ Value::Object(_)) => Some(schema.clone()),
+            _ => Some(Value::Bool(true)),
+        };
+        if let Some(schema) = extra.filter(|_| !m.contains_key("propertyNames") && !m.contains_key("patternProperties"))
+        {
+            let mut n = 1;
+            while out.len() < least {
+                let v = match &schema {
+                    Value::Object(_) => self.value(&schema, depth + 1),
+                    _ => Value::String("string".into()),
+                };
+                out.insert(format!("additionalProp{n}"), v);
+                n += 1;
             }
         }
         Value::Object(out)
@@ -163,8 +261,29 @@ impl Synth<'_> {
     }
 }
 
-/// Whether `v` is of a type the schema allows (any, when it names none).
+/// `schema` as a validator, its references into `doc` made local first.
+fn compile(doc: &Document, schema: &Value) -> Option<jsonschema::Validator> {
+    let mut defs = Defs::new(doc);
+    let local = defs.localize(schema).ok()?;
+    let full = match (local, defs.finish()) {
+        (Value::Object(mut m), Some(d)) => {
+            m.insert("$defs".into(), d);
+            Value::Object(m)
+        }
+        (other, Some(d)) => json!({"allOf": [other], "$defs": d}),
+        (other, None) => other,
+    };
+    jsonschema::validator_for(&full).ok()
+}
+
+/// Whether `v` is of a type the schema allows (any, when it names none), and, an object, has the
+/// properties it requires (vtex's `{default: {}, required: [customSessionKeys]}` does not).
 fn fits(v: &Value, m: &Map<String, Value>) -> bool {
+    if let (Value::Object(o), Some(Value::Array(required))) = (v, m.get("required"))
+        && required.iter().filter_map(Value::as_str).any(|k| !o.contains_key(k))
+    {
+        return false;
+    }
     let allowed: Vec<&str> = match m.get("type") {
         Some(Value::String(t)) => vec![t.as_str()],
         Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
@@ -267,13 +386,17 @@ fn string(m: &Map<String, Value>) -> String {
 fn matching(pattern: &str, min: usize, max: Option<usize>) -> Option<String> {
     use rand::{RngExt, SeedableRng};
     let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
-    let generator = rand_regex::Regex::with_hir(generable(hir), 8).ok()?;
+    // Repetitions long enough to reach `minLength` (`^arn:.+` with `minLength: 32`).
+    let generator = rand_regex::Regex::with_hir(generable(hir), (min as u32).saturating_add(8).min(1_000)).ok()?;
     let mut rng = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(0x6d63_7067_656e);
-    // Not empty where the bounds allow: an empty path segment or header cannot be sent.
+    // Not empty where the bounds allow: an empty path segment or header cannot be sent. Not `.`
+    // or `..` either (panorama's ARN pattern `^.+$` gave `.`): as a path segment they would move
+    // the request to another path, and the runtime rightly refuses them.
     let least = if max == Some(0) { 0 } else { min.max(1) };
-    (0..16).map(|_| rng.sample::<String, _>(&generator)).find(|s| {
+    // Enough tries for a length bound that few draws meet (`^[0-9]+$` with exactly 12 digits).
+    (0..64).map(|_| rng.sample::<String, _>(&generator)).find(|s| {
         let n = s.chars().count();
-        n >= least && max.is_none_or(|max| n <= max)
+        n >= least && max.is_none_or(|max| n <= max) && s != "." && s != ".."
     })
 }
 
@@ -346,6 +469,11 @@ mod tests {
         }}}}});
         assert_eq!(s(nested), json!({"a": {"b": {"title": "string", "rank": 0}}}));
         assert_eq!(s(json!({"type": "string", "default": 5})), json!("string"));
+        // A default that leaves out a required property is the spec's mistake too.
+        let public =
+            json!({"type": "object", "default": {}, "required": ["keys"], "properties": {"keys": {"type": "string"}}});
+        assert_eq!(s(public), json!({"keys": "string"}));
+        assert_eq!(s(json!({"type": "object", "default": {"keys": "k"}, "required": ["keys"]})), json!({"keys": "k"}));
         assert_eq!(s(json!({"type": "number", "examples": [3]})), json!(3));
     }
 
@@ -368,8 +496,71 @@ mod tests {
         let text = any.as_str().unwrap();
         assert!(text.starts_with("arn:") && text.chars().all(|c| (' '..='~').contains(&c)), "{text}");
         assert!(!s(json!({"type": "string", "pattern": "^[A-Z0-9]*$"})).as_str().unwrap().is_empty());
+        // A minLength beyond the default repetition still gets a matching string.
+        let arn = s(json!({"type": "string", "pattern": "^arn:.+", "minLength": 32, "maxLength": 64}));
+        let text = arn.as_str().unwrap();
+        assert!(text.starts_with("arn:") && (32..=64).contains(&text.len()), "{text}");
+        let account = s(json!({"type": "string", "pattern": "^[0-9]+$", "minLength": 12, "maxLength": 12}));
+        let text = account.as_str().unwrap();
+        assert!(text.len() == 12 && text.chars().all(|c| c.is_ascii_digit()), "{text}");
+        // Never a dot segment, whatever the seed draws first.
+        for pattern in ["^.+$", "^.{1,2}$", "^[.]+$", "^\\.{1,2}$"] {
+            let v = s(json!({"type": "string", "pattern": pattern}));
+            assert!(v != json!(".") && v != json!(".."), "{pattern}: {v}");
+        }
         // Beyond regex-syntax: the plain string stays.
         assert_eq!(s(json!({"type": "string", "pattern": "^(?!-)a"})), json!("string"));
+    }
+
+    #[test]
+    fn one_of_gets_a_value_valid_under_exactly_one_branch() {
+        // Like rudder's campaign schedules: `{}` (no property is required) is valid under every
+        // branch; filling the optional properties tells them apart (`end` is an object in one,
+        // a string in the other).
+        let d = doc(
+            "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Weekly:\n      type: object\n      properties:\n        end: {type: object, properties: {day: {type: integer}}}\n    OneShot:\n      type: object\n      properties:\n        end: {type: string}\n        type: {type: string, enum: [one-shot]}\n",
+        );
+        let schema = json!({"type": "object", "required": ["a"], "properties": {"a": {"type": "object", "required": ["schedule"], "properties": {
+            "schedule": {"oneOf": [{"$ref": "#/components/schemas/Weekly"}, {"$ref": "#/components/schemas/OneShot"}]}
+        }}}});
+        let value = synthesize(&d, &schema);
+        let schedule = &value["a"]["schedule"];
+        let valid = |branch: &str| {
+            compile(&d, &json!({"$ref": format!("#/components/schemas/{branch}")})).unwrap().is_valid(schedule)
+        };
+        assert!(valid("Weekly") != valid("OneShot"), "{value}");
+        assert_eq!(value, synthesize(&d, &schema));
+        // A required distinguishing property: the plain value of the first branch already fits.
+        let kinds = json!({"oneOf": [
+            {"type": "object", "required": ["cat"], "properties": {"cat": {"type": "string"}}},
+            {"type": "object", "required": ["dog"], "properties": {"dog": {"type": "string"}}}
+        ]});
+        assert_eq!(synthesize(&d, &kinds), json!({"cat": "string"}));
+        // Branches no value tells apart keep the first branch's value, as before.
+        let same = json!({"oneOf": [{"type": "object", "properties": {"v": {"type": "string"}}}, {"type": "object", "properties": {"v": {"type": "string"}, "w": {"type": "string"}}}]});
+        let v = synthesize(&d, &same);
+        assert!(v.is_object(), "{v}");
+        // Distinct types: the first branch.
+        assert_eq!(synthesize(&d, &json!({"oneOf": [{"type": "integer"}, {"type": "string"}]})), json!(0));
+    }
+
+    #[test]
+    fn min_properties_are_met_with_optional_properties() {
+        // webflow's `PATCH /appClients/{appClientId}` body: nothing required, at least one property.
+        let d = doc("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n");
+        let patch = json!({"type": "object", "additionalProperties": false, "minProperties": 1,
+            "properties": {"name": {"type": "string"}, "description": {"type": "string"}}});
+        let deep = json!({"type": "object", "required": ["a"], "properties": {"a": {"type": "object", "required": ["b"], "properties": {"b": patch}}}});
+        let value = synthesize(&d, &deep);
+        assert_eq!(value["a"]["b"].as_object().map(|b| b.len()), Some(1), "{value}");
+        let two = json!({"type": "object", "minProperties": 2, "required": ["x"], "properties": {"x": {"const": 1}, "y": {"const": 2}, "z": {"const": 3}}});
+        assert_eq!(synthesize(&d, &two), json!({"x": 1, "y": 2}));
+        // AWS's `Tags`: a map that needs an entry.
+        let tags =
+            json!({"type": "object", "minProperties": 1, "additionalProperties": {"type": "string", "maxLength": 3}});
+        assert_eq!(synthesize(&d, &tags), json!({"additionalProp1": "str"}));
+        let closed = json!({"type": "object", "minProperties": 1, "additionalProperties": false});
+        assert_eq!(synthesize(&d, &closed), json!({}));
     }
 
     #[test]

@@ -26,7 +26,7 @@ pub fn assign(ops: &[Operation], overrides: &BTreeMap<String, String>) -> (Vec<S
             .cloned();
         let base = sanitize(&wanted.or_else(|| op.operation_id.clone()).unwrap_or_else(|| from_path(op)));
         let base = if base.is_empty() { sanitize(&from_path(op)) } else { base };
-        let mut name = truncate(&base, MAX_LEN);
+        let mut name = shorten(&base);
         if taken.contains(&name) {
             let hash = crate::load::hex(&Sha256::digest(key.as_bytes()));
             let stem = truncate(&base, MAX_LEN - 7);
@@ -80,6 +80,29 @@ pub fn sanitize(s: &str) -> String {
     out.trim_matches('_').to_string()
 }
 
+/// `base` if it fits in [`MAX_LEN`]; else its head and tail around a hash of the whole name,
+/// `{head}_{hash6}_{tail}` (the tail from a word's start). Cutting the tail off instead made long names that differ only at
+/// the end clash (GitHub's `...-organization-definition` and `...-organization-definitions`:
+/// 968 "is taken" renames in the corpus); the hash keeps them apart, depends on the name alone
+/// (stable when other operations come and go), and the tail keeps the words that tell them apart.
+fn shorten(base: &str) -> String {
+    if base.chars().count() <= MAX_LEN {
+        return base.to_string();
+    }
+    const TAIL: usize = 20;
+    let hash = crate::load::hex(&Sha256::digest(base.as_bytes()));
+    let chars: Vec<char> = base.chars().collect();
+    let tail: String = chars[chars.len() - TAIL..].iter().collect();
+    // From a word's start where the tail has one: `organization`, not `issions-organization`.
+    let tail = match tail.find(['_', '-']) {
+        Some(i) if i + 1 < tail.len() => &tail[i + 1..],
+        _ => tail.as_str(),
+    };
+    let tail = tail.trim_start_matches(['_', '-']);
+    let head = truncate(base, MAX_LEN - TAIL - 8);
+    format!("{head}_{}_{tail}", &hash[..6])
+}
+
 fn truncate(s: &str, max: usize) -> String {
     s.chars().take(max).collect::<String>().trim_end_matches('_').to_string()
 }
@@ -93,5 +116,20 @@ mod tests {
         assert_eq!(sanitize("list pets/by.tag!"), "list_pets_by_tag");
         assert_eq!(sanitize("日本"), "");
         assert_eq!(truncate(&"a".repeat(100), MAX_LEN).len(), 64);
+    }
+
+    #[test]
+    fn long_names_keep_their_ends_and_differ_where_the_originals_do() {
+        let one = "orgs_custom-properties-for-repos-create-or-update-organization-definition";
+        let many = "orgs_custom-properties-for-repos-create-or-update-organization-definitions";
+        let (a, b) = (shorten(one), shorten(many));
+        assert!(a.len() <= MAX_LEN && b.len() <= MAX_LEN, "{a} {b}");
+        assert_ne!(a, b);
+        assert!(a.starts_with("orgs_custom-properties-for-r") && a.ends_with("_definition"), "{a}");
+        assert!(b.ends_with("_definitions"), "{b}");
+        assert_eq!(a, shorten(one), "deterministic");
+        assert_eq!(shorten("short_name"), "short_name");
+        assert_eq!(shorten(&"x".repeat(64)), "x".repeat(64));
+        assert!(a.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'), "{a}");
     }
 }
