@@ -7,7 +7,7 @@ use super::resolve::resolve_ref;
 use super::response::{self, Response};
 use super::security::SecurityScheme;
 use crate::load::Document;
-use crate::load::pointer::Loc;
+use crate::load::pointer::{Loc, percent_decode};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -373,27 +373,6 @@ fn fragment_query(fragment: &str, parameters: &mut Vec<Parameter>) -> Vec<(Strin
         fixed.push((name, value));
     }
     fixed
-}
-
-/// `%XX` escapes decoded (`+` kept: a path key is not form data); invalid UTF-8 replaced.
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
-            (b'%', Some(h), Some(l)) => {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The `{name}`s after a path key's `#`, which [`request_path`] leaves out (braces that do not
