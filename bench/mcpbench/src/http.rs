@@ -117,6 +117,8 @@ struct Conn {
     driver: Pin<Box<Connection<TokioIo<TcpStream>, Full<Bytes>>>>,
     closed: bool,
     target: Target,
+    /// How long one request may wait for its answer.
+    timeout: Duration,
 }
 
 impl Conn {
@@ -125,7 +127,13 @@ impl Conn {
         stream.set_nodelay(true).map_err(|e| e.to_string())?;
         let (sender, connection) =
             hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(|e| e.to_string())?;
-        Ok(Conn { sender, driver: Box::pin(connection), closed: false, target: target.clone() })
+        Ok(Conn {
+            sender,
+            driver: Box::pin(connection),
+            closed: false,
+            target: target.clone(),
+            timeout: ANSWER_TIMEOUT,
+        })
     }
 
     async fn post(&mut self, body: String, session: Option<&str>) -> Result<Reply> {
@@ -134,7 +142,7 @@ impl Conn {
         }
         let exchange = Self::exchange(&mut self.sender, &self.target, body, session);
         tokio::pin!(exchange);
-        let answer = tokio::time::sleep(ANSWER_TIMEOUT);
+        let answer = tokio::time::sleep(self.timeout);
         tokio::pin!(answer);
         tokio::select! {
             biased;
@@ -146,7 +154,7 @@ impl Conn {
             _ = &mut answer => {
                 // the connection is left mid-exchange: unusable, like a closed one
                 self.closed = true;
-                Err(format!("connection closed: no complete answer within {ANSWER_TIMEOUT:?}"))
+                Err(format!("connection closed: no complete answer within {:?}", self.timeout))
             }
         }
     }
@@ -348,7 +356,7 @@ pub async fn first_tools_list(url: &str, tool: &str, start: Instant, timeout: Du
     let target = Target::parse(url)?;
     let mut conn = loop {
         match Conn::open(&target).await {
-            Ok(conn) => break conn,
+            Ok(conn) => break Conn { timeout, ..conn },
             Err(e) if start.elapsed() > timeout => {
                 return Err(format!("the server did not accept within {timeout:?}: {e}"));
             }

@@ -81,6 +81,8 @@ struct Peer {
     child: Child,
     stdin: ChildStdin,
     lines: Lines<BufReader<ChildStdout>>,
+    /// How long to wait for one answer.
+    timeout: Duration,
 }
 
 impl Peer {
@@ -100,7 +102,7 @@ impl Peer {
             .map_err(|e| format!("cannot start `{program}`: {e}"))?;
         let stdin = child.stdin.take().ok_or("no stdin")?;
         let lines = BufReader::with_capacity(64 * 1024, child.stdout.take().ok_or("no stdout")?).lines();
-        Ok(Peer { child, stdin, lines })
+        Ok(Peer { child, stdin, lines, timeout: crate::http::ANSWER_TIMEOUT })
     }
 
     async fn send(&mut self, text: &str) -> Result<()> {
@@ -113,10 +115,10 @@ impl Peer {
         Ok(self.response_line().await?.0)
     }
 
-    /// The next JSON-RPC response and the length of its line; an error after
-    /// `http::ANSWER_TIMEOUT` without one (a lost answer fails the run, it does not hang it).
+    /// The next JSON-RPC response and the length of its line; an error after `self.timeout`
+    /// without one (a lost answer fails the run, it does not hang it).
     async fn response_line(&mut self) -> Result<(Value, usize)> {
-        let timeout = crate::http::ANSWER_TIMEOUT;
+        let timeout = self.timeout;
         tokio::time::timeout(timeout, self.next_response())
             .await
             .map_err(|_| format!("no answer from the server within {timeout:?}"))?
@@ -262,6 +264,7 @@ async fn one_start(args: &StartArgs) -> Result<(Duration, usize)> {
     }
     let start = Instant::now();
     let mut peer = Peer::spawn(&args.command, None)?;
+    peer.timeout = timeout;
     let answered = tokio::time::timeout(timeout, async {
         peer.handshake().await?;
         peer.send(&format!("{}\n", mcp::tools_list(1))).await?;
