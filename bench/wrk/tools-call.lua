@@ -6,12 +6,13 @@
 -- Every request is the same single POST, so this fits stateless mode. With MCP_SESSION_ID set
 -- in the environment every request carries that session (one session shared by all
 -- connections); bench/run uses mcpbench, not wrk, for session mode (one session per connection).
+-- MCP_BODY replaces the request (the proxy scenario's `tools/call showPetById`).
 
 wrk.method = "POST"
 wrk.headers["Accept"] = "application/json, text/event-stream"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["MCP-Protocol-Version"] = "2025-11-25"
-wrk.body = '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"add","arguments":{"a":1,"b":2}}}'
+wrk.body = os.getenv("MCP_BODY") or '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"add","arguments":{"a":1,"b":2}}}'
 
 local session = os.getenv("MCP_SESSION_ID")
 if session ~= nil and session ~= "" then

@@ -1,4 +1,5 @@
-//! MCP over Streamable HTTP: a closed-loop load of `tools/call add(1, 2)`.
+//! MCP over Streamable HTTP: a closed-loop load of one `tools/call` (by default `add(1, 2)`,
+//! any tool with `--call`/`--args`/`--expect`, see `call.rs`).
 //!
 //! Each of `--connections` tasks owns one keep-alive HTTP/1.1 connection and sends its next
 //! request as soon as the previous answer is read in full (the same closed loop as wrk).
@@ -7,10 +8,11 @@
 //!   `notifications/initialized`), then sends every call with that `Mcp-Session-Id`; replies may
 //!   be JSON or SSE and are read to the end of the stream.
 //!
-//! The first reply on each connection is parsed and checked in full; later ones are checked for
-//! the `"text":"3"` the right answer contains (parsing every reply would spend the CPU the server
-//! under test needs). Requests completed during `--warmup` seconds are not recorded.
+//! The first reply on each connection is parsed and checked in full; later ones get a byte check
+//! for the expected text (parsing every reply would spend the CPU the server under test needs).
+//! Requests completed during `--warmup` seconds are not recorded.
 
+use crate::call::{Call, CallArgs};
 use crate::{Result, mcp, stats};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -51,7 +53,13 @@ pub struct HttpArgs {
     /// ranks `text/event-stream` first and JSON otherwise.
     #[arg(long, default_value = ACCEPT_JSON_FIRST)]
     accept: String,
+    #[command(flatten)]
+    call: CallArgs,
 }
+
+/// How long one request may wait for its complete answer. A server that loses an answer (or
+/// never ends its stream) fails the run instead of hanging it.
+pub const ANSWER_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What most clients send (the Python SDK, the Inspector): JSON ranked first.
 pub const ACCEPT_JSON_FIRST: &str = "application/json, text/event-stream";
@@ -109,6 +117,8 @@ struct Conn {
     driver: Pin<Box<Connection<TokioIo<TcpStream>, Full<Bytes>>>>,
     closed: bool,
     target: Target,
+    /// How long one request may wait for its answer.
+    timeout: Duration,
 }
 
 impl Conn {
@@ -117,7 +127,13 @@ impl Conn {
         stream.set_nodelay(true).map_err(|e| e.to_string())?;
         let (sender, connection) =
             hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(|e| e.to_string())?;
-        Ok(Conn { sender, driver: Box::pin(connection), closed: false, target: target.clone() })
+        Ok(Conn {
+            sender,
+            driver: Box::pin(connection),
+            closed: false,
+            target: target.clone(),
+            timeout: ANSWER_TIMEOUT,
+        })
     }
 
     async fn post(&mut self, body: String, session: Option<&str>) -> Result<Reply> {
@@ -126,12 +142,19 @@ impl Conn {
         }
         let exchange = Self::exchange(&mut self.sender, &self.target, body, session);
         tokio::pin!(exchange);
+        let answer = tokio::time::sleep(self.timeout);
+        tokio::pin!(answer);
         tokio::select! {
             biased;
             reply = &mut exchange => reply,
             ended = &mut self.driver => {
                 self.closed = true;
                 Err(format!("connection closed: {}", ended.err().map(|e| e.to_string()).unwrap_or_else(|| "by the server".into())))
+            }
+            _ = &mut answer => {
+                // the connection is left mid-exchange: unusable, like a closed one
+                self.closed = true;
+                Err(format!("connection closed: no complete answer within {:?}", self.timeout))
             }
         }
     }
@@ -182,27 +205,12 @@ impl Conn {
     }
 }
 
-/// Checks a `tools/call add(1, 2)` reply; `full` parses it, otherwise a substring check.
-fn check_add_reply(reply: &Reply, full: bool) -> Result<()> {
+/// Checks a `tools/call` reply; `full` parses it, otherwise the byte check.
+fn check_reply(call: &Call, reply: &Reply, full: bool) -> Result<()> {
     if reply.status != StatusCode::OK {
         return Err(format!("tools/call answered {}: {}", reply.status, String::from_utf8_lossy(&reply.body)));
     }
-    if full {
-        let message = mcp::reply_message(&reply.body, reply.sse).ok_or_else(|| {
-            format!("tools/call reply is not a JSON-RPC response: {}", String::from_utf8_lossy(&reply.body))
-        })?;
-        let text = &message["result"]["content"][0]["text"];
-        if text != "3" || message["result"]["isError"] == true {
-            return Err(format!("tools/call add(1, 2) answered {message}"));
-        }
-    } else if !contains(&reply.body, mcp::EXPECT.as_bytes()) {
-        return Err(format!("unexpected tools/call reply: {}", String::from_utf8_lossy(&reply.body)));
-    }
-    Ok(())
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
+    if full { call.check_body(&reply.body, reply.sse) } else { call.check_bytes(&reply.body) }
 }
 
 #[derive(Default)]
@@ -217,6 +225,7 @@ struct TaskResult {
 
 pub async fn run(args: HttpArgs) -> Result<()> {
     let target = Target { accept: args.accept.clone(), ..Target::parse(&args.url)? };
+    let call = Arc::new(Call::new(&args.call)?);
     let mut conns = Vec::with_capacity(args.connections);
     for i in 0..args.connections {
         let mut conn = Conn::open(&target).await?;
@@ -233,7 +242,7 @@ pub async fn run(args: HttpArgs) -> Result<()> {
 
     let mut tasks = Vec::new();
     for (mut conn, session) in conns {
-        let budget = budget.clone();
+        let (budget, call) = (budget.clone(), call.clone());
         tasks.push(tokio::spawn(async move {
             let mut out = TaskResult { samples: Vec::with_capacity(1 << 16), ..Default::default() };
             let mut id = 1u64;
@@ -248,11 +257,11 @@ pub async fn run(args: HttpArgs) -> Result<()> {
                 {
                     break;
                 }
-                let reply = conn.post(mcp::tools_call_add(id), session.as_deref()).await;
+                let reply = conn.post(call.request(id), session.as_deref()).await;
                 id += 1;
                 let t1 = Instant::now();
                 let outcome = reply.and_then(|r| {
-                    check_add_reply(&r, !checked)?;
+                    check_reply(&call, &r, !checked)?;
                     Ok((r.body.len(), r.sse))
                 });
                 match outcome {
@@ -337,6 +346,45 @@ pub async fn sessions(args: SessionsArgs) -> Result<()> {
     }
     println!("{}", serde_json::json!({"sessions": opened, "seconds": start.elapsed().as_secs_f64()}));
     Ok(())
+}
+
+/// Start-up over HTTP: from `start`, waits for the port to accept, then `initialize` (and, when
+/// the server opened a session, `notifications/initialized`) and `tools/list`. Returns the time
+/// to the complete `tools/list` answer and the size of its JSON-RPC message (an SSE event's
+/// `data`, or the JSON body), after checking it lists `tool`.
+pub async fn first_tools_list(url: &str, tool: &str, start: Instant, timeout: Duration) -> Result<(Duration, usize)> {
+    let target = Target::parse(url)?;
+    let mut conn = loop {
+        match Conn::open(&target).await {
+            Ok(conn) => break Conn { timeout, ..conn },
+            Err(e) if start.elapsed() > timeout => {
+                return Err(format!("the server did not accept within {timeout:?}: {e}"));
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(2)).await,
+        }
+    };
+    let reply = conn.post(mcp::initialize(0), None).await?;
+    if reply.status != StatusCode::OK {
+        return Err(format!("initialize answered {}: {}", reply.status, String::from_utf8_lossy(&reply.body)));
+    }
+    let session = reply.session.clone();
+    if let Some(id) = &session {
+        conn.post(mcp::INITIALIZED.to_string(), Some(id)).await?;
+    }
+    let reply = conn.post(mcp::tools_list(1), session.as_deref()).await?;
+    let elapsed = start.elapsed();
+    let message = mcp::reply_message(&reply.body, reply.sse)
+        .ok_or_else(|| format!("tools/list answered {}: {}", reply.status, String::from_utf8_lossy(&reply.body)))?;
+    let listed = message["result"]["tools"].as_array().is_some_and(|t| crate::stdio::lists(t, tool));
+    if !listed {
+        return Err(format!("tools/list answer lacks `{tool}`: {}", truncate(&message.to_string(), 400)));
+    }
+    let size = if reply.sse { mcp::reply_data_len(&reply.body) } else { reply.body.len() };
+    Ok((elapsed, size))
+}
+
+fn truncate(s: &str, n: usize) -> &str {
+    &s[..s.char_indices().nth(n).map(|(i, _)| i).unwrap_or(s.len())]
 }
 
 pub fn merge(into: &mut serde_json::Value, from: serde_json::Value) {

@@ -5,13 +5,16 @@
 //!
 //! ```text
 //! mcpbench http --url http://127.0.0.1:18101/mcp --mode session --connections 16 --duration 3
+//! mcpbench http --url http://127.0.0.1:18301/mcp --call showPetById --args '{"petId":"1"}' --expect Rex
 //! mcpbench stdio --requests 20000 --pipeline 16 -- target/release/mcpgen-add
 //! mcpbench startup --runs 10 -- target/release/mcpgen-add
+//! mcpbench startup --url http://127.0.0.1:18301/mcp --tool showPetById -- SERVER --port 18301
 //! mcpbench first-answer -- target/release/mcpgen-add       # one start, for hyperfine
 //! mcpbench sessions --url http://127.0.0.1:18111/mcp --count 1000
 //! mcpbench report --raw results/2026-11-29-http.jsonl --out results/2026-11-29-http.md
 //! ```
 
+mod call;
 mod http;
 mod mcp;
 mod report;
@@ -30,13 +33,13 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Load an MCP Streamable HTTP endpoint with `tools/call add(1, 2)` from N connections.
+    /// Load an MCP Streamable HTTP endpoint with one `tools/call` (default `add(1, 2)`) from N connections.
     Http(http::HttpArgs),
     /// Open N legacy sessions (`initialize` + `notifications/initialized`) and leave them open.
     Sessions(http::SessionsArgs),
-    /// Pipeline `tools/call add(1, 2)` through a server's stdin/stdout.
+    /// Pipeline one `tools/call` (default `add(1, 2)`) through a server's stdin/stdout.
     Stdio(stdio::StdioArgs),
-    /// Time from process start to the first `tools/list` answer over STDIO, N times.
+    /// Time from process start to the first `tools/list` answer (STDIO, or HTTP with `--url`), N times.
     Startup(stdio::StartupArgs),
     /// Start a server once, wait for its first `tools/list` answer, stop it (for hyperfine).
     FirstAnswer(stdio::FirstAnswerArgs),

@@ -2,10 +2,11 @@
 //!
 //! The server is started as a child process (`-- CMD ARGS...`, started directly, not through a
 //! shell, so its pid is the server's). The client does the legacy handshake (`initialize`, then
-//! `notifications/initialized`), then keeps up to `--pipeline` `tools/call add(1, 2)` requests
-//! in flight: it writes new requests as answers come back, matching answers by id. A request's
+//! `notifications/initialized`), then keeps up to `--pipeline` `tools/call` requests (by default
+//! `add(1, 2)`; any tool with `--call`/`--args`/`--expect`, see `call.rs`) in flight: it writes new requests as answers come back, matching answers by id. A request's
 //! latency runs from just before its line is written to when its answer line is read.
 
+use crate::call::{Call, CallArgs};
 use crate::{Result, mcp, stats};
 use serde_json::{Value, json};
 use std::process::Stdio;
@@ -36,6 +37,8 @@ pub struct StdioArgs {
     /// Where the server's stderr goes (default: discarded).
     #[arg(long)]
     stderr: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    call: CallArgs,
     /// The server command.
     #[arg(last = true, required = true)]
     command: Vec<String>,
@@ -45,17 +48,30 @@ pub struct StdioArgs {
 pub struct StartupArgs {
     #[arg(long, default_value_t = 10)]
     runs: u32,
-    /// Give up on one start after this many seconds.
-    #[arg(long, default_value_t = 30.0)]
-    timeout: f64,
-    #[arg(last = true, required = true)]
-    command: Vec<String>,
+    #[command(flatten)]
+    start: StartArgs,
 }
 
 #[derive(clap::Args)]
 pub struct FirstAnswerArgs {
+    #[command(flatten)]
+    start: StartArgs,
+}
+
+/// How one start is timed.
+#[derive(clap::Args)]
+pub struct StartArgs {
+    /// Give up on one start after this many seconds.
     #[arg(long, default_value_t = 30.0)]
     timeout: f64,
+    /// The tool the `tools/list` answer must list (empty: any).
+    #[arg(long, default_value = "add")]
+    tool: String,
+    /// Time over Streamable HTTP at this URL instead of STDIO: the server (started with its
+    /// stdin and stdout closed) must listen there; the clock stops at its `tools/list` answer.
+    #[arg(long)]
+    url: Option<String>,
+    /// The server command.
     #[arg(last = true, required = true)]
     command: Vec<String>,
 }
@@ -65,6 +81,8 @@ struct Peer {
     child: Child,
     stdin: ChildStdin,
     lines: Lines<BufReader<ChildStdout>>,
+    /// How long to wait for one answer.
+    timeout: Duration,
 }
 
 impl Peer {
@@ -84,7 +102,7 @@ impl Peer {
             .map_err(|e| format!("cannot start `{program}`: {e}"))?;
         let stdin = child.stdin.take().ok_or("no stdin")?;
         let lines = BufReader::with_capacity(64 * 1024, child.stdout.take().ok_or("no stdout")?).lines();
-        Ok(Peer { child, stdin, lines })
+        Ok(Peer { child, stdin, lines, timeout: crate::http::ANSWER_TIMEOUT })
     }
 
     async fn send(&mut self, text: &str) -> Result<()> {
@@ -94,6 +112,19 @@ impl Peer {
 
     /// The next JSON-RPC response (notifications and stray lines are skipped).
     async fn response(&mut self) -> Result<Value> {
+        Ok(self.response_line().await?.0)
+    }
+
+    /// The next JSON-RPC response and the length of its line; an error after `self.timeout`
+    /// without one (a lost answer fails the run, it does not hang it).
+    async fn response_line(&mut self) -> Result<(Value, usize)> {
+        let timeout = self.timeout;
+        tokio::time::timeout(timeout, self.next_response())
+            .await
+            .map_err(|_| format!("no answer from the server within {timeout:?}"))?
+    }
+
+    async fn next_response(&mut self) -> Result<(Value, usize)> {
         loop {
             let line = self
                 .lines
@@ -105,7 +136,7 @@ impl Peer {
                 && v.get("id").is_some()
                 && (v.get("result").is_some() || v.get("error").is_some())
             {
-                return Ok(v);
+                return Ok((v, line.len()));
             }
         }
     }
@@ -149,6 +180,7 @@ pub fn memory_kib(pid: u32) -> Option<(u64, u64)> {
 /// Returns the latencies (µs) of the answered calls and the time from first send to last answer.
 async fn calls(
     peer: &mut Peer,
+    call: &Call,
     first_id: u64,
     count: u64,
     pipeline: u64,
@@ -163,7 +195,7 @@ async fn calls(
     loop {
         let now = Instant::now();
         while next - done < pipeline && next < count && now < deadline {
-            batch.push_str(&mcp::tools_call_add(first_id + next));
+            batch.push_str(&call.request(first_id + next));
             batch.push('\n');
             sent_at.push(now);
             next += 1;
@@ -182,9 +214,7 @@ async fn calls(
             .and_then(|id| id.checked_sub(first_id))
             .filter(|i| *i < next)
             .ok_or_else(|| format!("answer to an id never sent: {reply}"))?;
-        if reply["result"]["content"][0]["text"] != "3" {
-            return Err(format!("tools/call add(1, 2) answered {reply}"));
-        }
+        call.check_message(&reply)?;
         samples.push((last - sent_at[index as usize]).as_micros().min(u32::MAX as u128) as u32);
         done += 1;
     }
@@ -192,6 +222,7 @@ async fn calls(
 }
 
 pub async fn run(args: StdioArgs) -> Result<()> {
+    let call = Call::new(&args.call)?;
     let mut peer = Peer::spawn(&args.command, args.stderr.as_deref())?;
     let deadline = Instant::now() + Duration::from_secs_f64(args.max_seconds);
     peer.handshake().await?;
@@ -203,8 +234,8 @@ pub async fn run(args: StdioArgs) -> Result<()> {
         }
     }
     let pipeline = args.pipeline.max(1);
-    calls(&mut peer, 1, args.warmup, pipeline, deadline).await?;
-    let (mut samples, elapsed) = calls(&mut peer, 1 + args.warmup, args.requests, pipeline, deadline).await?;
+    calls(&mut peer, &call, 1, args.warmup, pipeline, deadline).await?;
+    let (mut samples, elapsed) = calls(&mut peer, &call, 1 + args.warmup, args.requests, pipeline, deadline).await?;
     if args.rss
         && let Some((rss, hwm)) = peer.pid().and_then(memory_kib)
     {
@@ -225,40 +256,79 @@ pub async fn run(args: StdioArgs) -> Result<()> {
     Ok(())
 }
 
-/// One start: spawn, handshake, `tools/list`; the time to its answer.
-async fn one_start(command: &[String], timeout: f64) -> Result<Duration> {
+/// One start: spawn, handshake, `tools/list`; the time to its answer and the answer's size.
+async fn one_start(args: &StartArgs) -> Result<(Duration, usize)> {
+    let timeout = Duration::from_secs_f64(args.timeout);
+    if let Some(url) = &args.url {
+        return one_start_http(args, url, timeout).await;
+    }
     let start = Instant::now();
-    let mut peer = Peer::spawn(command, None)?;
-    let answered = tokio::time::timeout(Duration::from_secs_f64(timeout), async {
+    let mut peer = Peer::spawn(&args.command, None)?;
+    peer.timeout = timeout;
+    let answered = tokio::time::timeout(timeout, async {
         peer.handshake().await?;
         peer.send(&format!("{}\n", mcp::tools_list(1))).await?;
-        let reply = peer.response().await?;
-        let has_add = reply["result"]["tools"].as_array().is_some_and(|t| t.iter().any(|t| t["name"] == "add"));
-        if !has_add {
-            return Err(format!("tools/list answer lacks `add`: {reply}"));
+        let (reply, size) = peer.response_line().await?;
+        let elapsed = start.elapsed();
+        let listed = reply["result"]["tools"].as_array().is_some_and(|t| lists(t, &args.tool));
+        if !listed {
+            return Err(format!("tools/list answer lacks `{}`: {:.400}", args.tool, reply.to_string()));
         }
-        Ok(start.elapsed())
+        Ok((elapsed, size))
     })
     .await
-    .map_err(|_| format!("no tools/list answer within {timeout}s"))?;
+    .map_err(|_| format!("no tools/list answer within {timeout:?}"))?;
     let _ = peer.child.start_kill();
     let _ = peer.child.wait().await;
     answered
 }
 
+/// Whether a `tools/list` answer's tools include `tool` (empty: any tool at all).
+pub fn lists(tools: &[Value], tool: &str) -> bool {
+    if tool.is_empty() { !tools.is_empty() } else { tools.iter().any(|t| t["name"] == tool) }
+}
+
+/// One start over HTTP: the server's stdin is closed at once (a server that exits on EOF is
+/// not an HTTP server) and its output discarded.
+async fn one_start_http(args: &StartArgs, url: &str, timeout: Duration) -> Result<(Duration, usize)> {
+    let (program, rest) = args.command.split_first().ok_or("no server command given")?;
+    let start = Instant::now();
+    let mut child = Command::new(program)
+        .args(rest)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| format!("cannot start `{program}`: {e}"))?;
+    let answered = tokio::select! {
+        answered = crate::http::first_tools_list(url, &args.tool, start, timeout) => answered,
+        status = child.wait() => Err(format!("the server exited before answering: {status:?}")),
+    };
+    let _ = child.start_kill();
+    let _ = child.wait().await;
+    answered
+}
+
 pub async fn startup(args: StartupArgs) -> Result<()> {
     let mut ms = Vec::new();
+    let mut size = 0;
     for _ in 0..args.runs.max(1) {
-        ms.push(one_start(&args.command, args.timeout).await?.as_secs_f64() * 1000.0);
+        let (elapsed, bytes) = one_start(&args.start).await?;
+        ms.push(elapsed.as_secs_f64() * 1000.0);
+        size = bytes;
     }
     let min = ms.iter().copied().fold(f64::INFINITY, f64::min);
     let max = ms.iter().copied().fold(0.0, f64::max);
-    println!("{}", json!({"runs": ms.len(), "first_answer_ms": stats::median(&ms), "min_ms": min, "max_ms": max}));
+    println!(
+        "{}",
+        json!({"runs": ms.len(), "first_answer_ms": stats::median(&ms), "min_ms": min, "max_ms": max, "tools_list_bytes": size})
+    );
     Ok(())
 }
 
 pub async fn first_answer(args: FirstAnswerArgs) -> Result<()> {
-    let elapsed = one_start(&args.command, args.timeout).await?;
-    println!("{}", json!({"first_answer_ms": elapsed.as_secs_f64() * 1000.0}));
+    let (elapsed, size) = one_start(&args.start).await?;
+    println!("{}", json!({"first_answer_ms": elapsed.as_secs_f64() * 1000.0, "tools_list_bytes": size}));
     Ok(())
 }

@@ -4,9 +4,11 @@
 //!
 //! ```text
 //! bare-axum --port 18104 [--body-file reply.json] [--sse] [--session-id ID]
+//! bare-axum --port 18200 --petstore
 //! ```
 //! `--sse` answers `text/event-stream` (the body file then holds the whole SSE framing);
 //! `--session-id` adds an `Mcp-Session-Id` header, so session-mode clients can run against it.
+//! `--petstore` makes it the proxy scenario's upstream instead (see `petstore.rs`).
 //! Same axum, hyper and tokio versions as mcpgen-runtime (one workspace), tokio's default
 //! multi-threaded runtime, TCP_NODELAY on every accepted socket.
 
@@ -16,6 +18,8 @@ use axum::response::IntoResponse;
 use axum::routing::post;
 use axum::serve::ListenerExt;
 use std::sync::Arc;
+
+mod petstore;
 
 /// mcpgen's JSON reply to `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"add","arguments":{"a":1,"b":2}}}`.
 const DEFAULT_BODY: &str = r#"{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"3"}]}}"#;
@@ -27,7 +31,7 @@ struct Reply {
 }
 
 fn usage() -> ! {
-    eprintln!("usage: bare-axum --port N [--body-file FILE] [--sse] [--session-id ID]");
+    eprintln!("usage: bare-axum --port N [--body-file FILE] [--sse] [--session-id ID] | --port N --petstore");
     std::process::exit(2)
 }
 
@@ -37,6 +41,7 @@ async fn main() -> std::io::Result<()> {
     let mut body: Vec<u8> = DEFAULT_BODY.as_bytes().to_vec();
     let mut sse = false;
     let mut session_id = None;
+    let mut petstore = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -44,6 +49,7 @@ async fn main() -> std::io::Result<()> {
             "--body-file" => body = std::fs::read(args.next().unwrap_or_else(|| usage()))?,
             "--sse" => sse = true,
             "--session-id" => session_id = Some(args.next().unwrap_or_else(|| usage())),
+            "--petstore" => petstore = true,
             _ => usage(),
         }
     }
@@ -64,10 +70,14 @@ async fn main() -> std::io::Result<()> {
             response
         }
     };
-    let app = Router::new().route("/mcp", post(handler.clone())).route("/mcp/", post(handler));
+    let app = if petstore {
+        petstore::router()
+    } else {
+        Router::new().route("/mcp", post(handler.clone())).route("/mcp/", post(handler))
+    };
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);
     });
-    eprintln!("bare-axum listening on http://127.0.0.1:{port}/mcp");
+    eprintln!("bare-axum listening on http://127.0.0.1:{port}{}", if petstore { "/v1" } else { "/mcp" });
     axum::serve(listener, app).await
 }
