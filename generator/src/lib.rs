@@ -29,6 +29,7 @@ pub mod project;
 mod settings;
 pub mod surface;
 pub mod tools;
+mod value_type;
 mod write;
 
 pub use emit::{OutputFile, Owner, RuntimeDep};

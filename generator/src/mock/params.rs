@@ -4,6 +4,7 @@
 use crate::ir::{ParamLocation, Parameter, Style, is_json_media};
 use crate::load::Document;
 use crate::tools::schema::Defs;
+use crate::value_type::json_type;
 use percent_encoding::percent_decode_str;
 use serde_json::{Map, Value};
 
@@ -82,15 +83,7 @@ fn types(schema: &Value) -> Vec<String> {
             };
             let mut out: Vec<String> = Vec::new();
             for v in values {
-                let t = match v {
-                    Value::Null => "null",
-                    Value::Bool(_) => "boolean",
-                    Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
-                    Value::Number(_) => "number",
-                    Value::String(_) => "string",
-                    Value::Array(_) => "array",
-                    Value::Object(_) => "object",
-                };
+                let t = json_type(v);
                 if !out.iter().any(|o| o == t) {
                     out.push(t.to_string());
                 }

@@ -243,12 +243,12 @@ mod tests {
         assert!(readings("/files/{name}.{ext}", "/files/abc").is_empty());
     }
 
-    #[test]
-    fn a_fixed_query_must_be_there_and_wins() {
-        let op = |path: &str, fixed: Vec<(String, Option<String>)>| Operation {
+    /// A GET operation on `url_path` (its key `path`) with the fixed query pairs `fixed`.
+    fn get(path: &str, url_path: &str, fixed: Vec<(String, Option<String>)>) -> Operation {
+        Operation {
             method: Method::Get,
             path: path.to_string(),
-            url_path: "/{Bucket}".into(),
+            url_path: url_path.to_string(),
             fixed_query: fixed,
             server: None,
             operation_id: None,
@@ -262,7 +262,12 @@ mod tests {
             security: vec![],
             tool_name: None,
             at: String::new(),
-        };
+        }
+    }
+
+    #[test]
+    fn a_fixed_query_must_be_there_and_wins() {
+        let op = |path: &str, fixed| get(path, "/{Bucket}", fixed);
         let ops = vec![
             op("/{Bucket}", vec![]),
             op("/{Bucket}?acl", vec![("acl".into(), None)]),
@@ -296,27 +301,7 @@ mod tests {
 
     #[test]
     fn literal_paths_win_over_variables() {
-        let ops: Vec<Operation> = ["/pets/{id}", "/pets/mine"]
-            .iter()
-            .map(|p| Operation {
-                method: Method::Get,
-                path: p.to_string(),
-                url_path: p.to_string(),
-                fixed_query: vec![],
-                server: None,
-                operation_id: None,
-                summary: None,
-                description: None,
-                tags: vec![],
-                deprecated: false,
-                parameters: vec![],
-                body: None,
-                responses: vec![],
-                security: vec![],
-                tool_name: None,
-                at: String::new(),
-            })
-            .collect();
+        let ops: Vec<Operation> = ["/pets/{id}", "/pets/mine"].iter().map(|p| get(p, p, vec![])).collect();
         let templates: Vec<Template> = ops.iter().map(|o| Template::parse(&o.path)).collect();
         assert_eq!(find(&templates, &ops, "GET", "/pets/mine", &[]).unwrap()[0].index, 1);
         assert_eq!(find(&templates, &ops, "get", "/pets/3", &[]).unwrap()[0].index, 0);

@@ -7,6 +7,7 @@
 
 use crate::load::Document;
 use crate::tools::schema::Defs;
+use crate::value_type::json_type;
 use serde_json::{Map, Value, json};
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -289,15 +290,7 @@ fn fits(v: &Value, m: &Map<String, Value>) -> bool {
         Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
         _ => return true,
     };
-    let is = match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    };
+    let is = json_type(v);
     allowed.iter().any(|t| *t == is || (*t == "number" && is == "integer"))
 }
 

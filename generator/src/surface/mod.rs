@@ -8,6 +8,7 @@
 
 pub mod diff;
 
+use crate::value_type::json_type;
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
 
@@ -196,18 +197,6 @@ fn types(schema: &Value, root: &Value, depth: usize) -> BTreeSet<String> {
         out.extend(parts.iter().flat_map(|p| types(p, root, depth + 1)));
     }
     out
-}
-
-fn json_type(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
 }
 
 fn allowed(schema: &Value) -> Option<BTreeSet<String>> {
