@@ -6,7 +6,6 @@ use super::request::{RequestParts, check_header_value};
 use super::spec::{ApiSpec, Location, SchemeKind, ToolSpec};
 use super::style::{enc_cookie, enc_query};
 use base64::Engine;
-use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
 
@@ -38,10 +37,37 @@ impl std::fmt::Debug for Credential {
     }
 }
 
+/// The configured credentials by scheme name. An API has a handful of schemes, so a list
+/// searched by name costs less per call than hashing the name (SipHash) on every lookup.
+#[derive(Debug, Default)]
+pub struct Credentials(Vec<(&'static str, Credential)>);
+
+impl Credentials {
+    pub fn get(&self, name: &str) -> Option<&Credential> {
+        self.0.iter().find(|(n, _)| *n == name).map(|(_, c)| c)
+    }
+
+    pub fn contains_key(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &Credential> {
+        self.0.iter().map(|(_, c)| c)
+    }
+
+    /// Adds or replaces the credential of scheme `name`.
+    pub fn insert(&mut self, name: &'static str, cred: Credential) {
+        match self.0.iter_mut().find(|(n, _)| *n == name) {
+            Some(slot) => slot.1 = cred,
+            None => self.0.push((name, cred)),
+        }
+    }
+}
+
 /// Reads every scheme's credentials with `env`; schemes without them are left out.
-pub fn load(api: &ApiSpec, env: &dyn Fn(&str) -> Option<String>) -> HashMap<&'static str, Credential> {
+pub fn load(api: &ApiSpec, env: &dyn Fn(&str) -> Option<String>) -> Credentials {
     let get = |k: &str| env(k).filter(|v| !v.is_empty());
-    let mut out = HashMap::new();
+    let mut out = Credentials::default();
     for s in api.schemes {
         let cred = match s.kind {
             SchemeKind::ApiKey { env, .. } => get(env).map(Credential::ApiKey),
@@ -69,10 +95,11 @@ pub fn load(api: &ApiSpec, env: &dyn Fn(&str) -> Option<String>) -> HashMap<&'st
     out
 }
 
-/// Every secret `creds` hold, in each form it is sent in, for [`super::redact`]: API keys as set
-/// and percent-encoded, bearer tokens, Basic passwords and their base64 header value, OAuth 2
-/// client secrets and the token fetched with them.
-pub async fn secret_texts(creds: &HashMap<&'static str, Credential>) -> Vec<String> {
+/// Every secret `creds` hold that is known at start-up, in each form it is sent in, for
+/// [`super::redact`]: API keys as set and percent-encoded, bearer tokens, Basic passwords and
+/// their base64 header value, OAuth 2 client secrets. Computed once per [`super::Upstream`];
+/// the tokens fetched later are in [`fetched_tokens`].
+pub fn static_secret_texts(creds: &Credentials) -> Vec<String> {
     let b64 = |s: String| base64::engine::general_purpose::STANDARD.encode(s);
     let mut out = Vec::new();
     for cred in creds.values() {
@@ -82,23 +109,34 @@ pub async fn secret_texts(creds: &HashMap<&'static str, Credential>) -> Vec<Stri
             Credential::Basic { username, password } => {
                 out.extend([password.clone(), b64(format!("{username}:{password}"))])
             }
-            Credential::ClientCredentials { client_id, client_secret, cache, .. } => {
+            Credential::ClientCredentials { client_id, client_secret, .. } => {
                 out.extend([
                     client_secret.clone(),
                     enc_query(client_secret, false),
                     b64(format!("{}:{}", enc_query(client_id, false), enc_query(client_secret, false))),
                 ]);
-                if let Some((token, _)) = cache.lock().await.as_ref() {
-                    out.push(token.clone());
-                }
             }
         }
     }
     out
 }
 
+/// The OAuth 2 tokens fetched with client credentials so far (secrets that change while the
+/// server runs); empty, without allocating, when no scheme fetches tokens.
+pub async fn fetched_tokens(creds: &Credentials) -> Vec<String> {
+    let mut out = Vec::new();
+    for cred in creds.values() {
+        if let Credential::ClientCredentials { cache, .. } = cred
+            && let Some((token, _)) = cache.lock().await.as_ref()
+        {
+            out.push(token.clone());
+        }
+    }
+    out
+}
+
 /// The environment variables that would satisfy `spec`'s security, for a 401/403 hint.
-pub fn missing_hint(api: &ApiSpec, spec: &ToolSpec, creds: &HashMap<&'static str, Credential>) -> Option<String> {
+pub fn missing_hint(api: &ApiSpec, spec: &ToolSpec, creds: &Credentials) -> Option<String> {
     if spec.security.is_empty() || spec.security.iter().any(|alt| alt.iter().all(|n| creds.contains_key(n))) {
         return None;
     }
@@ -119,7 +157,7 @@ pub fn missing_hint(api: &ApiSpec, spec: &ToolSpec, creds: &HashMap<&'static str
 pub async fn apply(
     api: &ApiSpec,
     spec: &ToolSpec,
-    creds: &HashMap<&'static str, Credential>,
+    creds: &Credentials,
     client: &reqwest::Client,
     parts: &mut RequestParts,
 ) -> Result<(), String> {

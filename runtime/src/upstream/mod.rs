@@ -36,10 +36,9 @@ pub use request::{RequestParts, build_request};
 pub use spec::{ApiSpec, BodyKind, BodySpec, FieldSpec, Location, ParamSpec, SchemeKind, SchemeSpec, Style, ToolSpec};
 
 use crate::server::{RequestContext, Server, Tool, ToolResult};
-use auth::Credential;
+use auth::Credentials;
 use response::{ReadBody, ResponseParts};
 use serde_json::Value;
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
@@ -178,12 +177,14 @@ impl UpstreamBuilder {
         };
         let client = client::LazyClient::new(timeout);
         let credentials = auth::load(self.api, &*env);
+        let secrets = redact::secret_set(auth::static_secret_texts(&credentials));
         Ok(Arc::new(Upstream {
             api: self.api,
             base,
             explicit_base,
             client,
             credentials,
+            secrets,
             timeout,
             max_body_bytes: self.max_body_bytes,
             on_request: self.on_request,
@@ -211,7 +212,9 @@ pub struct Upstream {
     /// The base came from the user (flag, variable, builder): every tool calls it.
     explicit_base: bool,
     client: client::LazyClient,
-    credentials: HashMap<&'static str, Credential>,
+    credentials: Credentials,
+    /// The secrets known at start-up, ready for `redact` (tokens fetched later are added per call).
+    secrets: Vec<String>,
     timeout: Duration,
     max_body_bytes: usize,
     on_request: Vec<RequestHook>,
@@ -276,7 +279,12 @@ impl Upstream {
             None => call.await,
         };
         // Before the hooks, so they see what the model will see.
-        redact::redact(&mut result, &redact::secret_set(auth::secret_texts(&self.credentials).await));
+        let fetched = auth::fetched_tokens(&self.credentials).await;
+        if fetched.is_empty() {
+            redact::redact(&mut result, &self.secrets);
+        } else {
+            redact::redact(&mut result, &redact::secret_set(self.secrets.iter().cloned().chain(fetched).collect()));
+        }
         for hook in &self.on_response {
             hook(spec, &mut result);
         }
@@ -309,7 +317,7 @@ impl Upstream {
         }
         let shown_url = parts.display_url();
         tracing::debug!(tool = spec.name, method = spec.method, url = %shown_url, "calling the API");
-        let request = match Self::to_reqwest(client, &parts) {
+        let request = match Self::to_reqwest(client, parts) {
             Ok(r) => r,
             Err(e) => return ToolResult::error(format!("cannot build the request: {e}")),
         };
@@ -322,7 +330,8 @@ impl Upstream {
             response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
         };
         let content_type = header(reqwest::header::CONTENT_TYPE);
-        let retry_after = header(reqwest::header::RETRY_AFTER);
+        // Only a 429 answer shows it.
+        let retry_after = if status.as_u16() == 429 { header(reqwest::header::RETRY_AFTER) } else { None };
         let body = match read_capped(response, self.max_body_bytes).await {
             Ok(b) => b,
             Err(e) => return ToolResult::error(self.transport_error(&e, &shown_url)),
@@ -337,26 +346,32 @@ impl Upstream {
                 retry_after: retry_after.as_deref(),
                 body,
                 url: &shown_url,
-                auth_hint: auth::missing_hint(self.api, spec, &self.credentials),
+                // Only a 401 or 403 answer shows it.
+                auth_hint: if matches!(status.as_u16(), 401 | 403) {
+                    auth::missing_hint(self.api, spec, &self.credentials)
+                } else {
+                    None
+                },
                 cap: self.max_body_bytes,
             },
         )
     }
 
-    fn to_reqwest(client: &reqwest::Client, parts: &RequestParts) -> Result<reqwest::RequestBuilder, String> {
+    /// The reqwest request for `parts`, taking its URL, header values and body without copying
+    /// them where reqwest can own them.
+    fn to_reqwest(client: &reqwest::Client, parts: RequestParts) -> Result<reqwest::RequestBuilder, String> {
         let method = reqwest::Method::from_bytes(parts.method.as_bytes())
             .map_err(|_| format!("invalid method `{}`", parts.method))?;
-        let mut req = client.request(method, parts.url.clone());
-        let mut headers = reqwest::header::HeaderMap::new();
-        for (name, value) in &parts.headers {
+        let mut headers = reqwest::header::HeaderMap::with_capacity(parts.headers.len() + 2);
+        for (name, value) in parts.headers {
             let n = reqwest::header::HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| format!("invalid header name `{name}`"))?;
-            let v = reqwest::header::HeaderValue::from_str(value)
+            let v = reqwest::header::HeaderValue::try_from(value)
                 .map_err(|_| format!("invalid value for header `{name}`"))?;
             headers.append(n, v);
         }
         if !parts.cookies.is_empty() {
-            let v = reqwest::header::HeaderValue::from_str(&parts.cookies.join("; "))
+            let v = reqwest::header::HeaderValue::try_from(parts.cookies.join("; "))
                 .map_err(|_| "invalid cookie value".to_string())?;
             headers.insert(reqwest::header::COOKIE, v);
         }
@@ -366,13 +381,32 @@ impl Upstream {
                 reqwest::header::HeaderValue::from_static("application/json, */*;q=0.5"),
             );
         }
-        if let Some(body) = &parts.body {
-            let v = reqwest::header::HeaderValue::from_str(&body.content_type)
-                .map_err(|_| "invalid content type".to_string())?;
-            headers.insert(reqwest::header::CONTENT_TYPE, v);
-            req = req.body(body.bytes.clone());
-        }
-        Ok(req.headers(headers))
+        let body = match parts.body {
+            Some(body) => {
+                let v = reqwest::header::HeaderValue::try_from(body.content_type)
+                    .map_err(|_| "invalid content type".to_string())?;
+                headers.insert(reqwest::header::CONTENT_TYPE, v);
+                Some(body.bytes)
+            }
+            None => None,
+        };
+        let url = parts.url;
+        // A URL with user info goes through `Client::request`, which turns it into a Basic
+        // `Authorization` header (ours, set below, wins); any other is used as it is, and the
+        // headers become the request's without the builder merging them into an empty map.
+        let req = if url.username().is_empty() && url.password().is_none() {
+            let mut req = reqwest::Request::new(method, url);
+            *req.headers_mut() = headers;
+            *req.body_mut() = body.map(reqwest::Body::from);
+            reqwest::RequestBuilder::from_parts(client.clone(), req)
+        } else {
+            let req = client.request(method, url).headers(headers);
+            match body {
+                Some(b) => req.body(b),
+                None => req,
+            }
+        };
+        Ok(req)
     }
 
     /// A failure to talk to the API, without the URL's query (it may hold an API key).
@@ -398,7 +432,9 @@ fn root_cause(e: &reqwest::Error) -> String {
 }
 
 async fn read_capped(mut response: reqwest::Response, cap: usize) -> Result<ReadBody, reqwest::Error> {
-    let mut bytes = Vec::new();
+    // Sized once from Content-Length (within the cap) instead of grown chunk by chunk.
+    let expected = response.content_length().map_or(0, |n| usize::try_from(n).unwrap_or(cap).min(cap));
+    let mut bytes = Vec::with_capacity(expected);
     while let Some(chunk) = response.chunk().await? {
         let room = cap - bytes.len();
         if chunk.len() > room {
@@ -410,5 +446,7 @@ async fn read_capped(mut response: reqwest::Response, cap: usize) -> Result<Read
     Ok(ReadBody { bytes, truncated: false })
 }
 
+#[cfg(test)]
+mod call_tests;
 #[cfg(test)]
 mod request_tests;

@@ -31,17 +31,22 @@ impl RequestParts {
 
     /// The URL without its query, safe to show (API keys may travel in the query).
     pub fn display_url(&self) -> String {
-        let mut u = self.url.clone();
-        u.set_query(None);
-        u.to_string()
+        if self.url.fragment().is_some() {
+            // A hook added a fragment: it stays, after the query is taken out.
+            let mut u = self.url.clone();
+            u.set_query(None);
+            return u.to_string();
+        }
+        // The serialization up to the end of the path is the URL without its query: cut from the
+        // text, not re-serialized.
+        self.url[..url::Position::AfterPath].to_string()
     }
 }
 
 /// Builds the request `spec` describes from `args`, relative to `base`.
 pub fn build_request(base: &Url, spec: &ToolSpec, args: &Map<String, Value>) -> Result<RequestParts, String> {
-    let path = expand_path(spec, args)?;
+    let joined = expand_path(base.path().trim_end_matches('/'), spec, args)?;
     let mut url = base.clone();
-    let joined = format!("{}{}", base.path().trim_end_matches('/'), path);
     url.set_path(&joined);
     if url.scheme() != base.scheme()
         || url.host_str() != base.host_str()
@@ -77,8 +82,9 @@ pub fn build_request(base: &Url, spec: &ToolSpec, args: &Map<String, Value>) -> 
             Location::Cookie => style::cookie_pairs(p, v, &mut parts.cookies),
         }
     }
-    for pair in query {
-        parts.push_query(pair);
+    // One `set_query` for all the pairs (as `push_query` one at a time would give).
+    if !query.is_empty() {
+        parts.push_query(query.join("&"));
     }
     if let Some(body) = &spec.body {
         parts.body = encode_body(body, args)?;
@@ -86,9 +92,11 @@ pub fn build_request(base: &Url, spec: &ToolSpec, args: &Map<String, Value>) -> 
     Ok(parts)
 }
 
-/// The path template with every `{name}` replaced by its encoded value.
-fn expand_path(spec: &ToolSpec, args: &Map<String, Value>) -> Result<String, String> {
-    let mut out = String::new();
+/// `prefix` (the base URL's path) followed by the path template with every `{name}` replaced by
+/// its encoded value.
+fn expand_path(prefix: &str, spec: &ToolSpec, args: &Map<String, Value>) -> Result<String, String> {
+    let mut out = String::with_capacity(prefix.len() + spec.path.len() + 16);
+    out.push_str(prefix);
     let mut rest = spec.path;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
@@ -110,7 +118,12 @@ fn expand_path(spec: &ToolSpec, args: &Map<String, Value>) -> Result<String, Str
         rest = &after[close + 1..];
     }
     out.push_str(rest);
-    for segment in out.split('/') {
+    for segment in out[prefix.len()..].split('/') {
+        // `.` and `..`, as text or encoded (`%2E%2E`), are six characters at most: longer
+        // segments cannot decode to them and are not decoded.
+        if segment.len() > 6 {
+            continue;
+        }
         let decoded = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
         if decoded == "." || decoded == ".." {
             return Err(format!("a path parameter makes the segment `{segment}`, which would change the URL path"));

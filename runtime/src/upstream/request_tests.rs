@@ -385,3 +385,87 @@ fn several_parameters_share_a_segment() {
     let e = url_of(&t, json!({"heading": ".", "ext": ""})).unwrap_err();
     assert!(e.contains("`ext` is empty"), "{e}");
 }
+
+#[test]
+fn several_query_pairs_join_as_one_query_after_the_base_query() {
+    static Q: [ParamSpec; 2] = [
+        ParamSpec {
+            arg: "a",
+            name: "a",
+            location: Location::Query,
+            style: Style::Form,
+            explode: true,
+            allow_reserved: false,
+            json: false,
+        },
+        ParamSpec {
+            arg: "b",
+            name: "b",
+            location: Location::Query,
+            style: Style::Form,
+            explode: true,
+            allow_reserved: false,
+            json: false,
+        },
+    ];
+    let t = tool("/q", &Q, None);
+    let args = json!({"a": ["x y", "&"], "b": "#?"});
+    let expected = "/api/q?v=2&a=x%20y&a=%26&b=%23%3F";
+    let base = Url::parse("http://127.0.0.1:9/api?v=2").unwrap();
+    assert_eq!(
+        build_request(&base, &t, args.as_object().unwrap()).unwrap().url.as_str(),
+        format!("http://127.0.0.1:9{expected}")
+    );
+    // The pairs pushed one at a time give the same URL as the one `set_query` build_request does.
+    let mut one_by_one = build_request(&base, &tool("/q", &[], None), &Default::default()).unwrap();
+    for pair in ["a=x%20y", "a=%26", "b=%23%3F"] {
+        one_by_one.push_query(pair.to_string());
+    }
+    assert_eq!(one_by_one.url.path().to_string() + "?" + one_by_one.url.query().unwrap(), expected);
+    // An empty base query (`?`) is replaced, as `push_query` does.
+    let empty = Url::parse("http://127.0.0.1:9/api?").unwrap();
+    let r = build_request(&empty, &t, args.as_object().unwrap()).unwrap();
+    assert_eq!(r.url.as_str(), "http://127.0.0.1:9/api/q?a=x%20y&a=%26&b=%23%3F");
+    // No query parameter given: the base's query stays as it was.
+    let r = build_request(&empty, &t, &Default::default()).unwrap();
+    assert_eq!(r.url.as_str(), "http://127.0.0.1:9/api/q?");
+}
+
+#[test]
+fn the_display_url_drops_the_query_and_keeps_a_hooks_fragment() {
+    let t = tool("/pets", &[], None);
+    let base = Url::parse("http://user:pw@127.0.0.1:9/api?v=2").unwrap();
+    let mut r = build_request(&base, &t, &Default::default()).unwrap();
+    r.push_query("api_key=secret".into());
+    assert_eq!(r.display_url(), "http://user:pw@127.0.0.1:9/api/pets");
+    r.url.set_fragment(Some("frag"));
+    assert_eq!(r.display_url(), "http://user:pw@127.0.0.1:9/api/pets#frag");
+    let mut plain = build_request(&Url::parse("https://h.example/").unwrap(), &t, &Default::default()).unwrap();
+    assert_eq!(plain.display_url(), "https://h.example/pets");
+    plain.url.set_query(Some(""));
+    assert_eq!(plain.display_url(), "https://h.example/pets");
+}
+
+#[test]
+fn dot_segments_from_the_template_are_refused_whatever_their_length() {
+    static P: [ParamSpec; 1] = [path_param("id")];
+    // Literal template text can spell a dot segment too; values cannot (`%` is encoded).
+    for (template, refused) in [
+        ("/a/%2E%2E/{id}", true),
+        ("/a/%2e./{id}", true),
+        ("/a/.%2E/{id}", true),
+        ("/a/%2E/{id}", true),
+        ("/a/%2E%2E%2E/{id}", false),
+        ("/a/..../{id}", false),
+        ("/a/{id}/..x", false),
+    ] {
+        let r = url_of(&tool(template, &P, None), json!({"id": "1"}));
+        assert_eq!(r.is_err(), refused, "{template}: {r:?}");
+    }
+    // A long value with dots is one literal segment.
+    let long = "..........";
+    assert_eq!(
+        url_of(&tool("/p/{id}", &P, None), json!({"id": long})).unwrap(),
+        format!("https://api.example.com/v1/p/{long}")
+    );
+}

@@ -31,39 +31,40 @@ pub struct ResponseParts<'a> {
     pub cap: usize,
 }
 
-pub fn to_result(spec: &ToolSpec, r: ResponseParts<'_>) -> ToolResult {
+pub fn to_result(spec: &ToolSpec, mut r: ResponseParts<'_>) -> ToolResult {
     if !(200..300).contains(&r.status) {
         return error_result(&r);
     }
     let mime =
         r.content_type.map(|c| c.split(';').next().unwrap_or("").trim().to_ascii_lowercase()).unwrap_or_default();
-    let note = r.truncated_note();
     if r.body.bytes.is_empty() {
         return ToolResult::text(format!("HTTP {} {} (no content)", r.status, r.reason).trim_end().to_string());
     }
-    if is_json(&mime) {
-        if r.body.truncated {
-            return ToolResult::error(format!(
-                "the API's {mime} response is larger than the {}-byte limit, and JSON cut short cannot be read ({})",
-                r.cap, r.url
-            ));
-        }
-        if let Err(e) = serde_json::from_slice::<Value>(&r.body.bytes) {
-            return invalid_json(&r, &mime, &e);
-        }
+    if is_json(&mime) && r.body.truncated {
+        return ToolResult::error(format!(
+            "the API's {mime} response is larger than the {}-byte limit, and JSON cut short cannot be read ({})",
+            r.cap, r.url
+        ));
     }
-    // An API that sends JSON without saying so still gets structured output.
+    // An API that sends JSON without saying so still gets structured output. The body is parsed
+    // once: the same parse decides between structured output and the invalid-JSON error.
     let json_like = is_json(&mime) || mime.is_empty();
-    if let (true, Ok(v)) = (json_like && !r.body.truncated, serde_json::from_slice::<Value>(&r.body.bytes)) {
-        let text = String::from_utf8_lossy(&r.body.bytes).into_owned();
-        if spec.output_wrapped {
-            return ToolResult::structured(json!({"result": v})).with_content(Content::text(text));
+    let parsed = (json_like && !r.body.truncated).then(|| serde_json::from_slice::<Value>(&r.body.bytes));
+    match parsed {
+        Some(Ok(v)) => {
+            let text = owned_text(std::mem::take(&mut r.body.bytes));
+            if spec.output_wrapped {
+                return ToolResult::structured(json!({"result": v})).with_content(Content::text(text));
+            }
+            if v.is_object() {
+                return ToolResult::structured(v).with_content(Content::text(text));
+            }
+            return ToolResult::text(text);
         }
-        if v.is_object() {
-            return ToolResult::structured(v).with_content(Content::text(text));
-        }
-        return ToolResult::text(text);
+        Some(Err(e)) if is_json(&mime) => return invalid_json(&r, &mime, &e),
+        _ => {}
     }
+    let note = r.truncated_note();
     if mime.starts_with("image/") && !r.body.truncated {
         return ToolResult::content(vec![Content::image(b64(&r.body.bytes), mime)]);
     }
@@ -71,7 +72,9 @@ pub fn to_result(spec: &ToolSpec, r: ResponseParts<'_>) -> ToolResult {
         return ToolResult::content(vec![Content::audio(b64(&r.body.bytes), mime)]);
     }
     if is_text(&mime) || std::str::from_utf8(&r.body.bytes).is_ok() {
-        return ToolResult::text(format!("{}{note}", String::from_utf8_lossy(&r.body.bytes)));
+        let mut text = owned_text(std::mem::take(&mut r.body.bytes));
+        text.push_str(&note);
+        return ToolResult::text(text);
     }
     let mime = if mime.is_empty() { "application/octet-stream".to_string() } else { mime };
     let mut result = ToolResult::content(vec![Content::resource(
@@ -81,6 +84,12 @@ pub fn to_result(spec: &ToolSpec, r: ResponseParts<'_>) -> ToolResult {
         result = result.with_content(Content::text(note.trim().to_string()));
     }
     result
+}
+
+/// The body as text without copying it when it is valid UTF-8 (as `from_utf8_lossy` would
+/// give, otherwise).
+fn owned_text(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 impl ResponseParts<'_> {
@@ -141,4 +150,98 @@ fn is_text(mime: &str) -> bool {
 
 fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(output_wrapped: bool) -> ToolSpec {
+        ToolSpec {
+            name: "t",
+            title: None,
+            description: "",
+            input_schema: "{}",
+            output_schema: None,
+            output_wrapped,
+            read_only: true,
+            destructive: false,
+            idempotent: true,
+            open_world: true,
+            method: "GET",
+            path: "/x",
+            query: &[],
+            server: None,
+            params: &[],
+            body: None,
+            security: &[],
+        }
+    }
+
+    fn answer(content_type: Option<&str>, body: &[u8], truncated: bool) -> Value {
+        answer_as(false, content_type, body, truncated)
+    }
+
+    fn answer_as(wrapped: bool, content_type: Option<&str>, body: &[u8], truncated: bool) -> Value {
+        let parts = ResponseParts {
+            status: 200,
+            reason: "OK",
+            content_type,
+            retry_after: None,
+            body: ReadBody { bytes: body.to_vec(), truncated },
+            url: "http://h/x",
+            auth_hint: None,
+            cap: 10,
+        };
+        to_result(&spec(wrapped), parts).to_value()
+    }
+
+    fn text_of(v: &Value) -> &str {
+        v["content"][0]["text"].as_str().unwrap_or_else(|| panic!("no text in {v}"))
+    }
+
+    #[test]
+    fn json_is_parsed_once_into_structured_content_and_text() {
+        let body = br#"{"name":"R\u00e9x","tags":["a"]}"#;
+        for ct in [Some("application/json; charset=utf-8"), Some("application/problem+json"), None] {
+            let v = answer(ct, body, false);
+            assert_eq!(v["structuredContent"], json!({"name": "Réx", "tags": ["a"]}), "{ct:?}");
+            assert_eq!(text_of(&v), std::str::from_utf8(body).unwrap());
+            assert!(v.get("isError").is_none_or(|e| e == false), "{v}");
+        }
+        let v = answer_as(true, Some("application/json"), b"[1,2]", false);
+        assert_eq!(v["structuredContent"], json!({"result": [1, 2]}));
+        let v = answer(Some("application/json"), b"[1,2]", false);
+        assert!(v.get("structuredContent").is_none(), "{v}");
+        assert_eq!(text_of(&v), "[1,2]");
+    }
+
+    #[test]
+    fn json_that_is_not_json_is_an_error_only_when_labelled_json() {
+        let v = answer(Some("application/json"), b"{not json", false);
+        assert_eq!(v["isError"], true);
+        let t = text_of(&v);
+        assert!(t.contains("not valid JSON although its type is application/json") && t.ends_with("{not json"), "{t}");
+        // Unlabelled: plain text, no error.
+        let v = answer(None, b"{not json", false);
+        assert!(v.get("isError").is_none_or(|e| e == false), "{v}");
+        assert_eq!(text_of(&v), "{not json");
+        // Cut short: an error naming the cap, without a parse.
+        let v = answer(Some("application/json"), b"{\"a\":", true);
+        assert!(text_of(&v).contains("larger than the 10-byte limit"), "{v}");
+        // Unlabelled and cut short: text with the truncation note.
+        let v = answer(None, b"{\"a\":", true);
+        assert_eq!(text_of(&v), "{\"a\":\n\n[response truncated at 10 bytes]");
+    }
+
+    #[test]
+    fn text_keeps_its_bytes_and_invalid_utf8_is_replaced() {
+        let v = answer(Some("text/plain"), "héllo".as_bytes(), false);
+        assert_eq!(text_of(&v), "héllo");
+        let v = answer(Some("text/plain"), b"a\xffb", true);
+        assert_eq!(text_of(&v), "a\u{fffd}b\n\n[response truncated at 10 bytes]");
+        // Binary without a text type is a resource, not text.
+        let v = answer(Some("application/octet-stream"), b"\xff\xfe", false);
+        assert_eq!(v["content"][0]["resource"]["blob"], "//4=");
+    }
 }

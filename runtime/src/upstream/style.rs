@@ -59,7 +59,8 @@ pub fn path_value(p: &ParamSpec, v: &Value) -> String {
     if p.json {
         return e(&v.to_string());
     }
-    let name = e(p.name);
+    // The name appears in matrix style only: encoded only there.
+    let name = || e(p.name);
     match (p.style, v) {
         (Style::Label, Value::Array(a)) => {
             let sep = if p.explode { "." } else { "," };
@@ -75,19 +76,20 @@ pub fn path_value(p: &ParamSpec, v: &Value) -> String {
         (Style::Label, _) => format!(".{}", e(&text(v))),
         (Style::Matrix, Value::Array(a)) => {
             if p.explode {
+                let name = name();
                 a.iter().map(|x| format!(";{name}={}", e(&text(x)))).collect()
             } else {
-                format!(";{name}={}", a.iter().map(|x| e(&text(x))).collect::<Vec<_>>().join(","))
+                format!(";{}={}", name(), a.iter().map(|x| e(&text(x))).collect::<Vec<_>>().join(","))
             }
         }
         (Style::Matrix, Value::Object(m)) => {
             if p.explode {
                 m.iter().map(|(k, x)| format!(";{}={}", e(k), e(&text(x)))).collect()
             } else {
-                format!(";{name}={}", m.iter().flat_map(|(k, x)| [e(k), e(&text(x))]).collect::<Vec<_>>().join(","))
+                format!(";{}={}", name(), m.iter().flat_map(|(k, x)| [e(k), e(&text(x))]).collect::<Vec<_>>().join(","))
             }
         }
-        (Style::Matrix, _) => format!(";{name}={}", e(&text(v))),
+        (Style::Matrix, _) => format!(";{}={}", name(), e(&text(v))),
         _ => simple(v, p.explode, e),
     }
 }
