@@ -29,17 +29,17 @@ impl RequestParts {
         self.url.set_query(Some(&query));
     }
 
-    /// The URL without its query, safe to show (API keys may travel in the query).
+    /// The URL without its query and user info, safe to show: API keys may travel in the query,
+    /// and a base URL may carry `user:password@`. A fragment a hook added stays.
     pub fn display_url(&self) -> String {
-        if self.url.fragment().is_some() {
-            // A hook added a fragment: it stays, after the query is taken out.
-            let mut u = self.url.clone();
-            u.set_query(None);
-            return u.to_string();
+        let u = &self.url;
+        // Cut from the serialization, not re-serialized: scheme, then host to the end of the path.
+        let mut shown = format!("{}://{}", u.scheme(), &u[url::Position::BeforeHost..url::Position::AfterPath]);
+        if let Some(fragment) = u.fragment() {
+            shown.push('#');
+            shown.push_str(fragment);
         }
-        // The serialization up to the end of the path is the URL without its query: cut from the
-        // text, not re-serialized.
-        self.url[..url::Position::AfterPath].to_string()
+        shown
     }
 }
 

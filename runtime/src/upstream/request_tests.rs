@@ -432,14 +432,14 @@ fn several_query_pairs_join_as_one_query_after_the_base_query() {
 }
 
 #[test]
-fn the_display_url_drops_the_query_and_keeps_a_hooks_fragment() {
+fn the_display_url_drops_the_query_and_user_info_and_keeps_a_hooks_fragment() {
     let t = tool("/pets", &[], None);
     let base = Url::parse("http://user:pw@127.0.0.1:9/api?v=2").unwrap();
     let mut r = build_request(&base, &t, &Default::default()).unwrap();
     r.push_query("api_key=secret".into());
-    assert_eq!(r.display_url(), "http://user:pw@127.0.0.1:9/api/pets");
+    assert_eq!(r.display_url(), "http://127.0.0.1:9/api/pets");
     r.url.set_fragment(Some("frag"));
-    assert_eq!(r.display_url(), "http://user:pw@127.0.0.1:9/api/pets#frag");
+    assert_eq!(r.display_url(), "http://127.0.0.1:9/api/pets#frag");
     let mut plain = build_request(&Url::parse("https://h.example/").unwrap(), &t, &Default::default()).unwrap();
     assert_eq!(plain.display_url(), "https://h.example/pets");
     plain.url.set_query(Some(""));
