@@ -98,7 +98,28 @@ impl<W: Write + Send + Unpin + 'static> AsyncWrite for BlockingWriter<W> {
 pub(crate) fn stdout() -> io::Result<BlockingWriter<std::fs::File>> {
     use std::os::fd::AsFd;
     let fd = io::stdout().as_fd().try_clone_to_owned()?;
+    #[cfg(target_os = "linux")]
+    widen_pipe(&fd);
     Ok(BlockingWriter::new(std::fs::File::from(fd)))
+}
+
+/// What a pipe on stdout is widened to: Linux's default `/proc/sys/fs/pipe-max-size`, the most an
+/// unprivileged process may ask for.
+#[cfg(target_os = "linux")]
+const PIPE_CAPACITY: usize = 1024 * 1024;
+
+/// Widens the pipe behind `fd` (when it is one) to [`PIPE_CAPACITY`]. A pipe holds 64 KiB by
+/// default, so a large answer crosses in many steps, each waiting for the client to read:
+/// GitHub's 7.6 MB `tools/list` reached a client 33 ms after start with 64 KiB, 27 ms with 1 MiB
+/// (bench/results/2026-11-29-startup.md). Never narrows a pipe; when the system refuses (a lower
+/// limit, a user over their pipe quota) the pipe stays as it was.
+#[cfg(target_os = "linux")]
+fn widen_pipe(fd: &std::os::fd::OwnedFd) {
+    use rustix::pipe::{fcntl_getpipe_size, fcntl_setpipe_size};
+    let is_pipe = rustix::fs::fstat(fd).is_ok_and(|st| rustix::fs::FileType::from_raw_mode(st.st_mode).is_fifo());
+    if is_pipe && fcntl_getpipe_size(fd).is_ok_and(|size| size < PIPE_CAPACITY) {
+        let _ = fcntl_setpipe_size(fd, PIPE_CAPACITY);
+    }
 }
 
 #[cfg(not(unix))]
@@ -108,6 +129,28 @@ pub(crate) fn stdout() -> io::Result<tokio::io::Stdout> {
 
 #[cfg(test)]
 mod tests {
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_pipe_on_stdout_is_widened_and_never_narrowed() {
+        use rustix::pipe::{fcntl_getpipe_size, fcntl_setpipe_size, pipe};
+        let allowed: usize = std::fs::read_to_string("/proc/sys/fs/pipe-max-size").unwrap().trim().parse().unwrap();
+        let (_read, write) = pipe().unwrap();
+        assert!(fcntl_getpipe_size(&write).unwrap() < super::PIPE_CAPACITY);
+        super::widen_pipe(&write);
+        if allowed >= super::PIPE_CAPACITY {
+            assert_eq!(fcntl_getpipe_size(&write).unwrap(), super::PIPE_CAPACITY);
+        }
+        // Only a privileged process can make a pipe wider than pipe-max-size to check this on.
+        let (_read, wide) = pipe().unwrap();
+        if fcntl_setpipe_size(&wide, 2 * super::PIPE_CAPACITY).is_ok() {
+            let before = fcntl_getpipe_size(&wide).unwrap();
+            super::widen_pipe(&wide);
+            assert_eq!(fcntl_getpipe_size(&wide).unwrap(), before, "a wider pipe stays as it is");
+        }
+        // A file is no pipe: nothing to do, nothing fails.
+        super::widen_pipe(&std::fs::File::open("/proc/self/status").unwrap().into());
+    }
+
     use super::*;
     use std::sync::{Arc, Mutex};
     use tokio::io::AsyncWriteExt;
