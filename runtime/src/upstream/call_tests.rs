@@ -60,25 +60,7 @@ fn tool(
     body: Option<BodySpec>,
     security: &'static [&'static [&'static str]],
 ) -> ToolSpec {
-    ToolSpec {
-        name: "t",
-        title: None,
-        description: "",
-        input_schema: "{}",
-        output_schema: None,
-        output_wrapped: false,
-        read_only: true,
-        destructive: false,
-        idempotent: true,
-        open_world: true,
-        method,
-        path: "/echo",
-        query: &[],
-        server: None,
-        params,
-        body,
-        security,
-    }
+    ToolSpec { method, path: "/echo", params, body, security, ..ToolSpec::TEST }
 }
 
 fn api(schemes: &'static [SchemeSpec]) -> &'static ApiSpec {

@@ -7,25 +7,7 @@ use serde_json::{Value, json};
 use url::Url;
 
 fn tool(path: &'static str, params: &'static [ParamSpec], body: Option<BodySpec>) -> ToolSpec {
-    ToolSpec {
-        name: "t",
-        title: None,
-        description: "",
-        input_schema: "{}",
-        output_schema: None,
-        output_wrapped: false,
-        read_only: true,
-        destructive: false,
-        idempotent: true,
-        open_world: true,
-        method: "GET",
-        path,
-        query: &[],
-        server: None,
-        params,
-        body,
-        security: &[],
-    }
+    ToolSpec { path, params, body, ..ToolSpec::TEST }
 }
 
 fn base() -> Url {

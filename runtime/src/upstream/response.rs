@@ -157,25 +157,7 @@ mod tests {
     use super::*;
 
     fn spec(output_wrapped: bool) -> ToolSpec {
-        ToolSpec {
-            name: "t",
-            title: None,
-            description: "",
-            input_schema: "{}",
-            output_schema: None,
-            output_wrapped,
-            read_only: true,
-            destructive: false,
-            idempotent: true,
-            open_world: true,
-            method: "GET",
-            path: "/x",
-            query: &[],
-            server: None,
-            params: &[],
-            body: None,
-            security: &[],
-        }
+        ToolSpec { output_wrapped, ..ToolSpec::TEST }
     }
 
     fn answer(content_type: Option<&str>, body: &[u8], truncated: bool) -> Value {

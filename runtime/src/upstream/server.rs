@@ -44,25 +44,7 @@ mod tests {
     use super::*;
 
     fn spec(server: Option<&'static str>) -> ToolSpec {
-        ToolSpec {
-            name: "t",
-            title: None,
-            description: "",
-            input_schema: "{}",
-            output_schema: None,
-            output_wrapped: false,
-            read_only: true,
-            destructive: false,
-            idempotent: true,
-            open_world: true,
-            method: "GET",
-            path: "/x",
-            query: &[],
-            server,
-            params: &[],
-            body: None,
-            security: &[],
-        }
+        ToolSpec { server, ..ToolSpec::TEST }
     }
 
     fn api() -> Result<Url, String> {

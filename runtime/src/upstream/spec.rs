@@ -112,6 +112,31 @@ pub struct ToolSpec {
     pub security: &'static [&'static [&'static str]],
 }
 
+#[cfg(test)]
+impl ToolSpec {
+    /// A read-only `GET /x` tool with no parameters, body, server or security: what the unit
+    /// tests start from, changing only the fields they are about (`..ToolSpec::TEST`).
+    pub(crate) const TEST: ToolSpec = ToolSpec {
+        name: "t",
+        title: None,
+        description: "",
+        input_schema: "{}",
+        output_schema: None,
+        output_wrapped: false,
+        read_only: true,
+        destructive: false,
+        idempotent: true,
+        open_world: true,
+        method: "GET",
+        path: "/x",
+        query: &[],
+        server: None,
+        params: &[],
+        body: None,
+        security: &[],
+    };
+}
+
 /// A tool argument that becomes a parameter.
 #[derive(Debug, Clone, Copy)]
 pub struct ParamSpec {
