@@ -7,8 +7,8 @@
 //! `$MCPGEN_CACHE_DIR`, else the platform's cache directory (`$XDG_CACHE_HOME/mcpgen`,
 //! `~/.cache/mcpgen`, `~/Library/Caches/mcpgen`, `%LOCALAPPDATA%\mcpgen`).
 
-use super::{print_warnings, runtime_dep};
-use crate::{Error, RuntimeDep, Settings, generate};
+use super::{generate_with_warnings, runtime_dep};
+use crate::{RuntimeDep, Settings};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
@@ -58,16 +58,7 @@ pub(super) fn generated_crate(spec: &Path) -> Result<Cached, String> {
     if let Some(found) = find(&crates, &key(&read_all(&inputs)?, &settings_text)) {
         return Ok(found);
     }
-    let generation = match generate(&settings) {
-        Ok(g) => g,
-        Err(e) => {
-            if let Error::NoTools { warnings, .. } = &e {
-                print_warnings(warnings);
-            }
-            return Err(e.to_string());
-        }
-    };
-    print_warnings(&generation.warnings);
+    let generation = generate_with_warnings(&settings)?;
     // Keyed by what was generated from, should the files have changed since they were read above.
     let key = key(&read_all(&generation.inputs)?, &settings_text);
     let dir = crates.join(format!("{}-{}", generation.crate_name, &key[..KEY_CHARS]));

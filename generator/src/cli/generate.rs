@@ -3,9 +3,9 @@
 //! regenerate it with the settings recorded there.
 
 use super::selection::Selection;
-use super::{print_warnings, runtime_dep};
+use super::{generate_with_warnings, runtime_dep};
 use crate::project::{self, Project};
-use crate::{Error, InputKind, WriteReport, generate};
+use crate::{InputKind, WriteReport};
 use clap::Parser;
 use std::path::{Path, PathBuf};
 
@@ -91,16 +91,7 @@ pub fn main(args: Vec<std::ffi::OsString>) -> Result<(), String> {
     };
     apply_flags(&a, &mut project, &out_dir)?;
     let settings = project.settings_for(&out_dir, spec.clone())?;
-    let generation = match generate(&settings) {
-        Ok(g) => g,
-        Err(e) => {
-            if let Error::NoTools { warnings, .. } = &e {
-                print_warnings(warnings);
-            }
-            return Err(e.to_string());
-        }
-    };
-    print_warnings(&generation.warnings);
+    let generation = generate_with_warnings(&settings)?;
     let mut report =
         generation.write(&out_dir).map_err(|e| format!("cannot write into `{}`: {e}", out_dir.display()))?;
     let manifest = out_dir.join(project::FILE);

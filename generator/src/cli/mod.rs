@@ -65,6 +65,23 @@ fn print_warnings(warnings: &[crate::Warning]) {
     }
 }
 
+/// [`crate::generate`] with its warnings on stderr: those of the generation, or, when every
+/// operation was skipped, the ones that say why.
+fn generate_with_warnings(settings: &crate::Settings) -> Result<crate::Generation, String> {
+    match crate::generate(settings) {
+        Ok(generation) => {
+            print_warnings(&generation.warnings);
+            Ok(generation)
+        }
+        Err(e) => {
+            if let crate::Error::NoTools { warnings, .. } = &e {
+                print_warnings(warnings);
+            }
+            Err(e.to_string())
+        }
+    }
+}
+
 /// `KEY=VALUE` of `--env`: the key non-empty, the value anything (`=` included).
 fn env_pair(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
