@@ -56,12 +56,35 @@ pub fn build_with_env(package: &str, bin: &str, env: &[(&str, &str)]) -> Result<
         .args(["-p", package, "--bin", bin, "--profile", &profile(), "--message-format=json-render-diagnostics"]);
     let out = process::run(&mut cmd, BUILD_TIMEOUT)?;
     if !out.status.success() {
-        return Err(format!("building `{bin}` of package `{package}` failed:\n{}", out.describe()));
+        return Err(format!("building `{bin}` of package `{package}` failed:\n{}", failure(&out)));
     }
     let path = executable(&out.stdout, bin).ok_or_else(|| {
         format!("cargo built `{bin}` of `{package}` but reported no executable for it:\n{}", out.describe())
     })?;
     Ok((path, out.describe()))
+}
+
+/// A failed build, told so that its cause survives a log cut to its last lines: the command and
+/// status, cargo's stdout without the artifact records (one per compiled crate, hundreds of lines)
+/// but with each compiler message's rendered text, then cargo's stderr.
+fn failure(out: &process::Output) -> String {
+    let messages: Vec<String> = out
+        .stdout
+        .lines()
+        .filter_map(|line| match serde_json::from_str::<Value>(line) {
+            Ok(m) if m["reason"] == "compiler-message" => m["message"]["rendered"].as_str().map(str::to_owned),
+            Ok(_) => None,
+            Err(_) => Some(line.to_owned()),
+        })
+        .collect();
+    format!(
+        "`{}` exited with {} after {:?}\n--- compiler messages ---\n{}\n--- stderr ---\n{}",
+        out.command,
+        out.status,
+        out.elapsed,
+        messages.join("\n"),
+        out.stderr
+    )
 }
 
 /// The executable `cargo build --message-format=json` reported for `bin`.
@@ -96,5 +119,24 @@ mod tests {
 {"reason":"build-finished","success":true}"#;
         assert_eq!(executable(messages, "hello"), Some(PathBuf::from("/t/debug/hello")));
         assert_eq!(executable(messages, "other"), None);
+    }
+
+    #[test]
+    fn a_failed_build_shows_compiler_errors_and_stderr_but_not_artifacts() {
+        let out = process::run(
+            Command::new("sh").args([
+                "-c",
+                r#"echo '{"reason":"compiler-artifact","target":{"name":"dep"}}'
+echo '{"reason":"compiler-message","message":{"rendered":"error[E0425]: cannot find value `x`"}}'
+echo 'error: could not compile `demo`' >&2; exit 101"#,
+            ]),
+            Duration::from_secs(10),
+        )
+        .unwrap();
+        let report = failure(&out);
+        assert!(report.contains("error[E0425]: cannot find value `x`"), "{report}");
+        assert!(report.contains("error: could not compile `demo`"), "{report}");
+        let (_command, body) = report.split_once("--- compiler messages ---").unwrap();
+        assert!(!body.contains("compiler-artifact"), "{report}");
     }
 }
