@@ -4,6 +4,7 @@
 //! back, and says which protocol generation a request belongs to.
 
 pub mod json;
+pub(crate) mod json_string;
 pub mod jsonrpc;
 pub mod version;
 

@@ -20,6 +20,7 @@ mod result;
 mod schema;
 mod state;
 mod tool;
+mod tool_page;
 
 pub use completion::{Completer, prefix_completer};
 pub use connection::{Connection, Outbound};
@@ -33,6 +34,7 @@ pub use reply::{Payload, Reply};
 pub use resource::{Resource, ResourceContents, ResourceTemplate};
 pub use result::{Content, ToolError, ToolResult};
 pub use tool::{Tool, ToolHandler};
+pub use tool_page::{PageParts, ToolPage};
 
 use axum::routing::MethodRouter;
 use state::State;

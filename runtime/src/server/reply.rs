@@ -6,6 +6,7 @@
 //! `Value` for everything else — and writes the envelope around it once, into bytes.
 
 use super::result::ToolResult;
+use super::tool_page::ToolPage;
 use crate::protocol::{ErrorObject, RequestId};
 use serde_json::{Value, json};
 use std::io::Write;
@@ -15,8 +16,8 @@ use std::io::Write;
 pub enum Payload {
     /// A result built as a JSON tree.
     Value(Value),
-    /// The text of one JSON object, written from stored text (a `tools/list` page).
-    Object(String),
+    /// A `tools/list` page, written from its tools' stored text when sent.
+    ToolPage(ToolPage),
     /// A tool's result; `result_type` adds the 2026-07-28 `"resultType":"complete"`.
     Tool { result: ToolResult, result_type: bool },
 }
@@ -26,7 +27,7 @@ impl Payload {
     fn write(&self, out: &mut Vec<u8>) {
         match self {
             Payload::Value(value) => write_value(out, value),
-            Payload::Object(text) => out.extend_from_slice(text.as_bytes()),
+            Payload::ToolPage(page) => page.write(out),
             Payload::Tool { result, result_type } => result.write_json(out, *result_type),
         }
     }
@@ -35,10 +36,14 @@ impl Payload {
     pub fn into_value(self) -> Value {
         match self {
             Payload::Value(value) => value,
-            Payload::Object(text) => serde_json::from_str(&text).unwrap_or_else(|e| {
-                tracing::error!(error = %e, "a stored result text is not JSON");
-                Value::Null
-            }),
+            Payload::ToolPage(page) => {
+                let mut text = Vec::new();
+                page.write(&mut text);
+                serde_json::from_slice(&text).unwrap_or_else(|e| {
+                    tracing::error!(error = %e, "a tool's stored text is not JSON");
+                    Value::Null
+                })
+            }
             Payload::Tool { result, result_type } => {
                 let mut value = result.into_value();
                 if let (true, Some(obj)) = (result_type, value.as_object_mut()) {
@@ -90,12 +95,12 @@ impl Reply {
         out.push(b'}');
     }
 
-    /// A result held as text of at least `min` bytes (a large `tools/list` page): a transport
-    /// may write [`write_result_head`](Self::write_result_head), this text and `}` one after the
-    /// other instead of copying megabytes into one buffer.
-    pub fn large_text(&self, min: usize) -> Option<&str> {
+    /// The `tools/list` page this reply carries, if it does: a transport may write
+    /// [`write_result_head`](Self::write_result_head), the page in parts and `}` one after the
+    /// other, sending each part as it goes, instead of writing megabytes into one buffer.
+    pub fn tool_page(&self) -> Option<&ToolPage> {
         match &self.outcome {
-            Ok(Payload::Object(text)) if text.len() >= min => Some(text),
+            Ok(Payload::ToolPage(page)) => Some(page),
             _ => None,
         }
     }
@@ -157,7 +162,7 @@ mod tests {
         let tool = ToolResult::structured(json!({"sum": 3, "why": "a\"b\n"})).with_content(Content::text("3"));
         let cases = [
             Reply::result(RequestId::Number(7), Payload::Value(json!({"b": [1, 2], "a": null}))),
-            Reply::result(RequestId::String("x\"y".into()), Payload::Object(r#"{"tools":[]}"#.into())),
+            Reply::result(RequestId::String("x\"y".into()), Payload::ToolPage(ToolPage::new(&[], None))),
             Reply::result(RequestId::Number(-1), Payload::Tool { result: ToolResult::text("3"), result_type: false }),
             Reply::result(RequestId::Number(u64::MAX.into()), Payload::Tool { result: tool, result_type: true }),
             Reply::result(

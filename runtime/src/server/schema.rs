@@ -63,12 +63,12 @@ impl Schema {
 
     /// Appends the text to a line of JSON: a raw line break in JSON text can only be whitespace
     /// (inside a string it must be escaped), so a space stands in for it.
-    pub fn write_one_line(&self, out: &mut String) {
+    pub fn write_one_line(&self, out: &mut Vec<u8>) {
         if !self.multi_line {
-            out.push_str(&self.text);
+            out.extend_from_slice(self.text.as_bytes());
             return;
         }
-        out.extend(self.text.chars().map(|c| if c == '\n' || c == '\r' { ' ' } else { c }));
+        out.extend(self.text.bytes().map(|b| if b == b'\n' || b == b'\r' { b' ' } else { b }));
     }
 
     /// The schema as a JSON value (built anew on every call).

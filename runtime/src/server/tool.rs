@@ -3,6 +3,7 @@
 use super::context::RequestContext;
 use super::result::{ToolError, ToolResult};
 use super::schema::{Schema, top_level_type};
+use crate::protocol::json_string;
 use futures::future::BoxFuture;
 use serde_json::{Map, Value, json};
 use std::borrow::Cow;
@@ -308,31 +309,33 @@ impl RegisteredTool {
     }
 
     /// Appends this tool's `tools/list` entry (one JSON object, on one line) to `out`.
-    pub fn write_definition(&self, out: &mut String) {
+    pub fn write_definition(&self, out: &mut Vec<u8>) {
         let d = self.definition();
-        out.push_str(&d.text[..d.input_at]);
+        let text = d.text.as_bytes();
+        out.extend_from_slice(&text[..d.input_at]);
         self.input.write_one_line(out);
-        out.push_str(&d.text[d.input_at..d.output_at]);
+        out.extend_from_slice(&text[d.input_at..d.output_at]);
         if let Some(o) = &self.output {
             o.write_one_line(out);
         }
-        out.push_str(&d.text[d.output_at..]);
+        out.extend_from_slice(&text[d.output_at..]);
     }
 }
 
 impl Definition {
-    /// Serialized straight into bytes (`serde_json::to_writer`): a server writes thousands of
-    /// these for its first `tools/list`, and going through a `Value` and `Display` cost twice as much.
+    /// Serialized straight into bytes: a server writes thousands of these for its first
+    /// `tools/list`, and going through a `Value` and `Display` cost twice as much. Strings go
+    /// through [`json_string`], which copies the long runs of a description that need no escape.
     fn new(name: &str, parts: &DefinitionParts, has_output: bool) -> Definition {
         fn key(out: &mut Vec<u8>, first: &mut bool, key: &str) {
             if !std::mem::take(first) {
                 out.push(b',');
             }
-            write_json(out, key);
+            json_string::write(out, key);
             out.push(b':');
         }
         fn write_json<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
-            // Strings and JSON values always serialize.
+            // JSON values always serialize.
             let _ = serde_json::to_writer(&mut *out, value);
         }
         let mut text = Vec::with_capacity(96 + parts.description.as_deref().map_or(0, str::len));
@@ -348,19 +351,19 @@ impl Definition {
         }
         if let Some(d) = &parts.description {
             key(&mut text, first, "description");
-            write_json(&mut text, d);
+            json_string::write(&mut text, d);
         }
         key(&mut text, first, "inputSchema");
         let input_at = text.len();
         key(&mut text, first, "name");
-        write_json(&mut text, name);
+        json_string::write(&mut text, name);
         if has_output {
             key(&mut text, first, "outputSchema");
         }
         let output_at = text.len();
         if let Some(t) = &parts.title {
             key(&mut text, first, "title");
-            write_json(&mut text, t);
+            json_string::write(&mut text, t);
         }
         text.push(b'}');
         // serde_json writes UTF-8: the lossy branch never runs.
@@ -396,9 +399,9 @@ mod tests {
         for tool in [full, bare, generated] {
             let expected = tool.definition();
             let registered = RegisteredTool::compile(tool).unwrap();
-            let mut text = String::new();
+            let mut text = Vec::new();
             registered.write_definition(&mut text);
-            assert_eq!(text, expected.to_string());
+            assert_eq!(String::from_utf8(text).unwrap(), expected.to_string());
         }
     }
 

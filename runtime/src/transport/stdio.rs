@@ -162,12 +162,13 @@ fn push_message(batch: &mut Vec<u8>, message: &Value) {
     batch.push(b'\n');
 }
 
-/// Replies this large or larger are written from their own text, not copied into the batch.
-const LARGE_REPLY: usize = 256 * 1024;
+/// A `tools/list` page goes out in parts of about this size, each sent while the next is written.
+const PAGE_PART: usize = 256 * 1024;
 
 /// A handler's messages are queued before its reply: any still in their queue go out first.
-/// A large reply (a big API's `tools/list`) is written straight from its text: the batch so far
-/// and the reply's head, the text, and its end stays in the batch.
+/// A `tools/list` page (megabytes for a big API) is written into the batch in parts, each part
+/// sent before the next is written: the client reads the first tools while the last are written,
+/// and no buffer of the whole page is ever paged in. What is left of the page stays in the batch.
 async fn push_reply<W: AsyncWrite + Unpin>(
     batch: &mut Vec<u8>,
     messages: &mut mpsc::Receiver<Value>,
@@ -177,13 +178,15 @@ async fn push_reply<W: AsyncWrite + Unpin>(
     while let Ok(message) = messages.try_recv() {
         push_message(batch, &message);
     }
-    match reply.large_text(LARGE_REPLY) {
+    match reply.tool_page() {
         None => reply.write_to(batch),
-        Some(text) => {
+        Some(page) => {
             reply.write_result_head(batch);
-            output.write_all(batch).await?;
-            batch.clear();
-            output.write_all(text.as_bytes()).await?;
+            let mut parts = page.parts();
+            while parts.fill(batch, PAGE_PART) {
+                output.write_all(batch).await?;
+                batch.clear();
+            }
             batch.push(b'}');
         }
     }
@@ -268,13 +271,13 @@ mod tests {
         out
     }
 
-    /// A `tools/list` answer above [`LARGE_REPLY`] is written from its own text: it must still be
+    /// A `tools/list` answer of several [`PAGE_PART`]s goes out part by part: it must still be
     /// one whole line, between the other answers, never interleaved with them.
     #[tokio::test]
     async fn a_large_reply_goes_out_as_one_line_among_the_others() {
         use crate::server::{Server, Tool, ToolResult};
         use tokio::io::AsyncReadExt;
-        let description = "d".repeat(4000);
+        let description = "d".repeat(8000);
         let mut server = Server::new("big", "1");
         for i in 0..100 {
             let tool = Tool::from_schema_text(format!("t{i}"), r#"{"type":"object"}"#)
@@ -301,7 +304,7 @@ mod tests {
             let answer: Value = serde_json::from_slice(line).expect("every line is one JSON answer");
             let id = answer["id"].as_i64().unwrap();
             if id % 5 == 0 {
-                assert!(line.len() > LARGE_REPLY, "the list is large enough to take the direct path");
+                assert!(line.len() > 2 * PAGE_PART, "the list is large enough to go out in parts");
                 assert_eq!(answer["result"]["tools"].as_array().unwrap().len(), 100);
             } else {
                 assert_eq!(answer["result"], serde_json::json!({}));

@@ -222,15 +222,11 @@ impl Dispatcher {
                     obj.insert("cacheScope".into(), json!(scope));
                 }
             }
-            // Written by `list_tools`: an object without these keys, ending in `}`.
-            Payload::Object(text) => {
-                if text.ends_with('}') {
-                    text.pop();
-                    text.push_str(r#","resultType":"complete""#);
-                    if cacheable {
-                        text.push_str(&format!(r#","ttlMs":{},"cacheScope":"{scope}""#, hint.ttl_ms));
-                    }
-                    text.push('}');
+            Payload::ToolPage(page) => {
+                page.push_member("resultType", &json!("complete"));
+                if cacheable {
+                    page.push_member("ttlMs", &json!(hint.ttl_ms));
+                    page.push_member("cacheScope", &json!(scope));
                 }
             }
             Payload::Tool { result_type, .. } => *result_type = true,

@@ -5,35 +5,20 @@ use crate::protocol::{ErrorObject, Generation, codes};
 use crate::server::input::{InputResponses, MAX_LEGACY_ROUNDS, fulfil_on_legacy};
 use crate::server::reply::Payload;
 use crate::server::result::ToolResult;
+use crate::server::tool_page::ToolPage;
 use futures::FutureExt;
 use serde_json::{Map, Value, json};
 use std::panic::AssertUnwindSafe;
 
 impl Dispatcher {
-    /// One page of tools, written from each tool's stored definition text and sent as that
-    /// text: a large API's page is never parsed into a tree, nor scanned (each schema goes on one
-    /// line as it is written, `Schema::write_one_line`).
+    /// One page of tools, written from each tool's stored definition text when it is sent
+    /// ([`ToolPage`]): a large API's page is never parsed into a tree, nor scanned (each schema
+    /// goes on one line as it is written, `Schema::write_one_line`).
     pub(super) fn list_tools(&self, params: Option<&Value>) -> Result<Payload, ErrorObject> {
         let tools = self.state.tools.read().expect("tools lock");
         let offset = self.cursor_offset(params, tools.items().len())?;
         let (page, next) = pagination::page(tools.items(), offset, self.info.page_size);
-        // Sized once: a large API's page is megabytes, and growing it would copy it again and again.
-        let len = page.iter().map(|tool| tool.definition_len() + 1).sum::<usize>() + 128;
-        let mut text = String::with_capacity(len);
-        text.push_str(r#"{"tools":["#);
-        for (i, tool) in page.iter().enumerate() {
-            if i > 0 {
-                text.push(',');
-            }
-            tool.write_definition(&mut text);
-        }
-        text.push(']');
-        if let Some(next) = next {
-            text.push_str(r#","nextCursor":"#);
-            text.push_str(&json!(next).to_string());
-        }
-        text.push('}');
-        Ok(Payload::Object(text))
+        Ok(Payload::ToolPage(ToolPage::new(page, next.as_deref())))
     }
 
     pub(super) async fn call_tool(&self, params: Option<Value>, call: Call<'_>) -> Result<Payload, ErrorObject> {
