@@ -19,15 +19,28 @@ pub fn binary() -> PathBuf {
 }
 
 /// The variables every test's `mcpgen` gets: its cache in `<target>/mcpgen-cache`, generated
-/// crates building into `<target>/generated` (as the generator's tests do), this cargo.
+/// crates building into `<target>/generated` (as the generator's tests do), this cargo, and
+/// rustup's toolchain with automatic installs off.
+///
+/// An MCP client starts a STDIO server with a few variables of its own choosing (`HOME`, `PATH`,
+/// ...), so without these `mcpgen run`'s cargo reached rustup with neither the tests' toolchain
+/// nor the machine's `RUSTUP_AUTO_INSTALL=0`: rustup synced the channel and replaced the toolchain
+/// in the middle of a test run, and every build after it failed (2026-11-29).
 pub fn env() -> Vec<(String, String)> {
     let target = crate::workspace::target_dir();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    vec![
+    let mut env = vec![
         ("MCPGEN_CACHE_DIR".into(), target.join("mcpgen-cache").to_string_lossy().into_owned()),
         ("CARGO_TARGET_DIR".into(), target.join("generated").to_string_lossy().into_owned()),
         ("CARGO".into(), cargo),
-    ]
+    ];
+    for var in ["RUSTUP_TOOLCHAIN", "RUSTUP_HOME", "CARGO_HOME"] {
+        if let Ok(value) = std::env::var(var) {
+            env.push((var.into(), value));
+        }
+    }
+    env.push(("RUSTUP_AUTO_INSTALL".into(), "0".into()));
+    env
 }
 
 /// `mcpgen ARGS` as a server command (for a client to spawn over STDIO), with [`env`].
@@ -92,5 +105,22 @@ impl Listening {
             rx.and_then(|rx| rx.recv_timeout(Duration::from_secs(5)).ok()).unwrap_or_default()
         };
         (status.code(), take(self.stdout.take()), take(self.stderr.take()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A server an MCP client starts keeps the toolchain the tests run on, and rustup may not
+    /// install or update one underneath them.
+    #[test]
+    fn servers_keep_the_tests_toolchain_and_never_install_one() {
+        let env = env();
+        let get = |name: &str| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+        assert_eq!(get("RUSTUP_AUTO_INSTALL").as_deref(), Some("0"));
+        assert_eq!(get("RUSTUP_TOOLCHAIN"), std::env::var("RUSTUP_TOOLCHAIN").ok());
+        assert_eq!(get("RUSTUP_HOME"), std::env::var("RUSTUP_HOME").ok());
+        assert_eq!(get("CARGO"), std::env::var("CARGO").ok().or(Some("cargo".into())));
     }
 }

@@ -260,3 +260,27 @@ fn mock_serves_the_description_a_crates_mcpgen_toml_names() {
     assert_eq!(seen.len(), 1, "{body}");
     assert_eq!(seen[0]["path"], "/v1/pets/9");
 }
+
+/// With `--mock`, mcpgen stays alive beside the server it started (it serves the mock). Killed
+/// with a signal it cannot pass on (SIGKILL, what a client or a test does to a process that will
+/// not stop), it still takes the server with it: nothing is left holding the port.
+#[cfg(target_os = "linux")]
+#[test]
+fn killing_mcpgen_ends_the_server_it_started() {
+    let spec = fixture("petstore.yaml");
+    let (port, mock_port) = (ports::free_port(), ports::free_port());
+    let (port_arg, mock_port_arg) = (port.to_string(), mock_port.to_string());
+    let cmd =
+        mcpgen::command(&["run", &spec, "--mock", "--mock-port", &mock_port_arg, "-t", "http", "--port", &port_arg]);
+    let mut server = Listening::start(cmd, port);
+    server.process.child().kill().expect("SIGKILL reaches mcpgen");
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server still listens on {port} 20 s after mcpgen was killed"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}

@@ -20,6 +20,8 @@ pub(super) fn exec(mut cmd: Command) -> Result<i32, String> {
 /// Runs `cmd` to its end while mcpgen stays alive (it serves the mock), forwarding SIGINT,
 /// SIGTERM and SIGHUP to it. Returns the exit code to exit with.
 pub(super) fn run(mut cmd: Command) -> Result<i32, String> {
+    #[cfg(target_os = "linux")]
+    end_with_mcpgen(&mut cmd);
     let mut child = cmd.spawn().map_err(|e| start_error(&cmd, &e))?;
     #[cfg(unix)]
     let _forwarding = forward_signals(child.id() as i32);
@@ -33,12 +35,37 @@ pub(super) fn run(mut cmd: Command) -> Result<i32, String> {
 pub(super) fn run_group(mut cmd: Command) -> Result<i32, String> {
     #[cfg(unix)]
     std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+    #[cfg(target_os = "linux")]
+    end_with_mcpgen(&mut cmd);
     let mut child = cmd.spawn().map_err(|e| start_error(&cmd, &e))?;
     // A negative pid names the process group the child leads.
     #[cfg(unix)]
     let _forwarding = forward_signals(-(child.id() as i32));
     let status = child.wait().map_err(|e| format!("waiting for `{}`: {e}", cmd.get_program().to_string_lossy()))?;
     Ok(exit_code(status))
+}
+
+/// Makes the child get SIGTERM when mcpgen ends, however it ends: a signal mcpgen cannot catch
+/// (SIGKILL, from a client or a test giving up on it) would otherwise leave the server running,
+/// still holding its port, with nobody to stop it.
+#[cfg(target_os = "linux")]
+fn end_with_mcpgen(cmd: &mut Command) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: between fork and exec the closure only calls prctl(2) and getppid(2), which are
+    // async-signal-safe, and allocates nothing.
+    let parent = std::process::id() as libc::pid_t;
+    unsafe {
+        cmd.pre_exec(move || {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) == -1 {
+                return Err(std::io::Error::last_os_error());
+            }
+            // mcpgen may have ended before the request took effect.
+            if libc::getppid() != parent {
+                libc::raise(libc::SIGTERM);
+            }
+            Ok(())
+        });
+    }
 }
 
 fn start_error(cmd: &Command, e: &std::io::Error) -> String {
