@@ -25,6 +25,17 @@ fn ok(s: &Session, i: usize) -> &Value {
     r
 }
 
+/// `mcpgen run fixtures/petstore.yaml --mock -t http` on free ports, once it listens; the server's
+/// port and the mock's.
+fn petstore_with_the_mock_over_http() -> (Listening, u16, u16) {
+    let (port, mock_port) = (ports::free_port(), ports::free_port());
+    let (port_arg, mock_port_arg) = (port.to_string(), mock_port.to_string());
+    let spec = fixture("petstore.yaml");
+    let cmd =
+        mcpgen::command(&["run", &spec, "--mock", "--mock-port", &mock_port_arg, "-t", "http", "--port", &port_arg]);
+    (Listening::start(cmd, port), port, mock_port)
+}
+
 fn tool_names(s: &Session) -> Vec<String> {
     s.result(0)["tools"].as_array().expect("tools").iter().map(|t| t["name"].as_str().unwrap().to_string()).collect()
 }
@@ -35,11 +46,7 @@ fn tool_names(s: &Session) -> Vec<String> {
 #[test]
 fn petstore_with_the_mock_over_http_then_stdio() {
     let spec = fixture("petstore.yaml");
-    let (port, mock_port) = (ports::free_port(), ports::free_port());
-    let (port_arg, mock_port_arg) = (port.to_string(), mock_port.to_string());
-    let cmd =
-        mcpgen::command(&["run", &spec, "--mock", "--mock-port", &mock_port_arg, "-t", "http", "--port", &port_arg]);
-    let mut server = Listening::start(cmd, port);
+    let (mut server, port, mock_port) = petstore_with_the_mock_over_http();
 
     let endpoint = Endpoint::Url { transport: Transport::Http, url: format!("http://127.0.0.1:{port}/mcp/") };
     let s = run_client(
@@ -267,12 +274,7 @@ fn mock_serves_the_description_a_crates_mcpgen_toml_names() {
 #[cfg(target_os = "linux")]
 #[test]
 fn killing_mcpgen_ends_the_server_it_started() {
-    let spec = fixture("petstore.yaml");
-    let (port, mock_port) = (ports::free_port(), ports::free_port());
-    let (port_arg, mock_port_arg) = (port.to_string(), mock_port.to_string());
-    let cmd =
-        mcpgen::command(&["run", &spec, "--mock", "--mock-port", &mock_port_arg, "-t", "http", "--port", &port_arg]);
-    let mut server = Listening::start(cmd, port);
+    let (mut server, port, _) = petstore_with_the_mock_over_http();
     server.process.child().kill().expect("SIGKILL reaches mcpgen");
     let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
