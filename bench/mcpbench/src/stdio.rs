@@ -125,6 +125,15 @@ impl Peer {
     }
 
     async fn next_response(&mut self) -> Result<(Value, usize)> {
+        let (_, v, len) = self.timed_response(Instant::now()).await?;
+        Ok((v, len))
+    }
+
+    /// The next answer (a message with an `id` and a `result` or `error`; other lines are
+    /// skipped), with the time from `start` to its line's arrival: the clock stops before the
+    /// line is parsed, which for a tools/list answer of several MB takes this client tens of
+    /// milliseconds that are not the server's.
+    async fn timed_response(&mut self, start: Instant) -> Result<(Duration, Value, usize)> {
         loop {
             let line = self
                 .lines
@@ -132,11 +141,12 @@ impl Peer {
                 .await
                 .map_err(|e| format!("reading from the server: {e}"))?
                 .ok_or("the server closed stdout")?;
+            let arrived = start.elapsed();
             if let Ok(v) = serde_json::from_str::<Value>(&line)
                 && v.get("id").is_some()
                 && (v.get("result").is_some() || v.get("error").is_some())
             {
-                return Ok((v, line.len()));
+                return Ok((arrived, v, line.len()));
             }
         }
     }
@@ -269,8 +279,7 @@ async fn one_start(args: &StartArgs) -> Result<(Duration, usize, Listing)> {
     let answered = tokio::time::timeout(timeout, async {
         peer.handshake().await?;
         peer.send(&format!("{}\n", mcp::tools_list(1))).await?;
-        let (reply, size) = peer.response_line().await?;
-        let elapsed = start.elapsed();
+        let (elapsed, reply, size) = peer.timed_response(start).await?;
         Ok::<_, String>((elapsed, size, listing(&reply, &args.tool)?))
     })
     .await
