@@ -352,7 +352,12 @@ pub async fn sessions(args: SessionsArgs) -> Result<()> {
 /// the server opened a session, `notifications/initialized`) and `tools/list`. Returns the time
 /// to the complete `tools/list` answer and the size of its JSON-RPC message (an SSE event's
 /// `data`, or the JSON body), after checking it lists `tool`.
-pub async fn first_tools_list(url: &str, tool: &str, start: Instant, timeout: Duration) -> Result<(Duration, usize)> {
+pub async fn first_tools_list(
+    url: &str,
+    tool: &str,
+    start: Instant,
+    timeout: Duration,
+) -> Result<(Duration, usize, crate::stdio::Listing)> {
     let target = Target::parse(url)?;
     let mut conn = loop {
         match Conn::open(&target).await {
@@ -375,16 +380,9 @@ pub async fn first_tools_list(url: &str, tool: &str, start: Instant, timeout: Du
     let elapsed = start.elapsed();
     let message = mcp::reply_message(&reply.body, reply.sse)
         .ok_or_else(|| format!("tools/list answered {}: {}", reply.status, String::from_utf8_lossy(&reply.body)))?;
-    let listed = message["result"]["tools"].as_array().is_some_and(|t| crate::stdio::lists(t, tool));
-    if !listed {
-        return Err(format!("tools/list answer lacks `{tool}`: {}", truncate(&message.to_string(), 400)));
-    }
+    let listed = crate::stdio::listing(&message, tool)?;
     let size = if reply.sse { mcp::reply_data_len(&reply.body) } else { reply.body.len() };
-    Ok((elapsed, size))
-}
-
-fn truncate(s: &str, n: usize) -> &str {
-    &s[..s.char_indices().nth(n).map(|(i, _)| i).unwrap_or(s.len())]
+    Ok((elapsed, size, listed))
 }
 
 pub fn merge(into: &mut serde_json::Value, from: serde_json::Value) {

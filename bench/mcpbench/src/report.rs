@@ -49,6 +49,10 @@ fn label(metric: &str) -> &str {
         "rss_peak_mib" => "peak RSS, MiB",
         "calls_total" => "calls",
         "reply_bytes" => "reply bytes",
+        "tools_list_bytes" => "tools/list answer, bytes",
+        "tools" => "tools listed",
+        "generate_ms" => "generation, ms",
+        "build_s" => "build, s",
         other => other,
     }
 }
@@ -79,7 +83,7 @@ pub fn format_number(x: f64) -> String {
 }
 
 /// Metrics that count what a run did rather than measure it: no ratio.
-const COUNTS: &[&str] = &["requests", "calls_total", "errors"];
+const COUNTS: &[&str] = &["requests", "calls_total", "errors", "tools"];
 
 /// Two decimals, or three significant digits for ratios below 0.1 (FastMCP's are that small).
 pub fn format_ratio(r: f64) -> String {

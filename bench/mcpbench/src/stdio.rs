@@ -125,6 +125,15 @@ impl Peer {
     }
 
     async fn next_response(&mut self) -> Result<(Value, usize)> {
+        let (_, v, len) = self.timed_response(Instant::now()).await?;
+        Ok((v, len))
+    }
+
+    /// The next answer (a message with an `id` and a `result` or `error`; other lines are
+    /// skipped), with the time from `start` to its line's arrival: the clock stops before the
+    /// line is parsed, which for a tools/list answer of several MB takes this client tens of
+    /// milliseconds that are not the server's.
+    async fn timed_response(&mut self, start: Instant) -> Result<(Duration, Value, usize)> {
         loop {
             let line = self
                 .lines
@@ -132,11 +141,12 @@ impl Peer {
                 .await
                 .map_err(|e| format!("reading from the server: {e}"))?
                 .ok_or("the server closed stdout")?;
+            let arrived = start.elapsed();
             if let Ok(v) = serde_json::from_str::<Value>(&line)
                 && v.get("id").is_some()
                 && (v.get("result").is_some() || v.get("error").is_some())
             {
-                return Ok((v, line.len()));
+                return Ok((arrived, v, line.len()));
             }
         }
     }
@@ -256,8 +266,9 @@ pub async fn run(args: StdioArgs) -> Result<()> {
     Ok(())
 }
 
-/// One start: spawn, handshake, `tools/list`; the time to its answer and the answer's size.
-async fn one_start(args: &StartArgs) -> Result<(Duration, usize)> {
+/// One start: spawn, handshake, `tools/list`; the time to its answer, the answer's size, and
+/// what it listed.
+async fn one_start(args: &StartArgs) -> Result<(Duration, usize, Listing)> {
     let timeout = Duration::from_secs_f64(args.timeout);
     if let Some(url) = &args.url {
         return one_start_http(args, url, timeout).await;
@@ -268,13 +279,8 @@ async fn one_start(args: &StartArgs) -> Result<(Duration, usize)> {
     let answered = tokio::time::timeout(timeout, async {
         peer.handshake().await?;
         peer.send(&format!("{}\n", mcp::tools_list(1))).await?;
-        let (reply, size) = peer.response_line().await?;
-        let elapsed = start.elapsed();
-        let listed = reply["result"]["tools"].as_array().is_some_and(|t| lists(t, &args.tool));
-        if !listed {
-            return Err(format!("tools/list answer lacks `{}`: {:.400}", args.tool, reply.to_string()));
-        }
-        Ok((elapsed, size))
+        let (elapsed, reply, size) = peer.timed_response(start).await?;
+        Ok::<_, String>((elapsed, size, listing(&reply, &args.tool)?))
     })
     .await
     .map_err(|_| format!("no tools/list answer within {timeout:?}"))?;
@@ -288,9 +294,39 @@ pub fn lists(tools: &[Value], tool: &str) -> bool {
     if tool.is_empty() { !tools.is_empty() } else { tools.iter().any(|t| t["name"] == tool) }
 }
 
+/// What a first `tools/list` answer listed: a start-up figure compares like with like only when
+/// every server sends the same tools, all in that one answer.
+#[derive(Debug, PartialEq)]
+pub struct Listing {
+    /// How many tools the answer holds.
+    pub tools: usize,
+    /// Whether it carries a `nextCursor`: more pages follow, and the clock stopped at the first.
+    pub more: bool,
+}
+
+impl Listing {
+    /// Adds `tools` (and `next_cursor` when more pages follow) to a result object.
+    fn put(&self, out: &mut Value) {
+        out["tools"] = json!(self.tools);
+        if self.more {
+            out["next_cursor"] = json!(true);
+        }
+    }
+}
+
+/// The tools of a `tools/list` answer; an error when it lacks `tool` (empty: any tool).
+pub fn listing(message: &Value, tool: &str) -> Result<Listing> {
+    match message["result"]["tools"].as_array() {
+        Some(tools) if lists(tools, tool) => {
+            Ok(Listing { tools: tools.len(), more: message["result"]["nextCursor"].is_string() })
+        }
+        _ => Err(format!("tools/list answer lacks `{tool}`: {:.400}", message.to_string())),
+    }
+}
+
 /// One start over HTTP: the server's stdin is closed at once (a server that exits on EOF is
 /// not an HTTP server) and its output discarded.
-async fn one_start_http(args: &StartArgs, url: &str, timeout: Duration) -> Result<(Duration, usize)> {
+async fn one_start_http(args: &StartArgs, url: &str, timeout: Duration) -> Result<(Duration, usize, Listing)> {
     let (program, rest) = args.command.split_first().ok_or("no server command given")?;
     let start = Instant::now();
     let mut child = Command::new(program)
@@ -312,23 +348,50 @@ async fn one_start_http(args: &StartArgs, url: &str, timeout: Duration) -> Resul
 
 pub async fn startup(args: StartupArgs) -> Result<()> {
     let mut ms = Vec::new();
-    let mut size = 0;
+    let mut last = None;
     for _ in 0..args.runs.max(1) {
-        let (elapsed, bytes) = one_start(&args.start).await?;
+        let (elapsed, bytes, listed) = one_start(&args.start).await?;
         ms.push(elapsed.as_secs_f64() * 1000.0);
-        size = bytes;
+        last = Some((bytes, listed));
     }
     let min = ms.iter().copied().fold(f64::INFINITY, f64::min);
     let max = ms.iter().copied().fold(0.0, f64::max);
-    println!(
-        "{}",
-        json!({"runs": ms.len(), "first_answer_ms": stats::median(&ms), "min_ms": min, "max_ms": max, "tools_list_bytes": size})
-    );
+    let (size, listed) = last.ok_or("no start was made")?;
+    let mut out = json!({"runs": ms.len(), "first_answer_ms": stats::median(&ms), "min_ms": min, "max_ms": max, "tools_list_bytes": size});
+    listed.put(&mut out);
+    println!("{out}");
     Ok(())
 }
 
 pub async fn first_answer(args: FirstAnswerArgs) -> Result<()> {
-    let (elapsed, size) = one_start(&args.start).await?;
-    println!("{}", json!({"first_answer_ms": elapsed.as_secs_f64() * 1000.0, "tools_list_bytes": size}));
+    let (elapsed, size, listed) = one_start(&args.start).await?;
+    let mut out = json!({"first_answer_ms": elapsed.as_secs_f64() * 1000.0, "tools_list_bytes": size});
+    listed.put(&mut out);
+    println!("{out}");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listing_counts_the_tools_and_sees_a_next_page() {
+        let one_page = json!({"result": {"tools": [{"name": "a"}, {"name": "b"}]}});
+        assert_eq!(listing(&one_page, "b").unwrap(), Listing { tools: 2, more: false });
+        assert_eq!(listing(&one_page, "").unwrap(), Listing { tools: 2, more: false });
+        let paged = json!({"result": {"tools": [{"name": "a"}], "nextCursor": "1"}});
+        assert_eq!(listing(&paged, "").unwrap(), Listing { tools: 1, more: true });
+        let mut out = json!({});
+        listing(&paged, "a").unwrap().put(&mut out);
+        assert_eq!(out, json!({"tools": 1, "next_cursor": true}));
+    }
+
+    #[test]
+    fn listing_refuses_an_answer_without_the_tool() {
+        let answer = json!({"result": {"tools": [{"name": "a"}]}});
+        assert!(listing(&answer, "b").unwrap_err().contains("lacks `b`"));
+        assert!(listing(&json!({"result": {"tools": []}}), "").is_err());
+        assert!(listing(&json!({"error": {"code": -32601}}), "").is_err());
+    }
 }
