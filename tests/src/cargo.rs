@@ -77,14 +77,7 @@ fn failure(out: &process::Output) -> String {
             Err(_) => Some(line.to_owned()),
         })
         .collect();
-    format!(
-        "`{}` exited with {} after {:?}\n--- compiler messages ---\n{}\n--- stderr ---\n{}",
-        out.command,
-        out.status,
-        out.elapsed,
-        messages.join("\n"),
-        out.stderr
-    )
+    out.describe_with("compiler messages", &messages.join("\n"))
 }
 
 /// The executable `cargo build --message-format=json` reported for `bin`.

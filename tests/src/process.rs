@@ -25,9 +25,15 @@ impl Output {
 
     /// Everything about the run, for assertion messages.
     pub fn describe(&self) -> String {
+        self.describe_with("stdout", &self.stdout)
+    }
+
+    /// [`Output::describe`] with `shown` in place of stdout, under the heading `label` (a
+    /// caller's digest of a stdout too long to read).
+    pub fn describe_with(&self, label: &str, shown: &str) -> String {
         format!(
-            "`{}` exited with {} after {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            self.command, self.status, self.elapsed, self.stdout, self.stderr
+            "`{}` exited with {} after {:?}\n--- {label} ---\n{shown}\n--- stderr ---\n{}",
+            self.command, self.status, self.elapsed, self.stderr
         )
     }
 
