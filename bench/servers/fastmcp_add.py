@@ -11,6 +11,7 @@ HTTP is FastMCP's own `run(transport="http")` (uvicorn, one process) at /mcp.
 import argparse
 
 from fastmcp import FastMCP
+from fastmcp_serve import add_transport_arguments, serve
 
 mcp = FastMCP("fastmcp-add")
 
@@ -22,24 +23,9 @@ def add(a: int, b: int) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--transport", "-t", default="stdio", choices=["stdio", "http", "streamable-http"])
-    parser.add_argument("--port", "-p", type=int, default=8000)
-    parser.add_argument("--stateless", action="store_true")
-    parser.add_argument("--json-response", action="store_true")
+    add_transport_arguments(parser)
     args = parser.parse_args()
-    if args.transport == "stdio":
-        mcp.run(transport="stdio", show_banner=False)
-    else:
-        mcp.run(
-            transport="http",
-            host="127.0.0.1",
-            port=args.port,
-            path="/mcp",
-            log_level="warning",
-            show_banner=False,
-            stateless_http=args.stateless,
-            json_response=args.json_response,
-        )
+    serve(mcp, args)
 
 
 if __name__ == "__main__":

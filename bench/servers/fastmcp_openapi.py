@@ -19,6 +19,7 @@ import httpx2
 import yaml
 
 from fastmcp import FastMCP
+from fastmcp_serve import add_transport_arguments, serve
 
 
 def main() -> None:
@@ -26,10 +27,7 @@ def main() -> None:
     parser.add_argument("--spec", required=True)
     parser.add_argument("--base-url", required=True)
     parser.add_argument("--header", action="append", default=[], help="NAME: VALUE, sent with every API call")
-    parser.add_argument("--transport", "-t", default="stdio", choices=["stdio", "http", "streamable-http"])
-    parser.add_argument("--port", "-p", type=int, default=8000)
-    parser.add_argument("--stateless", action="store_true")
-    parser.add_argument("--json-response", action="store_true")
+    add_transport_arguments(parser)
     args = parser.parse_args()
 
     with open(args.spec, encoding="utf-8") as f:
@@ -39,19 +37,7 @@ def main() -> None:
     client = httpx2.AsyncClient(base_url=args.base_url, headers=headers, timeout=30.0)
     mcp = FastMCP.from_openapi(openapi_spec=spec, client=client, name="petstore")
 
-    if args.transport == "stdio":
-        mcp.run(transport="stdio", show_banner=False)
-    else:
-        mcp.run(
-            transport="http",
-            host="127.0.0.1",
-            port=args.port,
-            path="/mcp",
-            log_level="warning",
-            show_banner=False,
-            stateless_http=args.stateless,
-            json_response=args.json_response,
-        )
+    serve(mcp, args)
 
 
 if __name__ == "__main__":
