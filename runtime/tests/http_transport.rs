@@ -385,6 +385,10 @@ async fn a_handler_that_only_returns_gets_one_json_body() {
     let resp = post("/mcp", &call(6, "hello", json!({"name": "Ada"}))).header("Mcp-Session-Id", &id).send(s.addr).await;
     assert_eq!(resp.header("content-type"), Some("application/json"));
     assert_eq!(resp.json()["result"]["content"][0]["text"], json!("Hello, Ada!"));
+    // The same once the handler needs more than its first turn.
+    let later = post("/mcp", &call(7, "wait", json!({"ms": 30}))).header("Mcp-Session-Id", &id).send(s.addr).await;
+    assert_eq!(later.header("content-type"), Some("application/json"));
+    assert_eq!(later.json()["result"]["content"][0]["text"], json!("waited"));
 }
 
 #[tokio::test]
@@ -402,6 +406,20 @@ async fn a_client_that_ranks_event_stream_first_gets_a_stream_even_for_a_quick_a
     let messages = resp.sse_messages();
     assert_eq!(messages.len(), 1, "{}", resp.text());
     assert_eq!(messages[0]["result"]["content"][0]["text"], json!("Hello, Ada!"));
+    // Finished in its first turn: one complete body of known length, not a chunked stream.
+    assert!(resp.header("content-length").is_some(), "{:?}", resp.headers);
+
+    // Still running after its first turn: the stream opens at once and the result follows.
+    let later = post("/mcp", &call(10, "wait", json!({"ms": 30})))
+        .set("accept", "text/event-stream, application/json")
+        .header("Mcp-Session-Id", &id)
+        .header("MCP-Protocol-Version", LEGACY)
+        .send(s.addr)
+        .await;
+    assert_eq!(later.header("content-type"), Some("text/event-stream"));
+    assert_eq!(later.header("transfer-encoding"), Some("chunked"), "{:?}", later.headers);
+    assert!(later.text().starts_with("id: "), "the priming event comes first: {}", later.text());
+    assert_eq!(later.sse_messages().last().unwrap()["result"]["content"][0]["text"], json!("waited"));
 
     let json_first = post("/mcp", &call(8, "hello", json!({"name": "Bo"})))
         .set("accept", "application/json;q=1, text/event-stream;q=0.9")

@@ -1,9 +1,11 @@
 //! Answering one JSON-RPC request over HTTP: as a single JSON body, or as an SSE stream once
 //! the handler sends something (a notification or a request to the client) before its result.
 //!
-//! The handler runs in a task of its own. The HTTP side waits for whichever comes first: the
-//! result (a JSON body), a message from the handler (the response becomes a stream, result
-//! last), or the keep-alive interval (a stream, so proxies see traffic while a slow tool runs).
+//! The handler's first turn runs in the request's own task, and most tools finish in it: their
+//! answer is then one complete body. A handler still running after that turn moves into a task
+//! of its own, and the HTTP side waits for whichever comes first: the result (a JSON body), a
+//! message from the handler (the response becomes a stream, result last), or the keep-alive
+//! interval (a stream, so proxies see traffic while a slow tool runs).
 
 use super::events;
 use super::lifecycle::Lifecycle;
@@ -15,7 +17,11 @@ use axum::body::{Body, Bytes};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::Value;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
@@ -87,13 +93,25 @@ pub(crate) async fn answer(ex: Exchange) -> Response {
     // Held here so the channel stays open even when the handler drops its context at once:
     // the result, not the channel, says when the exchange is over.
     let sink_hold = sink.clone();
-    let stop = ex.lifecycle.abort.child_token();
+    let conn = ex.conn;
+    let mut handling = {
+        let (dispatcher, conn, message) = (ex.dispatcher, conn.clone(), ex.message);
+        Box::pin(async move { dispatcher.handle(&conn, message, sink).await })
+    };
+    let end = Ending { id: ex.id, modern: ex.modern, lifecycle: ex.lifecycle };
+
+    // The handler's first turn runs here, in the request's own task: most tools finish in it,
+    // and their answer then needs no task, no channel back and no child cancellation token.
+    if let Some(outcome) = first_turn(&mut handling).await {
+        let response = end.finished(outcome, messages, ex.priming, ex.prefer_stream);
+        return responses::with_session(response, ex.session_id.as_deref());
+    }
+    // Still running: it moves, already started, into a task of its own.
+    let stop = end.lifecycle.abort.child_token();
     let (done_tx, mut done) = oneshot::channel::<Outcome>();
     {
-        let (dispatcher, conn, id, message, stop) = (ex.dispatcher, ex.conn, ex.id.clone(), ex.message, stop.clone());
+        let (id, stop) = (end.id.clone(), stop.clone());
         tokio::spawn(async move {
-            let handling = dispatcher.handle(&conn, message, sink);
-            tokio::pin!(handling);
             let outcome = tokio::select! {
                 r = &mut handling => Outcome::Answered(r),
                 _ = stop.cancelled() => {
@@ -106,31 +124,10 @@ pub(crate) async fn answer(ex: Exchange) -> Response {
         });
     }
     let mut guard = CloseGuard { stop, armed: ex.cancel_on_close };
-    let end = Ending { id: ex.id, modern: ex.modern, lifecycle: ex.lifecycle };
 
     // Decide between one JSON body and a stream. `first`: what opens the stream, if anything
-    // beyond the priming event.
+    // beyond the priming event. A client that prefers a stream gets one at once.
     let first = if ex.prefer_stream && messages.is_some() {
-        // The handler task was spawned just above, into this worker's LIFO slot: give it one
-        // turn. A quick result then goes out as one complete SSE body of known length — one
-        // write with the headers — instead of a chunked stream written twice or more.
-        tokio::task::yield_now().await;
-        if let Ok(outcome) = done.try_recv() {
-            let mut body = Vec::with_capacity(256);
-            if ex.priming {
-                body.extend_from_slice(&events::priming(super::config::PRIMING_RETRY_MS));
-            }
-            if let Some(rx) = messages.as_mut() {
-                while let Ok(m) = rx.try_recv() {
-                    body.extend_from_slice(&events::message(&m));
-                }
-            }
-            if let Some(last) = end.last_message(outcome) {
-                body.extend_from_slice(&events::reply(&last));
-            }
-            guard.armed = false;
-            return responses::with_session(events::stream_response(Body::from(body)), ex.session_id.as_deref());
-        }
         None
     } else {
         loop {
@@ -142,10 +139,7 @@ pub(crate) async fn answer(ex: Exchange) -> Response {
                     None => messages = None,
                 },
                 outcome = &mut done => {
-                    let response = match outcome {
-                        Ok(outcome) => end.json(outcome),
-                        Err(_) => end.json(Outcome::Stopped),
-                    };
+                    let response = end.json(outcome.unwrap_or(Outcome::Stopped));
                     guard.armed = false;
                     return responses::with_session(response, ex.session_id.as_deref());
                 }
@@ -190,6 +184,20 @@ async fn answer_inline(ex: Exchange) -> Response {
     responses::with_session(end.json(outcome), ex.session_id.as_deref())
 }
 
+/// Polls the handler once. `None`: it is still running. A panic ends the request as a stopped
+/// one, as it would in a task of its own.
+async fn first_turn<F: Future<Output = Option<Reply>>>(handling: &mut Pin<Box<F>>) -> Option<Outcome> {
+    std::future::poll_fn(|cx| {
+        let polled = std::panic::catch_unwind(AssertUnwindSafe(|| handling.as_mut().poll(cx)));
+        Poll::Ready(match polled {
+            Ok(Poll::Ready(reply)) => Some(Outcome::Answered(reply)),
+            Ok(Poll::Pending) => None,
+            Err(_) => Some(Outcome::Stopped),
+        })
+    })
+    .await
+}
+
 async fn recv(messages: &mut Option<mpsc::Receiver<Value>>) -> Option<Value> {
     match messages {
         Some(rx) => rx.recv().await,
@@ -220,6 +228,32 @@ impl Ending {
             )),
             Outcome::Stopped => None,
         }
+    }
+
+    /// The response for a handler that finished in its first turn: one JSON body, or, when the
+    /// client prefers a stream or the handler sent something first, one complete SSE body of
+    /// known length (written with the headers, not chunked).
+    fn finished(
+        &self,
+        outcome: Outcome,
+        messages: Option<mpsc::Receiver<Value>>,
+        priming: bool,
+        prefer_stream: bool,
+    ) -> Response {
+        let Some(mut messages) = messages.filter(|m| prefer_stream || !m.is_empty()) else {
+            return self.json(outcome);
+        };
+        let mut body = Vec::with_capacity(256);
+        if priming {
+            body.extend_from_slice(&events::priming(super::config::PRIMING_RETRY_MS));
+        }
+        while let Ok(m) = messages.try_recv() {
+            body.extend_from_slice(&events::message(&m));
+        }
+        if let Some(last) = self.last_message(outcome) {
+            body.extend_from_slice(&events::reply(&last));
+        }
+        events::stream_response(Body::from(body))
     }
 
     fn json(&self, outcome: Outcome) -> Response {
