@@ -19,10 +19,15 @@ pub(crate) fn message(value: &Value) -> Bytes {
 /// `event: message` carrying one reply, written straight to bytes.
 pub(crate) fn reply(reply: &Reply) -> Bytes {
     let mut out = Vec::with_capacity(160);
-    out.extend_from_slice(b"event: message\ndata: ");
-    reply.write_to(&mut out);
-    out.extend_from_slice(b"\n\n");
+    write_reply(&mut out, reply);
     Bytes::from(out)
+}
+
+/// [`reply`], appended to a body being written.
+pub(crate) fn write_reply(out: &mut Vec<u8>, reply: &Reply) {
+    out.extend_from_slice(b"event: message\ndata: ");
+    reply.write_to(out);
+    out.extend_from_slice(b"\n\n");
 }
 
 /// Any named event with single-line data.
@@ -33,9 +38,18 @@ pub(crate) fn named(event: &str, data: &str) -> Bytes {
 /// The priming event of a 2025-11-25 stream: an id and empty data, so a client that loses the
 /// connection knows it may reconnect (after `retry_ms`) instead of failing the request.
 pub(crate) fn priming(retry_ms: u64) -> Bytes {
+    let mut out = Vec::with_capacity(32);
+    write_priming(&mut out, retry_ms);
+    Bytes::from(out)
+}
+
+/// [`priming`], appended to a body being written.
+pub(crate) fn write_priming(out: &mut Vec<u8>, retry_ms: u64) {
+    use std::io::Write as _;
     static NEXT: AtomicU64 = AtomicU64::new(0);
     let id = NEXT.fetch_add(1, Ordering::Relaxed);
-    Bytes::from(format!("id: {id}\nretry: {retry_ms}\ndata:\n\n"))
+    // Writing to a Vec cannot fail.
+    let _ = write!(out, "id: {id}\nretry: {retry_ms}\ndata:\n\n");
 }
 
 /// A 200 `text/event-stream` response around `body`. `X-Accel-Buffering: no` keeps nginx-style

@@ -245,13 +245,13 @@ impl Ending {
         };
         let mut body = Vec::with_capacity(256);
         if priming {
-            body.extend_from_slice(&events::priming(super::config::PRIMING_RETRY_MS));
+            events::write_priming(&mut body, super::config::PRIMING_RETRY_MS);
         }
         while let Ok(m) = messages.try_recv() {
             body.extend_from_slice(&events::message(&m));
         }
         if let Some(last) = self.last_message(outcome) {
-            body.extend_from_slice(&events::reply(&last));
+            events::write_reply(&mut body, &last);
         }
         events::stream_response(Body::from(body))
     }
