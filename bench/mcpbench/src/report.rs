@@ -53,6 +53,10 @@ fn label(metric: &str) -> &str {
         "tools" => "tools listed",
         "generate_ms" => "generation, ms",
         "build_s" => "build, s",
+        "cpu_client_us" => "client CPU µs/req",
+        "cpu_server_us" => "server CPU µs/req",
+        "cpu_upstream_us" => "upstream CPU µs/req",
+        "cpu_all_us" => "all CPU µs/req",
         other => other,
     }
 }
