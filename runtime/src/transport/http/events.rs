@@ -16,14 +16,7 @@ pub(crate) fn message(value: &Value) -> Bytes {
     named("message", &serde_json::to_string(value).unwrap_or_default())
 }
 
-/// `event: message` carrying one reply, written straight to bytes.
-pub(crate) fn reply(reply: &Reply) -> Bytes {
-    let mut out = Vec::with_capacity(160);
-    write_reply(&mut out, reply);
-    Bytes::from(out)
-}
-
-/// [`reply`], appended to a body being written.
+/// `event: message` carrying one reply, written straight into a body.
 pub(crate) fn write_reply(out: &mut Vec<u8>, reply: &Reply) {
     out.extend_from_slice(b"event: message\ndata: ");
     reply.write_to(out);

@@ -247,13 +247,21 @@ impl Ending {
         if priming {
             events::write_priming(&mut body, super::config::PRIMING_RETRY_MS);
         }
-        while let Ok(m) = messages.try_recv() {
-            body.extend_from_slice(&events::message(&m));
+        self.write_last(&mut body, Some(&mut messages), outcome);
+        events::stream_response(Body::from(body))
+    }
+
+    /// The end of a stream: the messages the handler queued before finishing, then its last
+    /// message, if it has one.
+    fn write_last(&self, out: &mut Vec<u8>, queued: Option<&mut mpsc::Receiver<Value>>, outcome: Outcome) {
+        if let Some(rx) = queued {
+            while let Ok(m) = rx.try_recv() {
+                out.extend_from_slice(&events::message(&m));
+            }
         }
         if let Some(last) = self.last_message(outcome) {
-            events::write_reply(&mut body, &last);
+            events::write_reply(out, &last);
         }
-        events::stream_response(Body::from(body))
     }
 
     fn json(&self, outcome: Outcome) -> Response {
@@ -304,15 +312,10 @@ impl StreamState {
                     None => self.messages = None,
                 },
                 outcome = done => {
-                    // Messages the handler queued before finishing go out before its result.
-                    if let Some(rx) = self.messages.as_mut() {
-                        while let Ok(m) = rx.try_recv() {
-                            self.pending.push(events::message(&m));
-                        }
-                    }
-                    let outcome = outcome.unwrap_or(Outcome::Stopped);
-                    if let Some(last) = self.end.last_message(outcome) {
-                        self.pending.push(events::reply(&last));
+                    let mut last = Vec::new();
+                    self.end.write_last(&mut last, self.messages.as_mut(), outcome.unwrap_or(Outcome::Stopped));
+                    if !last.is_empty() {
+                        self.pending.push(Bytes::from(last));
                     }
                     self.done = None;
                     self.guard.armed = false;
