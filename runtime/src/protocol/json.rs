@@ -8,6 +8,7 @@
 //! serde_json's recursion limit (128 levels) still applies: deeper input is an error too.
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::map::Entry;
 use serde_json::{Map, Number, Value};
 use std::fmt;
 
@@ -16,10 +17,7 @@ const KEY_IN_MESSAGE: usize = 64;
 
 /// Parses one JSON document, refusing objects with duplicate keys.
 pub fn parse(bytes: &[u8]) -> Result<Value, serde_json::Error> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = Strict.deserialize(&mut de)?;
-    de.end()?;
-    Ok(value)
+    read_whole(bytes, Strict)
 }
 
 /// The top level of a JSON-RPC message, read by [`parse_members`].
@@ -34,7 +32,8 @@ pub(crate) enum TopLevel {
 /// and dropped.
 #[derive(Default)]
 pub(crate) struct Members {
-    pub jsonrpc: Option<Value>,
+    /// Present, and whether it is the string `"2.0"` (read without building a `String`).
+    pub jsonrpc: Option<bool>,
     pub id: Option<Value>,
     pub method: Option<Value>,
     pub params: Option<Value>,
@@ -46,13 +45,36 @@ pub(crate) struct Members {
 /// message object itself: only its members' values become trees, and its keys are matched where
 /// they lie in `bytes` (no `String` per key, no map to insert them into and take them out of).
 pub(crate) fn parse_members(bytes: &[u8]) -> Result<TopLevel, serde_json::Error> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let top = de.deserialize_any(Top)?;
-    de.end()?;
-    Ok(top)
+    read_whole(bytes, Top)
+}
+
+/// Reads one JSON document with `seed`, and nothing after it. Text that is valid UTF-8 (every
+/// well-formed message) is checked once, whole, instead of string by string; other bytes go
+/// through serde_json's byte reader, whose error says where the bad byte is.
+fn read_whole<T>(bytes: &[u8], seed: impl for<'de> DeserializeSeed<'de, Value = T>) -> Result<T, serde_json::Error> {
+    fn run<'de, R: serde_json::de::Read<'de>, T>(
+        mut de: serde_json::Deserializer<R>,
+        seed: impl DeserializeSeed<'de, Value = T>,
+    ) -> Result<T, serde_json::Error> {
+        let value = seed.deserialize(&mut de)?;
+        de.end()?;
+        Ok(value)
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => run(serde_json::Deserializer::from_str(text), seed),
+        Err(_) => run(serde_json::Deserializer::from_slice(bytes), seed),
+    }
 }
 
 struct Top;
+
+impl<'de> DeserializeSeed<'de> for Top {
+    type Value = TopLevel;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<TopLevel, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
 
 impl<'de> Visitor<'de> for Top {
     type Value = TopLevel;
@@ -96,7 +118,13 @@ impl<'de> Visitor<'de> for Top {
         let mut others: Vec<String> = Vec::new();
         while let Some(key) = map.next_key_seed(KeySeed)? {
             let slot = match &key {
-                Key::Jsonrpc => &mut members.jsonrpc,
+                Key::Jsonrpc => {
+                    if members.jsonrpc.is_some() {
+                        return Err(duplicate(key.name()));
+                    }
+                    members.jsonrpc = Some(map.next_value_seed(IsVersion2)?);
+                    continue;
+                }
                 Key::Id => &mut members.id,
                 Key::Method => &mut members.method,
                 Key::Params => &mut members.params,
@@ -179,6 +207,58 @@ impl<'de> Visitor<'de> for KeySeed {
     }
 }
 
+/// Reads a `jsonrpc` member: whether it is the string `"2.0"`. Any other value is read as
+/// strictly as [`Strict`] reads it, and dropped.
+struct IsVersion2;
+
+impl<'de> DeserializeSeed<'de> for IsVersion2 {
+    type Value = bool;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for IsVersion2 {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<bool, E> {
+        Ok(v == "2.0")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<bool, E> {
+        Ok(false)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<bool, E> {
+        Ok(false)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<bool, E> {
+        Ok(false)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<bool, E> {
+        Ok(false)
+    }
+
+    fn visit_unit<E>(self) -> Result<bool, E> {
+        Ok(false)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<bool, A::Error> {
+        Strict.visit_seq(seq).map(|_| false)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<bool, A::Error> {
+        Strict.visit_map(map).map(|_| false)
+    }
+}
+
 /// Builds a [`Value`] exactly as serde_json does, except for duplicate keys.
 struct Strict;
 
@@ -244,11 +324,13 @@ impl<'de> Visitor<'de> for Strict {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut object = Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            if object.contains_key(&key) {
-                return Err(duplicate(&key));
+            // One search of the map per key: the slot found is where the value goes.
+            match object.entry(key) {
+                Entry::Occupied(taken) => return Err(duplicate(taken.key())),
+                Entry::Vacant(slot) => {
+                    slot.insert(map.next_value_seed(Strict)?);
+                }
             }
-            let value = map.next_value_seed(Strict)?;
-            object.insert(key, value);
         }
         Ok(Value::Object(object))
     }

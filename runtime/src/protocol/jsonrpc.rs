@@ -161,7 +161,7 @@ impl Message {
             return Err(invalid(None, what));
         };
         Self::from_members(Members {
-            jsonrpc: obj.remove("jsonrpc"),
+            jsonrpc: obj.remove("jsonrpc").map(|v| v.as_str() == Some("2.0")),
             id: obj.remove("id"),
             method: obj.remove("method"),
             params: obj.remove("params"),
@@ -173,7 +173,7 @@ impl Message {
     fn from_members(members: Members) -> Result<Message, DecodeError> {
         let Members { jsonrpc, id: raw_id, method, params, result, error } = members;
         let id = raw_id.as_ref().and_then(RequestId::from_value);
-        if jsonrpc.as_ref().and_then(Value::as_str) != Some("2.0") {
+        if jsonrpc != Some(true) {
             return Err(invalid(id, "\"jsonrpc\" must be \"2.0\""));
         }
         if raw_id.is_some() && id.is_none() {
@@ -339,6 +339,11 @@ mod tests {
             r#"{"jsonrpc":"2.0","id":3,"result":1,"error":{"code":1,"message":"m"}}"#,
             r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#,
             r#"{"jsonrpc":2,"id":1,"method":"ping"}"#,
+            r#"{"jsonrpc":"\u0032.0","id":1,"method":"ping"}"#,
+            r#"{"jsonrpc":"2.0 ","id":1,"method":"ping"}"#,
+            r#"{"jsonrpc":{"v":"2.0"},"id":1,"method":"ping"}"#,
+            r#"{"jsonrpc":["2.0"],"id":1,"method":"ping"}"#,
+            r#"{"jsonrpc":null,"id":1,"method":"ping"}"#,
             r#"{"jsonrpc":"2.0","id":[1],"method":"ping"}"#,
             r#"{"jsonrpc":"2.0","id":1,"method":"x","params":"p"}"#,
             r#"[{"jsonrpc":"2.0","id":1,"method":"ping"}]"#,
@@ -355,6 +360,9 @@ mod tests {
     fn duplicate_or_malformed_input_is_a_parse_error_wherever_it_is() {
         for (text, key) in [
             (r#"{"jsonrpc":"2.0","id":1,"id":2,"method":"ping"}"#, "id"),
+            (r#"{"jsonrpc":"2.0","id":1,"jsonrpc":"2.0","method":"ping"}"#, "jsonrpc"),
+            (r#"{"jsonrpc":{"a":1,"a":2},"id":1,"method":"ping"}"#, "a"),
+            (r#"{"jsonrpc":[{"a":1,"a":2}],"id":1,"method":"ping"}"#, "a"),
             (r#"{"jsonrpc":"2.0","id":1,"method":"ping","x":1,"x":2}"#, "x"),
             (r#"{"jsonrpc":"2.0","id":1,"method":"ping","x":{"y":1,"y":2}}"#, "y"),
             (r#"{"jsonrpc":"2.0","id":1,"method":"ping","params":{"a":{"b":1,"b":1}}}"#, "b"),

@@ -3,8 +3,8 @@
 use crate::protocol::{ErrorObject, RequestId};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 
@@ -17,7 +17,8 @@ pub type Outbound = mpsc::Sender<Value>;
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Handshake {
     pub version: Option<&'static str>,
-    pub client_capabilities: Value,
+    /// Shared with every request's context, not copied into each (`None` before `initialize`).
+    pub client_capabilities: Option<Arc<Value>>,
     pub initialized: bool,
     pub log_level: Option<LogLevel>,
 }

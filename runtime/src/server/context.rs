@@ -24,7 +24,7 @@ struct Inner {
     last_progress: Mutex<Option<f64>>,
     /// `None`: the client receives no log notifications for this request.
     log_level: Option<LogLevel>,
-    client_capabilities: Value,
+    client_capabilities: Option<Arc<Value>>,
     /// Where this request's notifications go (its own SSE stream, or the connection's).
     sink: Option<Outbound>,
     cancel: CancellationToken,
@@ -40,7 +40,7 @@ impl RequestContext {
         generation: Generation,
         progress_token: Option<Value>,
         log_level: Option<LogLevel>,
-        client_capabilities: Value,
+        client_capabilities: Option<Arc<Value>>,
         sink: Option<Outbound>,
         cancel: CancellationToken,
         connection: Arc<Connection>,
@@ -112,7 +112,8 @@ impl RequestContext {
 
     /// The capabilities the client declared (`initialize`, or this request's `_meta`).
     pub fn client_capabilities(&self) -> &Value {
-        &self.inner.client_capabilities
+        static NONE_DECLARED: Value = Value::Null;
+        self.inner.client_capabilities.as_deref().unwrap_or(&NONE_DECLARED)
     }
 
     /// Fires when the client cancels the request or goes away; long handlers should watch it.

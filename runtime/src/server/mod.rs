@@ -30,8 +30,11 @@ pub use handle::ServerHandle;
 pub use input::InputRequired;
 pub use logging::LogLevel;
 pub use prompt::{Prompt, PromptMessage, PromptResult};
+pub(crate) use reply::write_value;
 pub use reply::{Payload, Reply};
 pub use resource::{Resource, ResourceContents, ResourceTemplate};
+#[cfg(feature = "upstream")]
+pub(crate) use result::Block;
 pub use result::{Content, ToolError, ToolResult};
 pub use tool::{Tool, ToolHandler};
 pub use tool_page::{PageParts, ToolPage};

@@ -50,7 +50,7 @@ impl PromptResult {
 
     pub(crate) fn to_value(&self) -> Value {
         let messages: Vec<Value> =
-            self.messages.iter().map(|m| json!({"role": m.role, "content": m.content.0})).collect();
+            self.messages.iter().map(|m| json!({"role": m.role, "content": m.content.to_value()})).collect();
         let mut obj = Map::new();
         if let Some(d) = &self.description {
             obj.insert("description".into(), json!(d));

@@ -131,9 +131,13 @@ impl Reply {
     fn write_id(&self, out: &mut Vec<u8>) {
         match &self.id {
             None => out.extend_from_slice(b"null"),
-            Some(RequestId::Number(n)) => {
-                let _ = write!(out, "{n}");
-            }
+            // serde_json writes an i64 with `itoa`; `i128`'s `Display` divides 128-bit numbers.
+            Some(RequestId::Number(n)) => match i64::try_from(*n) {
+                Ok(n) => write_value(out, &n),
+                Err(_) => {
+                    let _ = write!(out, "{n}");
+                }
+            },
             Some(RequestId::String(s)) => write_value(out, s),
         }
     }

@@ -5,32 +5,101 @@ use super::reply::write_value;
 use serde_json::{Map, Value, json};
 
 /// One content block of a tool result or prompt message (`text`, `image`, `audio`, `resource`, `resource_link`).
+///
+/// A text block, the usual one, is kept as its string and written as JSON when sent: no
+/// map, no key strings, no tree to free (`bench/results/2026-11-29-request-path.md`). Every other
+/// block is a JSON value. Either way the block reads as JSON through [`Content::to_value`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct Content(pub Value);
+pub struct Content(pub(crate) Block);
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Block {
+    /// `{"type": "text", "text": ..}` and nothing else.
+    Text(String),
+    Json(Value),
+}
 
 impl Content {
     pub fn text(text: impl Into<String>) -> Self {
-        Content(json!({"type": "text", "text": text.into()}))
+        Content(Block::Text(text.into()))
     }
 
     /// Base64-encoded image data with its MIME type.
     pub fn image(base64_data: impl Into<String>, mime_type: impl Into<String>) -> Self {
-        Content(json!({"type": "image", "data": base64_data.into(), "mimeType": mime_type.into()}))
+        Content(Block::Json(json!({"type": "image", "data": base64_data.into(), "mimeType": mime_type.into()})))
     }
 
     /// Base64-encoded audio data with its MIME type.
     pub fn audio(base64_data: impl Into<String>, mime_type: impl Into<String>) -> Self {
-        Content(json!({"type": "audio", "data": base64_data.into(), "mimeType": mime_type.into()}))
+        Content(Block::Json(json!({"type": "audio", "data": base64_data.into(), "mimeType": mime_type.into()})))
     }
 
     /// An embedded resource; `resource` holds `uri` plus `text` or `blob`.
     pub fn resource(resource: Value) -> Self {
-        Content(json!({"type": "resource", "resource": resource}))
+        Content(Block::Json(json!({"type": "resource", "resource": resource})))
     }
 
     /// A link to a resource the client may read later.
     pub fn resource_link(uri: impl Into<String>, name: impl Into<String>) -> Self {
-        Content(json!({"type": "resource_link", "uri": uri.into(), "name": name.into()}))
+        Content(Block::Json(json!({"type": "resource_link", "uri": uri.into(), "name": name.into()})))
+    }
+
+    /// Any content block as its JSON (a kind this type has no constructor for, or one with
+    /// `annotations` or `_meta`). A plain text block is read as [`Content::text`] would make it.
+    pub fn from_value(value: Value) -> Self {
+        match value {
+            Value::Object(mut obj) if obj.len() == 2 && obj.get("type").and_then(Value::as_str) == Some("text") => {
+                match obj.remove("text") {
+                    Some(Value::String(text)) => Content(Block::Text(text)),
+                    other => {
+                        if let Some(other) = other {
+                            obj.insert("text".into(), other);
+                        }
+                        Content(Block::Json(Value::Object(obj)))
+                    }
+                }
+            }
+            other => Content(Block::Json(other)),
+        }
+    }
+
+    /// The text of a text block.
+    pub fn as_text(&self) -> Option<&str> {
+        match &self.0 {
+            Block::Text(text) => Some(text),
+            Block::Json(_) => None,
+        }
+    }
+
+    /// The block as JSON.
+    pub fn to_value(&self) -> Value {
+        self.clone().into_value()
+    }
+
+    /// The block as JSON, moving its text rather than copying it.
+    pub fn into_value(self) -> Value {
+        match self.0 {
+            Block::Text(text) => json!({"type": "text", "text": text}),
+            Block::Json(value) => value,
+        }
+    }
+
+    /// Writes the block's JSON text: the bytes [`into_value`](Self::into_value) serializes to.
+    pub(crate) fn write_json(&self, out: &mut Vec<u8>) {
+        match &self.0 {
+            Block::Text(text) => {
+                out.extend_from_slice(b"{\"text\":");
+                write_value(out, text.as_str());
+                out.extend_from_slice(b",\"type\":\"text\"}");
+            }
+            Block::Json(value) => write_value(out, value),
+        }
+    }
+}
+
+impl From<Value> for Content {
+    fn from(value: Value) -> Self {
+        Content::from_value(value)
     }
 }
 
@@ -82,9 +151,9 @@ impl ToolResult {
 
     /// The `CallToolResult` JSON, moving the content rather than copying it.
     pub fn into_value(self) -> Value {
-        let mut content: Vec<Value> = self.content.into_iter().map(|c| c.0).collect();
+        let mut content: Vec<Value> = self.content.into_iter().map(Content::into_value).collect();
         if let (true, Some(structured)) = (content.is_empty(), &self.structured) {
-            content.push(Content::text(structured.to_string()).0);
+            content.push(Content::text(structured.to_string()).into_value());
         }
         let mut obj = Map::new();
         obj.insert("content".into(), Value::Array(content));
@@ -106,10 +175,10 @@ impl ToolResult {
             if i > 0 {
                 out.push(b',');
             }
-            write_value(out, &item.0);
+            item.write_json(out);
         }
         if let (true, Some(structured)) = (self.content.is_empty(), &self.structured) {
-            write_value(out, &Content::text(structured.to_string()).0);
+            Content::text(structured.to_string()).write_json(out);
         }
         out.push(b']');
         if self.is_error {
@@ -170,6 +239,32 @@ mod tests {
         assert_eq!(v["structuredContent"], json!({"sum": 3}));
         assert_eq!(v["content"][0]["text"], json!("{\"sum\":3}"));
         assert!(v.get("isError").is_none());
+    }
+
+    /// A text block is written as the JSON its value form serializes to, escapes included, and
+    /// a value that is a plain text block is read as one.
+    #[test]
+    fn text_blocks_write_what_their_value_serializes_to() {
+        for text in ["3", "a\"b\n\u{7f}\u{1}é😀", ""] {
+            let block = Content::text(text);
+            let mut written = Vec::new();
+            block.write_json(&mut written);
+            assert_eq!(written, serde_json::to_vec(&block.to_value()).unwrap(), "{text:?}");
+            assert_eq!(block.to_value(), json!({"type": "text", "text": text}));
+            assert_eq!(Content::from_value(block.to_value()), block);
+            assert_eq!(block.as_text(), Some(text));
+        }
+        // Anything more than `type` and `text`, or a text that is not a string, stays as given.
+        for value in [
+            json!({"type": "text", "text": "x", "annotations": {"priority": 1}}),
+            json!({"type": "text", "text": 5}),
+            json!({"type": "text", "data": "x"}),
+            json!({"type": "image", "data": "AA==", "mimeType": "image/png"}),
+        ] {
+            let block = Content::from(value.clone());
+            assert_eq!(block.as_text(), None, "{value}");
+            assert_eq!(block.to_value(), value);
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! result: text, structured content, embedded resources. Values shorter than
 //! [`MIN_SECRET_LEN`] are left alone: they would redact ordinary words, and protect nothing.
 
+use crate::server::Block;
 use crate::server::ToolResult;
 use serde_json::Value;
 
@@ -29,7 +30,10 @@ pub fn redact(result: &mut ToolResult, secrets: &[String]) {
         return;
     }
     for content in &mut result.content {
-        redact_value(&mut content.0, secrets);
+        match &mut content.0 {
+            Block::Text(text) => redact_string(text, secrets),
+            Block::Json(value) => redact_value(value, secrets),
+        }
     }
     if let Some(structured) = &mut result.structured {
         redact_value(structured, secrets);
@@ -38,14 +42,18 @@ pub fn redact(result: &mut ToolResult, secrets: &[String]) {
 
 fn redact_value(v: &mut Value, secrets: &[String]) {
     match v {
-        Value::String(s) if secrets.iter().any(|secret| s.contains(secret.as_str())) => {
-            for secret in secrets {
-                *s = s.replace(secret.as_str(), REDACTED);
-            }
-        }
+        Value::String(s) => redact_string(s, secrets),
         Value::Array(items) => items.iter_mut().for_each(|i| redact_value(i, secrets)),
         Value::Object(m) => m.values_mut().for_each(|i| redact_value(i, secrets)),
         _ => {}
+    }
+}
+
+fn redact_string(s: &mut String, secrets: &[String]) {
+    if secrets.iter().any(|secret| s.contains(secret.as_str())) {
+        for secret in secrets {
+            *s = s.replace(secret.as_str(), REDACTED);
+        }
     }
 }
 
@@ -61,12 +69,14 @@ mod tests {
         assert_eq!(secrets, ["sk-123456-long", "sk-123456"], "short ones dropped, longest first, once");
         let mut r =
             ToolResult::structured(json!({"echo": {"auth": ["Bearer sk-123456-long", "key=sk-123456"]}, "n": 1}))
-                .with_content(Content::text("HTTP 401: bad key sk-123456; abc"));
+                .with_content(Content::text("HTTP 401: bad key sk-123456; abc"))
+                .with_content(Content::resource(json!({"uri": "file:///k", "text": "key: sk-123456-long"})));
         redact(&mut r, &secrets);
         let v = r.to_value();
         assert_eq!(v["structuredContent"]["echo"]["auth"], json!(["Bearer [redacted]", "key=[redacted]"]));
         assert_eq!(v["structuredContent"]["n"], 1);
         let texts: Vec<&str> = v["content"].as_array().unwrap().iter().filter_map(|c| c["text"].as_str()).collect();
         assert!(texts.contains(&"HTTP 401: bad key [redacted]; abc"), "{texts:?}");
+        assert_eq!(v["content"][1]["resource"]["text"], "key: [redacted]");
     }
 }

@@ -50,7 +50,8 @@ impl Dispatcher {
         {
             let mut hs = conn.handshake.lock().expect("handshake lock");
             hs.version = Some(version);
-            hs.client_capabilities = params.and_then(|p| p.get("capabilities")).cloned().unwrap_or_else(|| json!({}));
+            hs.client_capabilities =
+                Some(Arc::new(params.and_then(|p| p.get("capabilities")).cloned().unwrap_or_else(|| json!({}))));
         }
         self.state.register_session(conn);
         let mut result = json!({

@@ -145,10 +145,13 @@ impl Dispatcher {
             conn.clone(),
         );
         let call = Call { conn, id: &id, generation, ctx };
+        // The handler is polled first: one that finishes at once never registers a waiter on
+        // the cancellation token (a lock to take and a list to join and leave). A cancellation
+        // that came first still wins below.
         let outcome = tokio::select! {
             biased;
-            _ = cancel.cancelled() => None,
             outcome = self.route(method, params, call) => Some(outcome),
+            _ = cancel.cancelled() => None,
         };
         conn.end(&id);
         // A handler may finish in the same instant it is cancelled: the cancel wins.
@@ -167,7 +170,9 @@ impl Dispatcher {
         })
     }
 
-    /// The method table. Each arm answers one method.
+    /// The method table. Each arm answers one method. The futures of the rarer methods that
+    /// wait are boxed: held inline, they would make every request's future larger, and
+    /// every request's future is moved whole into place (`tools/call` is the common one).
     async fn route(&self, method: &str, params: Option<Value>, call: Call<'_>) -> Result<Payload, ErrorObject> {
         let p = params.as_ref();
         let value = match method {
@@ -179,13 +184,13 @@ impl Dispatcher {
             "logging/setLevel" => lifecycle::set_level(call.conn, p),
             "resources/list" => self.list_resources(p),
             "resources/templates/list" => self.list_templates(p),
-            "resources/read" => self.read_resource(p, call).await,
+            "resources/read" => Box::pin(self.read_resource(p, call)).await,
             "resources/subscribe" => resources::subscribe(call.conn, p, true),
             "resources/unsubscribe" => resources::subscribe(call.conn, p, false),
             "prompts/list" => self.list_prompts(p),
-            "prompts/get" => self.get_prompt(p, call).await,
+            "prompts/get" => Box::pin(self.get_prompt(p, call)).await,
             "completion/complete" => self.complete(p),
-            "subscriptions/listen" => self.listen(p, call).await,
+            "subscriptions/listen" => Box::pin(self.listen(p, call)).await,
             _ => Err(ErrorObject::method_not_found(method)),
         };
         value.map(Payload::Value)
@@ -258,7 +263,7 @@ impl Dispatcher {
 
 /// Validates a 2026-07-28 `_meta` envelope with the spec's error codes; yields the client's
 /// capabilities and its log level opt-in.
-fn read_envelope(params: Option<&Value>) -> Result<(Value, Option<LogLevel>), ErrorObject> {
+fn read_envelope(params: Option<&Value>) -> Result<(Option<Arc<Value>>, Option<LogLevel>), ErrorObject> {
     let meta = envelope_meta(params)?;
     modern_version(meta)?;
     let log_level = match meta.get(LOG_LEVEL_META_KEY) {
@@ -271,7 +276,7 @@ fn read_envelope(params: Option<&Value>) -> Result<(Value, Option<LogLevel>), Er
                 .map_err(ErrorObject::invalid_params)?,
         ),
     };
-    Ok((meta[CLIENT_CAPABILITIES_META_KEY].clone(), log_level))
+    Ok((Some(Arc::new(meta[CLIENT_CAPABILITIES_META_KEY].clone())), log_level))
 }
 
 /// A required string field of `params`, or -32602 naming it.

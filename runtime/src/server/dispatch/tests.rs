@@ -656,3 +656,30 @@ async fn tools_list_text_is_one_line_and_carries_modern_stamps() {
     assert!(modern["result"]["ttlMs"].is_u64() && modern["result"]["cacheScope"].is_string(), "{modern}");
     assert_eq!(modern["result"]["tools"][0]["name"], "pretty");
 }
+
+/// A handler sees the capabilities its client declared: at `initialize` for a legacy
+/// connection (shared by every request, not copied into each), in the `_meta` envelope for
+/// a 2026-07-28 request, and nothing (`null`) before a legacy client said anything.
+#[tokio::test]
+async fn handlers_see_the_capabilities_their_client_declared() {
+    let caps = Tool::new("caps", json!({"type": "object"}))
+        .handler(|_, ctx: RequestContext| async move { Ok(ToolResult::text(ctx.client_capabilities().to_string())) });
+    let d = Server::new("caps", "1").tool(caps).build().unwrap().0;
+    let seen = |r: Option<Value>| r.unwrap()["result"]["content"][0]["text"].as_str().unwrap().to_string();
+    let call_caps = |params: Value| req(2, "tools/call", params);
+
+    let conn = Arc::new(Connection::new(None));
+    assert_eq!(seen(call(&d, &conn, call_caps(json!({"name": "caps"}))).await), "null");
+    let declared = json!({"sampling": {}, "roots": {"listChanged": true}});
+    let init =
+        json!({"protocolVersion": "2025-11-25", "capabilities": declared, "clientInfo": {"name": "c", "version": "1"}});
+    call(&d, &conn, req(1, "initialize", init)).await.unwrap();
+    for _ in 0..2 {
+        assert_eq!(seen(call(&d, &conn, call_caps(json!({"name": "caps"}))).await), declared.to_string());
+    }
+
+    let mut meta = modern_meta();
+    meta[CLIENT_CAPABILITIES_META_KEY] = json!({"elicitation": {}});
+    let modern = call(&d, &Arc::new(Connection::new(None)), call_caps(json!({"name": "caps", "_meta": meta}))).await;
+    assert_eq!(seen(modern), r#"{"elicitation":{}}"#);
+}

@@ -82,7 +82,7 @@ impl Dispatcher {
                     "tool `{name}` kept asking for input after {MAX_LEGACY_ROUNDS} rounds"
                 ));
             }
-            match fulfil_on_legacy(&ctx, required).await {
+            match Box::pin(fulfil_on_legacy(&ctx, required)).await {
                 Ok(input) => ctx = ctx.with_input(input),
                 Err(e) => {
                     break ToolResult::error(format!(

@@ -28,7 +28,7 @@ pub(crate) enum HeaderEra<'a> {
 }
 
 pub(crate) fn header_era(headers: &HeaderMap) -> HeaderEra<'_> {
-    match headers::single(headers, headers::PROTOCOL_VERSION) {
+    match headers::single(headers, &headers::PROTOCOL_VERSION) {
         Single::Absent => HeaderEra::Legacy(None),
         Single::Present(v) if LEGACY_VERSIONS.contains(&v) => HeaderEra::Legacy(Some(v)),
         Single::Present(v) if MODERN_VERSIONS.contains(&v) => HeaderEra::Modern,

@@ -27,14 +27,14 @@ pub(crate) fn check(
     params: Option<&Value>,
     tool_schema: impl Fn(&str) -> Option<Value>,
 ) -> Result<(), ErrorObject> {
-    for name in [headers::PROTOCOL_VERSION, headers::METHOD, headers::NAME] {
+    for name in [&headers::PROTOCOL_VERSION, &headers::METHOD, &headers::NAME] {
         if headers::single(headers, name) == Single::Repeated {
             return Err(mismatch(format!("the {name} header appears more than once")));
         }
     }
     let meta = envelope_meta(params)?;
     let body_version = &meta[PROTOCOL_VERSION_META_KEY];
-    match headers::single(headers, headers::PROTOCOL_VERSION) {
+    match headers::single(headers, &headers::PROTOCOL_VERSION) {
         Single::Present(v) if body_version.as_str() == Some(v) => {}
         Single::Absent => return Err(mismatch("the MCP-Protocol-Version header is missing")),
         _ => {
@@ -43,7 +43,7 @@ pub(crate) fn check(
             )));
         }
     }
-    match headers::single(headers, headers::METHOD) {
+    match headers::single(headers, &headers::METHOD) {
         Single::Present(v) if v == method => {}
         Single::Absent => return Err(mismatch("the Mcp-Method header is missing")),
         Single::Present(v) => {
@@ -56,7 +56,7 @@ pub(crate) fn check(
     if let Some((_, field)) = NAME_BEARING.iter().find(|(m, _)| *m == method)
         && let Some(expected) = params.and_then(|p| p.get(*field)).filter(|v| !v.is_null())
     {
-        match headers::single(headers, headers::NAME) {
+        match headers::single(headers, &headers::NAME) {
             Single::Absent => {
                 return Err(mismatch(format!("the Mcp-Name header is missing (the body's `{field}` is set)")));
             }

@@ -1,14 +1,19 @@
 //! Reading the request headers the transports care about: `Accept`, `Content-Type` and
 //! single-valued MCP headers.
 
+use axum::http::header::{AsHeaderName, HeaderName};
 use axum::http::{HeaderMap, header};
 
+// Names as `HeaderName`s: a lookup by one hashes it, a lookup by `&str` parses it first.
+
 /// `MCP-Protocol-Version`.
-pub(crate) const PROTOCOL_VERSION: &str = "mcp-protocol-version";
+pub(crate) static PROTOCOL_VERSION: HeaderName = HeaderName::from_static("mcp-protocol-version");
 /// `Mcp-Method` (2026-07-28).
-pub(crate) const METHOD: &str = "mcp-method";
+pub(crate) static METHOD: HeaderName = HeaderName::from_static("mcp-method");
 /// `Mcp-Name` (2026-07-28).
-pub(crate) const NAME: &str = "mcp-name";
+pub(crate) static NAME: HeaderName = HeaderName::from_static("mcp-name");
+/// `Mcp-Session-Id`: a legacy session's id.
+pub(crate) static SESSION_ID: HeaderName = HeaderName::from_static("mcp-session-id");
 /// Prefix of the headers that mirror `x-mcp-header` tool arguments (2026-07-28).
 pub(crate) const PARAM_PREFIX: &str = "mcp-param-";
 
@@ -110,7 +115,7 @@ impl<'a> Single<'a> {
     }
 }
 
-pub(crate) fn single<'a>(headers: &'a HeaderMap, name: &str) -> Single<'a> {
+pub(crate) fn single(headers: &HeaderMap, name: impl AsHeaderName) -> Single<'_> {
     let mut values = headers.get_all(name).iter();
     let Some(first) = values.next() else {
         return Single::Absent;

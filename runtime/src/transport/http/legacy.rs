@@ -3,9 +3,10 @@
 //! With `--stateless` there are no sessions and every POST stands alone.
 
 use super::events;
+use super::headers::SESSION_ID;
 use super::headers::{self, Single};
 use super::reply::{self, Exchange};
-use super::responses::{self, SESSION_ID_HEADER, transport_error, with_session};
+use super::responses::{self, transport_error, with_session};
 use super::session::{ActivityGuard, Session, StreamSlot, mint_session_id};
 use super::state::Shared;
 use crate::protocol::jsonrpc::DecodeError;
@@ -45,7 +46,7 @@ pub(crate) async fn post(
         let conn = Arc::new(Connection::new(None));
         return dispatch(shared, conn, message, stream_choice(version), None, None).await;
     }
-    match headers::single(headers, SESSION_ID_HEADER) {
+    match headers::single(headers, &SESSION_ID) {
         Single::Absent if matches!(&message, Message::Request { method, .. } if method == "initialize") => {
             open_session(shared, message).await
         }
@@ -59,7 +60,7 @@ pub(crate) async fn post(
                 let activity = session.enter();
                 let version = version.or(session.conn.handshake().version);
                 let conn = session.conn.clone();
-                dispatch(shared, conn, message, stream_choice(version), Some(&session.id), Some(activity)).await
+                dispatch(shared, conn, message, stream_choice(version), Some(&session), Some(activity)).await
             }
             None => session_not_found(),
         },
@@ -74,7 +75,7 @@ async fn dispatch(
     conn: Arc<Connection>,
     message: Message,
     (priming, prefer_stream): (bool, bool),
-    session_id: Option<&str>,
+    session: Option<&Session>,
     activity: Option<ActivityGuard>,
 ) -> Response {
     match message {
@@ -86,11 +87,11 @@ async fn dispatch(
                 message,
                 modern: false,
                 json_only: shared.config.json_response,
-                cancel_on_close: session_id.is_none(),
+                cancel_on_close: session.is_none(),
                 priming,
                 prefer_stream,
                 keep_alive: shared.config.keep_alive,
-                session_id: session_id.map(str::to_string),
+                session_id: session.and_then(|s| s.id_header.clone()),
                 activity,
                 lifecycle: shared.lifecycle.clone(),
             })
@@ -98,7 +99,7 @@ async fn dispatch(
         }
         other => {
             shared.dispatcher.handle(&conn, other, None).await;
-            with_session(responses::empty(StatusCode::ACCEPTED), session_id)
+            with_session(responses::empty(StatusCode::ACCEPTED), session.and_then(|s| s.id_header.as_ref()))
         }
     }
 }
@@ -122,7 +123,7 @@ async fn open_session(shared: &Arc<Shared>, message: Message) -> Response {
                 return responses::unavailable("Service Unavailable: too many open sessions; try again later");
             }
             tracing::debug!(session = %session.id, "session opened");
-            with_session(responses::reply(StatusCode::OK, &response), Some(&session.id))
+            with_session(responses::reply(StatusCode::OK, &response), session.id_header.as_ref())
         }
         Some(response) => {
             session.end();
@@ -155,10 +156,10 @@ pub(crate) fn get(shared: &Arc<Shared>, headers: &HeaderMap) -> Response {
                 codes::INVALID_REQUEST,
                 "Conflict: this session already has a GET stream open",
             ),
-            Some(&session.id),
+            session.id_header.as_ref(),
         );
     };
-    let version = headers::single(headers, headers::PROTOCOL_VERSION).value().or(session.conn.handshake().version);
+    let version = headers::single(headers, &headers::PROTOCOL_VERSION).value().or(session.conn.handshake().version);
     let state = SessionStream {
         pending: wants_priming(version).then(|| events::priming(super::config::PRIMING_RETRY_MS)),
         messages,
@@ -169,7 +170,7 @@ pub(crate) fn get(shared: &Arc<Shared>, headers: &HeaderMap) -> Response {
         _activity: session.enter(),
     };
     let body = Body::from_stream(futures::stream::unfold(state, SessionStream::next));
-    with_session(events::stream_response(body), Some(&session.id))
+    with_session(events::stream_response(body), session.id_header.as_ref())
 }
 
 /// DELETE: ends the session (200); its id answers 404 from then on.
@@ -185,7 +186,7 @@ pub(crate) fn delete(shared: &Arc<Shared>, headers: &HeaderMap) -> Response {
 
 #[allow(clippy::result_large_err)]
 fn find_session(shared: &Shared, headers: &HeaderMap) -> Result<Arc<Session>, Response> {
-    match headers::single(headers, SESSION_ID_HEADER) {
+    match headers::single(headers, &SESSION_ID) {
         Single::Present(id) => shared.sessions.get(id).ok_or_else(session_not_found),
         Single::Absent => Err(transport_error(
             StatusCode::BAD_REQUEST,

@@ -59,7 +59,7 @@ pub(crate) async fn post(
         // The 2026-07-28 core defines no client notifications over HTTP (closing a stream is
         // the cancellation), and a per-request server has no state for one to act on: accept
         // and drop, after checking the version the POST claims.
-        Message::Notification { method, .. } => match headers::single(headers, headers::PROTOCOL_VERSION) {
+        Message::Notification { method, .. } => match headers::single(headers, &headers::PROTOCOL_VERSION) {
             Single::Present(v) if MODERN_VERSIONS.contains(&v) => {
                 tracing::debug!(method, "acknowledged a 2026-07-28 notification");
                 responses::empty(StatusCode::ACCEPTED)

@@ -14,7 +14,7 @@ use super::session::ActivityGuard;
 use crate::protocol::{ErrorObject, Message, RequestId};
 use crate::server::{Connection, Dispatcher, Reply};
 use axum::body::{Body, Bytes};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::Response;
 use serde_json::Value;
 use std::future::Future;
@@ -52,7 +52,8 @@ pub(crate) struct Exchange {
     /// handler sends anything before its result.
     pub prefer_stream: bool,
     pub keep_alive: Duration,
-    pub session_id: Option<String>,
+    /// The `Mcp-Session-Id` of every response, in a session.
+    pub session_id: Option<HeaderValue>,
     pub activity: Option<ActivityGuard>,
     pub lifecycle: Arc<Lifecycle>,
 }
@@ -104,7 +105,7 @@ pub(crate) async fn answer(ex: Exchange) -> Response {
     // and their answer then needs no task, no channel back and no child cancellation token.
     if let Some(outcome) = first_turn(&mut handling).await {
         let response = end.finished(outcome, messages, ex.priming, ex.prefer_stream);
-        return responses::with_session(response, ex.session_id.as_deref());
+        return responses::with_session(response, ex.session_id.as_ref());
     }
     // Still running: it moves, already started, into a task of its own.
     let stop = end.lifecycle.abort.child_token();
@@ -141,7 +142,7 @@ pub(crate) async fn answer(ex: Exchange) -> Response {
                 outcome = &mut done => {
                     let response = end.json(outcome.unwrap_or(Outcome::Stopped));
                     guard.armed = false;
-                    return responses::with_session(response, ex.session_id.as_deref());
+                    return responses::with_session(response, ex.session_id.as_ref());
                 }
                 _ = wait, if messages.is_some() => break Some(Bytes::from_static(events::KEEP_ALIVE)),
             }
@@ -163,7 +164,7 @@ pub(crate) async fn answer(ex: Exchange) -> Response {
     }
     state.pending.extend(first);
     let body = Body::from_stream(futures::stream::unfold(state, StreamState::next));
-    responses::with_session(events::stream_response(body), ex.session_id.as_deref())
+    responses::with_session(events::stream_response(body), ex.session_id.as_ref())
 }
 
 /// `--json-response` where the client going away cancels the request (stateless, 2026-07-28):
@@ -173,7 +174,9 @@ pub(crate) async fn answer(ex: Exchange) -> Response {
 async fn answer_inline(ex: Exchange) -> Response {
     use futures::FutureExt;
     let handling = std::panic::AssertUnwindSafe(ex.dispatcher.handle(&ex.conn, ex.message, None)).catch_unwind();
+    // The handler first: one that finishes at once never waits on the shutdown token.
     let outcome = tokio::select! {
+        biased;
         r = handling => r.map(Outcome::Answered).unwrap_or(Outcome::Stopped),
         _ = ex.lifecycle.abort.cancelled() => {
             ex.conn.cancel(&ex.id);
@@ -181,7 +184,7 @@ async fn answer_inline(ex: Exchange) -> Response {
         }
     };
     let end = Ending { id: ex.id, modern: ex.modern, lifecycle: ex.lifecycle };
-    responses::with_session(end.json(outcome), ex.session_id.as_deref())
+    responses::with_session(end.json(outcome), ex.session_id.as_ref())
 }
 
 /// Polls the handler once. `None`: it is still running. A panic ends the request as a stopped

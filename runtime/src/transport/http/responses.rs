@@ -1,5 +1,6 @@
 //! Building HTTP responses: JSON bodies, JSON-RPC errors and the status each error code maps to.
 
+use super::headers::SESSION_ID;
 use crate::protocol::jsonrpc::error_response;
 use crate::protocol::{ErrorObject, codes};
 use crate::server::Reply;
@@ -7,9 +8,6 @@ use axum::body::Body;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use serde_json::Value;
-
-/// The header carrying a legacy session's id.
-pub(crate) const SESSION_ID_HEADER: &str = "mcp-session-id";
 
 /// A JSON body with `status`.
 pub(crate) fn json(status: StatusCode, body: &Value) -> Response {
@@ -82,10 +80,11 @@ fn status_of_error(code: Option<i64>) -> StatusCode {
     }
 }
 
-/// Adds `Mcp-Session-Id` when the exchange belongs to a session.
-pub(crate) fn with_session(mut response: Response, session_id: Option<&str>) -> Response {
-    if let Some(value) = session_id.and_then(|id| HeaderValue::from_str(id).ok()) {
-        response.headers_mut().insert(SESSION_ID_HEADER, value);
+/// Adds `Mcp-Session-Id` when the exchange belongs to a session (its id as a header value,
+/// [`Session::id_header`](super::session::Session::id_header)).
+pub(crate) fn with_session(mut response: Response, session_id: Option<&HeaderValue>) -> Response {
+    if let Some(value) = session_id {
+        response.headers_mut().insert(SESSION_ID.clone(), value.clone());
     }
     response
 }

@@ -2,7 +2,7 @@
 //! resolves to 127.0.0.1 must not reach a local MCP server. Loopback names are always
 //! accepted; anything else only when the operator allowed it.
 
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use std::net::IpAddr;
 
@@ -32,14 +32,8 @@ impl RequestGuard {
     /// `Err` is the 403 to send.
     #[allow(clippy::result_large_err)]
     pub fn check(&self, headers: &HeaderMap) -> Result<(), Response> {
-        // Two copies: a proxy reading the other one would have checked a different value.
-        for name in [header::HOST, header::ORIGIN] {
-            if headers.get_all(&name).iter().nth(1).is_some() {
-                tracing::warn!(header = %name, "rejected a request with a repeated header");
-                return Err(forbidden(format!("Forbidden: the request has more than one {name} header")));
-            }
-        }
-        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).map(str::trim);
+        let host = at_most_one(headers, header::HOST)?.and_then(|v| v.to_str().ok()).map(str::trim);
+        let origin = at_most_one(headers, header::ORIGIN)?;
         match host {
             Some(host) if self.host_allowed(host) => {}
             Some(host) => {
@@ -52,7 +46,7 @@ impl RequestGuard {
                 return Err(forbidden("Forbidden: the request has no valid Host header".into()));
             }
         }
-        if let Some(origin) = headers.get(header::ORIGIN) {
+        if let Some(origin) = origin {
             let origin = origin.to_str().map(str::trim).unwrap_or("");
             if !self.origin_allowed(origin) {
                 tracing::warn!(origin, "rejected a request from an Origin that is not allowed");
@@ -95,6 +89,19 @@ impl RequestGuard {
             })
         })
     }
+}
+
+/// The header's one value, if it has one. Two copies are refused: a proxy reading the other one
+/// would have checked a different value.
+#[allow(clippy::result_large_err)]
+fn at_most_one(headers: &HeaderMap, name: HeaderName) -> Result<Option<&HeaderValue>, Response> {
+    let mut values = headers.get_all(&name).iter();
+    let first = values.next();
+    if values.next().is_some() {
+        tracing::warn!(header = %name, "rejected a request with a repeated header");
+        return Err(forbidden(format!("Forbidden: the request has more than one {name} header")));
+    }
+    Ok(first)
 }
 
 /// An allowed-host entry: `*`, `name` (any port), `name:*` (any port) or `name:port` (exact).

@@ -8,6 +8,7 @@
 //! or a GET stream in flight is never idle.
 
 use crate::server::Connection;
+use axum::http::HeaderValue;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::Weak;
@@ -51,6 +52,9 @@ pub(crate) fn is_well_formed_id(id: &str) -> bool {
 
 pub(crate) struct Session {
     pub id: String,
+    /// `id` as the `Mcp-Session-Id` value of every response, made once. `None` only for an id
+    /// that is no header value, which a minted one never is.
+    pub id_header: Option<HeaderValue>,
     pub conn: Arc<Connection>,
     /// Cancelled when the session ends: its streams close and its pump stops.
     pub ended: CancellationToken,
@@ -98,6 +102,7 @@ impl Session {
     pub fn with_outbound(id: String) -> (Arc<Session>, mpsc::Receiver<Value>) {
         let (tx, rx) = mpsc::channel::<Value>(OUTBOUND_CAPACITY);
         let session = Arc::new(Session {
+            id_header: HeaderValue::from_str(&id).ok(),
             id,
             conn: Arc::new(Connection::new(Some(tx))),
             ended: CancellationToken::new(),
