@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 /// One content block of a tool result or prompt message (`text`, `image`, `audio`, `resource`, `resource_link`).
 ///
 /// A text block, the usual one, is kept as its string and written as JSON when sent: no
-/// map, no key strings, no tree to free (`bench/results/2026-11-29-request-path.md`). Every other
+/// map, no key strings, no tree to free (`bench/results/2026-11-29-allocations.md`). Every other
 /// block is a JSON value. Either way the block reads as JSON through [`Content::to_value`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Content(pub(crate) Block);

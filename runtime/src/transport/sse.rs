@@ -37,7 +37,7 @@ pub(crate) async fn open(
     if request.method() != Method::GET {
         return responses::method_not_allowed("GET");
     }
-    if shared.lifecycle.closing.is_cancelled() {
+    if shared.lifecycle.is_closing() {
         return responses::unavailable("Service Unavailable: the server is shutting down");
     }
     if !shared.sessions.has_room() {
@@ -100,7 +100,7 @@ pub(crate) async fn post(State(shared): State<Arc<Shared>>, request: Request) ->
             "Not Found: no open SSE session has this id; open a new stream",
         );
     };
-    if shared.lifecycle.closing.is_cancelled() {
+    if shared.lifecycle.is_closing() {
         return responses::unavailable("Service Unavailable: the server is shutting down");
     }
     if !headers::is_json_content_type(&parts.headers) {

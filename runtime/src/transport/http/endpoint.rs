@@ -54,7 +54,7 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
     if let Err(rejection) = shared.config.guard.check(&parts.headers) {
         return rejection;
     }
-    if shared.lifecycle.closing.is_cancelled() {
+    if shared.lifecycle.is_closing() {
         return responses::unavailable("Service Unavailable: the server is shutting down");
     }
     let allow = if shared.config.stateless { "POST" } else { "GET, POST, DELETE" };

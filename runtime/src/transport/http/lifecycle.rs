@@ -3,14 +3,31 @@
 
 use super::session::SessionStore;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use tokio_util::sync::CancellationToken;
 
 #[derive(Default)]
 pub(crate) struct Lifecycle {
-    /// Cancelled when shutdown begins.
+    /// Cancelled when shutdown begins ([`Lifecycle::close`]), for streams that wait on it.
     pub closing: CancellationToken,
+    /// `closing` as a flag, for the check every request makes: reading the token takes its
+    /// lock, one lock that requests on every core would share.
+    closed: AtomicBool,
     /// Cancelled when requests may run no longer.
     pub abort: CancellationToken,
+}
+
+impl Lifecycle {
+    /// Begins shutdown; true the first time.
+    pub fn close(&self) -> bool {
+        let first = !self.closed.swap(true, Ordering::AcqRel);
+        self.closing.cancel();
+        first
+    }
+
+    pub fn is_closing(&self) -> bool {
+        self.closed.load(Ordering::Acquire)
+    }
 }
 
 /// Controls a running [`HttpApp`](super::HttpApp), wherever it is served. Cheap to clone.
@@ -29,10 +46,9 @@ impl HttpHandle {
     /// end, and requests already running may finish (an SSE session's stream stays open until
     /// its last request is answered).
     pub fn close(&self) {
-        if !self.lifecycle.closing.is_cancelled() {
+        if self.lifecycle.close() {
             tracing::info!("closing MCP streams; requests in flight may finish");
         }
-        self.lifecycle.closing.cancel();
     }
 
     /// Cancels every request still running and ends every session (implies
@@ -45,7 +61,7 @@ impl HttpHandle {
 
     /// True once [`HttpHandle::close`] was called.
     pub fn is_closed(&self) -> bool {
-        self.lifecycle.closing.is_cancelled()
+        self.lifecycle.is_closing()
     }
 
     /// Number of live sessions (legacy Streamable HTTP and SSE).

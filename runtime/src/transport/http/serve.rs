@@ -47,10 +47,14 @@ impl HttpApp {
                 _ = &mut shutdown => break,
             };
             let connection = http.serve_connection(TokioIo::new(tcp), service.clone()).with_upgrades();
-            let (stop, alive) = (stop.clone(), alive.clone());
+            // A token of its own: the task polls it each time it wakes, once per request or
+            // more, and polling a token takes its lock. One token shared by every connection
+            // would be one lock shared by every core.
+            let (stop, alive) = (stop.child_token(), alive.clone());
             tokio::spawn(async move {
                 tokio::pin!(connection);
                 let result = tokio::select! {
+                    biased;
                     result = connection.as_mut() => result,
                     _ = stop.cancelled() => {
                         connection.as_mut().graceful_shutdown();
