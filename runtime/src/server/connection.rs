@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 
+use super::in_flight::InFlight;
 use super::logging::LogLevel;
 
 /// Where messages for the client go. Each transport drains one of these.
@@ -27,7 +28,7 @@ pub(crate) struct Handshake {
 #[derive(Debug, Default)]
 pub struct Connection {
     pub(crate) handshake: Mutex<Handshake>,
-    in_flight: Mutex<HashMap<RequestId, CancellationToken>>,
+    in_flight: Mutex<InFlight>,
     pending: Mutex<HashMap<RequestId, oneshot::Sender<Result<Value, ErrorObject>>>>,
     next_request_id: AtomicI64,
     /// Resource URIs this legacy session subscribed to.
@@ -49,13 +50,8 @@ impl Connection {
     /// Tracks an in-flight request so `notifications/cancelled` can stop it. `None` when a
     /// request with the same id is still running: ids must be unique among in-flight requests.
     pub(crate) fn begin(&self, id: &RequestId) -> Option<CancellationToken> {
-        let mut in_flight = self.in_flight.lock().expect("in-flight lock");
-        if in_flight.contains_key(id) {
-            return None;
-        }
         let token = CancellationToken::new();
-        in_flight.insert(id.clone(), token.clone());
-        Some(token)
+        self.in_flight.lock().expect("in-flight lock").insert(id, &token).then_some(token)
     }
 
     pub(crate) fn end(&self, id: &RequestId) {
@@ -75,7 +71,7 @@ impl Connection {
 
     /// Cancels everything still running (the connection is going away).
     pub fn cancel_all(&self) {
-        for (_, token) in self.in_flight.lock().expect("in-flight lock").drain() {
+        for token in self.in_flight.lock().expect("in-flight lock").drain() {
             token.cancel();
         }
     }

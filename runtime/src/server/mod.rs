@@ -9,6 +9,7 @@ mod connection;
 mod context;
 mod dispatch;
 mod handle;
+mod in_flight;
 mod input;
 mod logging;
 mod pagination;
