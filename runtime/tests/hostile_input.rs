@@ -680,6 +680,31 @@ async fn slow_loris_headers_are_cut_off_at_the_read_timeout() {
     assert!(left <= baseline, "tasks: {left} now, {baseline} before");
 }
 
+/// A body whose second half comes after a pause (well inside the read timeout) is waited for and
+/// read whole: nothing is answered from the first half, and the answer comes once the rest is in.
+#[tokio::test]
+async fn a_body_arriving_in_two_parts_is_waited_for_and_read_whole() {
+    let f = start(slow_options(Duration::from_secs(5))).await;
+    let params =
+        json!({"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}});
+    let body = request(1, "initialize", params).to_string();
+    let (first, second) = body.split_at(body.len() / 2);
+    let mut raw = RawConn::open(f.s.addr).await;
+    let head = format!(
+        "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json, text/event-stream\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{first}",
+        body.len()
+    );
+    assert!(raw.write(head.as_bytes()).await);
+    let (early, closed) = raw.read_until_closed(Duration::from_millis(300)).await;
+    assert!(early.is_empty() && !closed, "answered half a body: {}", String::from_utf8_lossy(&early));
+    assert!(raw.write(second.as_bytes()).await);
+    let (got, _) = raw.read_until_closed(Duration::from_secs(1)).await;
+    let text = String::from_utf8_lossy(&got);
+    assert!(text.starts_with("HTTP/1.1 200"), "{text}");
+    assert!(text.contains(r#""protocolVersion":"2025-11-25""#), "{text}");
+}
+
 #[tokio::test]
 async fn a_body_sent_a_byte_at_a_time_gets_408_at_the_read_timeout() {
     let f = start(slow_options(Duration::from_secs(1))).await;

@@ -7,7 +7,7 @@ use crate::protocol::codes;
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
-use futures::StreamExt;
+use futures::{FutureExt, StreamExt};
 use std::time::Duration;
 
 #[allow(clippy::result_large_err)]
@@ -60,6 +60,13 @@ pub(crate) async fn read_capped(
         }
         Ok(first.unwrap_or_else(|| Bytes::from(buf)))
     };
+    // The usual small body is already in: hyper reads what it has of a body into the body's
+    // channel before it polls the handler. Only a body still arriving needs the timer (a
+    // clock read, a timer entry to make and drop).
+    let mut read = std::pin::pin!(read);
+    if let Some(result) = (&mut read).now_or_never() {
+        return result;
+    }
     match tokio::time::timeout(timeout, read).await {
         Ok(result) => result,
         Err(_) => {
