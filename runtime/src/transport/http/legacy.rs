@@ -3,8 +3,7 @@
 //! With `--stateless` there are no sessions and every POST stands alone.
 
 use super::events;
-use super::headers::SESSION_ID;
-use super::headers::{self, Single};
+use super::headers::{self, SESSION_ID, Single};
 use super::reply::{self, Exchange};
 use super::responses::{self, transport_error, with_session};
 use super::session::{ActivityGuard, Session, StreamSlot, mint_session_id};
