@@ -47,20 +47,14 @@ impl Content {
     /// Any content block as its JSON (a kind this type has no constructor for, or one with
     /// `annotations` or `_meta`). A plain text block is read as [`Content::text`] would make it.
     pub fn from_value(value: Value) -> Self {
-        match value {
-            Value::Object(mut obj) if obj.len() == 2 && obj.get("type").and_then(Value::as_str) == Some("text") => {
-                match obj.remove("text") {
-                    Some(Value::String(text)) => Content(Block::Text(text)),
-                    other => {
-                        if let Some(other) = other {
-                            obj.insert("text".into(), other);
-                        }
-                        Content(Block::Json(Value::Object(obj)))
-                    }
-                }
-            }
-            other => Content(Block::Json(other)),
+        if let Value::Object(obj) = &value
+            && obj.len() == 2
+            && obj.get("type").and_then(Value::as_str) == Some("text")
+            && let Some(Value::String(text)) = obj.get("text")
+        {
+            return Content::text(text.as_str());
         }
+        Content(Block::Json(value))
     }
 
     /// The text of a text block.

@@ -77,7 +77,8 @@ async fn dispatch(
     session: Option<&Session>,
     activity: Option<ActivityGuard>,
 ) -> Response {
-    match message {
+    let session_id = session.and_then(|s| s.id_header.as_ref());
+    let response = match message {
         Message::Request { ref id, .. } => {
             reply::answer(Exchange {
                 dispatcher: shared.dispatcher.clone(),
@@ -90,7 +91,6 @@ async fn dispatch(
                 priming,
                 prefer_stream,
                 keep_alive: shared.config.keep_alive,
-                session_id: session.and_then(|s| s.id_header.clone()),
                 activity,
                 lifecycle: shared.lifecycle.clone(),
             })
@@ -98,9 +98,10 @@ async fn dispatch(
         }
         other => {
             shared.dispatcher.handle(&conn, other, None).await;
-            with_session(responses::empty(StatusCode::ACCEPTED), session.and_then(|s| s.id_header.as_ref()))
+            responses::empty(StatusCode::ACCEPTED)
         }
-    }
+    };
+    with_session(response, session_id)
 }
 
 /// `initialize` without a session: answer it, and keep the session only if it succeeded.

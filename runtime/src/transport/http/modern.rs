@@ -50,7 +50,6 @@ pub(crate) async fn post(
                 priming: false,
                 prefer_stream: prefers_sse,
                 keep_alive: shared.config.keep_alive,
-                session_id: None,
                 activity: None,
                 lifecycle: shared.lifecycle.clone(),
             })

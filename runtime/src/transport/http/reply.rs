@@ -14,7 +14,7 @@ use super::session::ActivityGuard;
 use crate::protocol::{ErrorObject, Message, RequestId};
 use crate::server::{Connection, Dispatcher, Reply};
 use axum::body::{Body, Bytes};
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::Value;
 use std::future::Future;
@@ -52,8 +52,6 @@ pub(crate) struct Exchange {
     /// handler sends anything before its result.
     pub prefer_stream: bool,
     pub keep_alive: Duration,
-    /// The `Mcp-Session-Id` of every response, in a session.
-    pub session_id: Option<HeaderValue>,
     pub activity: Option<ActivityGuard>,
     pub lifecycle: Arc<Lifecycle>,
 }
@@ -104,8 +102,7 @@ pub(crate) async fn answer(ex: Exchange) -> Response {
     // The handler's first turn runs here, in the request's own task: most tools finish in it,
     // and their answer then needs no task, no channel back and no child cancellation token.
     if let Some(outcome) = first_turn(&mut handling).await {
-        let response = end.finished(outcome, messages, ex.priming, ex.prefer_stream);
-        return responses::with_session(response, ex.session_id.as_ref());
+        return end.finished(outcome, messages, ex.priming, ex.prefer_stream);
     }
     // Still running: it moves, already started, into a task of its own.
     let stop = end.lifecycle.abort.child_token();
@@ -142,7 +139,7 @@ pub(crate) async fn answer(ex: Exchange) -> Response {
                 outcome = &mut done => {
                     let response = end.json(outcome.unwrap_or(Outcome::Stopped));
                     guard.armed = false;
-                    return responses::with_session(response, ex.session_id.as_ref());
+                    return response;
                 }
                 _ = wait, if messages.is_some() => break Some(Bytes::from_static(events::KEEP_ALIVE)),
             }
@@ -164,7 +161,7 @@ pub(crate) async fn answer(ex: Exchange) -> Response {
     }
     state.pending.extend(first);
     let body = Body::from_stream(futures::stream::unfold(state, StreamState::next));
-    responses::with_session(events::stream_response(body), ex.session_id.as_ref())
+    events::stream_response(body)
 }
 
 /// `--json-response` where the client going away cancels the request (stateless, 2026-07-28):
@@ -184,7 +181,7 @@ async fn answer_inline(ex: Exchange) -> Response {
         }
     };
     let end = Ending { id: ex.id, modern: ex.modern, lifecycle: ex.lifecycle };
-    responses::with_session(end.json(outcome), ex.session_id.as_ref())
+    end.json(outcome)
 }
 
 /// Polls the handler once. `None`: it is still running. A panic ends the request as a stopped
