@@ -3,11 +3,13 @@
 //! to `tools/call add(1, 2)`, so the HTTP and JSON byte counts match the real servers'.
 //!
 //! ```text
-//! bare-axum --port 18104 [--body-file reply.json] [--sse] [--session-id ID]
+//! bare-axum --port 18104 [--body-file reply.json] [--sse] [--session-id ID] [--read-body]
 //! bare-axum --port 18200 --petstore
 //! ```
 //! `--sse` answers `text/event-stream` (the body file then holds the whole SSE framing);
 //! `--session-id` adds an `Mcp-Session-Id` header, so session-mode clients can run against it.
+//! `--read-body` reads each request's body (and drops it) before answering, as every MCP server
+//! must: what reading a body costs in hyper, apart from any MCP work (bench/profile's `bare-read`).
 //! `--petstore` makes it the proxy scenario's upstream instead (see `petstore.rs`).
 //! Same axum, hyper and tokio versions as mcpgen-runtime (one workspace), tokio's default
 //! multi-threaded runtime, TCP_NODELAY on every accepted socket.
@@ -30,8 +32,20 @@ struct Reply {
     session_id: Option<HeaderValue>,
 }
 
+impl Reply {
+    fn response(&self) -> axum::response::Response {
+        let mut response = ([(header::CONTENT_TYPE, self.content_type.clone())], self.body.clone()).into_response();
+        if let Some(id) = &self.session_id {
+            response.headers_mut().insert("mcp-session-id", id.clone());
+        }
+        response
+    }
+}
+
 fn usage() -> ! {
-    eprintln!("usage: bare-axum --port N [--body-file FILE] [--sse] [--session-id ID] | --port N --petstore");
+    eprintln!(
+        "usage: bare-axum --port N [--body-file FILE] [--sse] [--session-id ID] [--read-body] | --port N --petstore"
+    );
     std::process::exit(2)
 }
 
@@ -42,6 +56,7 @@ async fn main() -> std::io::Result<()> {
     let mut sse = false;
     let mut session_id = None;
     let mut petstore = false;
+    let mut read_body = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -50,6 +65,7 @@ async fn main() -> std::io::Result<()> {
             "--sse" => sse = true,
             "--session-id" => session_id = Some(args.next().unwrap_or_else(|| usage())),
             "--petstore" => petstore = true,
+            "--read-body" => read_body = true,
             _ => usage(),
         }
     }
@@ -59,20 +75,19 @@ async fn main() -> std::io::Result<()> {
         content_type: HeaderValue::from_static(if sse { "text/event-stream" } else { "application/json" }),
         session_id: session_id.map(|id| HeaderValue::from_str(&id).unwrap_or_else(|_| usage())),
     });
-    let handler = move || {
-        let reply = reply.clone();
-        async move {
-            let mut response =
-                ([(header::CONTENT_TYPE, reply.content_type.clone())], reply.body.clone()).into_response();
-            if let Some(id) = &reply.session_id {
-                response.headers_mut().insert("mcp-session-id", id.clone());
-            }
-            response
-        }
-    };
     let app = if petstore {
         petstore::router()
+    } else if read_body {
+        let handler = move |_body: axum::body::Bytes| {
+            let reply = reply.clone();
+            async move { reply.response() }
+        };
+        Router::new().route("/mcp", post(handler.clone())).route("/mcp/", post(handler))
     } else {
+        let handler = move || {
+            let reply = reply.clone();
+            async move { reply.response() }
+        };
         Router::new().route("/mcp", post(handler.clone())).route("/mcp/", post(handler))
     };
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?.tap_io(|tcp| {
