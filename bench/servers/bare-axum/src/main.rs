@@ -42,6 +42,11 @@ impl Reply {
     }
 }
 
+/// `handler` at `/mcp` and `/mcp/`.
+fn mcp_routes<T: 'static, H: axum::handler::Handler<T, ()>>(handler: H) -> Router {
+    Router::new().route("/mcp", post(handler.clone())).route("/mcp/", post(handler))
+}
+
 fn usage() -> ! {
     eprintln!(
         "usage: bare-axum --port N [--body-file FILE] [--sse] [--session-id ID] [--read-body] | --port N --petstore"
@@ -78,17 +83,15 @@ async fn main() -> std::io::Result<()> {
     let app = if petstore {
         petstore::router()
     } else if read_body {
-        let handler = move |_body: axum::body::Bytes| {
+        mcp_routes(move |_body: axum::body::Bytes| {
             let reply = reply.clone();
             async move { reply.response() }
-        };
-        Router::new().route("/mcp", post(handler.clone())).route("/mcp/", post(handler))
+        })
     } else {
-        let handler = move || {
+        mcp_routes(move || {
             let reply = reply.clone();
             async move { reply.response() }
-        };
-        Router::new().route("/mcp", post(handler.clone())).route("/mcp/", post(handler))
+        })
     };
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);
