@@ -680,6 +680,30 @@ async fn slow_loris_headers_are_cut_off_at_the_read_timeout() {
     assert!(left <= baseline, "tasks: {left} now, {baseline} before");
 }
 
+/// The read timeout bounds each request head, not the connection: a keep-alive connection kept
+/// busy for several read timeouts stays open, and once it goes quiet it is closed a read timeout
+/// later, not sooner.
+#[tokio::test]
+async fn a_busy_keep_alive_connection_outlives_the_read_timeout() {
+    let read_timeout = Duration::from_secs(1);
+    let f = start(slow_options(read_timeout)).await;
+    let mut conn = Conn::open(f.s.addr).await;
+    let started = Instant::now();
+    let mut answered = 0;
+    while started.elapsed() < read_timeout * 5 / 2 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert!(conn.try_write(&modern_post("/mcp", 1, "server/discover", json!({})).bytes()).await);
+        let mut resp = conn.try_head().await.unwrap_or_else(|| panic!("closed after {answered} requests"));
+        conn.body(&mut resp).await;
+        assert_eq!(resp.status, 200);
+        answered += 1;
+    }
+    let quiet = Instant::now();
+    assert!(conn.closed_within(read_timeout * 5).await, "the connection stayed open once quiet");
+    let closed_after = quiet.elapsed();
+    assert!(closed_after >= read_timeout * 9 / 10, "closed {closed_after:?} after the last answer");
+}
+
 /// A body whose second half comes after a pause (well inside the read timeout) is waited for and
 /// read whole: nothing is answered from the first half, and the answer comes once the rest is in.
 #[tokio::test]

@@ -1,11 +1,12 @@
 //! Serving an [`HttpApp`] on a TCP listener, and shutting it down gracefully.
 
 use super::app::HttpApp;
+use super::head_timer::HeadTimer;
 use axum::body::Body;
 use axum::extract::Request;
 use axum::serve::{Listener, ListenerExt};
 use hyper::body::Incoming;
-use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::rt::TokioIo;
 use hyper_util::service::TowerToHyperService;
 use std::future::Future;
 use std::io;
@@ -33,7 +34,7 @@ impl HttpApp {
         let handle = self.handle.clone();
         let grace = self.shutdown_grace;
         let mut http = hyper::server::conn::http1::Builder::new();
-        http.timer(TokioTimer::new()).header_read_timeout(self.read_timeout);
+        http.header_read_timeout(self.read_timeout);
         let service = TowerToHyperService::new(self.router.map_request(|r: Request<Incoming>| r.map(Body::new)));
         let mut listener = nodelay(listener);
         // Cancelled at shutdown: each connection finishes its request in flight, then closes.
@@ -46,7 +47,12 @@ impl HttpApp {
                 accepted = listener.accept() => accepted,
                 _ = &mut shutdown => break,
             };
-            let connection = http.serve_connection(TokioIo::new(tcp), service.clone()).with_upgrades();
+            // A timer of its own too: its head reads share one tokio sleep (see `head_timer`).
+            let connection = http
+                .clone()
+                .timer(HeadTimer::default())
+                .serve_connection(TokioIo::new(tcp), service.clone())
+                .with_upgrades();
             // A token of its own: the task polls it each time it wakes, once per request or
             // more, and polling a token takes its lock. One token shared by every connection
             // would be one lock shared by every core.
