@@ -22,6 +22,43 @@ async fn serve(router: Router) -> SocketAddr {
     addr
 }
 
+/// `HttpApp::serve` calls the MCP endpoint without going through the app's router (which still
+/// routes it for apps mounted elsewhere). Served that way, or as a plain router by
+/// `axum::serve`, the same app gives the same answers: the endpoint at both its paths, the
+/// transport's errors, custom routes and unknown paths.
+#[tokio::test]
+async fn served_directly_or_through_the_router_the_app_answers_alike() {
+    let options = RunOptions::http().stateless(true).json_response(true);
+    let served = TestServer::start(server(), options.clone()).await;
+    let routed = serve(server().http_app(&options).unwrap().into_router()).await;
+    let call = request(7, "tools/call", json!({"name": "hello", "arguments": {"name": "alike"}}));
+    let cases = [
+        post("/mcp", &call),
+        post("/mcp/", &call),
+        post("/mcp?x=1", &request(8, "ping", json!({}))),
+        post("/mcp", &call).body("{not json"),
+        post("/mcp", &call).set("Accept", "text/html"),
+        post("/mcp", &call).set("Host", "evil.example"),
+        req("PUT", "/mcp"),
+        req("GET", "/mcp/"),
+        req("GET", "/health"),
+        post("/mcp/more", &call),
+        post("/MCP", &call),
+    ];
+    for case in cases {
+        let (direct, through_router) = (case.send(served.addr).await, case.send(routed).await);
+        let seen = |r: &Resp| {
+            (r.status, r.header("content-type").map(str::to_owned), r.header("allow").map(str::to_owned), r.text())
+        };
+        let request = String::from_utf8_lossy(&case.bytes()).into_owned();
+        assert_eq!(seen(&direct), seen(&through_router), "{request}");
+    }
+    assert_eq!(
+        post("/mcp", &call).send(served.addr).await.json()["result"]["content"][0]["text"],
+        json!("Hello, alike!")
+    );
+}
+
 #[tokio::test]
 async fn streamable_http_nested_under_a_prefix() {
     let app = server().http_app(&RunOptions::http().path("/mcp")).unwrap();

@@ -3,6 +3,7 @@
 
 use super::config::{HttpConfig, normalize_path, route_variants};
 use super::endpoint;
+use super::front;
 use super::lifecycle::HttpHandle;
 use super::state::Shared;
 use crate::run::{RunError, RunOptions, Transport};
@@ -41,6 +42,9 @@ pub struct HttpApp {
     pub(crate) shutdown_grace: Duration,
     /// How long [`HttpApp::serve`] waits for a request's headers.
     pub(crate) read_timeout: Duration,
+    /// The Streamable HTTP endpoint, which [`HttpApp::serve`] calls without the router (see
+    /// `front`); `None` for SSE.
+    pub(crate) direct: Option<front::Endpoint>,
 }
 
 impl HttpApp {
@@ -105,6 +109,7 @@ impl Server {
         let handle = HttpHandle { lifecycle: shared.lifecycle.clone(), sessions: shared.sessions.clone() };
 
         let mut mcp = Router::new();
+        let mut direct = None;
         if sse {
             for path in route_variants(&endpoint) {
                 mcp = mcp.route(&path, any(sse::open));
@@ -113,12 +118,14 @@ impl Server {
                 mcp = mcp.route(&path, any(sse::post));
             }
         } else {
-            for path in route_variants(&endpoint) {
-                mcp = mcp.route(&path, any(endpoint::handle));
+            let paths = route_variants(&endpoint);
+            for path in &paths {
+                mcp = mcp.route(path, any(endpoint::handle));
             }
+            direct = Some(front::Endpoint { paths, shared: shared.clone() });
         }
         let router = add_custom_routes(mcp.with_state(shared), routes, &reserved)?;
-        Ok(HttpApp { router, handle, transport: options.transport, endpoint, shutdown_grace, read_timeout })
+        Ok(HttpApp { router, handle, transport: options.transport, endpoint, shutdown_grace, read_timeout, direct })
     }
 }
 

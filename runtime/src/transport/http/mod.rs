@@ -15,6 +15,7 @@ pub(crate) mod body;
 mod config;
 mod endpoint;
 pub(crate) mod events;
+mod front;
 mod head_timer;
 mod header_check;
 pub(crate) mod headers;

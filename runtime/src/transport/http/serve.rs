@@ -1,20 +1,16 @@
 //! Serving an [`HttpApp`] on a TCP listener, and shutting it down gracefully.
 
 use super::app::HttpApp;
+use super::front::Front;
 use super::head_timer::HeadTimer;
-use axum::body::Body;
-use axum::extract::Request;
 use axum::serve::{Listener, ListenerExt};
-use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
-use hyper_util::service::TowerToHyperService;
 use std::future::Future;
 use std::io;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
-use tower::ServiceExt;
 
 /// After the grace period, how long cancelled requests get to close their connections.
 const AFTER_ABORT: Duration = Duration::from_secs(1);
@@ -35,7 +31,8 @@ impl HttpApp {
         let grace = self.shutdown_grace;
         let mut http = hyper::server::conn::http1::Builder::new();
         http.header_read_timeout(self.read_timeout);
-        let service = TowerToHyperService::new(self.router.map_request(|r: Request<Incoming>| r.map(Body::new)));
+        let front = Front::new(self.router, self.direct);
+        let service = hyper::service::service_fn(move |request| front.clone().call(request));
         let mut listener = nodelay(listener);
         // Cancelled at shutdown: each connection finishes its request in flight, then closes.
         let stop = CancellationToken::new();

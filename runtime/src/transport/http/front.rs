@@ -1,0 +1,52 @@
+//! What [`HttpApp::serve`](super::app::HttpApp) hands hyper for each request: a request for the
+//! MCP endpoint goes straight to its handler; everything else (custom routes, unknown paths)
+//! goes through the app's axum router.
+//!
+//! Through the router, each MCP request paid for axum's route: the handler's future (3.6 KB)
+//! moved into a box of its own, too large for glibc's per-thread cache; the path looked up; and
+//! three extensions put into the request, which the endpoint never reads. Called directly, the
+//! future lives in the slot hyper allocates once per connection. The endpoint's paths stay in
+//! the router too, so an app mounted in someone else's axum server (`HttpApp::into_router`)
+//! answers exactly as before.
+
+use super::endpoint;
+use super::state::Shared;
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::response::Response;
+use hyper::body::Incoming;
+use std::convert::Infallible;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+/// The Streamable HTTP endpoint, as the router serves it: its paths (with and without the
+/// trailing slash) and its state.
+pub(crate) struct Endpoint {
+    pub paths: Vec<String>,
+    pub shared: Arc<Shared>,
+}
+
+/// The service each connection calls; cheap to clone (one `Arc`).
+#[derive(Clone)]
+pub(super) struct Front {
+    inner: Arc<(Router, Option<Endpoint>)>,
+}
+
+impl Front {
+    /// `endpoint`: `None` for the SSE transport, whose handlers read what the router adds.
+    pub(super) fn new(router: Router, endpoint: Option<Endpoint>) -> Front {
+        Front { inner: Arc::new((router, endpoint)) }
+    }
+
+    pub(super) async fn call(self, request: Request<Incoming>) -> Result<Response, Infallible> {
+        let request = request.map(Body::new);
+        let (router, endpoint) = &*self.inner;
+        match endpoint {
+            Some(endpoint) if endpoint.paths.iter().any(|path| path == request.uri().path()) => {
+                Ok(endpoint::handle(State(endpoint.shared.clone()), request).await)
+            }
+            _ => router.clone().oneshot(request).await,
+        }
+    }
+}
