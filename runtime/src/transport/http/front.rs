@@ -5,9 +5,10 @@
 //! Through the router, each MCP request paid for axum's route: the handler's future (3.6 KB)
 //! moved into a box of its own, too large for glibc's per-thread cache; the path looked up; and
 //! three extensions put into the request, which the endpoint never reads. Called directly, the
-//! future lives in the slot hyper allocates once per connection. The endpoint's paths stay in
-//! the router too, so an app mounted in someone else's axum server (`HttpApp::into_router`)
-//! answers exactly as before.
+//! future lives in the slot hyper allocates once per connection. The price is memory: that slot
+//! is as large as the future (3.6 KB) for as long as the connection is open. The endpoint's
+//! paths stay in the router too, so an app mounted in someone else's axum server
+//! (`HttpApp::into_router`) answers exactly as before.
 
 use super::endpoint;
 use super::state::Shared;
@@ -15,8 +16,11 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::response::Response;
+use futures::FutureExt;
+use futures::future::Either;
 use hyper::body::Incoming;
 use std::convert::Infallible;
+use std::future::Future;
 use std::sync::Arc;
 use tower::ServiceExt;
 
@@ -39,14 +43,19 @@ impl Front {
         Front { inner: Arc::new((router, endpoint)) }
     }
 
-    pub(super) async fn call(self, request: Request<Incoming>) -> Result<Response, Infallible> {
+    /// The request's future, built without awaiting anything: hyper keeps it in the connection's
+    /// slot, so it is no larger than the larger of the two ways a request can go.
+    pub(super) fn call(
+        &self,
+        request: Request<Incoming>,
+    ) -> impl Future<Output = Result<Response, Infallible>> + use<> {
         let request = request.map(Body::new);
         let (router, endpoint) = &*self.inner;
         match endpoint {
             Some(endpoint) if endpoint.paths.iter().any(|path| path == request.uri().path()) => {
-                Ok(endpoint::handle(State(endpoint.shared.clone()), request).await)
+                Either::Left(endpoint::handle(State(endpoint.shared.clone()), request).map(Ok))
             }
-            _ => router.clone().oneshot(request).await,
+            _ => Either::Right(router.clone().oneshot(request)),
         }
     }
 }

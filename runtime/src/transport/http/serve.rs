@@ -32,7 +32,7 @@ impl HttpApp {
         let mut http = hyper::server::conn::http1::Builder::new();
         http.header_read_timeout(self.read_timeout);
         let front = Front::new(self.router, self.direct);
-        let service = hyper::service::service_fn(move |request| front.clone().call(request));
+        let service = hyper::service::service_fn(move |request| front.call(request));
         let mut listener = nodelay(listener);
         // Cancelled at shutdown: each connection finishes its request in flight, then closes.
         let stop = CancellationToken::new();
