@@ -44,7 +44,8 @@ impl HttpApp {
                 accepted = listener.accept() => accepted,
                 _ = &mut shutdown => break,
             };
-            // A timer of its own too: its head reads share one tokio sleep (see `head_timer`).
+            // Each connection gets a timer of its own: its head reads share one tokio sleep (see
+            // `head_timer`).
             let connection = http
                 .clone()
                 .timer(HeadTimer::default())
