@@ -163,7 +163,7 @@ fn main_rs(set: &[usize]) -> String {
         r#"//! A corpus batch: several generated servers in one binary; `{SPEC_VAR}=N` picks one.
 {mods}
 use mcpgen_runtime::upstream::{{ApiSpec, ToolSpec, Upstream, UpstreamError}};
-use mcpgen_runtime::{{CommandLine, Server}};
+use mcpgen_runtime::CommandLine;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {{
@@ -182,14 +182,7 @@ fn main() -> ExitCode {{
             return ExitCode::FAILURE;
         }}
     }};
-    let mut server = Server::new(api.name, api.version);
-    if let Some(title) = api.title {{
-        server = server.title(title);
-    }}
-    if let Some(instructions) = api.instructions {{
-        server = server.instructions(instructions);
-    }}
-    upstream.register(server, tools).run_from_args()
+    upstream.server(tools).run_from_args()
 }}
 "#
     )

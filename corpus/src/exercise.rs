@@ -6,7 +6,7 @@ use crate::batch::SPEC_VAR;
 use crate::client::Client;
 use crate::generate::Tool;
 use crate::mock::{Running, Seen};
-use mcpgen::load::{Document, SpecVersion};
+use mcpgen::mock::synth::arguments;
 use serde_json::{Value, json};
 use std::path::Path;
 use std::process::Command;
@@ -98,44 +98,6 @@ pub fn pick(tools: &[Tool], k: usize) -> Vec<&Tool> {
         return tools.iter().collect();
     }
     (0..k).map(|i| &tools[i * tools.len() / k]).collect()
-}
-
-/// Arguments for a tool: the mock's own synthesizer run over the tool's input schema (whose
-/// `$defs` resolve against the schema itself).
-pub fn arguments(schema: &Value) -> Value {
-    // The synthesizer makes responses, where `writeOnly` properties are left out; arguments are
-    // requests, where they belong.
-    let schema = &without_write_only(schema.clone());
-    let doc = Document {
-        root: schema.clone(),
-        version: SpecVersion::OpenApi31,
-        name: "tool input schema".into(),
-        sha256: String::new(),
-        files: Vec::new(),
-        broken_refs: Vec::new(),
-    };
-    match mcpgen::mock::synth::synthesize(&doc, schema) {
-        v @ Value::Object(_) => v,
-        _ => json!({}),
-    }
-}
-
-fn without_write_only(mut v: Value) -> Value {
-    match &mut v {
-        Value::Object(m) => {
-            m.remove("writeOnly");
-            for c in m.values_mut() {
-                *c = without_write_only(c.take());
-            }
-        }
-        Value::Array(a) => {
-            for c in a.iter_mut() {
-                *c = without_write_only(c.take());
-            }
-        }
-        _ => {}
-    }
-    v
 }
 
 fn cause_of_rpc_failure(e: &str, method: &str) -> String {
@@ -292,21 +254,5 @@ mod tests {
         assert!(!is_instance_of("/api/dataentities/{x}/documents", "/api/dataentities/{x}/documents"));
         assert!(!is_instance_of("/api/dataentities/{y}/documents", "/api/dataentities/{x}/documents"));
         assert!(!is_instance_of("/api/other/Client/documents", "/api/dataentities/{dataEntityName}/documents"));
-    }
-
-    #[test]
-    fn arguments_follow_the_schema_and_its_defs() {
-        let schema = json!({
-            "type": "object",
-            "required": ["pet"],
-            "properties": {"pet": {"$ref": "#/$defs/Pet"}},
-            "$defs": {"Pet": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string", "enum": ["Rex"]}}}}
-        });
-        assert_eq!(arguments(&schema), json!({"pet": {"name": "Rex"}}));
-        let login = json!({"type": "object", "properties": {
-            "email": {"type": "string", "format": "email"},
-            "password": {"type": "string", "writeOnly": true}
-        }});
-        assert_eq!(arguments(&login), json!({"email": "user@example.com", "password": "string"}));
     }
 }

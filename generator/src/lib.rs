@@ -28,6 +28,8 @@ mod parallel;
 pub mod project;
 mod settings;
 pub mod surface;
+#[cfg(feature = "cli")]
+pub mod tables;
 pub mod tools;
 mod value_type;
 mod write;

@@ -1,6 +1,6 @@
 //! `mcpgen dev`: without Node.js, or with one too old for the Inspector, it says what to install
-//! before building anything; with Node.js 22 it launches the pinned Inspector with the built server
-//! as its STDIO command (`--print-command` shows the line, and the real Inspector CLI drives the
+//! before building anything; with Node.js 22 it launches the pinned Inspector with the server as
+//! its STDIO command (a crate's build, or `mcpgen run SPEC` for a description) (`--print-command` shows the line, and the real Inspector CLI drives the
 //! server it names). The web UI itself needs a browser and is not started here.
 #![cfg(unix)]
 
@@ -48,17 +48,21 @@ fn an_old_node_is_named_with_its_version() {
     assert_nothing_built(&out);
 }
 
-#[test]
-fn the_inspector_gets_the_built_server_as_its_stdio_command() {
-    // Node.js 22 (the one the tests install with the Inspector) first on PATH, npx after it.
+/// Node.js 22 (the one the tests install with the Inspector) first on PATH, npx after it.
+fn path_with_node_22() -> String {
     let node = &inspector::inspector().node;
     let node_dir = node.parent().filter(|d| !d.as_os_str().is_empty()).map(Path::to_path_buf);
     let path =
         std::env::join_paths(node_dir.into_iter().chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())))
             .unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn the_inspector_gets_the_built_server_as_its_stdio_command() {
     let out = dev(
         &[&hello_dir(), "--print-command", "-e", "GREETING=hi", "--", "--log-level", "debug"],
-        &path.to_string_lossy(),
+        &path_with_node_22(),
     );
     out.assert_success();
     let words: Vec<&str> = out.stdout.split_whitespace().collect();
@@ -81,4 +85,24 @@ fn the_inspector_gets_the_built_server_as_its_stdio_command() {
     listed.assert_success();
     let tools: Value = serde_json::from_str(&listed.stdout).unwrap();
     assert_eq!(tools["tools"][0]["name"], "hello", "{}", listed.describe());
+}
+
+/// A description: the Inspector's command is `mcpgen run SPEC`, served in-process, nothing built.
+#[test]
+fn the_inspector_gets_mcpgen_run_for_a_description() {
+    let spec = workspace::root().join("fixtures/petstore.yaml");
+    let out = dev(&[&spec.to_string_lossy(), "--print-command", "--", "--timeout", "5"], &path_with_node_22());
+    out.assert_success();
+    assert_nothing_built(&out);
+    let words: Vec<&str> = out.stdout.split_whitespace().collect();
+    let at = words.iter().position(|w| *w == "--").expect("the server command follows `--`");
+    let (program, args) = (words[at + 1], &words[at + 2..]);
+    assert_eq!(Path::new(program), mcpgen::binary().canonicalize().unwrap(), "{}", out.stdout);
+    assert_eq!(args, ["run", &spec.canonicalize().unwrap().to_string_lossy(), "--", "--timeout", "5"]);
+
+    let server = ServerCommand::new(program).args(args.iter().copied());
+    let listed = inspector::run_cli(&Endpoint::Stdio(server), &["--method", "tools/list"]);
+    listed.assert_success();
+    let tools: Value = serde_json::from_str(&listed.stdout).unwrap();
+    assert_eq!(tools["tools"].as_array().map(Vec::len), Some(4), "{}", listed.describe());
 }

@@ -98,19 +98,30 @@ fn adds_a_working_entry_beside_the_others() {
     assert_eq!(again["mcpServers"]["greeter"]["args"], json!([]));
 }
 
+/// A description's entry runs `mcpgen run SPEC` (served in-process, nothing built); with
+/// `--compile`, the generated crate's build, copied into the cache.
 #[test]
-fn a_description_installs_its_cached_build() {
+fn a_description_installs_mcpgen_run_or_its_cached_build() {
     let dir = tempfile::tempdir().unwrap();
     let spec = workspace::root().join("fixtures/petstore.yaml").to_string_lossy().into_owned();
     // claude-code writes .mcp.json in the current directory.
     let out = install(&["install", "claude-code", &spec, "--env", "SWAGGER_PETSTORE_API_KEY=k"], Some(dir.path()));
     out.assert_success();
-    let written = read_json(&dir.path().join(".mcp.json"));
-    let entry = &written["mcpServers"]["swagger-petstore"];
+    assert!(!out.stderr.contains("Compiling"), "nothing is built: {}", out.describe());
+    let entry = read_json(&dir.path().join(".mcp.json"))["mcpServers"]["swagger-petstore"].clone();
+    assert_eq!(Path::new(entry["command"].as_str().unwrap()), mcpgen::binary().canonicalize().unwrap(), "{entry}");
+    assert_eq!(entry["args"], json!(["run", Path::new(&spec).canonicalize().unwrap()]), "{entry}");
+    let s = run_client(&Endpoint::Stdio(server_of(&entry)), Mode::Auto, &[list_tools()]);
+    assert_eq!(s.result(0)["tools"].as_array().unwrap().len(), 4);
+
+    let out = install(&["install", "claude-code", &spec, "--compile", "--", "--log-level", "debug"], Some(dir.path()));
+    out.assert_success();
+    let entry = read_json(&dir.path().join(".mcp.json"))["mcpServers"]["swagger-petstore"].clone();
     let command = Path::new(entry["command"].as_str().unwrap());
     assert!(command.starts_with(workspace::target_dir().join("mcpgen-cache/crates")), "{entry}");
     assert!(command.is_file(), "{entry}");
-    let s = run_client(&Endpoint::Stdio(server_of(entry)), Mode::Auto, &[list_tools()]);
+    assert_eq!(entry["args"], json!(["--log-level", "debug"]), "{entry}");
+    let s = run_client(&Endpoint::Stdio(server_of(&entry)), Mode::Auto, &[list_tools()]);
     assert_eq!(s.result(0)["tools"].as_array().unwrap().len(), 4);
 }
 

@@ -1,13 +1,16 @@
-//! `mcpgen run`: a description generated into the cache, built and run against the in-process
-//! mock (`--mock`) over Streamable HTTP and STDIO, driven by the Python `mcp` client; a crate
-//! directory built and run as it is; SIGTERM reaching the server; and the failure paths, each
-//! with its message and a non-zero exit.
+//! `mcpgen run`: a description served in-process at once (with `--mock` over Streamable HTTP and
+//! STDIO, driven by the Python `mcp` client and the Inspector CLI, with no cargo and an empty
+//! cache), or generated into the cache and built (`--compile`); a crate directory built and run as
+//! it is; SIGTERM reaching the server; and the failure paths, each with its message and a non-zero
+//! exit. Servers that must build first are waited for through their build (over HTTP), or built
+//! before a STDIO client starts them, so no client's clock runs during a build.
 
+use mcpgen_tests::inspector;
 use mcpgen_tests::mcpgen::{self, Listening};
 use mcpgen_tests::python::{Mode, Session, call_tool, list_tools, run_client};
-use mcpgen_tests::{Endpoint, Transport, http, ports, workspace};
+use mcpgen_tests::{Endpoint, ServerCommand, Transport, http, ports, workspace};
 use serde_json::{Value, json};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 fn fixture(name: &str) -> String {
@@ -25,29 +28,29 @@ fn ok(s: &Session, i: usize) -> &Value {
     r
 }
 
-/// `mcpgen run fixtures/petstore.yaml --mock -t http` on free ports, once it listens; the server's
-/// port and the mock's.
-fn petstore_with_the_mock_over_http() -> (Listening, u16, u16) {
+/// `mcpgen run fixtures/petstore.yaml --mock -t http [extra]` on free ports, once it listens; the
+/// server's port and the mock's.
+fn petstore_with_the_mock_over_http(extra: &[&str]) -> (Listening, u16, u16) {
     let (port, mock_port) = (ports::free_port(), ports::free_port());
     let (port_arg, mock_port_arg) = (port.to_string(), mock_port.to_string());
     let spec = fixture("petstore.yaml");
-    let cmd =
-        mcpgen::command(&["run", &spec, "--mock", "--mock-port", &mock_port_arg, "-t", "http", "--port", &port_arg]);
-    (Listening::start(cmd, port), port, mock_port)
+    let mut args = vec!["run", &spec, "--mock", "--mock-port", &mock_port_arg, "-t", "http", "--port", &port_arg];
+    args.extend_from_slice(extra);
+    (Listening::start(mcpgen::command(&args), port), port, mock_port)
 }
 
 fn tool_names(s: &Session) -> Vec<String> {
     s.result(0)["tools"].as_array().expect("tools").iter().map(|t| t["name"].as_str().unwrap().to_string()).collect()
 }
 
-/// `mcpgen run fixtures/petstore.yaml --mock -t http` is a working server with no network: the
-/// client's calls reach the mock, which records them; stdout stays empty (cargo's output went to
-/// stderr); SIGTERM to mcpgen stops the server. Then the same over STDIO, from the cache.
-#[test]
-fn petstore_with_the_mock_over_http_then_stdio() {
-    let spec = fixture("petstore.yaml");
-    let (mut server, port, mock_port) = petstore_with_the_mock_over_http();
+fn cached_crates() -> usize {
+    std::fs::read_dir(workspace::target_dir().join("mcpgen-cache/crates")).map(|d| d.count()).unwrap_or(0)
+}
 
+/// The petstore over HTTP with its mock: the client's calls reach the mock, which records them;
+/// stdout stays empty; SIGTERM to mcpgen stops the server cleanly.
+fn serves_the_petstore_over_http_and_stops_on_sigterm(extra: &[&str]) {
+    let (mut server, port, mock_port) = petstore_with_the_mock_over_http(extra);
     let endpoint = Endpoint::Url { transport: Transport::Http, url: format!("http://127.0.0.1:{port}/mcp/") };
     let s = run_client(
         &endpoint,
@@ -74,15 +77,80 @@ fn petstore_with_the_mock_over_http_then_stdio() {
     assert_eq!(stdout, "", "nothing but the server's MCP may reach stdout");
     assert!(stderr.contains("server stopped"), "SIGTERM reached the server:\n{stderr}");
     assert!(stderr.contains(&format!("at http://127.0.0.1:{mock_port}/v1 (the mock)")), "{stderr}");
+}
 
-    // STDIO: the client spawns `mcpgen run ... --mock` itself; the crate is already in the cache.
-    let before = std::fs::read_dir(workspace::target_dir().join("mcpgen-cache/crates")).unwrap().count();
-    let endpoint = Endpoint::Stdio(mcpgen::server(&["run", &spec, "--mock"]));
+/// A description is served in-process: nothing is generated into the cache or built.
+#[test]
+fn petstore_in_process_over_http() {
+    let before = cached_crates();
+    serves_the_petstore_over_http_and_stops_on_sigterm(&[]);
+    assert_eq!(cached_crates(), before, "a description served in-process writes no crate");
+}
+
+/// `--compile`: generated into the cache and built (over HTTP, waited for through the build), then
+/// over STDIO from the cache, with the same crate.
+#[test]
+fn petstore_compiled_over_http_then_stdio() {
+    serves_the_petstore_over_http_and_stops_on_sigterm(&["--compile"]);
+    let spec = fixture("petstore.yaml");
+    let before = cached_crates();
+    let endpoint = Endpoint::Stdio(mcpgen::server(&["run", &spec, "--compile", "--mock"]));
     let s = run_client(&endpoint, Mode::Auto, &[list_tools(), call_tool("showPetById", json!({"petId": "7"}))]);
     assert_eq!(tool_names(&s), ["listPets", "createPet", "showPetById", "deletePet"]);
     assert_eq!(ok(&s, 1)["structuredContent"], json!({"name": "Rex", "id": 0}));
-    let after = std::fs::read_dir(workspace::target_dir().join("mcpgen-cache/crates")).unwrap().count();
-    assert_eq!(before, after, "the same description reuses its cached crate");
+    assert_eq!(cached_crates(), before, "the same description reuses its cached crate");
+}
+
+/// `PATH` without any folder holding a `cargo`.
+fn path_without_cargo() -> String {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let kept: Vec<PathBuf> = std::env::split_paths(&path).filter(|dir| !dir.join("cargo").exists()).collect();
+    std::env::join_paths(kept).expect("PATH entries join").to_string_lossy().into_owned()
+}
+
+/// A first run, as a client meets it: `mcpgen run SPEC --mock` over STDIO, started by the Python
+/// client and by the Inspector CLI with a `PATH` that has no cargo and an empty cache directory.
+/// Both list the tools within their own time limits and a call reaches the mock; nothing is written
+/// into the cache.
+#[test]
+fn a_first_run_serves_at_once_without_cargo_or_a_cache() {
+    let cache = tempfile::tempdir().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let path = path_without_cargo();
+    let server = |mcpgen: &Path| {
+        ServerCommand::new(mcpgen)
+            .args(["run", &fixture("petstore.yaml"), "--mock"])
+            .env("PATH", path.as_str())
+            .env("HOME", home.path().to_string_lossy())
+            .env("MCPGEN_CACHE_DIR", cache.path().to_string_lossy())
+    };
+    let binary = mcpgen::binary();
+    assert!(
+        !std::env::split_paths(&path).any(|dir| dir.join("cargo").exists()),
+        "the server's PATH still reaches cargo: {path}"
+    );
+
+    let endpoint = Endpoint::Stdio(server(&binary));
+    for mode in [Mode::Auto, Mode::Legacy] {
+        let s = run_client(&endpoint, mode, &[list_tools(), call_tool("showPetById", json!({"petId": "7"}))]);
+        assert_eq!(tool_names(&s), ["listPets", "createPet", "showPetById", "deletePet"], "{mode:?}");
+        assert_eq!(ok(&s, 1)["structuredContent"], json!({"name": "Rex", "id": 0}), "{mode:?}");
+    }
+
+    let listed = inspector::run_cli(&endpoint, &["--method", "tools/list"]);
+    assert!(listed.status.success(), "{}", listed.describe());
+    let tools: Value = serde_json::from_str(&listed.stdout).expect("the Inspector prints JSON");
+    assert_eq!(tools["tools"].as_array().map(Vec::len), Some(4), "{tools}");
+    let called = inspector::run_cli(
+        &endpoint,
+        &["--method", "tools/call", "--tool-name", "showPetById", "--tool-arg", "petId=rex"],
+    );
+    assert!(called.status.success(), "{}", called.describe());
+    let result: Value = serde_json::from_str(&called.stdout).expect("the Inspector prints JSON");
+    assert_eq!(result["structuredContent"], json!({"name": "Rex", "id": 0}), "{result}");
+
+    let written: Vec<_> = std::fs::read_dir(cache.path()).unwrap().collect();
+    assert!(written.is_empty(), "the cache stays empty: {written:?}");
 }
 
 /// A crate directory is built and run as it is: positionally over HTTP, with `--project` over STDIO.
@@ -146,6 +214,7 @@ fn bad_inputs_are_refused_with_what_to_do() {
         (&["run", "-"], "save the description to a file"),
         (&["run", &hello_dir(), "--mock"], "--mock serves an API description"),
         (&["run", &fixture("petstore.yaml"), "-t", "carrier-pigeon"], "invalid value 'carrier-pigeon'"),
+        (&["run", &fixture("petstore.yaml"), "--release"], "add --compile to generate a crate from it"),
     ];
     for (args, needle) in cases {
         let out = mcpgen::run(args);
@@ -155,7 +224,7 @@ fn bad_inputs_are_refused_with_what_to_do() {
     }
 }
 
-/// A description is generated once per content: the same bytes anywhere reuse the cached crate;
+/// With `--compile`, a description is generated once per content: the same bytes anywhere reuse the cached crate;
 /// a change to the description, or to a file it references, makes a new one. (`CARGO=false`
 /// stops each run right after the cache step, so no build is paid for.)
 #[cfg(unix)]
@@ -181,7 +250,7 @@ fn the_cache_follows_the_content() {
         names
     };
     let run = |spec: &Path| {
-        let mut cmd = mcpgen::command(&["run", &spec.to_string_lossy()]);
+        let mut cmd = mcpgen::command(&["run", &spec.to_string_lossy(), "--compile"]);
         cmd.env("MCPGEN_CACHE_DIR", cache.path()).env("CARGO", "false");
         let out = mcpgen_tests::process::run(&mut cmd, Duration::from_secs(60)).unwrap();
         assert!(out.stderr.contains("`cargo build` of"), "the run got as far as the build: {}", out.describe());
@@ -206,7 +275,7 @@ fn the_cache_follows_the_content() {
     assert_eq!(crates().len(), 3, "the untouched copy still finds its crate: {:?}", crates());
 }
 
-/// A tool-schema manifest runs like a description: generated into the cache as a manifest crate,
+/// A tool-schema manifest is generated into the cache as a manifest crate and built,
 /// every tool listed as the manifest writes it, and a tool nobody wrote yet says so.
 #[test]
 fn runs_a_tool_schema_manifest() {
@@ -220,6 +289,9 @@ fn runs_a_tool_schema_manifest() {
         assert_eq!(written[0]["inputSchema"]["properties"][name.as_str().unwrap()]["type"], "string");
         arguments.insert(name.as_str().unwrap().into(), json!("x"));
     }
+    // Built before the client starts it, so the client's clock never runs during the build.
+    let built = mcpgen::run(&["install", "mcp-json", &manifest, "--print"]);
+    assert!(built.status.success(), "{}", built.describe());
     let endpoint = Endpoint::Stdio(mcpgen::server(&["run", &manifest]));
     let calls = [list_tools(), call_tool(first, json!({})), call_tool(first, Value::Object(arguments))];
     let s = run_client(&endpoint, Mode::Legacy, &calls);
@@ -268,13 +340,13 @@ fn mock_serves_the_description_a_crates_mcpgen_toml_names() {
     assert_eq!(seen[0]["path"], "/v1/pets/9");
 }
 
-/// With `--mock`, mcpgen stays alive beside the server it started (it serves the mock). Killed
+/// With `--mock`, mcpgen stays alive beside the compiled server it started (it serves the mock). Killed
 /// with a signal it cannot pass on (SIGKILL, what a client or a test does to a process that will
 /// not stop), it still takes the server with it: nothing is left holding the port.
 #[cfg(target_os = "linux")]
 #[test]
 fn killing_mcpgen_ends_the_server_it_started() {
-    let (mut server, port, _) = petstore_with_the_mock_over_http();
+    let (mut server, port, _) = petstore_with_the_mock_over_http(&["--compile"]);
     server.process.child().kill().expect("SIGKILL reaches mcpgen");
     let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
     let deadline = std::time::Instant::now() + Duration::from_secs(20);

@@ -2,11 +2,10 @@
 //! npx as `fastmcp dev` does; the Inspector launches the server over STDIO.
 
 use super::run::{mock_spec, server_tail};
-use super::server_source::{self, SourceArgs};
+use super::server_source::{self, Launch, SourceArgs};
 use super::{child, env_pair, node, upstream_mock};
 use clap::Parser;
 use std::ffi::OsString;
-use std::path::Path;
 use std::process::Command;
 
 /// The Inspector release mcpgen is tested with (`tests/inspector/package.json` pins the same).
@@ -56,12 +55,12 @@ pub fn main(args: Vec<OsString>) -> Result<(), String> {
     let mock_spec = mock_spec(a.mock, &source)?;
     // Before building: a missing Node.js should not cost a build.
     let npx = node::npx()?;
-    let built = server_source::build(&a.source, &source)?;
+    let launch = server_source::launch(&a.source, &source)?;
     let mock = match &mock_spec {
         Some(spec) => Some(upstream_mock::start(spec, a.mock_port)?),
         None => None,
     };
-    let inspector_args = inspector_args(&a, &built.binary, mock.as_ref().map(|m| m.base_url.as_str()));
+    let inspector_args = inspector_args(&a, &launch, mock.as_ref().map(|m| m.base_url.as_str()));
     if a.print_command {
         let line: Vec<String> =
             std::iter::once(npx.to_string_lossy().into_owned()).chain(inspector_args.iter().cloned()).collect();
@@ -71,7 +70,8 @@ pub fn main(args: Vec<OsString>) -> Result<(), String> {
     let mut cmd = Command::new(&npx);
     // The web UI reads no input; in a process group of its own, reading the terminal would stop it.
     cmd.args(&inspector_args).stdin(std::process::Stdio::null());
-    eprintln!("mcpgen dev: starting the MCP Inspector {} with `{}`", a.inspector_version, built.binary.display());
+    let server = std::iter::once(launch.program.to_string_lossy().into_owned()).chain(launch.args).collect::<Vec<_>>();
+    eprintln!("mcpgen dev: starting the MCP Inspector {} with `{}`", a.inspector_version, server.join(" "));
     let code = child::run_group(cmd);
     drop(mock);
     let code = code?;
@@ -81,13 +81,14 @@ pub fn main(args: Vec<OsString>) -> Result<(), String> {
     }
 }
 
-/// `-y @modelcontextprotocol/inspector@V [-e K=V]... -- BINARY [-- [--base-url MOCK] SERVER_ARGS]`.
-fn inspector_args(a: &DevArgs, binary: &Path, mock_url: Option<&str>) -> Vec<String> {
+/// `-y @modelcontextprotocol/inspector@V [-e K=V]... -- PROGRAM [ARGS] [-- [--base-url MOCK] SERVER_ARGS]`.
+fn inspector_args(a: &DevArgs, launch: &Launch, mock_url: Option<&str>) -> Vec<String> {
     let mut out = vec!["-y".to_string(), format!("@modelcontextprotocol/inspector@{}", a.inspector_version)];
     for (k, v) in &a.env {
         out.extend(["-e".to_string(), format!("{k}={v}")]);
     }
-    out.extend(["--".to_string(), binary.to_string_lossy().into_owned()]);
+    out.extend(["--".to_string(), launch.program.to_string_lossy().into_owned()]);
+    out.extend(launch.args.iter().cloned());
     out.extend(server_tail(mock_url, &a.server_args));
     out
 }
@@ -101,6 +102,7 @@ fn shell_quote(arg: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     #[test]
     fn the_pinned_version_is_the_tested_one() {
@@ -112,7 +114,8 @@ mod tests {
     #[test]
     fn the_inspector_starts_the_server_over_stdio() {
         let a = DevArgs::try_parse_from(["dev", "api.yaml", "-e", "K=v w", "--", "--timeout", "5"]).unwrap();
-        let args = inspector_args(&a, Path::new("/c/bin/srv"), Some("http://127.0.0.1:9/v1"));
+        let launch = Launch { program: "/c/bin/srv".into(), args: Vec::new(), name: "srv".into(), built: None };
+        let args = inspector_args(&a, &launch, Some("http://127.0.0.1:9/v1"));
         assert_eq!(args[1], format!("@modelcontextprotocol/inspector@{INSPECTOR_VERSION}"));
         assert_eq!(
             args[2..],
@@ -121,5 +124,16 @@ mod tests {
         assert_eq!(shell_quote("K=v w"), "'K=v w'");
         assert_eq!(shell_quote("it's"), r"'it'\''s'");
         assert_eq!(shell_quote("/c/bin/srv"), "/c/bin/srv");
+        let launch = Launch {
+            program: "/b/mcpgen".into(),
+            args: vec!["run".into(), "/s/api.yaml".into()],
+            name: "api".into(),
+            built: None,
+        };
+        assert_eq!(
+            inspector_args(&a, &launch, None)[4..],
+            ["--", "/b/mcpgen", "run", "/s/api.yaml", "--", "--timeout", "5"],
+            "a description served in-process"
+        );
     }
 }

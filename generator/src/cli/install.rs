@@ -36,8 +36,9 @@ impl Client {
     name = "mcpgen install",
     bin_name = "mcpgen install",
     version,
-    about = "Build a server (as `mcpgen run` does) and add it to an MCP client's configuration: the entry runs the \
-             built binary over STDIO. Other entries in the file are kept.",
+    about = "Add a server to an MCP client's configuration: the entry runs `mcpgen run SPEC` (a description, \
+             served in-process) or the built binary (a crate, a manifest, or a description with --compile) over \
+             STDIO. Other entries in the file are kept.",
     after_help = "Examples:\n  mcpgen install claude-desktop openapi.yaml --env MY_API_KEY=...\n  \
                   mcpgen install claude-code ./my_server --name my-api\n  mcpgen install mcp-json openapi.yaml > mcp.json"
 )]
@@ -77,10 +78,14 @@ pub fn main(args: Vec<std::ffi::OsString>) -> Result<(), String> {
         (false, Some(path)) => Some(path.clone()),
         (false, None) => default_config(a.client)?,
     };
-    let built = server_source::build(&a.source, &source)?;
-    let command = installed_binary(&built)?;
-    let name = a.name.clone().unwrap_or_else(|| built.name.clone());
-    let entry = entry(&command, &a.server_args, &a.env);
+    let launch = server_source::launch(&a.source, &source)?;
+    let command = match &launch.built {
+        Some(built) => installed_binary(built)?,
+        None => launch.program.clone(),
+    };
+    let name = a.name.clone().unwrap_or_else(|| launch.name.clone());
+    let args: Vec<String> = launch.args.iter().chain(&a.server_args).cloned().collect();
+    let entry = entry(&command, &args, &a.env);
     match target {
         None => println!("{}", client_config::document(&name, &entry)),
         Some(path) => {

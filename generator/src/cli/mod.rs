@@ -9,6 +9,7 @@ mod client_config;
 mod dev;
 mod diff;
 mod generate;
+mod in_process;
 mod inspect;
 mod install;
 mod mock;

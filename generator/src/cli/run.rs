@@ -1,6 +1,7 @@
 //! `mcpgen run <spec | crate dir> [transport flags] [-- server args]`: generate (into the cache),
 //! build, and run a server, as `fastmcp run` does.
 
+use super::in_process::InProcess;
 use super::server_source::{self, Source, SourceArgs};
 use super::{child, upstream_mock};
 use crate::project::{self, Project};
@@ -13,10 +14,12 @@ use std::process::Command;
     name = "mcpgen run",
     bin_name = "mcpgen run",
     version,
-    about = "Run an MCP server: from an API description (generated into a cache and built with cargo) or from a \
-             crate directory (built with cargo). Cargo's output goes to stderr; stdout is the server's.",
+    about = "Run an MCP server: an API description served at once, in this process (with --compile, generated \
+             into a cache and built with cargo), or a crate directory or tool-schema manifest, built with cargo. \
+             Cargo's output goes to stderr; stdout is the server's.",
     after_help = "Examples:\n  mcpgen run openapi.yaml                         STDIO\n  mcpgen run openapi.yaml --mock -t http -p 9000  \
-                  Streamable HTTP, API calls answered by `mcpgen mock`\n  mcpgen run ./my_server -- --base-url https://api.example.com\n\n\
+                  Streamable HTTP, API calls answered by `mcpgen mock`\n  mcpgen run ./my_server -- --base-url https://api.example.com\n  \
+                  mcpgen run openapi.yaml --compile --release      the generated crate, built\n\n\
                   The cache is $MCPGEN_CACHE_DIR, else the platform's cache directory (~/.cache/mcpgen); generated crates \
                   build into its target/ (or $CARGO_TARGET_DIR)."
 )]
@@ -57,6 +60,15 @@ pub(super) struct ServerFlags {
     /// Serve Streamable HTTP without sessions.
     #[arg(long)]
     stateless: bool,
+    /// Answer every Streamable HTTP request with a single JSON body instead of an SSE stream.
+    #[arg(long)]
+    json_response: bool,
+    /// Also accept this Host header (repeatable; loopback is always accepted).
+    #[arg(long = "allowed-host", value_name = "HOST")]
+    allowed_hosts: Vec<String>,
+    /// Also accept this Origin header (repeatable; loopback origins are always accepted).
+    #[arg(long = "allowed-origin", value_name = "ORIGIN")]
+    allowed_origins: Vec<String>,
 }
 
 impl ServerFlags {
@@ -77,6 +89,14 @@ impl ServerFlags {
         }
         if self.stateless {
             out.push("--stateless".into());
+        }
+        if self.json_response {
+            out.push("--json-response".into());
+        }
+        for (flag, values) in [("--allowed-host", &self.allowed_hosts), ("--allowed-origin", &self.allowed_origins)] {
+            for v in values {
+                out.extend([flag.to_string(), v.clone()]);
+            }
         }
         out
     }
@@ -121,6 +141,23 @@ pub fn main(args: Vec<std::ffi::OsString>) -> Result<(), String> {
     };
     let source = a.source.source()?;
     let mock_spec = mock_spec(a.mock, &source)?;
+    if let Some(spec) = a.source.in_process(&source)? {
+        let mock = match &mock_spec {
+            Some(spec) => Some(upstream_mock::start(spec, a.mock_port)?),
+            None => None,
+        };
+        let mut command_line = a.server.args();
+        command_line.extend(server_tail(mock.as_ref().map(|m| m.base_url.as_str()), &a.server_args));
+        // A manifest's tools are code to write: it is served from its generated crate, below.
+        if let Some(server) = InProcess::prepare(spec, &command_line)? {
+            if let Some(mock) = &mock {
+                eprintln!("mcpgen run: `{}` calls the API at {} (the mock)", server.name(), mock.base_url);
+            }
+            let code = server.run();
+            drop(mock);
+            return exit_with(code);
+        }
+    }
     let built = server_source::build(&a.source, &source)?;
     let mut cmd = Command::new(&built.binary);
     cmd.args(a.server.args());
@@ -138,6 +175,11 @@ pub fn main(args: Vec<std::ffi::OsString>) -> Result<(), String> {
             child::exec(cmd)?
         }
     };
+    exit_with(code)
+}
+
+/// Success, or the process ends with `code` (the server's).
+fn exit_with(code: i32) -> Result<(), String> {
     match code {
         0 => Ok(()),
         code => std::process::exit(code),
@@ -156,6 +198,16 @@ mod tests {
         let a = RunArgs::try_parse_from(["run", "api.yaml", "--host", "::1", "--path", "/x", "-l", "debug"]).unwrap();
         assert_eq!(a.server.args(), ["--host", "::1", "--path", "/x", "--log-level", "debug"]);
         assert!(RunArgs::try_parse_from(["run", "api.yaml"]).unwrap().server.args().is_empty());
+        let a = RunArgs::try_parse_from([
+            "run",
+            "a.yaml",
+            "--json-response",
+            "--allowed-host",
+            "h",
+            "--allowed-origin",
+            "o",
+        ]);
+        assert_eq!(a.unwrap().server.args(), ["--json-response", "--allowed-host", "h", "--allowed-origin", "o"]);
         let e = RunArgs::try_parse_from(["run", "api.yaml", "-t", "tcp"]).unwrap_err().to_string();
         assert!(e.contains("invalid value 'tcp'"), "{e}");
     }

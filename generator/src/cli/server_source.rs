@@ -9,13 +9,18 @@ use std::path::{Path, PathBuf};
 /// The input and cargo options every server-running subcommand shares.
 #[derive(Debug, Clone, Args)]
 pub(super) struct SourceArgs {
-    /// An OpenAPI (3.0, 3.1) or Swagger 2.0 description (generated into a cache, then built), or a
-    /// crate directory (built as it is).
+    /// An OpenAPI (3.0, 3.1) or Swagger 2.0 description (served at once, in-process; with
+    /// `--compile`, generated into a cache and built), a tool-schema manifest (generated and
+    /// built), or a crate directory (built as it is).
     #[arg(value_name = "SPEC | CRATE_DIR", required_unless_present = "project")]
     pub input: Option<PathBuf>,
     /// The crate to build and run: its directory or its Cargo.toml (instead of SPEC | CRATE_DIR).
     #[arg(long, visible_alias = "manifest-path", value_name = "PATH", conflicts_with = "input")]
     pub project: Option<PathBuf>,
+    /// Serve a description from a generated crate built with cargo (as `mcpgen generate` writes
+    /// it) instead of in-process: slower to start the first time, the same tools.
+    #[arg(long)]
+    pub compile: bool,
     /// Build with the release profile.
     #[arg(long)]
     pub release: bool,
@@ -65,6 +70,28 @@ impl SourceArgs {
     }
 }
 
+impl SourceArgs {
+    /// The description to serve in-process: a description given without `--compile`. Cargo's
+    /// options are refused there, since nothing is built.
+    pub fn in_process<'a>(&self, source: &'a Source) -> Result<Option<&'a Path>, String> {
+        let Source::Spec(spec) = source else { return Ok(None) };
+        if self.compile {
+            return Ok(None);
+        }
+        let cargo_option =
+            [(self.release, "--release"), (!self.features.is_empty(), "--features"), (self.bin.is_some(), "--bin")]
+                .into_iter()
+                .find_map(|(given, flag)| given.then_some(flag));
+        match cargo_option {
+            Some(flag) => Err(format!(
+                "{flag} is an option of cargo, and a description is served without building anything; add \
+                 --compile to generate a crate from it and build that, or leave {flag} out"
+            )),
+            None => Ok(Some(spec)),
+        }
+    }
+}
+
 /// The Cargo.toml of the crate at `path` (its directory or the file itself).
 fn crate_manifest(path: &Path, what: &str) -> Result<Source, String> {
     let manifest = if path.is_dir() { path.join("Cargo.toml") } else { path.to_path_buf() };
@@ -93,6 +120,38 @@ pub(super) struct Built {
     pub name: String,
     /// The cached crate's directory, for a description.
     pub generated_dir: Option<PathBuf>,
+}
+
+/// How a client starts the server over STDIO: a program and the arguments that come before the
+/// server's own flags.
+#[derive(Debug, Clone)]
+pub(super) struct Launch {
+    pub program: PathBuf,
+    pub args: Vec<String>,
+    /// The server's name: the API's, the generated crate's, or the binary's.
+    pub name: String,
+    /// The build, when there is one (a description served in-process has none).
+    pub built: Option<Built>,
+}
+
+/// What starts the server: for a description served in-process (see
+/// [`SourceArgs::in_process`]), this `mcpgen` running `run SPEC` (the description checked now, so a
+/// broken one fails here and not in the client); otherwise the built binary.
+pub(super) fn launch(args: &SourceArgs, source: &Source) -> Result<Launch, String> {
+    if let Some(spec) = args.in_process(source)? {
+        let settings = crate::Settings::new(spec);
+        if let Some(tables) = crate::tables::derive(&settings).map_err(|e| e.to_string())? {
+            super::print_warnings(&tables.warnings);
+            let absolute = |p: &Path| std::fs::canonicalize(p).map_err(|e| format!("`{}`: {e}", p.display()));
+            let program = std::env::current_exe()
+                .map_err(|e| format!("cannot tell where this mcpgen is: {e}"))
+                .and_then(|exe| absolute(&exe))?;
+            let spec = absolute(spec)?.to_string_lossy().into_owned();
+            return Ok(Launch { program, args: vec!["run".into(), spec], name: tables.api.name.into(), built: None });
+        }
+    }
+    let built = build(args, source)?;
+    Ok(Launch { program: built.binary.clone(), args: Vec::new(), name: built.name.clone(), built: Some(built) })
 }
 
 /// Generates (for a description) and builds the server; cargo's output goes to stderr.

@@ -13,7 +13,7 @@ pub fn main_rs() -> TokenStream {
         mod generated;
 
         use mcpgen_runtime::upstream::{Upstream, UpstreamError};
-        use mcpgen_runtime::{CommandLine, Server};
+        use mcpgen_runtime::CommandLine;
         use std::process::ExitCode;
 
         fn main() -> ExitCode {
@@ -29,16 +29,7 @@ pub fn main_rs() -> TokenStream {
                     return ExitCode::FAILURE;
                 }
             };
-            let api = &generated::API;
-            let mut server = Server::new(api.name, api.version);
-            if let Some(title) = api.title {
-                server = server.title(title);
-            }
-            if let Some(instructions) = api.instructions {
-                server = server.instructions(instructions);
-            }
-            let server = upstream.register(server, generated::TOOLS);
-            custom::server(server, &upstream).run_from_args()
+            custom::server(upstream.server(generated::TOOLS), &upstream).run_from_args()
         }
     }
 }

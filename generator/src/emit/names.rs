@@ -1,5 +1,7 @@
 //! Names the generated crate uses: its package name and its environment variables.
 
+use heck::ToShoutySnakeCase;
+
 /// A valid Cargo package name from any text: lower case, `[a-z0-9-]`, starting with a letter,
 /// never a name Cargo or Rust reserves.
 pub fn crate_name(text: &str) -> String {
@@ -40,21 +42,14 @@ pub fn crate_name(text: &str) -> String {
 
 /// `SCREAMING_SNAKE` for environment variable names: `bearerAuth` -> `BEARER_AUTH`.
 pub fn env_part(text: &str) -> String {
-    let mut out = String::new();
-    let mut prev_lower = false;
-    for c in text.chars() {
-        if c.is_ascii_uppercase() && prev_lower {
-            out.push('_');
-        }
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_uppercase());
-        } else if !out.ends_with('_') {
-            out.push('_');
-        }
-        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-    }
-    let out = out.trim_matches('_').to_string();
+    let out = ascii_words(text).to_shouty_snake_case();
     if out.is_empty() { "X".into() } else { out }
+}
+
+/// `text` with everything but ASCII letters and digits made a word break, so the case
+/// conversions below (heck's, which keep any Unicode letter) give ASCII identifiers only.
+pub(crate) fn ascii_words(text: &str) -> String {
+    text.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect()
 }
 
 #[cfg(test)]

@@ -35,6 +35,44 @@ pub fn synthesize(doc: &Document, schema: &Value) -> Value {
     s.value(schema, 0)
 }
 
+/// Arguments for a tool: a value for its input schema (whose `$defs` resolve against the schema
+/// itself), always an object. What the corpus runner and the tests call tools with.
+pub fn arguments(schema: &Value) -> Value {
+    // Values are made for responses, where `writeOnly` properties are left out; arguments are
+    // requests, where they belong.
+    let schema = without_write_only(schema.clone());
+    let doc = Document {
+        root: schema.clone(),
+        version: crate::load::SpecVersion::OpenApi31,
+        name: "tool input schema".into(),
+        sha256: String::new(),
+        files: Vec::new(),
+        broken_refs: Vec::new(),
+    };
+    match synthesize(&doc, &schema) {
+        v @ Value::Object(_) => v,
+        _ => json!({}),
+    }
+}
+
+fn without_write_only(mut v: Value) -> Value {
+    match &mut v {
+        Value::Object(m) => {
+            m.remove("writeOnly");
+            for c in m.values_mut() {
+                *c = without_write_only(c.take());
+            }
+        }
+        Value::Array(a) => {
+            for c in a.iter_mut() {
+                *c = without_write_only(c.take());
+            }
+        }
+        _ => {}
+    }
+    v
+}
+
 struct Synth<'a> {
     doc: &'a Document,
     defs: Defs<'a>,
@@ -420,6 +458,22 @@ fn generable(hir: regex_syntax::hir::Hir) -> regex_syntax::hir::Hir {
 mod tests {
     use super::*;
     use crate::load::{Source, load};
+
+    #[test]
+    fn arguments_follow_the_schema_and_its_defs() {
+        let schema = json!({
+            "type": "object",
+            "required": ["pet"],
+            "properties": {"pet": {"$ref": "#/$defs/Pet"}},
+            "$defs": {"Pet": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string", "enum": ["Rex"]}}}}
+        });
+        assert_eq!(arguments(&schema), json!({"pet": {"name": "Rex"}}));
+        let login = json!({"type": "object", "properties": {
+            "email": {"type": "string", "format": "email"},
+            "password": {"type": "string", "writeOnly": true}
+        }});
+        assert_eq!(arguments(&login), json!({"email": "user@example.com", "password": "string"}));
+    }
 
     fn doc(yaml: &str) -> Document {
         load(&Source::Text { name: "t.yaml".into(), text: yaml.into(), base_dir: None }).unwrap()

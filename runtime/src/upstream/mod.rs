@@ -260,6 +260,20 @@ impl Upstream {
         })
     }
 
+    /// A server named, titled and described after the API, with a tool per spec: what a
+    /// generated crate's `main` and `mcpgen run` serve.
+    pub fn server(self: &Arc<Self>, specs: &'static [ToolSpec]) -> Server {
+        let api = self.api;
+        let mut server = Server::new(api.name, api.version);
+        if let Some(title) = api.title {
+            server = server.title(title);
+        }
+        if let Some(instructions) = api.instructions {
+            server = server.instructions(instructions);
+        }
+        self.register(server, specs)
+    }
+
     /// Adds a tool per spec to `server`.
     pub fn register(self: &Arc<Self>, mut server: Server, specs: &'static [ToolSpec]) -> Server {
         for spec in specs {

@@ -2,6 +2,8 @@
 //! never a keyword, unique within their scope. A clash is settled with a suffix hashed from the
 //! original name, so adding an entry never renames another one's identifier unless they clash.
 
+use crate::emit::names::ascii_words;
+use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 use sha2::{Digest, Sha256};
@@ -18,54 +20,15 @@ const KEYWORDS: &[&str] = &[
 /// Keywords that cannot be raw identifiers either.
 const NOT_RAW: &[&str] = &["crate", "self", "Self", "super"];
 
-/// The words of `text`: split at anything not ASCII alphanumeric and at lower-to-upper case
-/// changes (`getHTTPResponse` -> get, HTTP, Response).
-fn words(text: &str) -> Vec<String> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut words = Vec::new();
-    let mut word = String::new();
-    for (i, &c) in chars.iter().enumerate() {
-        if !c.is_ascii_alphanumeric() {
-            if !word.is_empty() {
-                words.push(std::mem::take(&mut word));
-            }
-            continue;
-        }
-        let prev = i.checked_sub(1).map(|j| chars[j]);
-        let next = chars.get(i + 1);
-        let boundary = c.is_ascii_uppercase()
-            && !word.is_empty()
-            && (prev.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit())
-                || (prev.is_some_and(|p| p.is_ascii_uppercase()) && next.is_some_and(|n| n.is_ascii_lowercase())));
-        if boundary {
-            words.push(std::mem::take(&mut word));
-        }
-        word.push(c);
-    }
-    if !word.is_empty() {
-        words.push(word);
-    }
-    words
-}
-
-/// `snake_case`; `fallback` when `text` has no ASCII letters or digits; a leading digit gets
-/// `fallback` in front.
+/// `snake_case`, split at case changes too (`getHTTPResponse` -> `get_http_response`);
+/// `fallback` when `text` has no ASCII letters or digits; a leading digit gets `fallback` in front.
 pub fn snake(text: &str, fallback: &str) -> String {
-    let s = words(text).iter().map(|w| w.to_ascii_lowercase()).collect::<Vec<_>>().join("_");
-    lead(s, fallback, "_")
+    lead(ascii_words(text).to_snake_case(), fallback, "_")
 }
 
 /// `PascalCase`, with the same fallbacks as [`snake`].
 pub fn pascal(text: &str, fallback: &str) -> String {
-    let s: String = words(text)
-        .iter()
-        .map(|w| {
-            let mut cs = w.chars();
-            let first = cs.next().map(|c| c.to_ascii_uppercase()).into_iter();
-            first.chain(cs.map(|c| c.to_ascii_lowercase())).collect::<String>()
-        })
-        .collect();
-    lead(s, fallback, "")
+    lead(ascii_words(text).to_upper_camel_case(), fallback, "")
 }
 
 fn lead(s: String, fallback: &str, sep: &str) -> String {

@@ -1,0 +1,59 @@
+//! `mcpgen run SPEC` without a build: the description's tables made in memory
+//! ([`crate::tables`]) and served by the runtime in this process, as a generated crate's `main`
+//! serves its compiled ones (`emit/entry.rs`), with the same command line.
+
+use mcpgen_runtime::upstream::{Upstream, UpstreamError};
+use mcpgen_runtime::{CommandLine, RunOptions, Server};
+use std::path::Path;
+
+/// An OpenAPI description's server, ready to run; `None` for a tool-schema manifest, whose tools
+/// are the user's code and only a compiled crate can serve.
+pub(super) struct InProcess {
+    server: Server,
+    args: CommandLine,
+}
+
+impl InProcess {
+    /// Derives the tools of `spec` (warnings on stderr, as `mcpgen generate` prints them) and
+    /// builds the server. `server_command_line` is what a compiled server would be started with:
+    /// its flags, then `--` and its own arguments (`--base-url`, `--timeout`).
+    pub(super) fn prepare(spec: &Path, server_command_line: &[String]) -> Result<Option<InProcess>, String> {
+        let settings = crate::Settings::new(spec);
+        let tables = match crate::tables::derive(&settings) {
+            Ok(Some(tables)) => tables,
+            Ok(None) => return Ok(None),
+            Err(e) => {
+                if let crate::Error::NoTools { warnings, .. } = &e {
+                    super::print_warnings(warnings);
+                }
+                return Err(e.to_string());
+            }
+        };
+        super::print_warnings(&tables.warnings);
+        let (api, tools) = (tables.api, tables.tools);
+        let program = std::iter::once(api.name.to_string());
+        let args = CommandLine::try_parse_from(program.chain(server_command_line.iter().cloned()))
+            .map_err(|e| format!("the server's arguments: {e}"))?;
+        let upstream = Upstream::builder(api)
+            .server_args(args.server_args())
+            .and_then(|builder| builder.build())
+            .map_err(|UpstreamError(e)| e)?;
+        Ok(Some(InProcess { server: upstream.server(tools), args }))
+    }
+
+    /// The server's name (the API's).
+    pub(super) fn name(&self) -> &str {
+        self.server.name()
+    }
+
+    /// Serves until the transport ends (EOF on STDIO, SIGINT or SIGTERM); the exit code.
+    pub(super) fn run(self) -> i32 {
+        match self.server.run(self.args.apply(RunOptions::default())) {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("error: {e}");
+                1
+            }
+        }
+    }
+}
