@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 pub struct Client {
     child: Child,
     stdin: ChildStdin,
-    messages: Receiver<Value>,
+    /// Each line the server wrote, and the message it holds.
+    messages: Receiver<(String, Value)>,
     stderr: Arc<Mutex<String>>,
     next_id: i64,
 }
@@ -27,8 +28,8 @@ impl Client {
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines() {
                 let Ok(line) = line else { break };
-                let message = serde_json::from_str(&line).unwrap_or(Value::String(line));
-                if tx.send(message).is_err() {
+                let message = serde_json::from_str(&line).unwrap_or_else(|_| Value::String(line.clone()));
+                if tx.send((line, message)).is_err() {
                     break;
                 }
             }
@@ -84,6 +85,16 @@ impl Client {
 
     /// A request's `result`; `Err` for a JSON-RPC error, a timeout or a dead server.
     pub fn request(&mut self, method: &str, params: Value, timeout: Duration) -> Result<Value, String> {
+        let (_, m) = self.exchange(method, params, timeout)?;
+        if let Some(e) = m.get("error") {
+            return Err(format!("JSON-RPC error {}", e));
+        }
+        m.get("result").cloned().ok_or_else(|| format!("a response without result: {m}"))
+    }
+
+    /// A request's response, as the line the server wrote and as JSON, errors included; `Err`
+    /// for a timeout or a dead server.
+    pub fn exchange(&mut self, method: &str, params: Value, timeout: Duration) -> Result<(String, Value), String> {
         self.next_id += 1;
         let id = json!(self.next_id);
         self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}))?;
@@ -91,13 +102,8 @@ impl Client {
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.messages.recv_timeout(left) {
-                Ok(m) if m.get("id") == Some(&id) && m.get("method").is_none() => {
-                    if let Some(e) = m.get("error") {
-                        return Err(format!("JSON-RPC error {}", e));
-                    }
-                    return m.get("result").cloned().ok_or_else(|| format!("a response without result: {m}"));
-                }
-                Ok(Value::String(line)) => return Err(format!("stdout carried a non-JSON line: {line:.200}")),
+                Ok((line, m)) if m.get("id") == Some(&id) && m.get("method").is_none() => return Ok((line, m)),
+                Ok((_, Value::String(line))) => return Err(format!("stdout carried a non-JSON line: {line:.200}")),
                 Ok(_) => {}
                 Err(RecvTimeoutError::Timeout) => return Err(format!("no answer to {method} within {timeout:?}")),
                 Err(RecvTimeoutError::Disconnected) => return Err(self.died()),
@@ -105,7 +111,7 @@ impl Client {
         }
     }
 
-    fn send(&mut self, message: &Value) -> Result<(), String> {
+    pub fn send(&mut self, message: &Value) -> Result<(), String> {
         let mut line = message.to_string().into_bytes();
         line.push(b'\n');
         self.stdin.write_all(&line).and_then(|()| self.stdin.flush()).map_err(|_| self.died())

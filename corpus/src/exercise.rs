@@ -219,7 +219,12 @@ mod tests {
     use super::*;
 
     fn seen(status: u16, operation: Option<&str>, error: Option<&str>) -> Seen {
-        Seen { status, operation: operation.map(str::to_string), error: error.map(str::to_string) }
+        Seen {
+            status,
+            operation: operation.map(str::to_string),
+            error: error.map(str::to_string),
+            request: String::new(),
+        }
     }
 
     #[test]

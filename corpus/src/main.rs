@@ -12,6 +12,7 @@
 mod batch;
 mod catalog;
 mod client;
+mod equivalence;
 mod exercise;
 mod generate;
 mod install;
@@ -82,6 +83,10 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         };
+    }
+    // The runner's own child: `mcpgen` itself (`run SPEC` serves a description in-process).
+    if raw.get(1).is_some_and(|a| a == equivalence::MCPGEN_FLAG) {
+        return mcpgen::cli::main_with(std::iter::once("mcpgen".into()).chain(raw.into_iter().skip(2)).collect());
     }
     let args = Args::parse();
     match run(&args) {
@@ -234,7 +239,11 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     }
     eprintln!("corpus: report written to {}", report_path.display());
     if let Some((check, committed)) = committed {
-        let regressions = Figures::of(&outcomes).regressions(&committed);
+        let mut regressions = Figures::of(&outcomes).regressions(&committed);
+        regressions.extend(outcomes.iter().filter_map(|o| match &o.in_process {
+            Some(Err(e)) => Some(format!("{}: the in-process server differs from the compiled one: {e}", o.name)),
+            _ => None,
+        }));
         if !regressions.is_empty() {
             for r in &regressions {
                 eprintln!("corpus: REGRESSION against {}: {r}", check.display());
@@ -284,6 +293,10 @@ fn exercise_one(p: &mut Pending, built: &Built, runtime: &tokio::runtime::Runtim
     p.outcome.calls = run.calls;
     if let Some((cause, message)) = run.failure {
         p.outcome.failure = Some((if run.started { "list" } else { "start" }, cause, message));
+    }
+    if run.listed {
+        let tools = exercise::pick(&p.tools, calls);
+        p.outcome.in_process = Some(equivalence::compare(binary, index, &p.path, &tools, &running));
     }
     p.outcome.run_seconds = started.elapsed().as_secs_f64();
 }

@@ -20,6 +20,9 @@ pub struct Seen {
     pub operation: Option<String>,
     /// The mock's error text for a 4xx.
     pub error: Option<String>,
+    /// The request as it arrived: method, URI, headers (sorted) and body, with a multipart
+    /// boundary (random per request) replaced by a fixed one, so two servers' requests compare.
+    pub request: String,
 }
 
 struct Shared {
@@ -84,6 +87,24 @@ async fn handle(
         .then(|| serde_json::from_slice::<Value>(&reply.body).ok())
         .flatten()
         .and_then(|v| v.get("error").and_then(Value::as_str).map(str::to_string));
-    shared.seen.lock().unwrap_or_else(|e| e.into_inner()).push(Seen { status: reply.status, operation, error });
+    let request = fingerprint(&method, &uri, &headers, &body);
+    let seen = Seen { status: reply.status, operation, error, request };
+    shared.seen.lock().unwrap_or_else(|e| e.into_inner()).push(seen);
     mcpgen::mock::serve::response(reply)
+}
+
+fn fingerprint(method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> String {
+    let mut lines: Vec<String> =
+        headers.iter().map(|(k, v)| format!("{k}: {}", String::from_utf8_lossy(v.as_bytes()))).collect();
+    lines.sort();
+    let text = format!("{method} {uri}\n{}\n\n{}", lines.join("\n"), String::from_utf8_lossy(body));
+    let boundary = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once("boundary="))
+        .map(|(_, b)| b.trim_matches('"').to_string());
+    match boundary {
+        Some(b) if !b.is_empty() => text.replace(&b, "BOUNDARY"),
+        _ => text,
+    }
 }

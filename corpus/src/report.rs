@@ -22,6 +22,9 @@ pub struct Outcome {
     /// `(stage, cause, message)` of the stage that failed.
     pub failure: Option<(&'static str, String, String)>,
     pub calls: Vec<Call>,
+    /// `mcpgen run SPEC` (in-process) against the compiled server: `Ok` when they answered
+    /// alike, else the first difference; `None` when the compiled server did not list its tools.
+    pub in_process: Option<Result<(), String>>,
     pub generate_seconds: f64,
     pub run_seconds: f64,
 }
@@ -38,9 +41,11 @@ pub struct Figures {
     pub tools: usize,
     pub calls: usize,
     pub calls_passed: usize,
+    /// Descriptions whose in-process server answered as the compiled one.
+    pub in_process_same: usize,
 }
 
-const COMPARED: [&str; 5] = ["generated", "compiled", "started", "listed", "calls_passed"];
+const COMPARED: [&str; 6] = ["generated", "compiled", "started", "listed", "calls_passed", "in_process_same"];
 
 impl Figures {
     pub fn of(outcomes: &[Outcome]) -> Figures {
@@ -55,6 +60,7 @@ impl Figures {
             tools: outcomes.iter().map(|o| o.tools).sum(),
             calls: outcomes.iter().map(|o| o.calls.len()).sum(),
             calls_passed: outcomes.iter().map(|o| o.calls.iter().filter(|c| c.passed).count()).sum(),
+            in_process_same: count(|o| matches!(o.in_process, Some(Ok(())))),
         }
     }
 
@@ -63,6 +69,7 @@ impl Figures {
             "descriptions": self.descriptions, "generated": self.generated, "compiled": self.compiled,
             "started": self.started, "listed": self.listed, "operations": self.operations,
             "tools": self.tools, "calls": self.calls, "calls_passed": self.calls_passed,
+            "in_process_same": self.in_process_same,
         })
     }
 
@@ -140,7 +147,9 @@ pub fn markdown(
          generated with `mcpgen::generate`, compiled (batched binaries), started over STDIO, its tools listed, and \
          up to {max_calls} tools per description called with arguments synthesized from their input schemas against \
          the in-process `mcpgen mock` of the same description. A call passes when its request reached the mock, \
-         matched the tool's operation and passed the mock's validation.\n"
+         matched the tool's operation and passed the mock's validation. Each listed description is also served \
+         in-process (`mcpgen run SPEC`): its `initialize`, `tools/list` (both protocol generations) and the same calls \
+         must be the compiled server's bytes, and send the mock the same requests.\n"
     );
     let _ = writeln!(s, "## Stages\n\n| stage | count | of descriptions |\n|---|---:|---:|");
     for (stage, n) in [
@@ -149,6 +158,7 @@ pub fn markdown(
         ("compiled", f.compiled),
         ("started", f.started),
         ("tools listed (all generated tools present)", f.listed),
+        ("in-process server (`mcpgen run`) answered as the compiled one", f.in_process_same),
     ] {
         let _ = writeln!(s, "| {stage} | {n} | {} |", pct(n, f.descriptions));
     }
@@ -180,6 +190,17 @@ pub fn markdown(
             gh.operations,
             gh.calls.len()
         );
+    }
+
+    let differing: Vec<String> = outcomes
+        .iter()
+        .filter_map(|o| match &o.in_process {
+            Some(Err(e)) => Some(format!("- `{}`: {}", o.name, cell(e))),
+            _ => None,
+        })
+        .collect();
+    if !differing.is_empty() {
+        let _ = writeln!(s, "\n## In-process servers that differ from the compiled ones\n\n{}", differing.join("\n"));
     }
 
     let _ = writeln!(s, "\n## Failures by cause\n");

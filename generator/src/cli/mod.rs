@@ -41,7 +41,11 @@ const SUBCOMMANDS: &[(&str, Subcommand)] = &[
 
 /// Runs the command line with the process's arguments.
 pub fn main() -> ExitCode {
-    let mut args: Vec<OsString> = std::env::args_os().collect();
+    main_with(std::env::args_os().collect())
+}
+
+/// Runs the command line `args` (the program's name first), as the `mcpgen` command does.
+pub fn main_with(mut args: Vec<OsString>) -> ExitCode {
     let chosen = args.get(1).and_then(|a| SUBCOMMANDS.iter().find(|(name, _)| a == name)).map(|(_, f)| *f);
     let subcommand = match chosen {
         Some(f) => {

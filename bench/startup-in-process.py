@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+"""The report of bench/startup-in-process: reads the JSON bench/first-list.py wrote for each
+description (two servers each: in-process first, compiled second) and prints Markdown.
+
+  startup-in-process.py --work DIR --command CMD --load L --runs N --rss-runs N --mcpgen BIN \
+      --octokit VERSION --spec NAME=PATH [--spec NAME=PATH ...]
+"""
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import time
+
+VARIANTS = ("in-process", "compiled")
+TITLES = {"petstore": "petstore", "github": "GitHub"}
+
+
+def sh(*argv):
+    try:
+        return subprocess.run(argv, capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "?"
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            return next(r.split(":", 1)[1].strip() for r in f if r.startswith("model name"))
+    except (OSError, StopIteration):
+        return "?"
+
+
+def mem_total_gib():
+    try:
+        with open("/proc/meminfo") as f:
+            kib = next(int(r.split()[1]) for r in f if r.startswith("MemTotal:"))
+        return f"{kib / 1024 / 1024:.1f} GiB"
+    except (OSError, StopIteration):
+        return "?"
+
+
+def mib(kib):
+    return f"{kib / 1024:.1f}"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--command", required=True)
+    ap.add_argument("--load", required=True)
+    ap.add_argument("--runs", type=int, required=True)
+    ap.add_argument("--rss-runs", type=int, required=True)
+    ap.add_argument("--mcpgen", required=True)
+    ap.add_argument("--octokit", required=True)
+    ap.add_argument("--spec", action="append", required=True, metavar="NAME=PATH")
+    a = ap.parse_args()
+    specs = dict(s.split("=", 1) for s in a.spec)
+    data = {}
+    for name in specs:
+        with open(os.path.join(a.work, f"{name}.json")) as f:
+            recs = json.load(f)
+        if len(recs) != 2:
+            raise SystemExit(f"{name}.json: expected two servers, found {len(recs)}")
+        data[name] = dict(zip(VARIANTS, recs))
+
+    rev = sh("git", "rev-parse", "--short", "HEAD")
+    dirty = [l[3:] for l in sh("git", "status", "--porcelain", "--", "generator", "runtime", "templates").splitlines() if l]
+    out = []
+    w = out.append
+    w(f"# Start-up: `mcpgen run` in-process vs the compiled server — {time.strftime('%Y-%m-%d')}\n")
+    w("Process start → first complete `tools/list` answer over STDIO, for the same description served by "
+      "release `mcpgen run SPEC` (in-process: the tools derived at start-up, served by the runtime) and by "
+      "the release binary `mcpgen install mcp-json SPEC --compile --release --print` built; both variants of "
+      "one description take turns start by start in one `bench/first-list.py` run.\n")
+    w("```sh")
+    w(a.command)
+    w("```\n")
+    w(f"- Commit: `{rev}`" + (
+        f", with uncommitted changes in {len(dirty)} file(s) under generator/, runtime/, templates/ "
+        f"(built as they were): {', '.join(f'`{d}`' for d in dirty[:8])}{' …' if len(dirty) > 8 else ''}"
+        if dirty else ", no uncommitted changes under generator/, runtime/, templates/"))
+    w(f"- Machine: {sh('nproc')} cores ({cpu_model()}), {mem_total_gib()}, {platform.system()} "
+      f"{platform.release()}; `{sh('rustc', '--version')}`")
+    w(f"- Load average (1/5/15 min) before / after the timed runs: {a.load}. The cores are shared with "
+      "other engineers' builds: compare the two variants within this report (they took turns), not absolute "
+      "figures across reports.")
+    gh = specs.get("github")
+    if gh:
+        w(f"- GitHub: `@octokit/openapi@{a.octokit}`, `{gh}` ({os.path.getsize(gh) / 1e6:.1f} MB)")
+    w(f"- Runs: 1 warm-up start per server, then {a.runs} timed starts each; memory from {a.rss_runs} more "
+      "starts each (median)\n")
+
+    w("## Start-up to the first complete `tools/list` answer (ms)\n")
+    w("| description | variant | median | min | p90 | max | in-process / compiled (median) |")
+    w("|---|---|---:|---:|---:|---:|---:|")
+    for name, d in data.items():
+        ratio = d["in-process"]["median_ms"] / d["compiled"]["median_ms"]
+        for v in VARIANTS:
+            r = d[v]
+            w(f"| {TITLES.get(name, name)} | {v} | {r['median_ms']:.1f} | {r['min_ms']:.1f} | {r['p90_ms']:.1f} | "
+              f"{r['max_ms']:.1f} | {f'**{ratio:.2f}**' if v == 'in-process' else ''} |")
+    w("")
+
+    w(f"## Idle memory 0.5 s after one `tools/list` (MiB, median of {a.rss_runs})\n")
+    w("| description | variant | VmRSS | VmHWM (peak) | RssAnon | RssFile | VmRSS in-process / compiled |")
+    w("|---|---|---:|---:|---:|---:|---:|")
+    notes = []
+    for name, d in data.items():
+        if not all("memory_median_kib" in d[v] for v in VARIANTS):
+            continue
+        ratio = d["in-process"]["memory_median_kib"]["VmRSS"] / d["compiled"]["memory_median_kib"]["VmRSS"]
+        for v in VARIANTS:
+            m = d[v]["memory_median_kib"]
+            w(f"| {TITLES.get(name, name)} | {v} | {mib(m['VmRSS'])} | {mib(m['VmHWM'])} | {mib(m['RssAnon'])} | "
+              f"{mib(m['RssFile'])} | {f'**{ratio:.2f}**' if v == 'in-process' else ''} |")
+            if d[v].get("children"):
+                notes.append(f"{TITLES.get(name, name)} {v}: the process had {d[v]['children']} child process(es), "
+                             "whose memory is not counted")
+        diff = d["in-process"]["memory_median_kib"]["VmRSS"] - d["compiled"]["memory_median_kib"]["VmRSS"]
+        diff_hwm = d["in-process"]["memory_median_kib"]["VmHWM"] - d["compiled"]["memory_median_kib"]["VmHWM"]
+        notes.append(f"{TITLES.get(name, name)}: in-process − compiled = {diff / 1024:+.1f} MiB VmRSS, "
+                     f"{diff_hwm / 1024:+.1f} MiB VmHWM")
+    w("")
+    for n in notes:
+        w(f"- {n}")
+    w("")
+
+    w("## The `tools/list` answer\n")
+    w("| description | tools | in-process (bytes) | compiled (bytes) | same bytes |")
+    w("|---|---:|---:|---:|---|")
+    for name, d in data.items():
+        i, c = d["in-process"], d["compiled"]
+        same = "yes (SHA-256 equal)" if i["list_sha256"] == c["list_sha256"] else (
+            "**no**: same size, different bytes" if i["list_bytes"] == c["list_bytes"] else "**no**")
+        tools = str(i["tools"]) if i["tools"] == c["tools"] else f"{i['tools']} / {c['tools']}"
+        w(f"| {TITLES.get(name, name)} | {tools} | {i['list_bytes']:,} | {c['list_bytes']:,} | {same} |")
+        for v in VARIANTS:
+            if len(d[v]["list_bytes_seen"]) > 1:
+                w(f"\n{v} {name}: the size varied from run to run: {d[v]['list_bytes_seen']}")
+            if d[v]["next_cursor"]:
+                w(f"\n{v} {name}: the answer has a `nextCursor`: the clock stopped at the first page")
+    w("")
+    w("The size is the `tools/list` line (newline included); the first line (`initialize`'s answer) is not "
+      "counted. Both sizes come from the first timed run of each server, checked to answer id 2 with a result.\n")
+
+    w("## Binaries and commands\n")
+    w(f"- `{a.mcpgen}`: {os.path.getsize(a.mcpgen) / 1e6:.1f} MB")
+    for name, d in data.items():
+        binary = d["compiled"]["argv"][0]
+        secs = "?"
+        try:
+            with open(os.path.join(a.work, f"{name}-install.seconds")) as f:
+                secs = f.read().strip()
+        except OSError:
+            pass
+        w(f"- {TITLES.get(name, name)} compiled: `{binary}`: {os.path.getsize(binary) / 1e6:.1f} MB "
+          f"(`mcpgen install ... --compile --release` took {secs} s in this run, untimed context: a cache hit "
+          "costs a read of the description and cargo's no-op check)")
+    w("")
+    w("```")
+    for name, d in data.items():
+        for v in VARIANTS:
+            w(f"{TITLES.get(name, name)} {v}: {' '.join(d[v]['argv'])}")
+    w("```\n")
+    w("Each start: `bench/first-list.py` spawns the command, writes `initialize`, `notifications/initialized` and "
+      "`tools/list` at once, reads with 1 MiB `os.read` calls until the second line has arrived and stops the "
+      "clock there (before parsing). Memory: further starts, `/proc/PID/status` read 0.5 s after the answer; "
+      "VmRSS counts the touched pages of the binary too (RssFile), VmHWM is the peak since start (for the "
+      "in-process server: reading and deriving the description included). Raw figures: "
+      f"`{a.work}/<description>.json`.")
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()
