@@ -54,6 +54,7 @@ def main():
     ap.add_argument("--rss-runs", type=int, required=True)
     ap.add_argument("--mcpgen", required=True)
     ap.add_argument("--octokit", required=True)
+    ap.add_argument("--rev", help="the revision measured, when not the working tree")
     ap.add_argument("--spec", action="append", required=True, metavar="NAME=PATH")
     a = ap.parse_args()
     specs = dict(s.split("=", 1) for s in a.spec)
@@ -65,7 +66,7 @@ def main():
             raise SystemExit(f"{name}.json: expected two servers, found {len(recs)}")
         data[name] = dict(zip(VARIANTS, recs))
 
-    rev = sh("git", "rev-parse", "--short", "HEAD")
+    head = sh("git", "rev-parse", "--short", "HEAD")
     dirty = [l[3:] for l in sh("git", "status", "--porcelain", "--", "generator", "runtime", "templates").splitlines() if l]
     out = []
     w = out.append
@@ -77,10 +78,15 @@ def main():
     w("```sh")
     w(a.command)
     w("```\n")
-    w(f"- Commit: `{rev}`" + (
-        f", with uncommitted changes in {len(dirty)} file(s) under generator/, runtime/, templates/ "
-        f"(built as they were): {', '.join(f'`{d}`' for d in dirty[:8])}{' …' if len(dirty) > 8 else ''}"
-        if dirty else ", no uncommitted changes under generator/, runtime/, templates/"))
+    if a.rev:
+        w(f"- Commit: `{a.rev}`, measured from a `git archive` snapshot (`--rev`): mcpgen built from it, the "
+          "compiled servers on its runtime. The working tree (HEAD `" + head + "`) had "
+          f"{len(dirty)} uncommitted file(s) under generator/, runtime/, templates/, not measured.")
+    else:
+        w(f"- Commit: `{head}`" + (
+            f", with uncommitted changes in {len(dirty)} file(s) under generator/, runtime/, templates/ "
+            f"(built as they were): {', '.join(f'`{d}`' for d in dirty[:8])}{' …' if len(dirty) > 8 else ''}"
+            if dirty else ", no uncommitted changes under generator/, runtime/, templates/"))
     w(f"- Machine: {sh('nproc')} cores ({cpu_model()}), {mem_total_gib()}, {platform.system()} "
       f"{platform.release()}; `{sh('rustc', '--version')}`")
     w(f"- Load average (1/5/15 min) before / after the timed runs: {a.load}. The cores are shared with "
@@ -156,8 +162,8 @@ def main():
         except OSError:
             pass
         w(f"- {TITLES.get(name, name)} compiled: `{binary}`: {os.path.getsize(binary) / 1e6:.1f} MB "
-          f"(`mcpgen install ... --compile --release` took {secs} s in this run, untimed context: a cache hit "
-          "costs a read of the description and cargo's no-op check)")
+          f"(`mcpgen install ... --compile --release` took {secs} s in this run: generation and cargo, with whatever "
+          "the cache and `target/bench/gen-target` already held; context, not a measured figure)")
     w("")
     w("```")
     for name, d in data.items():

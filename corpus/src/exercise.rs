@@ -70,10 +70,44 @@ pub fn run(binary: &Path, index: usize, tools: &[Tool], mock: &Running, max_call
         return out;
     }
     out.listed = true;
-    for tool in pick(tools, max_calls) {
+    out.calls = call_each(&mut client, &pick(tools, max_calls), mock, None);
+    out
+}
+
+/// The same calls through the dynamic surface (`--tools dynamic`): each tool called by
+/// `call_tool`, classified as a direct call is. `Err` when that server did not start or list.
+pub fn run_dynamic(binary: &Path, index: usize, tools: &[&Tool], mock: &Running) -> Result<Vec<Call>, String> {
+    let mut command = Command::new(binary);
+    command.env(SPEC_VAR, index.to_string()).args([
+        "--log-level",
+        "ERROR",
+        "--tools",
+        "dynamic",
+        "--",
+        "--base-url",
+        &mock.base_url,
+    ]);
+    let mut client = Client::spawn(&mut command).map_err(|e| e.to_string())?;
+    client.initialize(START_TIMEOUT)?;
+    let listed = client.list_tools(START_TIMEOUT)?;
+    if !listed.iter().any(|t| t["name"] == "call_tool") {
+        return Err(format!("the dynamic surface lists no call_tool: {} tools", listed.len()));
+    }
+    Ok(call_each(&mut client, tools, mock, Some("call_tool")))
+}
+
+/// Calls each tool once (directly, or through the tool named `through`) with synthesized
+/// arguments and classifies each call by what reached the mock.
+fn call_each(client: &mut Client, tools: &[&Tool], mock: &Running, through: Option<&str>) -> Vec<Call> {
+    let mut calls = Vec::new();
+    for tool in tools {
         let _ = mock.take();
         let arguments = arguments(&tool.input_schema);
-        let result = client.request("tools/call", json!({"name": tool.name, "arguments": arguments}), CALL_TIMEOUT);
+        let params = match through {
+            None => json!({"name": tool.name, "arguments": arguments}),
+            Some(meta) => json!({"name": meta, "arguments": {"name": tool.name, "arguments": arguments}}),
+        };
+        let result = client.request("tools/call", params, CALL_TIMEOUT);
         let seen = mock.take();
         let (passed, mut cause, message) = classify(&tool.operation, &result, &seen);
         if cause.as_deref() == Some(OTHER_OPERATION) {
@@ -84,12 +118,12 @@ pub fn run(binary: &Path, index: usize, tools: &[Tool], mock: &Running, max_call
                 cause = Some(SIBLING_LITERAL.into());
             }
         }
-        out.calls.push(Call { operation: tool.operation.clone(), passed, cause, message });
+        calls.push(Call { operation: tool.operation.clone(), passed, cause, message });
         if matches!(&result, Err(e) if e.starts_with("the server exited")) {
             break;
         }
     }
-    out
+    calls
 }
 
 /// At most `k` tools, spread evenly over the list (all of them when there are fewer).

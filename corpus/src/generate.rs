@@ -21,6 +21,8 @@ pub struct Tool {
     /// `operationId`, else `METHOD /path`: how the mock names the operation.
     pub operation: String,
     pub input_schema: Value,
+    /// What a client hands the model for it, in bytes (`mcpgen::tables::model_facing_len`).
+    pub model_bytes: usize,
 }
 
 /// A generated server: the `src/generated/mod.rs` the batch compiles, and its tools.
@@ -89,6 +91,7 @@ pub fn generate(path: &Path) -> (Result<Generated, Failure>, f64) {
                                 .clone()
                                 .unwrap_or_else(|| format!("{} {}", t.method.upper(), t.path)),
                             input_schema: t.input_schema.clone(),
+                            model_bytes: mcpgen::tables::model_facing_len(t),
                         })
                         .collect(),
                     warnings: generation.warnings,
@@ -281,7 +284,8 @@ fn to_json(outcome: &Result<Generated, Failure>) -> Value {
             "operations": g.operations,
             "warnings": warnings_json(&g.warnings),
             "tools": g.tools.iter().map(|t| json!({
-                "name": t.name, "operation": t.operation, "input_schema": t.input_schema
+                "name": t.name, "operation": t.operation, "input_schema": t.input_schema,
+                "model_bytes": t.model_bytes,
             })).collect::<Vec<_>>(),
         }}),
         Err(f) => json!({"err": {
@@ -304,6 +308,7 @@ fn from_json(value: &Value) -> Option<Result<Generated, Failure>> {
                     name: t.get("name")?.as_str()?.to_string(),
                     operation: t.get("operation")?.as_str()?.to_string(),
                     input_schema: t.get("input_schema")?.clone(),
+                    model_bytes: t.get("model_bytes")?.as_u64()? as usize,
                 })
             })
             .collect::<Option<Vec<_>>>()?;
@@ -332,7 +337,12 @@ mod tests {
         let warning = Warning { at: "paths./a.get".into(), message: "m".into(), skipped: true };
         let ok: Result<Generated, Failure> = Ok(Generated {
             module: "mod x;".into(),
-            tools: vec![Tool { name: "a".into(), operation: "GET /a".into(), input_schema: json!({"type": "object"}) }],
+            tools: vec![Tool {
+                name: "a".into(),
+                operation: "GET /a".into(),
+                input_schema: json!({"type": "object"}),
+                model_bytes: 60,
+            }],
             warnings: vec![warning.clone()],
             operations: 2,
         });

@@ -173,6 +173,7 @@ fn run(args: &Args) -> Result<ExitCode, String> {
                             outcome.generated = true;
                             outcome.operations = operations;
                             outcome.tools = tools.len();
+                            outcome.model_bytes = tools.iter().map(|t| t.model_bytes).sum();
                             outcome.warnings = kinds(&warnings);
                             batch.add(index, &module).map_err(|e| format!("{}: {e}", batch.dir.display()))?;
                             indexes.push(index);
@@ -296,6 +297,7 @@ fn exercise_one(p: &mut Pending, built: &Built, runtime: &tokio::runtime::Runtim
     }
     if run.listed {
         let tools = exercise::pick(&p.tools, calls);
+        p.outcome.dynamic_calls = Some(exercise::run_dynamic(binary, index, &tools, &running));
         p.outcome.in_process = Some(equivalence::compare(binary, index, &p.path, &tools, &running));
     }
     p.outcome.run_seconds = started.elapsed().as_secs_f64();

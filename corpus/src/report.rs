@@ -25,8 +25,23 @@ pub struct Outcome {
     /// `mcpgen run SPEC` (in-process) against the compiled server: `Ok` when they answered
     /// alike, else the first difference; `None` when the compiled server did not list its tools.
     pub in_process: Option<Result<(), String>>,
+    /// The same calls through the dynamic surface's `call_tool`; `Err` when that server did not
+    /// start or list; `None` when the direct calls did not run.
+    pub dynamic_calls: Option<Result<Vec<Call>, String>>,
+    /// What a client hands the model for all its tools, in bytes.
+    pub model_bytes: usize,
     pub generate_seconds: f64,
     pub run_seconds: f64,
+}
+
+impl Outcome {
+    /// The calls made through the dynamic surface (none when it did not run).
+    pub fn dynamic(&self) -> &[Call] {
+        match &self.dynamic_calls {
+            Some(Ok(calls)) => calls,
+            _ => &[],
+        }
+    }
 }
 
 /// The counts CI compares: a run regresses when any is lower than the committed one.
@@ -43,9 +58,13 @@ pub struct Figures {
     pub calls_passed: usize,
     /// Descriptions whose in-process server answered as the compiled one.
     pub in_process_same: usize,
+    /// Calls made through the dynamic surface's `call_tool`, and those that passed.
+    pub dynamic_calls: usize,
+    pub dynamic_calls_passed: usize,
 }
 
-const COMPARED: [&str; 6] = ["generated", "compiled", "started", "listed", "calls_passed", "in_process_same"];
+const COMPARED: [&str; 7] =
+    ["generated", "compiled", "started", "listed", "calls_passed", "in_process_same", "dynamic_calls_passed"];
 
 impl Figures {
     pub fn of(outcomes: &[Outcome]) -> Figures {
@@ -61,6 +80,8 @@ impl Figures {
             calls: outcomes.iter().map(|o| o.calls.len()).sum(),
             calls_passed: outcomes.iter().map(|o| o.calls.iter().filter(|c| c.passed).count()).sum(),
             in_process_same: count(|o| matches!(o.in_process, Some(Ok(())))),
+            dynamic_calls: outcomes.iter().map(|o| o.dynamic().len()).sum(),
+            dynamic_calls_passed: outcomes.iter().map(|o| o.dynamic().iter().filter(|c| c.passed).count()).sum(),
         }
     }
 
@@ -70,6 +91,7 @@ impl Figures {
             "started": self.started, "listed": self.listed, "operations": self.operations,
             "tools": self.tools, "calls": self.calls, "calls_passed": self.calls_passed,
             "in_process_same": self.in_process_same,
+            "dynamic_calls": self.dynamic_calls, "dynamic_calls_passed": self.dynamic_calls_passed,
         })
     }
 
@@ -101,6 +123,53 @@ impl Figures {
 
 fn pct(n: usize, of: usize) -> String {
     if of == 0 { "–".into() } else { format!("{:.1}%", 100.0 * n as f64 / of as f64) }
+}
+
+/// The "Tool surfaces" section: what each description's tools cost a model in `all` mode, how
+/// many fit `auto`'s default budget, and the calls made through the dynamic surface.
+fn surfaces(outcomes: &[Outcome], f: &Figures) -> String {
+    use mcpgen_runtime::server::{DEFAULT_TOOL_BUDGET, dynamic_surface_len, tokens};
+    let mut s = String::new();
+    let mut all: Vec<usize> = outcomes.iter().filter(|o| o.generated).map(|o| tokens(o.model_bytes)).collect();
+    if all.is_empty() {
+        return s;
+    }
+    all.sort_unstable();
+    let at = |q: f64| all[((all.len() - 1) as f64 * q).round() as usize];
+    let fit = all.iter().filter(|&&t| t <= DEFAULT_TOOL_BUDGET).count();
+    let (dynamic_tools, dynamic_bytes) = dynamic_surface_len(false);
+    let direct_passed: usize = outcomes
+        .iter()
+        .filter(|o| o.dynamic_calls.is_some())
+        .map(|o| o.calls.iter().filter(|c| c.passed).count())
+        .sum();
+    let _ = writeln!(
+        s,
+        "\n## Tool surfaces\n\nWhat a client hands the model (names, descriptions, input schemas; tokens estimated as \
+         bytes / 4) per generated description with `--tools all`: median {}, p95 {}, max {} tokens. {fit} of {} \
+         descriptions ({}) fit `auto`'s default budget of {DEFAULT_TOOL_BUDGET} tokens and are served whole; the \
+         others get the dynamic surface: {dynamic_tools} tools, ~{} tokens.\n",
+        at(0.5),
+        at(0.95),
+        all[all.len() - 1],
+        all.len(),
+        pct(fit, all.len()),
+        tokens(dynamic_bytes)
+    );
+    let _ = writeln!(
+        s,
+        "The same calls through the dynamic surface's `call_tool` (`--tools dynamic`): {} of {} passed the mock's \
+         validation ({}), against {direct_passed} of the same calls made directly.",
+        f.dynamic_calls_passed,
+        f.dynamic_calls,
+        pct(f.dynamic_calls_passed, f.dynamic_calls)
+    );
+    for o in outcomes {
+        if let Some(Err(e)) = &o.dynamic_calls {
+            let _ = writeln!(s, "- `{}`: the dynamic surface did not serve: {}", o.name, cell(e));
+        }
+    }
+    s
 }
 
 /// Table cells stay on one line and cannot break the table.
@@ -192,6 +261,7 @@ pub fn markdown(
         );
     }
 
+    let _ = write!(s, "{}", surfaces(outcomes, &f));
     let differing: Vec<String> = outcomes
         .iter()
         .filter_map(|o| match &o.in_process {

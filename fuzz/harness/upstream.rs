@@ -44,6 +44,7 @@ const fn tool(path: &'static str, params: &'static [ParamSpec], body: Option<Bod
         params,
         body,
         security: &[],
+        tags: &[],
     }
 }
 

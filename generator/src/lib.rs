@@ -37,7 +37,7 @@ mod write;
 pub use emit::{OutputFile, Owner, RuntimeDep};
 pub use ir::Warning;
 pub use manifest::{Manifest, ManifestError};
-pub use settings::{InputKind, Settings};
+pub use settings::{InputKind, Settings, SurfaceMode};
 pub use tools::{Filter, ToolDef, ToolOptions};
 pub use write::WriteReport;
 
@@ -270,6 +270,10 @@ impl Analysis {
 
     fn model(&self, settings: &Settings) -> emit::Model<'_> {
         let (doc, name) = (&self.doc, settings.name.as_deref());
-        emit::Model::new(&self.api, &self.tools, name, settings.runtime.clone(), &doc.name, &doc.sha256)
+        let mut model =
+            emit::Model::new(&self.api, &self.tools, name, settings.runtime.clone(), &doc.name, &doc.sha256);
+        model.surface = settings.surface;
+        model.tool_budget = settings.tool_budget;
+        model
     }
 }

@@ -20,6 +20,40 @@ pub struct Settings {
     /// The directory the files a description `$ref`s must be in; by default the description's own
     /// directory (and below). A description is untrusted input: it must not read other files.
     pub ref_root: Option<PathBuf>,
+    /// How the generated server presents its tools (the server's `--tools` overrides it).
+    pub surface: SurfaceMode,
+    /// `auto`'s budget in estimated tokens; `None`: the runtime's default.
+    pub tool_budget: Option<usize>,
+}
+
+/// How a generated server presents its tools (the runtime's `ToolMode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SurfaceMode {
+    /// One tool per operation.
+    All,
+    /// Search, describe and call tools in front of the operations.
+    Dynamic,
+    /// `all` while the tools fit the budget, `dynamic` past it: right for small and large APIs alike.
+    #[default]
+    Auto,
+}
+
+impl SurfaceMode {
+    pub const ALL: [SurfaceMode; 3] = [SurfaceMode::All, SurfaceMode::Dynamic, SurfaceMode::Auto];
+
+    /// `all`, `dynamic` or `auto`, as `--tools` and mcpgen.toml write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SurfaceMode::All => "all",
+            SurfaceMode::Dynamic => "dynamic",
+            SurfaceMode::Auto => "auto",
+        }
+    }
+
+    /// The inverse of [`SurfaceMode::as_str`].
+    pub fn parse(s: &str) -> Option<SurfaceMode> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
 }
 
 /// What kind of document `spec` is.
@@ -60,7 +94,21 @@ impl Settings {
             runtime: RuntimeDep::Version(default_runtime_version()),
             input_kind: InputKind::Auto,
             ref_root: None,
+            surface: SurfaceMode::default(),
+            tool_budget: None,
         }
+    }
+
+    /// How the server presents its tools (default: `auto`).
+    pub fn surface(mut self, surface: SurfaceMode) -> Self {
+        self.surface = surface;
+        self
+    }
+
+    /// `auto`'s budget, in estimated tokens.
+    pub fn tool_budget(mut self, tokens: usize) -> Self {
+        self.tool_budget = Some(tokens);
+        self
     }
 
     pub fn name(mut self, name: impl Into<String>) -> Self {

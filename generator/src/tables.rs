@@ -12,7 +12,8 @@ use crate::emit::literal::ascii_json;
 use crate::emit::{Model, SchemeModel};
 use crate::ir::{self, ParamLocation};
 use crate::tools::{ArgBinding, BodyArgs, BodyBinding, FieldBinding, ToolDef};
-use crate::{Error, Input, Settings, Warning};
+use crate::{Error, Input, Settings, SurfaceMode, Warning};
+use mcpgen_runtime::ToolMode;
 use mcpgen_runtime::upstream::{
     ApiSpec, BodyKind, BodySpec, FieldSpec, Location, ParamSpec, SchemeKind, SchemeSpec, Style, ToolSpec,
 };
@@ -37,6 +38,22 @@ pub fn derive(settings: &Settings) -> Result<Option<Tables>, Error> {
     Ok(Some(Tables { api, tools, warnings: analysis.warnings }))
 }
 
+/// What a client hands the model for `tool` (name, title, description, input schema), in bytes:
+/// the runtime's measure ([`mcpgen_runtime::server::model_facing_len`]) of the text it will serve.
+pub fn model_facing_len(tool: &ToolDef) -> usize {
+    let input = ascii_json(&tool.input_schema).len();
+    mcpgen_runtime::server::model_facing_len(&tool.name, tool.title.as_deref(), Some(&tool.description), input)
+}
+
+/// The runtime's mode for a generation's surface setting.
+pub fn tool_mode(surface: SurfaceMode) -> ToolMode {
+    match surface {
+        SurfaceMode::All => ToolMode::All,
+        SurfaceMode::Dynamic => ToolMode::Dynamic,
+        SurfaceMode::Auto => ToolMode::Auto,
+    }
+}
+
 /// The tables of `model`, leaked for the rest of the process.
 pub fn leak(model: &Model) -> (&'static ApiSpec, &'static [ToolSpec]) {
     let api = ApiSpec {
@@ -48,6 +65,8 @@ pub fn leak(model: &Model) -> (&'static ApiSpec, &'static [ToolSpec]) {
         base_url_env: text(&model.base_url_env),
         timeout_env: text(&model.timeout_env),
         schemes: slice(model.schemes.iter().filter_map(scheme).collect()),
+        tool_mode: tool_mode(model.surface),
+        tool_budget: model.tool_budget,
     };
     let tools = slice(model.tools.iter().map(tool).collect());
     (Box::leak(Box::new(api)), tools)
@@ -98,10 +117,10 @@ fn tool(t: &ToolDef) -> ToolSpec {
         params,
         body,
         security,
+        tags,
         // How the tool was found and is shown; not part of what the runtime serves.
         path: _,
         operation_id: _,
-        tags: _,
         at: _,
     } = t;
     ToolSpec {
@@ -124,6 +143,7 @@ fn tool(t: &ToolDef) -> ToolSpec {
         params: slice(params.iter().map(param).collect()),
         body: body.as_ref().map(body_spec),
         security: slice(security.iter().map(|alt| slice(alt.iter().map(|n| text(n)).collect())).collect()),
+        tags: slice(tags.iter().map(|t| text(t)).collect()),
     }
 }
 

@@ -14,8 +14,8 @@ pub use protocol::{ErrorObject, Generation, RequestId};
 pub use run::{CommandLine, RunError, RunOptions, Transport};
 pub use server::{
     BuildError, CacheHint, Completer, Connection, Content, Dispatcher, InputRequired, LogLevel, Prompt, PromptMessage,
-    PromptResult, RequestContext, Resource, ResourceContents, ResourceTemplate, Server, ServerHandle, Tool, ToolError,
-    ToolResult, prefix_completer,
+    PromptResult, RequestContext, Resource, ResourceContents, ResourceTemplate, Selection, Server, ServerHandle, Tool,
+    ToolError, ToolMode, ToolResult, prefix_completer,
 };
 pub use transport::http::{HttpApp, HttpHandle};
 

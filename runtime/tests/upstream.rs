@@ -96,6 +96,8 @@ static API: ApiSpec = ApiSpec {
     base_url_env: "T_BASE_URL",
     timeout_env: "T_TIMEOUT_SECS",
     schemes: SCHEMES,
+    tool_mode: ToolMode::All,
+    tool_budget: None,
 };
 
 const fn tool(path: &'static str, security: &'static [&'static [&'static str]]) -> ToolSpec {
@@ -117,6 +119,7 @@ const fn tool(path: &'static str, security: &'static [&'static [&'static str]]) 
         params: &[],
         body: None,
         security,
+        tags: &[],
     }
 }
 

@@ -36,6 +36,8 @@ static API: ApiSpec = ApiSpec {
     base_url_env: "FAULTS_BASE_URL",
     timeout_env: "FAULTS_TIMEOUT_SECS",
     schemes: &[],
+    tool_mode: ToolMode::All,
+    tool_budget: None,
 };
 
 const fn tool(name: &'static str, path: &'static str) -> ToolSpec {
@@ -57,6 +59,7 @@ const fn tool(name: &'static str, path: &'static str) -> ToolSpec {
         params: &[],
         body: None,
         security: &[],
+        tags: &[],
     }
 }
 

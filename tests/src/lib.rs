@@ -15,6 +15,7 @@
 
 pub mod cargo;
 pub mod endpoint;
+pub mod github;
 pub mod http;
 pub mod inspector;
 pub mod install;

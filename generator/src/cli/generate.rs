@@ -3,9 +3,9 @@
 //! regenerate it with the settings recorded there.
 
 use super::selection::Selection;
-use super::{generate_with_warnings, runtime_dep};
+use super::{generate_with_warnings, runtime_dep, surface_cost};
 use crate::project::{self, Project};
-use crate::{InputKind, WriteReport};
+use crate::{InputKind, SurfaceMode, WriteReport};
 use clap::Parser;
 use std::path::{Path, PathBuf};
 
@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
     name = "mcpgen",
     version,
     about = "Generate a Rust MCP server from an OpenAPI description or an MCP tool-schema manifest.",
-    after_help = "Examples:\n  mcpgen openapi.yaml -o my_server\n  mcpgen tools.json -o my_server          (a tool-schema manifest: {\"tools\": [...]})\n  mcpgen generate openapi.json -o my_server --tag pets --method get\n  cat openapi.yaml | mcpgen - -o my_server\n  mcpgen generate my_server      (again, with the settings in my_server/mcpgen.toml)\n\nA mock of the API, to try a generated server with no network:\n  mcpgen mock openapi.yaml --port 4010      (see `mcpgen mock --help`)\n\nSee the tools first, compare two versions, guard a crate in CI:\n  mcpgen inspect openapi.yaml\n  mcpgen diff old.yaml new.yaml\n  mcpgen check my_server\n\nRun, develop, install a server (each has --help):\n  mcpgen run openapi.yaml --mock -t http    generate (cached), build and serve\n  mcpgen dev openapi.yaml                   the same in the MCP Inspector\n  mcpgen install claude-desktop openapi.yaml"
+    after_help = "Examples:\n  mcpgen openapi.yaml -o my_server\n  mcpgen tools.json -o my_server          (a tool-schema manifest: {\"tools\": [...]})\n  mcpgen generate openapi.json -o my_server --tag pets --method get\n  cat openapi.yaml | mcpgen - -o my_server\n  mcpgen generate my_server      (again, with the settings in my_server/mcpgen.toml)\n\nA mock of the API, to try a generated server with no network:\n  mcpgen mock openapi.yaml --port 4010      (see `mcpgen mock --help`)\n\nSee the tools first, compare two versions, guard a crate in CI:\n  mcpgen inspect openapi.yaml\n  mcpgen diff old.yaml new.yaml\n  mcpgen check my_server\n\nRun, develop, install a server (each has --help):\n  mcpgen run openapi.yaml --mock -t http    serve it at once (--compile: generate, build and serve)\n  mcpgen dev openapi.yaml                   the same in the MCP Inspector\n  mcpgen install claude-desktop openapi.yaml"
 )]
 struct GenerateArgs {
     /// The OpenAPI (3.0, 3.1) or Swagger 2.0 description, or an MCP tool-schema manifest; YAML or
@@ -39,9 +39,20 @@ struct GenerateArgs {
     /// Depend on this version of mcpgen-runtime from crates.io.
     #[arg(long, value_name = "VERSION")]
     runtime_version: Option<String>,
+    /// How the server presents its tools: all (one per operation), dynamic (search, describe and
+    /// call tools in front of them), auto (all while they fit --tool-budget) [default: auto].
+    #[arg(long, value_name = "MODE", value_parser = parse_surface)]
+    tools: Option<SurfaceMode>,
+    /// The budget `--tools auto` fits the tools' definitions into, in estimated tokens [default: 25000].
+    #[arg(long, value_name = "TOKENS")]
+    tool_budget: Option<usize>,
     /// Print only warnings and errors.
     #[arg(short, long)]
     quiet: bool,
+}
+
+pub(super) fn parse_surface(s: &str) -> Result<SurfaceMode, String> {
+    SurfaceMode::parse(s).ok_or_else(|| format!("unknown tool mode `{s}` (expected all, dynamic or auto)"))
 }
 
 pub(super) fn parse_input_kind(s: &str) -> Result<InputKind, String> {
@@ -114,6 +125,10 @@ pub fn main(args: Vec<std::ffi::OsString>) -> Result<(), String> {
                 String::new()
             }
         );
+        if generation.manifest.is_none() {
+            let costs = surface_cost::costs(&generation.tools, settings.surface, settings.tool_budget);
+            eprintln!("{}", costs.summary(settings.surface));
+        }
         print_report(&report, &out_dir);
         eprintln!("Next: cd {} && cargo run -- --help", output.display());
     }
@@ -150,6 +165,12 @@ fn apply_flags(a: &GenerateArgs, project: &mut Project, out_dir: &Path) -> Resul
     if let Some(root) = &given.ref_root {
         let abs = std::fs::canonicalize(root).map_err(|e| format!("--ref-root `{}`: {e}", root.display()))?;
         project.ref_root = Some(runtime_dep::relative_text(out_dir, &abs));
+    }
+    if let Some(tools) = a.tools {
+        project.tools = Some(tools.as_str().to_string());
+    }
+    if let Some(budget) = a.tool_budget {
+        project.tool_budget = Some(budget);
     }
     project.strict |= given.strict;
     project.output_schemas &= !given.no_output_schemas;

@@ -1,11 +1,11 @@
 //! `mcpgen inspect SPEC [--json]`: the tools a generation would produce, with their arguments,
 //! without writing anything. SPEC is an OpenAPI description or a tool-schema manifest.
 
-use super::print_warnings;
 use super::selection::Selection;
+use super::{print_warnings, surface_cost};
 use crate::ir::printable;
 use crate::surface::{ToolSurface, argument_json};
-use crate::{Description, InputKind, Settings, Warning};
+use crate::{Description, InputKind, Settings, SurfaceMode, Warning};
 use clap::Parser;
 use serde_json::{Value, json};
 use std::path::PathBuf;
@@ -29,6 +29,9 @@ struct InspectArgs {
     input_kind: Option<InputKind>,
     #[command(flatten)]
     selection: Selection,
+    /// The budget `auto` is judged against, in estimated tokens [default: 25000].
+    #[arg(long, value_name = "TOKENS")]
+    tool_budget: Option<usize>,
 }
 
 /// One tool as `inspect` shows it: its surface, where it sends requests (OpenAPI tools), and its
@@ -48,10 +51,22 @@ pub fn main(args: Vec<std::ffi::OsString>) -> Result<(), String> {
     let settings = a.selection.apply(Settings::new(&a.spec).input_kind(a.input_kind.unwrap_or_default()));
     let description = crate::describe(&settings).map_err(|e| e.to_string())?;
     let (rows, warnings) = rows(&description);
+    let costs = match &description {
+        Description::OpenApi(set) => Some(surface_cost::costs(&set.tools, SurfaceMode::Auto, a.tool_budget)),
+        Description::Manifest(_) => None,
+    };
     if a.json {
         let warnings: Vec<Value> =
             warnings.iter().map(|w| json!({"at": w.at, "message": w.message, "skipped": w.skipped})).collect();
-        let report = json!({"tools": rows.iter().map(|r| &r.json).collect::<Vec<_>>(), "warnings": warnings});
+        let mut report = json!({"tools": rows.iter().map(|r| &r.json).collect::<Vec<_>>(), "warnings": warnings});
+        if let Some(c) = &costs {
+            let cost = |c: surface_cost::Cost| json!({"tools": c.tools, "bytes": c.bytes, "tokens": c.tokens()});
+            report["surfaces"] = json!({
+                "all": cost(c.all),
+                "dynamic": cost(c.dynamic),
+                "auto": {"budget": c.budget, "serves": c.served.as_str()},
+            });
+        }
         println!("{}", serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?);
     } else {
         print_warnings(warnings);
@@ -66,6 +81,20 @@ pub fn main(args: Vec<std::ffi::OsString>) -> Result<(), String> {
                 String::new()
             }
         );
+        if let Some(c) = &costs {
+            let line = |mode: &str, c: surface_cost::Cost| {
+                let (bytes, tokens) = (surface_cost::thousands(c.bytes), surface_cost::thousands(c.tokens()));
+                eprintln!("  --tools {mode:<8} {:>5} tool(s) {bytes:>11} bytes  ~{tokens:>9} tokens", c.tools)
+            };
+            eprintln!("What a client hands the model (names, descriptions, input schemas):");
+            line("all", c.all);
+            line("dynamic", c.dynamic);
+            eprintln!(
+                "  --tools auto     serves {} (budget {} tokens)",
+                c.served.as_str(),
+                surface_cost::thousands(c.budget)
+            );
+        }
     }
     Ok(())
 }

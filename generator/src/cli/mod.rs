@@ -18,6 +18,7 @@ mod run;
 mod runtime_dep;
 mod selection;
 mod server_source;
+mod surface_cost;
 mod upstream_mock;
 
 use std::ffi::OsString;

@@ -69,6 +69,19 @@ pub(super) struct ServerFlags {
     /// Also accept this Origin header (repeatable; loopback origins are always accepted).
     #[arg(long = "allowed-origin", value_name = "ORIGIN")]
     allowed_origins: Vec<String>,
+    /// How the tools are presented: all, dynamic (search, describe and call tools in front of
+    /// them) or auto (all while they fit --tool-budget) [default: auto for a description].
+    #[arg(long, value_name = "MODE", value_parser = ["all", "dynamic", "auto"])]
+    tools: Option<String>,
+    /// The budget `--tools auto` fits the tools' definitions into, in estimated tokens [default: 25000].
+    #[arg(long, value_name = "TOKENS")]
+    tool_budget: Option<usize>,
+    /// Serve only the tools of this toolset (repeatable; an operation's tags are its toolsets).
+    #[arg(long = "toolset", value_name = "NAME")]
+    toolsets: Vec<String>,
+    /// Serve only tools that do not change anything.
+    #[arg(long)]
+    read_only: bool,
 }
 
 impl ServerFlags {
@@ -81,6 +94,8 @@ impl ServerFlags {
             ("--port", self.port.map(|p| p.to_string())),
             ("--path", self.path.clone()),
             ("--log-level", self.log_level.clone()),
+            ("--tools", self.tools.clone()),
+            ("--tool-budget", self.tool_budget.map(|n| n.to_string())),
         ];
         for (flag, value) in pairs {
             if let Some(v) = value {
@@ -93,7 +108,15 @@ impl ServerFlags {
         if self.json_response {
             out.push("--json-response".into());
         }
-        for (flag, values) in [("--allowed-host", &self.allowed_hosts), ("--allowed-origin", &self.allowed_origins)] {
+        if self.read_only {
+            out.push("--read-only".into());
+        }
+        let repeated = [
+            ("--allowed-host", &self.allowed_hosts),
+            ("--allowed-origin", &self.allowed_origins),
+            ("--toolset", &self.toolsets),
+        ];
+        for (flag, values) in repeated {
             for v in values {
                 out.extend([flag.to_string(), v.clone()]);
             }
@@ -208,6 +231,8 @@ mod tests {
             "o",
         ]);
         assert_eq!(a.unwrap().server.args(), ["--json-response", "--allowed-host", "h", "--allowed-origin", "o"]);
+        let a = RunArgs::try_parse_from(["run", "a.yaml", "--tools", "dynamic", "--toolset", "repos", "--read-only"]);
+        assert_eq!(a.unwrap().server.args(), ["--tools", "dynamic", "--read-only", "--toolset", "repos"]);
         let e = RunArgs::try_parse_from(["run", "api.yaml", "-t", "tcp"]).unwrap_err().to_string();
         assert!(e.contains("invalid value 'tcp'"), "{e}");
     }

@@ -2,6 +2,7 @@
 
 use super::literal::{ascii_json, lit, opt_lit};
 use super::model::Model;
+use crate::SurfaceMode;
 use crate::ir::{BodyKind, ParamLocation, SchemeKind, Style};
 use crate::tools::{BodyArgs, ToolDef};
 use proc_macro2::TokenStream;
@@ -60,6 +61,15 @@ pub fn items_with(m: &Model, tools: &[ToolDef]) -> TokenStream {
         };
         quote!(SchemeSpec { name: #sname, kind: #kind })
     });
+    let tool_mode = match m.surface {
+        SurfaceMode::All => quote!(ToolMode::All),
+        SurfaceMode::Dynamic => quote!(ToolMode::Dynamic),
+        SurfaceMode::Auto => quote!(ToolMode::Auto),
+    };
+    let tool_budget = match m.tool_budget {
+        Some(n) => quote!(Some(#n)),
+        None => quote!(None),
+    };
     let tools = tools.iter().map(tool_tokens);
     quote! {
         use mcpgen_runtime::upstream::*;
@@ -74,6 +84,8 @@ pub fn items_with(m: &Model, tools: &[ToolDef]) -> TokenStream {
             base_url_env: #base_url_env,
             timeout_env: #timeout_env,
             schemes: &[#(#schemes),*],
+            tool_mode: #tool_mode,
+            tool_budget: #tool_budget,
         };
 
         /// One tool per operation.
@@ -162,6 +174,7 @@ fn tool_tokens(t: &ToolDef) -> TokenStream {
             quote!(Some(BodySpec { media_type: #media, kind: #kind, whole: #whole, fields: &[#(#fields),*], required: #required }))
         }
     };
+    let tags = t.tags.iter().map(|tag| lit(tag));
     let security = t.security.iter().map(|alt| {
         let names = alt.iter().map(|n| lit(n));
         quote!(&[#(#names),*])
@@ -185,6 +198,7 @@ fn tool_tokens(t: &ToolDef) -> TokenStream {
             params: &[#(#params),*],
             body: #body,
             security: &[#(#security),*],
+            tags: &[#(#tags),*],
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use super::names::{crate_name, env_part};
 use crate::ir::{Api, SchemeKind};
+use crate::settings::SurfaceMode;
 use crate::tools::ToolDef;
 
 /// How the generated crate depends on `mcpgen-runtime`.
@@ -37,6 +38,9 @@ pub struct Model<'a> {
     pub spec_name: String,
     pub spec_sha256: String,
     pub runtime: RuntimeDep,
+    /// How the server presents its tools, and `auto`'s budget.
+    pub surface: SurfaceMode,
+    pub tool_budget: Option<usize>,
 }
 
 impl<'a> Model<'a> {
@@ -85,6 +89,8 @@ impl<'a> Model<'a> {
             spec_name: spec_name.to_string(),
             spec_sha256: spec_sha256.to_string(),
             runtime,
+            surface: SurfaceMode::default(),
+            tool_budget: None,
         }
     }
 }

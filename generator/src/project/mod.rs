@@ -4,7 +4,7 @@
 //! edit it.
 
 use crate::ir::Method;
-use crate::{Filter, InputKind, RuntimeDep, Settings};
+use crate::{Filter, InputKind, RuntimeDep, Settings, SurfaceMode};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -43,6 +43,11 @@ pub struct Project {
     /// Tool names chosen by the user, keyed by operationId or `METHOD /path`.
     #[serde(default)]
     pub rename: BTreeMap<String, String>,
+    /// `all`, `dynamic` or `auto` (the default when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tools: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool_budget: Option<usize>,
 }
 
 fn yes() -> bool {
@@ -84,6 +89,8 @@ impl Default for Project {
             runtime: None,
             filter: Filters::default(),
             rename: BTreeMap::new(),
+            tools: None,
+            tool_budget: None,
         }
     }
 }
@@ -146,6 +153,11 @@ impl Project {
             settings.input_kind = InputKind::parse(input)
                 .ok_or_else(|| format!("input: unknown input kind `{input}` (expected openapi or manifest)"))?;
         }
+        if let Some(tools) = &self.tools {
+            settings.surface = SurfaceMode::parse(tools)
+                .ok_or_else(|| format!("tools: unknown tool mode `{tools}` (expected all, dynamic or auto)"))?;
+        }
+        settings.tool_budget = self.tool_budget;
         settings.tools.output_schemas = self.output_schemas;
         settings.tools.names = self.rename.clone();
         if let Some(runtime) = &self.runtime {
@@ -187,12 +199,15 @@ mod tests {
         p.filter.methods = vec!["get".into()];
         p.rename.insert("GET /pets".into(), "list".into());
         p.runtime = Some(Runtime::Path("../runtime".into()));
+        p.tools = Some("dynamic".into());
+        p.tool_budget = Some(9000);
         assert!(p.save(dir.path()).unwrap());
         assert!(!p.save(dir.path()).unwrap(), "unchanged contents are not rewritten");
         assert_eq!(Project::load(dir.path()).unwrap(), Some(p.clone()));
         let s = p.settings(dir.path()).unwrap();
         assert_eq!(s.tools.filter.methods, vec![Method::Get]);
         assert_eq!(s.runtime, RuntimeDep::Path("../runtime".into()));
+        assert_eq!((s.surface, s.tool_budget), (SurfaceMode::Dynamic, Some(9000)));
     }
 
     #[test]
@@ -205,5 +220,8 @@ mod tests {
         std::fs::write(dir.path().join(FILE), "[filter]\nmethods = [\"fetch\"]\n").unwrap();
         let e = Project::load(dir.path()).unwrap_err();
         assert!(e.contains("filter.methods: unknown HTTP method `fetch`"), "{e}");
+        let p = Project { spec: Some("a.yaml".into()), tools: Some("most".into()), ..Project::default() };
+        let e = p.settings(dir.path()).unwrap_err();
+        assert!(e.contains("tools: unknown tool mode `most`"), "{e}");
     }
 }

@@ -4,6 +4,7 @@
 //! Everything after `--` is left for the server's own code.
 
 use super::options::{RunOptions, Transport};
+use crate::server::ToolMode;
 use clap::{ArgAction, CommandFactory, FromArgMatches, Parser};
 
 #[derive(Debug, Clone, Parser, PartialEq)]
@@ -11,7 +12,8 @@ use clap::{ArgAction, CommandFactory, FromArgMatches, Parser};
     about = "An MCP server. Serves STDIO by default; `--transport http` or `sse` serve HTTP.",
     after_help = "Arguments after `--` are passed to the server's own code.\n\
                   Environment variables MCP_TRANSPORT, MCP_HOST, MCP_PORT, MCP_PATH, MCP_LOG_LEVEL, MCP_STATELESS,\n\
-                  MCP_JSON_RESPONSE, MCP_ALLOWED_HOSTS and MCP_ALLOWED_ORIGINS set the same options; flags win."
+                  MCP_JSON_RESPONSE, MCP_ALLOWED_HOSTS, MCP_ALLOWED_ORIGINS, MCP_TOOLS, MCP_TOOL_BUDGET, MCP_TOOLSETS and\n\
+                  MCP_READ_ONLY set the same options; flags win."
 )]
 struct Flags {
     /// Transport: stdio (default), http (alias streamable-http), or sse.
@@ -41,9 +43,26 @@ struct Flags {
     /// Also accept this Origin header (repeatable; loopback origins are always accepted).
     #[arg(long = "allowed-origin", env = "MCP_ALLOWED_ORIGINS", value_delimiter = ',')]
     allowed_origins: Vec<String>,
+    /// How the tools are presented: all (one per operation), dynamic (search, describe and call
+    /// tools in front of the catalogue), or auto (all when they fit --tool-budget).
+    #[arg(long = "tools", env = "MCP_TOOLS", value_name = "MODE", value_parser = clap::builder::ValueParser::new(parse_tool_mode))]
+    tools: Option<ToolMode>,
+    /// The budget `--tools auto` fits the tools' definitions into, in estimated tokens [default: 25000].
+    #[arg(long, env = "MCP_TOOL_BUDGET", value_name = "TOKENS")]
+    tool_budget: Option<usize>,
+    /// Serve only the tools of this toolset (repeatable; an OpenAPI operation's tags are its toolsets).
+    #[arg(long = "toolset", env = "MCP_TOOLSETS", value_name = "NAME", value_delimiter = ',')]
+    toolsets: Vec<String>,
+    /// Serve only tools that do not change anything (annotated read-only: GET, HEAD, OPTIONS).
+    #[arg(long, env = "MCP_READ_ONLY", action = ArgAction::SetTrue)]
+    read_only: bool,
     /// Arguments for the server's own code.
     #[arg(last = true, value_name = "SERVER_ARGS")]
     server_args: Vec<String>,
+}
+
+fn parse_tool_mode(s: &str) -> Result<ToolMode, String> {
+    s.parse()
 }
 
 fn parse_transport(s: &str) -> Result<Transport, String> {
@@ -115,6 +134,10 @@ impl CommandLine {
         code.json_response |= f.json_response;
         code.allowed_hosts.extend(f.allowed_hosts.iter().cloned());
         code.allowed_origins.extend(f.allowed_origins.iter().cloned());
+        code.tool_mode = f.tools.or(code.tool_mode);
+        code.tool_budget = f.tool_budget.or(code.tool_budget);
+        code.toolsets.extend(f.toolsets.iter().cloned());
+        code.read_only |= f.read_only;
         code
     }
 }

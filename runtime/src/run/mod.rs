@@ -8,7 +8,7 @@ pub use options::{
     DEFAULT_HOST, DEFAULT_HTTP_PATH, DEFAULT_MESSAGE_PATH, DEFAULT_PORT, DEFAULT_SSE_PATH, RunOptions, Transport,
 };
 
-use crate::server::{BuildError, Server};
+use crate::server::{BuildError, Selection, Server};
 use crate::transport::stdio::{StdioOptions, serve_stdio};
 use std::process::ExitCode;
 
@@ -72,9 +72,10 @@ impl Server {
     /// Runs the server on the current tokio runtime until SIGINT or SIGTERM (or, on STDIO, EOF).
     pub async fn run_async(self, options: RunOptions) -> Result<(), RunError> {
         init_logging(options.log_level.as_deref());
+        let server = self.with_tool_options(&options);
         match options.transport {
             Transport::Stdio => {
-                let (dispatcher, _routes) = self.build()?;
+                let (dispatcher, _routes) = server.build()?;
                 tracing::info!(server = dispatcher.name(), "serving MCP over STDIO");
                 let stdio =
                     StdioOptions { max_message_bytes: options.max_body_bytes, shutdown_grace: options.shutdown_grace };
@@ -82,8 +83,8 @@ impl Server {
                 Ok(())
             }
             Transport::Http | Transport::Sse => {
-                let name = self.name().to_string();
-                let app = self.http_app(&options)?;
+                let name = server.name().to_string();
+                let app = server.http_app(&options)?;
                 let listener =
                     tokio::net::TcpListener::bind((options.host.as_str(), options.port)).await.map_err(|e| {
                         std::io::Error::new(
@@ -103,6 +104,19 @@ impl Server {
                 Ok(())
             }
         }
+    }
+
+    /// The options' tool surface laid over the code's: a mode, budget or toolsets given win;
+    /// read-only narrows.
+    fn with_tool_options(mut self, options: &RunOptions) -> Server {
+        let surface = &mut self.info.surface;
+        surface.mode = options.tool_mode.unwrap_or(surface.mode);
+        surface.budget = options.tool_budget.or(surface.budget);
+        if !options.toolsets.is_empty() {
+            surface.selection.toolsets = Selection::new(&options.toolsets, false).toolsets;
+        }
+        surface.selection.read_only |= options.read_only;
+        self
     }
 
     /// Parses the process's command line (see [`CommandLine`]) over the default options and runs.

@@ -1,6 +1,7 @@
 //! How a server runs: transport, address, paths, limits. Defaults follow FastMCP's
 //! "Running the Server".
 
+use crate::server::ToolMode;
 use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
@@ -97,6 +98,14 @@ pub struct RunOptions {
     /// mount [`HttpApp::into_router`](crate::HttpApp::into_router) in your own server, the header
     /// part is that server's to set.
     pub read_timeout: Duration,
+    /// How the tools are presented (`--tools`); `None`: what the server's code chose.
+    pub tool_mode: Option<ToolMode>,
+    /// `auto`'s budget in estimated tokens (`--tool-budget`); `None`: the code's, or the default.
+    pub tool_budget: Option<usize>,
+    /// Serve only these toolsets (`--toolset`, repeatable); empty: all of them.
+    pub toolsets: Vec<String>,
+    /// Serve only read-only tools (`--read-only`).
+    pub read_only: bool,
 }
 
 impl Default for RunOptions {
@@ -118,6 +127,10 @@ impl Default for RunOptions {
             shutdown_grace: Duration::from_secs(5),
             keep_alive: Duration::from_secs(15),
             read_timeout: Duration::from_secs(30),
+            tool_mode: None,
+            tool_budget: None,
+            toolsets: Vec::new(),
+            read_only: false,
         }
     }
 }

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 
+use super::catalog::Selection;
 use super::in_flight::InFlight;
 use super::logging::LogLevel;
 
@@ -35,12 +36,21 @@ pub struct Connection {
     subscriptions: Mutex<HashSet<String>>,
     /// Session-wide channel to the client (stdout, or an HTTP session's GET stream).
     pub(crate) outbound: Option<Outbound>,
+    /// The client's own narrowing of the tools (an HTTP endpoint URL's query), within the
+    /// server's; `None`: the server's.
+    pub(crate) selection: Option<Selection>,
 }
 
 impl Connection {
     /// A connection whose unsolicited messages go to `outbound`.
     pub fn new(outbound: Option<Outbound>) -> Self {
         Connection { outbound, ..Default::default() }
+    }
+
+    /// A connection whose client chose `selection` of the tools (checked with
+    /// [`crate::server::Dispatcher::client_selection`]).
+    pub fn with_selection(outbound: Option<Outbound>, selection: Option<Selection>) -> Self {
+        Connection { outbound, selection, ..Default::default() }
     }
 
     pub(crate) fn handshake(&self) -> Handshake {

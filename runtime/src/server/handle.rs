@@ -25,6 +25,7 @@ impl ServerHandle {
     pub fn remove_tool(&self, name: &str) -> bool {
         let removed = self.state.tools.write().expect("tools lock").remove(name);
         if removed {
+            self.state.tools_version.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             self.state.announce(Change::Tools);
         }
         removed

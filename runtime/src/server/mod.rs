@@ -4,6 +4,7 @@
 //! HTTP routes. [`Server::build`] checks everything once and yields a [`Dispatcher`] that every
 //! transport shares behind an `Arc`. A [`ServerHandle`] changes the lists while it runs.
 
+mod catalog;
 mod completion;
 mod connection;
 mod context;
@@ -23,6 +24,9 @@ mod state;
 mod tool;
 mod tool_page;
 
+pub use catalog::{
+    DEFAULT_TOOL_BUDGET, Selection, ToolMode, dynamic_surface_len, model_facing_len, tokens, toolset_id,
+};
 pub use completion::{Completer, prefix_completer};
 pub use connection::{Connection, Outbound};
 pub use context::RequestContext;
@@ -66,6 +70,8 @@ pub(crate) struct Info {
     pub cache_hint: CacheHint,
     /// Key that signs input-required `requestState`; random per process unless set.
     pub state_key: Option<[u8; 32]>,
+    /// How the tools are presented, and to whom.
+    pub surface: catalog::Surface,
 }
 
 /// An MCP server under construction.
@@ -99,6 +105,7 @@ impl Server {
                 page_size: None,
                 cache_hint: CacheHint::default(),
                 state_key: None,
+                surface: catalog::Surface::default(),
             },
             state: Arc::default(),
             routes: Vec::new(),
@@ -176,6 +183,26 @@ impl Server {
         self
     }
 
+    /// How the tools are presented: each one (`All`, the default), or search, describe and call
+    /// tools in front of them (`Dynamic`), or whichever fits the token budget (`Auto`). The
+    /// command line's `--tools` wins.
+    pub fn tool_mode(mut self, mode: ToolMode) -> Self {
+        self.info.surface.mode = mode;
+        self
+    }
+
+    /// `Auto`'s budget in estimated tokens (default [`DEFAULT_TOOL_BUDGET`]).
+    pub fn tool_budget(mut self, tokens: usize) -> Self {
+        self.info.surface.budget = Some(tokens);
+        self
+    }
+
+    /// Serves only the tools `selection` admits, to every client (`--toolset`, `--read-only`).
+    pub fn select_tools(mut self, selection: Selection) -> Self {
+        self.info.surface.selection = selection;
+        self
+    }
+
     pub fn name(&self) -> &str {
         &self.info.name
     }
@@ -193,6 +220,10 @@ impl Server {
         if !self.errors.is_empty() {
             return Err(BuildError(self.errors.join("; ")));
         }
+        let selection = &self.info.surface.selection;
+        selection
+            .check(&self.state.toolsets(), &Selection::default())
+            .map_err(|e| BuildError(format!("--toolset: {e}")))?;
         Ok((Arc::new(Dispatcher::new(self.info, self.state)), self.routes))
     }
 }

@@ -71,6 +71,8 @@ struct Listener {
 #[derive(Default)]
 pub(crate) struct State {
     pub tools: RwLock<Registry<RegisteredTool>>,
+    /// Bumped whenever a tool is added or removed: what the search index is built from.
+    pub tools_version: AtomicU64,
     pub resources: RwLock<Registry<RegisteredResource>>,
     pub templates: RwLock<Registry<RegisteredTemplate>>,
     pub prompts: RwLock<Registry<RegisteredPrompt>>,
@@ -88,7 +90,15 @@ impl State {
         if !self.tools.write().expect("tools lock").insert(name.clone(), registered) {
             return Err(format!("two tools are named `{name}`"));
         }
+        self.tools_version.fetch_add(1, Ordering::Relaxed);
         Ok(())
+    }
+
+    /// Every toolset some tool is in, sorted.
+    pub fn toolsets(&self) -> Vec<String> {
+        let tools = self.tools.read().expect("tools lock");
+        let set: std::collections::BTreeSet<&String> = tools.items().iter().flat_map(|t| &t.catalog.toolsets).collect();
+        set.into_iter().cloned().collect()
     }
 
     pub fn add_resource(&self, resource: Resource) -> Result<(), String> {

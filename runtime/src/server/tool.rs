@@ -40,6 +40,17 @@ pub struct Tool {
     pub(crate) meta: Option<Value>,
     pub(crate) required_client_capabilities: Vec<String>,
     pub(crate) handler: Option<ToolHandler>,
+    /// Where the tool sits in a large catalogue: its toolsets, and the HTTP operation it calls.
+    pub(crate) catalog: CatalogEntry,
+}
+
+/// What selection and search know of a tool besides its definition.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct CatalogEntry {
+    /// Toolset ids ([`crate::server::toolset_id`]), e.g. an OpenAPI operation's tags.
+    pub toolsets: Vec<String>,
+    /// `METHOD /path` of the HTTP operation a generated tool calls.
+    pub operation: Option<String>,
 }
 
 /// A schema as given: a value (checked against its meta-schema at registration), JSON text
@@ -135,6 +146,7 @@ impl Tool {
             meta: None,
             required_client_capabilities: Vec::new(),
             handler: None,
+            catalog: CatalogEntry::default(),
         }
     }
 
@@ -189,6 +201,24 @@ impl Tool {
         self
     }
 
+    /// Puts the tool in toolset `name` (repeatable): `--toolset NAME` and a client's
+    /// `?toolset=NAME` serve only the tools of the toolsets they name. Names are compared as
+    /// [`crate::server::toolset_id`] gives them (`Pull Requests` is `pull-requests`).
+    pub fn toolset(mut self, name: &str) -> Self {
+        let id = super::catalog::toolset_id(name);
+        if !id.is_empty() && !self.catalog.toolsets.contains(&id) {
+            self.catalog.toolsets.push(id);
+        }
+        self
+    }
+
+    /// The HTTP operation the tool calls (`GET`, `/pets/{id}`), shown by the dynamic surface's
+    /// search and used to rank it.
+    pub fn http_operation(mut self, method: &str, path: &str) -> Self {
+        self.catalog.operation = Some(format!("{method} {path}"));
+        self
+    }
+
     /// The async function that runs the tool. It receives the validated arguments.
     pub fn handler<F, Fut, R>(mut self, f: F) -> Self
     where
@@ -237,6 +267,9 @@ pub(crate) struct RegisteredTool {
     pub input: Schema,
     pub output: Option<Schema>,
     pub required_client_capabilities: Vec<String>,
+    pub catalog: CatalogEntry,
+    /// `readOnlyHint: true`: what a read-only selection serves.
+    pub read_only: bool,
     parts: DefinitionParts,
     definition: OnceLock<Definition>,
 }
@@ -286,7 +319,8 @@ impl RegisteredTool {
             Some(raw) => Some(raw.compile().map_err(|e| format!("tool `{name}`: invalid outputSchema: {e}"))?),
             None => None,
         };
-        let Tool { name, title, description, annotations, meta, required_client_capabilities, .. } = tool;
+        let Tool { name, title, description, annotations, meta, required_client_capabilities, catalog, .. } = tool;
+        let read_only = annotations.get("readOnlyHint") == Some(&Value::Bool(true));
         let parts = DefinitionParts { title, description, annotations, meta };
         Ok(RegisteredTool {
             name,
@@ -294,9 +328,29 @@ impl RegisteredTool {
             input,
             output,
             required_client_capabilities,
+            catalog,
+            read_only,
             parts,
             definition: OnceLock::new(),
         })
+    }
+
+    pub fn title(&self) -> Option<&str> {
+        self.parts.title.as_deref()
+    }
+
+    pub fn description(&self) -> Option<&str> {
+        self.parts.description.as_deref()
+    }
+
+    pub fn annotations(&self) -> &Map<String, Value> {
+        &self.parts.annotations
+    }
+
+    /// What a client hands a model for this tool (name, title, description, input schema), in
+    /// bytes, without writing its definition: how large a surface is ([`super::catalog`]).
+    pub fn model_facing_len(&self) -> usize {
+        super::catalog::model_facing_len(&self.name, self.title(), self.description(), self.input.text().len())
     }
 
     fn definition(&self) -> &Definition {

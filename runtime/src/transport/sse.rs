@@ -48,7 +48,11 @@ pub(crate) async fn open(
         Ok(id) => id,
         Err(response) => return *response,
     };
-    let (session, messages) = Session::with_outbound(id);
+    let selection = match shared.dispatcher.client_selection(request.uri().query()) {
+        Ok(selection) => selection,
+        Err(e) => return transport_error(StatusCode::BAD_REQUEST, codes::INVALID_REQUEST, format!("Bad Request: {e}")),
+    };
+    let (session, messages) = Session::with_outbound(id, selection);
     if shared.sessions.insert(session.clone()).is_err() {
         session.end();
         return responses::unavailable("Service Unavailable: too many open sessions; try again later");

@@ -73,6 +73,8 @@ fn api(schemes: &'static [SchemeSpec]) -> &'static ApiSpec {
         base_url_env: "C_BASE_URL",
         timeout_env: "C_TIMEOUT_SECS",
         schemes,
+        tool_mode: ToolMode::All,
+        tool_budget: None,
     })
 }
 

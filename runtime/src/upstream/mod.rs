@@ -9,7 +9,7 @@
 //! # use mcpgen_runtime::Server;
 //! # static API: ApiSpec = ApiSpec { name: "demo", version: "1", title: None, instructions: None,
 //! #     base_url: Some("https://api.example.com"), base_url_env: "DEMO_BASE_URL",
-//! #     timeout_env: "DEMO_TIMEOUT_SECS", schemes: &[] };
+//! #     timeout_env: "DEMO_TIMEOUT_SECS", schemes: &[], tool_mode: mcpgen_runtime::ToolMode::All, tool_budget: None };
 //! # static TOOLS: &[ToolSpec] = &[];
 //! let upstream = Upstream::builder(&API).build().expect("valid configuration");
 //! let server = upstream.register(Server::new(API.name, API.version), TOOLS);
@@ -33,7 +33,9 @@ mod style;
 
 pub use body::Body;
 pub use request::{RequestParts, build_request};
-pub use spec::{ApiSpec, BodyKind, BodySpec, FieldSpec, Location, ParamSpec, SchemeKind, SchemeSpec, Style, ToolSpec};
+pub use spec::{
+    ApiSpec, BodyKind, BodySpec, FieldSpec, Location, ParamSpec, SchemeKind, SchemeSpec, Style, ToolMode, ToolSpec,
+};
 
 use crate::server::{RequestContext, Server, Tool, ToolResult};
 use auth::Credentials;
@@ -253,6 +255,10 @@ impl Upstream {
         if !spec.read_only {
             tool = tool.annotation("destructiveHint", spec.destructive).annotation("idempotentHint", spec.idempotent);
         }
+        for tag in spec.tags {
+            tool = tool.toolset(tag);
+        }
+        tool = tool.http_operation(spec.method, spec.path);
         let upstream = Arc::clone(self);
         tool.handler(move |args, ctx| {
             let upstream = Arc::clone(&upstream);
@@ -260,8 +266,9 @@ impl Upstream {
         })
     }
 
-    /// A server named, titled and described after the API, with a tool per spec: what a
-    /// generated crate's `main` and `mcpgen run` serve.
+    /// A server named, titled and described after the API, presenting its tools as the API's
+    /// `tool_mode` says, with a tool per spec: what a generated crate's `main` and `mcpgen run`
+    /// serve.
     pub fn server(self: &Arc<Self>, specs: &'static [ToolSpec]) -> Server {
         let api = self.api;
         let mut server = Server::new(api.name, api.version);
@@ -270,6 +277,10 @@ impl Upstream {
         }
         if let Some(instructions) = api.instructions {
             server = server.instructions(instructions);
+        }
+        server = server.tool_mode(api.tool_mode);
+        if let Some(budget) = api.tool_budget {
+            server = server.tool_budget(budget);
         }
         self.register(server, specs)
     }

@@ -294,6 +294,8 @@ fn server_args_override_base_url_and_timeout() {
         base_url_env: "T_BASE",
         timeout_env: "T_TIMEOUT",
         schemes: &[],
+        tool_mode: ToolMode::All,
+        tool_budget: None,
     };
     let args: Vec<String> =
         ["--db", "x", "--base-url", "http://127.0.0.1:9/v2", "--timeout=2.5"].map(String::from).to_vec();

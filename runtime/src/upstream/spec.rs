@@ -3,6 +3,8 @@
 //! Everything is `'static` data so a generated crate is a table of these plus a `main`; the
 //! behaviour lives here in the runtime, written and tested once.
 
+pub use crate::server::ToolMode;
+
 /// The API as a whole: its name, where it lives, and how it authenticates.
 #[derive(Debug, Clone, Copy)]
 pub struct ApiSpec {
@@ -19,6 +21,10 @@ pub struct ApiSpec {
     /// The environment variable holding the request timeout in seconds.
     pub timeout_env: &'static str,
     pub schemes: &'static [SchemeSpec],
+    /// How the server presents the tools (`--tools` at generation; the server's own `--tools`
+    /// wins), and `Auto`'s budget in estimated tokens (`None`: the runtime's default).
+    pub tool_mode: ToolMode,
+    pub tool_budget: Option<usize>,
 }
 
 /// A security scheme and the environment variables its credentials come from.
@@ -110,6 +116,8 @@ pub struct ToolSpec {
     pub body: Option<BodySpec>,
     /// Alternatives of scheme names that must all apply; an empty alternative means none needed.
     pub security: &'static [&'static [&'static str]],
+    /// The operation's tags: its toolsets (`--toolset`), and words its search finds it by.
+    pub tags: &'static [&'static str],
 }
 
 #[cfg(test)]
@@ -134,6 +142,7 @@ impl ToolSpec {
         params: &[],
         body: None,
         security: &[],
+        tags: &[],
     };
 }
 

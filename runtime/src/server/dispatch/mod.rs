@@ -11,17 +11,20 @@ mod resources;
 mod subscriptions;
 mod tools;
 
+use super::catalog::Selection;
+use super::catalog::search::SearchIndex;
 use super::connection::{Connection, Handshake, Outbound};
 use super::context::RequestContext;
 use super::input::StateSigner;
 use super::logging::LogLevel;
 use super::reply::{Payload, Reply};
 use super::state::State;
+use super::tool::RegisteredTool;
 use super::{Info, pagination};
 use crate::protocol::version::{CLIENT_CAPABILITIES_META_KEY, LOG_LEVEL_META_KEY, envelope_meta, modern_version};
 use crate::protocol::{ErrorObject, Generation, Message, RequestId, codes};
 use serde_json::{Value, json};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// Methods of the 2026-07-28 generation. Anything else under its envelope is -32601.
 const MODERN_METHODS: &[&str] = &[
@@ -45,6 +48,11 @@ pub struct Dispatcher {
     info: Info,
     state: Arc<State>,
     signer: StateSigner,
+    /// The dynamic surface's search index, with the `tools_version` it was built at; built on
+    /// the first search.
+    search: Mutex<Option<(u64, Arc<SearchIndex>)>>,
+    /// The dynamic surface's tools: for clients that may call anything, and for read-only ones.
+    meta_tools: OnceLock<[Vec<Arc<RegisteredTool>>; 2]>,
 }
 
 /// What one request needs to know about where it came from.
@@ -58,7 +66,20 @@ struct Call<'a> {
 impl Dispatcher {
     pub(crate) fn new(info: Info, state: Arc<State>) -> Dispatcher {
         let signer = StateSigner::new(info.state_key);
-        Dispatcher { info, state, signer }
+        Dispatcher { info, state, signer, search: Mutex::new(None), meta_tools: OnceLock::new() }
+    }
+
+    /// A client's selection of the tools from its endpoint URL's `query` (`toolset=repos&
+    /// read_only=true&tools=dynamic`): `None` when it asks for nothing, an error naming the
+    /// problem (an unknown toolset, with the ones there are) for the transport to answer with.
+    pub fn client_selection(&self, query: Option<&str>) -> Result<Option<Selection>, String> {
+        let Some(query) = query.filter(|q| !q.is_empty()) else { return Ok(None) };
+        let selection = Selection::from_query(query)?;
+        if selection.is_everything() && selection.mode.is_none() {
+            return Ok(None);
+        }
+        selection.check(&self.state.toolsets(), &self.info.surface.selection)?;
+        Ok(Some(selection))
     }
 
     pub fn name(&self) -> &str {
@@ -176,7 +197,7 @@ impl Dispatcher {
     async fn route(&self, method: &str, params: Option<Value>, call: Call<'_>) -> Result<Payload, ErrorObject> {
         let p = params.as_ref();
         let value = match method {
-            "tools/list" => return self.list_tools(p),
+            "tools/list" => return self.list_tools(p, call.conn),
             "tools/call" => return self.call_tool(params, call).await,
             "initialize" => Ok(self.initialize(call.conn, p)),
             "ping" => Ok(json!({})),
@@ -287,5 +308,7 @@ fn required_str<'a>(params: Option<&'a Value>, field: &str, method: &str) -> Res
         .ok_or_else(|| ErrorObject::invalid_params(format!("{method} needs a string `{field}`")))
 }
 
+#[cfg(test)]
+mod surface_tests;
 #[cfg(test)]
 mod tests;

@@ -55,7 +55,7 @@ fn server() -> Arc<Dispatcher> {
     s.build().unwrap().0
 }
 
-async fn call(d: &Arc<Dispatcher>, conn: &Arc<Connection>, raw: Value) -> Option<Value> {
+pub(super) async fn call(d: &Arc<Dispatcher>, conn: &Arc<Connection>, raw: Value) -> Option<Value> {
     let msg = Message::from_value(raw).unwrap();
     d.handle(conn, msg, None).await.map(wire)
 }
@@ -65,11 +65,11 @@ fn wire(reply: crate::server::Reply) -> Value {
     serde_json::from_slice(&reply.to_bytes()).expect("a reply is JSON text")
 }
 
-fn modern_meta() -> Value {
+pub(super) fn modern_meta() -> Value {
     json!({PROTOCOL_VERSION_META_KEY: V, CLIENT_CAPABILITIES_META_KEY: {}})
 }
 
-fn req(id: i64, method: &str, params: Value) -> Value {
+pub(super) fn req(id: i64, method: &str, params: Value) -> Value {
     json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params})
 }
 

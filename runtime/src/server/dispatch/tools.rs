@@ -2,37 +2,184 @@
 
 use super::{Call, Dispatcher, pagination};
 use crate::protocol::{ErrorObject, Generation, codes};
+use crate::server::catalog::{Selection, ToolMode, meta, search::SearchIndex, tokens};
+use crate::server::connection::Connection;
 use crate::server::input::{InputResponses, MAX_LEGACY_ROUNDS, fulfil_on_legacy};
 use crate::server::reply::Payload;
 use crate::server::result::ToolResult;
+use crate::server::tool::RegisteredTool;
 use crate::server::tool_page::ToolPage;
 use futures::FutureExt;
 use serde_json::{Map, Value, json};
+use std::borrow::Cow;
 use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 impl Dispatcher {
     /// One page of tools, written from each tool's stored definition text when it is sent
     /// ([`ToolPage`]): a large API's page is never parsed into a tree, nor scanned (each schema
-    /// goes on one line as it is written, `Schema::write_one_line`).
-    pub(super) fn list_tools(&self, params: Option<&Value>) -> Result<Payload, ErrorObject> {
+    /// goes on one line as it is written, `Schema::write_one_line`). What the page holds depends
+    /// on the client's selection and the surface's mode.
+    pub(super) fn list_tools(&self, params: Option<&Value>, conn: &Connection) -> Result<Payload, ErrorObject> {
+        let selection = self.selection(conn);
         let tools = self.state.tools.read().expect("tools lock");
-        let offset = self.cursor_offset(params, tools.items().len())?;
-        let (page, next) = pagination::page(tools.items(), offset, self.info.page_size);
+        let selected: Cow<'_, [Arc<RegisteredTool>]> = if selection.is_everything() {
+            Cow::Borrowed(tools.items())
+        } else {
+            Cow::Owned(tools.items().iter().filter(|t| selection.admits(t)).cloned().collect())
+        };
+        let listed: &[Arc<RegisteredTool>] = match self.mode(&selection, &selected) {
+            ToolMode::Dynamic => self.meta_tools(selection.read_only),
+            _ => &selected,
+        };
+        let offset = self.cursor_offset(params, listed.len())?;
+        let (page, next) = pagination::page(listed, offset, self.info.page_size);
         Ok(Payload::ToolPage(ToolPage::new(page, next.as_deref())))
     }
 
     pub(super) async fn call_tool(&self, params: Option<Value>, call: Call<'_>) -> Result<Payload, ErrorObject> {
-        let mut params = params.unwrap_or_else(|| json!({}));
+        let params = params.unwrap_or_else(|| json!({}));
+        let name = super::required_str(Some(&params), "name", "tools/call")?;
+        let selection = self.selection(call.conn);
+        if meta::is_meta(name) && self.dynamic_for(&selection) {
+            return self.call_meta(params, call, &selection).await;
+        }
         let tool = self
             .state
             .tools
             .read()
             .expect("tools lock")
-            .get(super::required_str(Some(&params), "name", "tools/call")?)
-            .ok_or_else(|| {
-                let name = params["name"].as_str().unwrap_or_default();
-                ErrorObject::invalid_params(format!("Unknown tool: {name}"))
-            })?;
+            .get(name)
+            .filter(|t| selection.admits(t))
+            .ok_or_else(|| ErrorObject::invalid_params(format!("Unknown tool: {name}")))?;
+        self.call_catalog_tool(tool, params, call).await
+    }
+
+    /// The client's selection: the server's, narrowed by the client's own.
+    fn selection<'a>(&'a self, conn: &Connection) -> Cow<'a, Selection> {
+        let server = &self.info.surface.selection;
+        match &conn.selection {
+            None => Cow::Borrowed(server),
+            Some(client) => Cow::Owned(server.narrowed_by(client)),
+        }
+    }
+
+    /// `All` or `Dynamic` for a client that sees `selected`: `Auto` is `All` while their
+    /// definitions fit the budget.
+    fn mode(&self, selection: &Selection, selected: &[Arc<RegisteredTool>]) -> ToolMode {
+        match selection.mode.unwrap_or(self.info.surface.mode) {
+            ToolMode::Auto => {
+                let bytes: usize = selected.iter().map(|t| t.model_facing_len()).sum();
+                if tokens(bytes) <= self.info.surface.budget() { ToolMode::All } else { ToolMode::Dynamic }
+            }
+            mode => mode,
+        }
+    }
+
+    /// Whether a client with `selection` is served the dynamic surface.
+    fn dynamic_for(&self, selection: &Selection) -> bool {
+        match selection.mode.unwrap_or(self.info.surface.mode) {
+            ToolMode::All => false,
+            ToolMode::Dynamic => true,
+            ToolMode::Auto => {
+                let tools = self.state.tools.read().expect("tools lock");
+                let selected: Vec<Arc<RegisteredTool>> =
+                    tools.items().iter().filter(|t| selection.admits(t)).cloned().collect();
+                self.mode(selection, &selected) == ToolMode::Dynamic
+            }
+        }
+    }
+
+    fn meta_tools(&self, read_only: bool) -> &[Arc<RegisteredTool>] {
+        let both = self.meta_tools.get_or_init(|| [meta::tools(false), meta::tools(true)]);
+        &both[usize::from(read_only)]
+    }
+
+    /// The search index of the tools as they are now.
+    fn search_index(&self) -> Arc<SearchIndex> {
+        let version = self.state.tools_version.load(Ordering::Relaxed);
+        let mut cached = self.search.lock().expect("search index lock");
+        if let Some((built_at, index)) = cached.as_ref()
+            && *built_at == version
+        {
+            return Arc::clone(index);
+        }
+        let index = Arc::new(SearchIndex::new(self.state.tools.read().expect("tools lock").items()));
+        *cached = Some((version, Arc::clone(&index)));
+        index
+    }
+
+    /// `search_tools`, `describe_tools`, `call_tool` and `call_read_only_tool`, within the
+    /// client's selection. Their own arguments are checked against their schemas as any tool's.
+    async fn call_meta(
+        &self,
+        mut params: Value,
+        call: Call<'_>,
+        selection: &Selection,
+    ) -> Result<Payload, ErrorObject> {
+        let name = params["name"].as_str().unwrap_or_default().to_string();
+        let result = |result| Ok(Payload::Tool { result, result_type: false });
+        let Some(tool) = self.meta_tools(selection.read_only).iter().find(|t| t.name == name).cloned() else {
+            // `call_tool` is not offered to a read-only client.
+            return Err(ErrorObject::invalid_params(format!("Unknown tool: {name}")));
+        };
+        let arguments = match params.get_mut("arguments").map(Value::take) {
+            None | Some(Value::Null) => json!({}),
+            Some(args @ Value::Object(_)) => args,
+            Some(_) => return Err(ErrorObject::invalid_params("tools/call `arguments` must be an object")),
+        };
+        let violations = tool.input.violations(&arguments);
+        if !violations.is_empty() {
+            return result(ToolResult::error(format!(
+                "Invalid arguments for tool `{name}`:\n- {}",
+                violations.join("\n- ")
+            )));
+        }
+        let index = self.search_index();
+        let admits = |t: &RegisteredTool| selection.admits(t);
+        match name.as_str() {
+            meta::SEARCH => result(meta::search(&index, &arguments, admits)),
+            meta::DESCRIBE => {
+                let tools = self.state.tools.read().expect("tools lock");
+                let names = arguments["names"].as_array().map(Vec::as_slice).unwrap_or_default();
+                let found = names
+                    .iter()
+                    .map(|n| {
+                        let n = n.as_str().unwrap_or_default();
+                        tools.get(n).filter(|t| admits(t)).ok_or_else(|| meta::unknown(n, &index, admits))
+                    })
+                    .collect();
+                result(meta::describe(found))
+            }
+            _ => {
+                let target = arguments["name"].as_str().unwrap_or_default();
+                let found = self.state.tools.read().expect("tools lock").get(target).filter(|t| admits(t));
+                let Some(tool) = found else { return result(ToolResult::error(meta::unknown(target, &index, admits))) };
+                if name == meta::CALL_READ_ONLY && !tool.read_only {
+                    return result(ToolResult::error(format!(
+                        "`{target}` is not read-only: it may change something, and `{}` calls only tools that read{}",
+                        meta::CALL_READ_ONLY,
+                        if selection.read_only { "" } else { "; call it with `call_tool`" }
+                    )));
+                }
+                // The catalogue tool's own call: the same validation, handler and result, with
+                // the request's `_meta` and any input responses carried over.
+                params["name"] = json!(target);
+                params["arguments"] = arguments.get("arguments").cloned().unwrap_or_else(|| json!({}));
+                Box::pin(self.call_catalog_tool(tool, params, call)).await
+            }
+        }
+    }
+
+    /// Calls `tool` of the catalogue: arguments checked, the handler run (over as many rounds
+    /// of input as it asks for), the output checked against its schema.
+    async fn call_catalog_tool(
+        &self,
+        tool: Arc<RegisteredTool>,
+        mut params: Value,
+        call: Call<'_>,
+    ) -> Result<Payload, ErrorObject> {
         let name = tool.name.as_str();
         if call.generation == Generation::Modern {
             check_client_capabilities(&tool.required_client_capabilities, call.ctx.client_capabilities(), name)?;

@@ -11,6 +11,7 @@ use super::state::Shared;
 use super::{legacy, modern};
 use crate::protocol::version::{LEGACY_VERSIONS, MODERN_VERSIONS, PROTOCOL_VERSION_META_KEY, all_versions};
 use crate::protocol::{ErrorObject, Message, codes, jsonrpc};
+use crate::server::Selection;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode};
@@ -59,7 +60,10 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
     }
     let allow = if shared.config.stateless { "POST" } else { "GET, POST, DELETE" };
     let response = match parts.method {
-        Method::POST => post(&shared, &parts.headers, body).await,
+        Method::POST => match shared.dispatcher.client_selection(parts.uri.query()) {
+            Ok(selection) => post(&shared, &parts.headers, body, selection).await,
+            Err(e) => transport_error(StatusCode::BAD_REQUEST, codes::INVALID_REQUEST, format!("Bad Request: {e}")),
+        },
         Method::GET | Method::DELETE => match header_era(&parts.headers) {
             HeaderEra::Modern => responses::method_not_allowed("POST"),
             HeaderEra::Unsupported(v) => unsupported_version(&v, None),
@@ -73,7 +77,8 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
     response
 }
 
-async fn post(shared: &Arc<Shared>, headers: &HeaderMap, body: Body) -> Response {
+/// `selection`: the client's choice of tools from the URL's query.
+async fn post(shared: &Arc<Shared>, headers: &HeaderMap, body: Body, selection: Option<Selection>) -> Response {
     let accepts = headers::accepts(headers);
     if !accepts.json || !(accepts.sse || shared.config.json_response) {
         let wanted = if shared.config.json_response {
@@ -113,8 +118,8 @@ async fn post(shared: &Arc<Shared>, headers: &HeaderMap, body: Body) -> Response
         .and_then(Value::as_object)
         .is_some_and(|meta| meta.contains_key(PROTOCOL_VERSION_META_KEY));
     match header_era(headers) {
-        _ if body_is_modern => modern::post(shared, headers, decoded, accepts.prefers_sse).await,
-        HeaderEra::Modern => modern::post(shared, headers, decoded, accepts.prefers_sse).await,
+        _ if body_is_modern => modern::post(shared, headers, decoded, accepts.prefers_sse, selection).await,
+        HeaderEra::Modern => modern::post(shared, headers, decoded, accepts.prefers_sse, selection).await,
         HeaderEra::Unsupported(v) => {
             let id = match &decoded {
                 Ok(message) => message.id().cloned(),
@@ -122,6 +127,8 @@ async fn post(shared: &Arc<Shared>, headers: &HeaderMap, body: Body) -> Response
             };
             unsupported_version(&v, id.as_ref())
         }
-        HeaderEra::Legacy(version) => legacy::post(shared, headers, version, decoded, accepts.prefers_sse).await,
+        HeaderEra::Legacy(version) => {
+            legacy::post(shared, headers, version, decoded, accepts.prefers_sse, selection).await
+        }
     }
 }

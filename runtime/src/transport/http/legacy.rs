@@ -10,7 +10,7 @@ use super::session::{ActivityGuard, Session, StreamSlot, mint_session_id};
 use super::state::Shared;
 use crate::protocol::jsonrpc::DecodeError;
 use crate::protocol::{Message, codes};
-use crate::server::Connection;
+use crate::server::{Connection, Selection};
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -34,6 +34,7 @@ pub(crate) async fn post(
     version: Option<&str>,
     decoded: Result<Message, DecodeError>,
     prefers_sse: bool,
+    selection: Option<Selection>,
 ) -> Response {
     // Whether a stream would start with a priming event, and whether the client prefers one.
     let stream_choice = |version| (wants_priming(version), prefers_sse);
@@ -42,12 +43,12 @@ pub(crate) async fn post(
         Err(e) => return responses::json(StatusCode::BAD_REQUEST, &e.response()),
     };
     if shared.config.stateless {
-        let conn = Arc::new(Connection::new(None));
+        let conn = Arc::new(Connection::with_selection(None, selection));
         return dispatch(shared, conn, message, stream_choice(version), None, None).await;
     }
     match headers::single(headers, &SESSION_ID) {
         Single::Absent if matches!(&message, Message::Request { method, .. } if method == "initialize") => {
-            open_session(shared, message).await
+            open_session(shared, message, selection).await
         }
         Single::Absent => transport_error(
             StatusCode::BAD_REQUEST,
@@ -105,7 +106,8 @@ async fn dispatch(
 }
 
 /// `initialize` without a session: answer it, and keep the session only if it succeeded.
-async fn open_session(shared: &Arc<Shared>, message: Message) -> Response {
+/// A session's selection of tools is the one its `initialize` asked for.
+async fn open_session(shared: &Arc<Shared>, message: Message, selection: Option<Selection>) -> Response {
     if !shared.sessions.has_room() {
         tracing::warn!("refused a new session: every session slot is busy");
         return responses::unavailable("Service Unavailable: too many open sessions; try again later");
@@ -114,7 +116,7 @@ async fn open_session(shared: &Arc<Shared>, message: Message) -> Response {
         Ok(id) => id,
         Err(response) => return *response,
     };
-    let session = Session::start(id);
+    let session = Session::start(id, selection);
     let response = shared.dispatcher.handle(&session.conn, message, None).await;
     match response {
         Some(response) if response.outcome.is_ok() => {

@@ -10,7 +10,7 @@ use crate::protocol::jsonrpc::DecodeError;
 use crate::protocol::jsonrpc::error_response;
 use crate::protocol::version::MODERN_VERSIONS;
 use crate::protocol::{ErrorObject, Message, codes};
-use crate::server::Connection;
+use crate::server::{Connection, Selection};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde_json::json;
@@ -22,6 +22,7 @@ pub(crate) async fn post(
     headers: &HeaderMap,
     decoded: Result<Message, DecodeError>,
     prefers_sse: bool,
+    selection: Option<Selection>,
 ) -> Response {
     let message = match decoded {
         Ok(message) => message,
@@ -41,7 +42,7 @@ pub(crate) async fn post(
             }
             reply::answer(Exchange {
                 dispatcher: dispatcher.clone(),
-                conn: Arc::new(Connection::new(None)),
+                conn: Arc::new(Connection::with_selection(None, selection)),
                 id: id.clone(),
                 message: Message::Request { id, method, params },
                 modern: true,

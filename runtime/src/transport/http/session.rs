@@ -7,7 +7,7 @@
 //! mounted in someone else's server behaves the same as one we serve. A session with a request
 //! or a GET stream in flight is never idle.
 
-use crate::server::Connection;
+use crate::server::{Connection, Selection};
 use axum::http::HeaderValue;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -71,8 +71,8 @@ struct Activity {
 impl Session {
     /// A session whose connection's own messages are pumped to the GET stream, if one is open.
     /// Must run inside a tokio runtime.
-    pub fn start(id: String) -> Arc<Session> {
-        let (session, mut rx) = Session::with_outbound(id);
+    pub fn start(id: String, selection: Option<Selection>) -> Arc<Session> {
+        let (session, mut rx) = Session::with_outbound(id, selection);
         let weak = Arc::downgrade(&session);
         let ended = session.ended.clone();
         tokio::spawn(async move {
@@ -99,12 +99,12 @@ impl Session {
 
     /// A session and the receiver of everything its connection sends, for a transport whose
     /// one stream lives exactly as long as the session (SSE).
-    pub fn with_outbound(id: String) -> (Arc<Session>, mpsc::Receiver<Value>) {
+    pub fn with_outbound(id: String, selection: Option<Selection>) -> (Arc<Session>, mpsc::Receiver<Value>) {
         let (tx, rx) = mpsc::channel::<Value>(OUTBOUND_CAPACITY);
         let session = Arc::new(Session {
             id_header: HeaderValue::from_str(&id).ok(),
             id,
-            conn: Arc::new(Connection::new(Some(tx))),
+            conn: Arc::new(Connection::with_selection(Some(tx), selection)),
             ended: CancellationToken::new(),
             activity: Mutex::new(Activity { in_flight: 0, last: Instant::now() }),
             stream_open: AtomicBool::new(false),
@@ -366,19 +366,19 @@ mod tests {
     #[tokio::test]
     async fn idle_sessions_expire_and_the_cap_evicts_the_longest_idle() {
         let store = Arc::new(SessionStore::new(Duration::from_millis(50), 2));
-        let (a, b) = (Session::start("a".into()), Session::start("b".into()));
+        let (a, b) = (Session::start("a".into(), None), Session::start("b".into(), None));
         store.insert(a.clone()).unwrap();
         tokio::time::sleep(Duration::from_millis(5)).await;
         store.insert(b.clone()).unwrap();
         let busy = b.enter();
-        let c = Session::start("c".into());
+        let c = Session::start("c".into(), None);
         store.insert(c).unwrap();
         assert!(store.get("a").is_none(), "the longest-idle session made room");
         assert!(a.ended.is_cancelled());
         assert!(store.get("b").is_some());
         // Everything busy: no room.
         let _busy_c = store.get("c").unwrap().enter();
-        assert!(store.insert(Session::start("d".into())).is_err());
+        assert!(store.insert(Session::start("d".into(), None)).is_err());
         drop(busy);
         tokio::time::sleep(Duration::from_millis(60)).await;
         assert!(store.get("b").is_none(), "idle past the timeout");
@@ -388,7 +388,7 @@ mod tests {
     #[tokio::test]
     async fn abandoned_sessions_are_swept_without_anyone_asking_for_them() {
         let store = Arc::new(SessionStore::new(Duration::from_millis(50), 100));
-        let sessions: Vec<Arc<Session>> = (0..10).map(|i| Session::start(format!("s{i}"))).collect();
+        let sessions: Vec<Arc<Session>> = (0..10).map(|i| Session::start(format!("s{i}"), None)).collect();
         for s in &sessions {
             store.insert(s.clone()).unwrap();
         }
@@ -406,7 +406,7 @@ mod tests {
         let hooked = Arc::new(SessionStore::new(Duration::from_secs(60), 10).on_forget(move || {
             counted.fetch_add(1, Ordering::SeqCst);
         }));
-        hooked.insert(Session::start("h".into())).unwrap();
+        hooked.insert(Session::start("h".into(), None)).unwrap();
         assert_eq!((hooked.sweep(), calls.load(Ordering::SeqCst)), (0, 0), "nothing forgotten yet");
         assert!(hooked.remove("h"));
         hooked.sweep();
@@ -420,7 +420,7 @@ mod tests {
 
     #[tokio::test]
     async fn one_get_stream_per_session() {
-        let s = Session::start("s".into());
+        let s = Session::start("s".into(), None);
         let (rx, slot) = s.open_stream().unwrap();
         assert!(s.open_stream().is_none());
         drop((rx, slot));
