@@ -38,8 +38,12 @@ const TASKS: &[(&str, &str)] = &[
 #[test]
 fn github_in_dynamic_mode_is_searched_described_and_called() {
     let spec = github::spec().to_string_lossy().into_owned();
-    let mock_port = ports::free_port().to_string();
-    let server = mcpgen::server(&["run", &spec, "--tools", "dynamic", "--mock", "--mock-port", &mock_port]);
+    // The mock in a process of its own, so its record outlives the server the client stops.
+    let mock_port = ports::free_port();
+    let mock_arg = mock_port.to_string();
+    let _mock = Listening::start(mcpgen::command(&["mock", &spec, "--port", &mock_arg]), mock_port);
+    let base_url = format!("http://127.0.0.1:{mock_port}");
+    let server = mcpgen::server(&["run", &spec, "--tools", "dynamic", "--", "--base-url", &base_url]);
     let endpoint = Endpoint::Stdio(server);
 
     let mut steps = vec![list_tools()];
