@@ -490,7 +490,7 @@ def report(a):
     w("")
     w("The client (`bench/search-tools.py run`) writes one request at a time and reads with `os.read` until the "
       "answer's line has arrived; the clock stops there, the answer is parsed afterwards (its names compared with "
-      "the warm-up's). Raw figures: the JSON beside the run's log, `target/bench/search-tools/search.json`.")
+      f"the warm-up's). Raw figures, every call's time: `{a.json}`.")
     print("\n".join(out))
 
 

@@ -20,7 +20,8 @@ pub const MCPGEN_FLAG: &str = "--mcpgen";
 
 /// `Ok` when both servers answered alike, else the first difference.
 pub fn compare(batch_binary: &Path, index: usize, spec: &Path, tools: &[&Tool], mock: &Running) -> Result<(), String> {
-    let tail = ["--log-level", "ERROR", "--", "--base-url", mock.base_url.as_str()];
+    // Every tool listed, whatever the API's size.
+    let tail = ["--log-level", "ERROR", "--tools", "all", "--", "--base-url", mock.base_url.as_str()];
     let compiled = || {
         let mut c = Command::new(batch_binary);
         c.env(SPEC_VAR, index.to_string()).args(tail);

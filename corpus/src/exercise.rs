@@ -40,7 +40,10 @@ pub struct Run {
 pub fn run(binary: &Path, index: usize, tools: &[Tool], mock: &Running, max_calls: usize) -> Run {
     let mut out = Run::default();
     let mut command = Command::new(binary);
-    command.env(SPEC_VAR, index.to_string()).args(["--log-level", "ERROR", "--", "--base-url", &mock.base_url]);
+    // Every tool listed and called directly, whatever its API's size (`auto` would hand a large
+    // one the dynamic surface: see `run_dynamic`).
+    let args = ["--log-level", "ERROR", "--tools", "all", "--", "--base-url", &mock.base_url];
+    command.env(SPEC_VAR, index.to_string()).args(args);
     let mut client = match Client::spawn(&mut command) {
         Ok(c) => c,
         Err(e) => {
