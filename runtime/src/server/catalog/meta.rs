@@ -30,7 +30,7 @@ pub(crate) fn tools(read_only: bool) -> Vec<Arc<RegisteredTool>> {
     let use_together = "Use the tools together: `search_tools` finds tools for a task, `describe_tools` gives \
         the input schema of the ones you pick, and `call_tool` (or `call_read_only_tool`, for tools that only read) \
         calls one with arguments that follow its schema.";
-    let search = Tool::new(
+    let search = tool(
         SEARCH,
         json!({
             "type": "object",
@@ -52,7 +52,7 @@ pub(crate) fn tools(read_only: bool) -> Vec<Arc<RegisteredTool>> {
          {use_together}"
     ))
     .read_only();
-    let describe = Tool::new(
+    let describe = tool(
         DESCRIBE,
         json!({
             "type": "object",
@@ -77,7 +77,7 @@ pub(crate) fn tools(read_only: bool) -> Vec<Arc<RegisteredTool>> {
         "required": ["name"],
         "additionalProperties": false
     });
-    let call = Tool::new(CALL, call_schema.clone())
+    let call = tool(CALL, call_schema.clone())
         .title("Call a tool")
         .description(format!(
             "Calls one tool of the catalogue with its arguments and returns the tool's own result. {use_together}"
@@ -85,7 +85,7 @@ pub(crate) fn tools(read_only: bool) -> Vec<Arc<RegisteredTool>> {
         .annotation("readOnlyHint", false)
         .annotation("destructiveHint", true)
         .annotation("openWorldHint", true);
-    let call_read_only = Tool::new(CALL_READ_ONLY, call_schema)
+    let call_read_only = tool(CALL_READ_ONLY, call_schema)
         .title("Call a read-only tool")
         .description(format!(
             "Calls one tool that only reads (its search result says `readOnly: true`) and returns its result; a tool \
@@ -104,6 +104,12 @@ pub(crate) fn tools(read_only: bool) -> Vec<Arc<RegisteredTool>> {
             Arc::new(RegisteredTool::compile(t).expect("the dynamic surface's tools are valid"))
         })
         .collect()
+}
+
+/// A tool whose schema is kept as text, checked and compiled when first used: a server that
+/// lists the dynamic surface pays nothing for validators until a call needs them.
+fn tool(name: &str, schema: Value) -> Tool {
+    Tool::from_schema_text(name.to_string(), schema.to_string())
 }
 
 /// `search_tools`: the best matches among the tools `admits` lets through.

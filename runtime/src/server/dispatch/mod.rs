@@ -52,7 +52,7 @@ pub struct Dispatcher {
     /// the first search.
     search: Mutex<Option<(u64, Arc<SearchIndex>)>>,
     /// The dynamic surface's tools: for clients that may call anything, and for read-only ones.
-    meta_tools: OnceLock<[Vec<Arc<RegisteredTool>>; 2]>,
+    meta_tools: [OnceLock<Vec<Arc<RegisteredTool>>>; 2],
 }
 
 /// What one request needs to know about where it came from.
@@ -66,7 +66,7 @@ struct Call<'a> {
 impl Dispatcher {
     pub(crate) fn new(info: Info, state: Arc<State>) -> Dispatcher {
         let signer = StateSigner::new(info.state_key);
-        Dispatcher { info, state, signer, search: Mutex::new(None), meta_tools: OnceLock::new() }
+        Dispatcher { info, state, signer, search: Mutex::new(None), meta_tools: Default::default() }
     }
 
     /// A client's selection of the tools from its endpoint URL's `query` (`toolset=repos&

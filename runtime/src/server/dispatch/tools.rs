@@ -91,9 +91,10 @@ impl Dispatcher {
         }
     }
 
+    /// The dynamic surface's tools, built the first time a client is served them (only the set
+    /// it is served: a read-only client's has no `call_tool`).
     fn meta_tools(&self, read_only: bool) -> &[Arc<RegisteredTool>] {
-        let both = self.meta_tools.get_or_init(|| [meta::tools(false), meta::tools(true)]);
-        &both[usize::from(read_only)]
+        self.meta_tools[usize::from(read_only)].get_or_init(|| meta::tools(read_only))
     }
 
     /// The search index of the tools as they are now.
@@ -124,18 +125,10 @@ impl Dispatcher {
             // `call_tool` is not offered to a read-only client.
             return Err(ErrorObject::invalid_params(format!("Unknown tool: {name}")));
         };
-        let arguments = match params.get_mut("arguments").map(Value::take) {
-            None | Some(Value::Null) => json!({}),
-            Some(args @ Value::Object(_)) => args,
-            Some(_) => return Err(ErrorObject::invalid_params("tools/call `arguments` must be an object")),
+        let arguments = match checked_arguments(&tool, &mut params)? {
+            Ok(arguments) => arguments,
+            Err(invalid) => return result(invalid),
         };
-        let violations = tool.input.violations(&arguments);
-        if !violations.is_empty() {
-            return result(ToolResult::error(format!(
-                "Invalid arguments for tool `{name}`:\n- {}",
-                violations.join("\n- ")
-            )));
-        }
         let index = self.search_index();
         let admits = |t: &RegisteredTool| selection.admits(t);
         match name.as_str() {
@@ -185,17 +178,10 @@ impl Dispatcher {
             check_client_capabilities(&tool.required_client_capabilities, call.ctx.client_capabilities(), name)?;
         }
         let tool_result = |result| Ok(Payload::Tool { result, result_type: false });
-        // Moved out of `params`, not copied.
-        let arguments = match params.get_mut("arguments").map(Value::take) {
-            None | Some(Value::Null) => json!({}),
-            Some(args @ Value::Object(_)) => args,
-            Some(_) => return Err(ErrorObject::invalid_params("tools/call `arguments` must be an object")),
+        let arguments = match checked_arguments(&tool, &mut params)? {
+            Ok(arguments) => arguments,
+            Err(invalid) => return tool_result(invalid),
         };
-        let violations = tool.input.violations(&arguments);
-        if !violations.is_empty() {
-            let text = format!("Invalid arguments for tool `{name}`:\n- {}", violations.join("\n- "));
-            return tool_result(ToolResult::error(text));
-        }
         let scope = || format!("tools/call:{name}");
         let mut ctx = call.ctx.with_input(InputResponses::from_params(Some(&params), &self.signer, scope)?);
         // Only a legacy request with a channel to the client can come back for another round
@@ -255,6 +241,22 @@ impl Dispatcher {
         }
         tool_result(result)
     }
+}
+
+/// The call's arguments, moved out of `params` (not copied): an object, `{}` when absent, checked
+/// against `tool`'s input schema; `Ok(Err(result))` is the `isError` result naming each problem.
+fn checked_arguments(tool: &RegisteredTool, params: &mut Value) -> Result<Result<Value, ToolResult>, ErrorObject> {
+    let arguments = match params.get_mut("arguments").map(Value::take) {
+        None | Some(Value::Null) => json!({}),
+        Some(args @ Value::Object(_)) => args,
+        Some(_) => return Err(ErrorObject::invalid_params("tools/call `arguments` must be an object")),
+    };
+    let violations = tool.input.violations(&arguments);
+    if violations.is_empty() {
+        return Ok(Ok(arguments));
+    }
+    let text = format!("Invalid arguments for tool `{}`:\n- {}", tool.name, violations.join("\n- "));
+    Ok(Err(ToolResult::error(text)))
 }
 
 /// -32021 naming every capability the tool needs that the client did not declare.
