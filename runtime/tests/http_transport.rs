@@ -791,3 +791,52 @@ async fn shutdown_cancels_requests_still_running_after_the_grace_period() {
     s.join().await.unwrap();
     assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
 }
+
+/// Tool selection over HTTP: the server's options (`--read-only`, `--toolset`) hold for every
+/// client, a client narrows further with the endpoint URL's query, and a query naming a toolset
+/// the server does not serve is a 400 with a JSON-RPC error that names the ones it does.
+#[tokio::test]
+async fn clients_choose_their_tools_from_the_url_query() {
+    let tools = || {
+        Server::new("zoo", "1")
+            .tool(hello_tool().toolset("greetings").read_only())
+            .tool(Tool::new("feed", json!({"type": "object"})).toolset("animals").handler(|_, _| async { Ok("fed") }))
+    };
+    let names = |r: &Value| -> Vec<String> {
+        r["result"]["tools"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap().to_string()).collect()
+    };
+    let list = |path: &str| modern_post(path, 1, "tools/list", json!({}));
+
+    let s = TestServer::start(tools(), RunOptions::http()).await;
+    assert_eq!(names(&list("/mcp/").send(s.addr).await.json()), ["hello", "feed"]);
+    assert_eq!(names(&list("/mcp/?toolset=animals").send(s.addr).await.json()), ["feed"]);
+    assert_eq!(names(&list("/mcp?read_only=true").send(s.addr).await.json()), ["hello"]);
+    let r = list("/mcp/?tools=dynamic").send(s.addr).await.json();
+    assert_eq!(names(&r)[0], "search_tools", "{r}");
+    let bad = list("/mcp/?toolset=birds").send(s.addr).await;
+    assert_eq!(bad.status, 400, "{}", bad.text());
+    let message = bad.json()["error"]["message"].as_str().unwrap().to_string();
+    assert_eq!(message, "Bad Request: unknown toolset `birds`; the toolsets are: animals, greetings");
+    // A legacy session keeps the selection its `initialize` came with.
+    let init = post(
+        "/mcp/?toolset=greetings",
+        &json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": initialize(LEGACY)}),
+    );
+    let opened = init.send(s.addr).await;
+    let session = opened.header("mcp-session-id").expect("a session").to_string();
+    let listed = post("/mcp/", &json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"}))
+        .header("Mcp-Session-Id", &session)
+        .header("MCP-Protocol-Version", LEGACY)
+        .send(s.addr)
+        .await;
+    let body = listed.sse_messages().pop().unwrap_or_else(|| listed.json());
+    assert_eq!(names(&body), ["hello"], "{body}");
+    s.stop().await.unwrap();
+
+    let options =
+        RunOptions { read_only: true, toolsets: vec!["greetings".into(), "animals".into()], ..RunOptions::http() };
+    let s = TestServer::start(tools(), options).await;
+    assert_eq!(names(&list("/mcp/").send(s.addr).await.json()), ["hello"], "--read-only holds for everyone");
+    assert_eq!(names(&list("/mcp/?read_only=false").send(s.addr).await.json()), ["hello"], "a client cannot widen it");
+    s.stop().await.unwrap();
+}

@@ -108,7 +108,7 @@ impl Server {
 
     /// The options' tool surface laid over the code's: a mode, budget or toolsets given win;
     /// read-only narrows.
-    fn with_tool_options(mut self, options: &RunOptions) -> Server {
+    pub(crate) fn with_tool_options(mut self, options: &RunOptions) -> Server {
         let surface = &mut self.info.surface;
         surface.mode = options.tool_mode.unwrap_or(surface.mode);
         surface.budget = options.tool_budget.or(surface.budget);
