@@ -4,6 +4,7 @@
 //! Everything after `--` is left for the server's own code.
 
 use super::options::{RunOptions, Transport};
+use super::state_key::StateKey;
 use crate::server::ToolMode;
 use clap::{ArgAction, CommandFactory, FromArgMatches, Parser};
 
@@ -13,7 +14,7 @@ use clap::{ArgAction, CommandFactory, FromArgMatches, Parser};
     after_help = "Arguments after `--` are passed to the server's own code.\n\
                   Environment variables MCP_TRANSPORT, MCP_HOST, MCP_PORT, MCP_PATH, MCP_LOG_LEVEL, MCP_STATELESS,\n\
                   MCP_JSON_RESPONSE, MCP_ALLOWED_HOSTS, MCP_ALLOWED_ORIGINS, MCP_TOOLS, MCP_TOOL_BUDGET, MCP_TOOLSETS and\n\
-                  MCP_READ_ONLY set the same options; flags win."
+                  MCP_READ_ONLY set the same options; flags win. MCP_STATE_KEY holds the secret that signs requestState."
 )]
 struct Flags {
     /// Transport: stdio (default), http (alias streamable-http), or sse.
@@ -56,6 +57,10 @@ struct Flags {
     /// Serve only tools that do not change anything (annotated read-only: GET, HEAD, OPTIONS).
     #[arg(long, env = "MCP_READ_ONLY", action = ArgAction::SetTrue)]
     read_only: bool,
+    /// A file holding the secret every replica signs `requestState` with (or set MCP_STATE_KEY to
+    /// the secret itself; at least 32 characters) [default: a random key per process].
+    #[arg(long, env = "MCP_STATE_KEY_FILE", value_name = "PATH")]
+    state_key_file: Option<std::path::PathBuf>,
     /// Arguments for the server's own code.
     #[arg(last = true, value_name = "SERVER_ARGS")]
     server_args: Vec<String>,
@@ -82,6 +87,8 @@ fn parse_log_level(s: &str) -> Result<String, String> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommandLine {
     flags: Flags,
+    /// From `--state-key-file` or `MCP_STATE_KEY`.
+    state_key: Option<StateKey>,
 }
 
 impl CommandLine {
@@ -104,7 +111,16 @@ impl CommandLine {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "server".into());
         let matches = Flags::command().name(name).try_get_matches_from(args)?;
-        Ok(CommandLine { flags: Flags::from_arg_matches(&matches)? })
+        let flags = Flags::from_arg_matches(&matches)?;
+        let secret = std::env::var("MCP_STATE_KEY").ok().filter(|s| !s.is_empty());
+        let state_key = match (&flags.state_key_file, secret) {
+            (Some(file), _) => Some(StateKey::from_file(file)),
+            (None, Some(secret)) => Some(StateKey::from_secret(&secret).map_err(|e| format!("MCP_STATE_KEY: {e}"))),
+            (None, None) => None,
+        }
+        .transpose()
+        .map_err(|e| clap::Error::raw(clap::error::ErrorKind::ValueValidation, format!("{e}\n")))?;
+        Ok(CommandLine { flags, state_key })
     }
 
     /// The arguments after `--`, for the server's own code.
@@ -138,6 +154,7 @@ impl CommandLine {
         code.tool_budget = f.tool_budget.or(code.tool_budget);
         code.toolsets.extend(f.toolsets.iter().cloned());
         code.read_only |= f.read_only;
+        code.state_key = self.state_key.clone().or(code.state_key);
         code
     }
 }
@@ -148,6 +165,24 @@ mod tests {
 
     fn parse(args: &[&str]) -> Result<CommandLine, clap::Error> {
         CommandLine::try_parse_from(std::iter::once("srv").chain(args.iter().copied()))
+    }
+
+    /// The state key comes from a file (or MCP_STATE_KEY, not tested here: the environment is
+    /// shared by the tests running beside this one), never from a flag holding the secret.
+    #[test]
+    fn the_state_key_comes_from_a_file() {
+        let dir = std::env::temp_dir().join(format!("mcpgen-args-key-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("key");
+        std::fs::write(&file, "a secret of thirty-two characters or more\n").unwrap();
+        let cl = parse(&["--state-key-file", file.to_str().unwrap()]).unwrap();
+        let expected = StateKey::from_secret("a secret of thirty-two characters or more").unwrap();
+        assert_eq!(cl.apply(RunOptions::default()).state_key, Some(expected));
+        std::fs::write(&file, "short").unwrap();
+        let e = parse(&["--state-key-file", file.to_str().unwrap()]).unwrap_err().to_string();
+        assert!(e.contains("give at least 32"), "{e}");
+        assert!(parse(&["--state-key", "x"]).is_err(), "no flag takes the secret itself");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -2,11 +2,13 @@
 
 mod args;
 mod options;
+mod state_key;
 
 pub use args::CommandLine;
 pub use options::{
     DEFAULT_HOST, DEFAULT_HTTP_PATH, DEFAULT_MESSAGE_PATH, DEFAULT_PORT, DEFAULT_SSE_PATH, RunOptions, Transport,
 };
+pub use state_key::StateKey;
 
 use crate::server::{BuildError, Selection, Server};
 use crate::transport::stdio::{StdioOptions, serve_stdio};
@@ -72,7 +74,7 @@ impl Server {
     /// Runs the server on the current tokio runtime until SIGINT or SIGTERM (or, on STDIO, EOF).
     pub async fn run_async(self, options: RunOptions) -> Result<(), RunError> {
         init_logging(options.log_level.as_deref());
-        let server = self.with_tool_options(&options);
+        let server = self.with_run_options(&options);
         match options.transport {
             Transport::Stdio => {
                 let (dispatcher, _routes) = server.build()?;
@@ -84,6 +86,14 @@ impl Server {
             }
             Transport::Http | Transport::Sse => {
                 let name = server.name().to_string();
+                if server.info.state_key.is_none() && !crate::transport::http::security::is_loopback_name(&options.host)
+                {
+                    tracing::warn!(
+                        host = %options.host,
+                        "serving beyond loopback with a requestState key of this process's own: replicas behind a \
+                         load balancer refuse each other's; set MCP_STATE_KEY (or --state-key-file) to one secret on every replica"
+                    );
+                }
                 let app = server.http_app(&options)?;
                 let listener =
                     tokio::net::TcpListener::bind((options.host.as_str(), options.port)).await.map_err(|e| {
@@ -106,9 +116,12 @@ impl Server {
         }
     }
 
-    /// The options' tool surface laid over the code's: a mode, budget or toolsets given win;
-    /// read-only narrows.
-    pub(crate) fn with_tool_options(mut self, options: &RunOptions) -> Server {
+    /// The options laid over the code's choices: the tool surface (a mode, budget or toolsets
+    /// given win; read-only narrows) and the state key.
+    pub(crate) fn with_run_options(mut self, options: &RunOptions) -> Server {
+        if let Some(key) = &options.state_key {
+            self.info.state_key = Some(key.bytes());
+        }
         let surface = &mut self.info.surface;
         surface.mode = options.tool_mode.unwrap_or(surface.mode);
         surface.budget = options.tool_budget.or(surface.budget);

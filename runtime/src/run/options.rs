@@ -1,6 +1,7 @@
 //! How a server runs: transport, address, paths, limits. Defaults follow FastMCP's
 //! "Running the Server".
 
+use super::state_key::StateKey;
 use crate::server::ToolMode;
 use std::fmt;
 use std::str::FromStr;
@@ -106,6 +107,9 @@ pub struct RunOptions {
     pub toolsets: Vec<String>,
     /// Serve only read-only tools (`--read-only`).
     pub read_only: bool,
+    /// The key that signs `requestState`; the same on every replica (`MCP_STATE_KEY`,
+    /// `--state-key-file`). `None`: the code's, else a random key per process.
+    pub state_key: Option<StateKey>,
 }
 
 impl Default for RunOptions {
@@ -131,6 +135,7 @@ impl Default for RunOptions {
             tool_budget: None,
             toolsets: Vec::new(),
             read_only: false,
+            state_key: None,
         }
     }
 }

@@ -76,7 +76,8 @@ impl InputResponses {
             None | Some(Value::Null) => None,
             Some(Value::String(token)) => Some(signer.verify(&scope(), token).ok_or_else(|| {
                 ErrorObject::invalid_params(
-                    "`requestState` failed its integrity check: it was not issued for this request",
+                    "`requestState` failed its integrity check: it was not issued for this request, or was issued \
+                     by a replica with another state key (give every replica the same MCP_STATE_KEY)",
                 )
             })?),
             Some(_) => return Err(ErrorObject::invalid_params("`requestState` must be a string")),

@@ -601,6 +601,32 @@ async fn modern_input_required_round_trip_with_signed_state() {
     assert_eq!(tampered["error"]["code"], codes::INVALID_PARAMS);
 }
 
+/// Replicas given one secret (`MCP_STATE_KEY`, through `RunOptions`) redeem each other's
+/// `requestState`; a replica with another key refuses it with the documented error.
+#[tokio::test]
+async fn a_request_state_from_one_replica_is_redeemed_by_another_with_the_same_key() {
+    use crate::run::{RunOptions, StateKey};
+    let replica = |secret: &str| {
+        let options = RunOptions { state_key: Some(StateKey::from_secret(secret).unwrap()), ..RunOptions::default() };
+        Server::new("s", "1").tool(asks_name()).with_run_options(&options).build().unwrap().0
+    };
+    let shared = "one secret for every replica, 32+ chars";
+    let (a, b, other) = (replica(shared), replica(shared), replica("another secret, also 32+ characters"));
+    let conn = Arc::new(Connection::new(None));
+    let first =
+        call(&a, &conn, req(1, "tools/call", json!({"_meta": modern_meta(), "name": "asks_name"}))).await.unwrap();
+    let state = first["result"]["requestState"].as_str().unwrap().to_string();
+    let answer = json!({"action": "accept", "content": {"name": "Ada"}});
+    let follow_up =
+        json!({"_meta": modern_meta(), "name": "asks_name", "inputResponses": {"name": answer}, "requestState": state});
+    let redeemed = call(&b, &conn, req(2, "tools/call", follow_up.clone())).await.unwrap();
+    assert_eq!(redeemed["result"]["content"][0]["text"], "Hello, Ada! state=round-1", "{redeemed}");
+    let refused = call(&other, &conn, req(3, "tools/call", follow_up)).await.unwrap();
+    assert_eq!(refused["error"]["code"], codes::INVALID_PARAMS);
+    let message = refused["error"]["message"].as_str().unwrap();
+    assert!(message.contains("give every replica the same MCP_STATE_KEY"), "{message}");
+}
+
 #[tokio::test]
 async fn legacy_sessions_get_input_through_the_back_channel() {
     let d = Server::new("s", "1").tool(asks_name()).build().unwrap().0;

@@ -89,7 +89,7 @@ impl Server {
                 ));
             }
         };
-        let (dispatcher, routes) = self.with_tool_options(options).build()?;
+        let (dispatcher, routes) = self.with_run_options(options).build()?;
         let config = HttpConfig::from_options(options, sse).map_err(RunError::Config)?;
         let mut reserved = vec![config.endpoint.clone()];
         if sse {

@@ -24,7 +24,7 @@ mod lifecycle;
 mod modern;
 mod reply;
 pub(crate) mod responses;
-mod security;
+pub(crate) mod security;
 mod serve;
 pub(crate) mod session;
 pub(crate) mod state;

@@ -116,7 +116,7 @@ fn pattern_matches(allowed: &str, host: &str, name: &str) -> bool {
 }
 
 /// `localhost`, any 127.0.0.0/8 address and `[::1]`.
-fn is_loopback_name(name: &str) -> bool {
+pub(crate) fn is_loopback_name(name: &str) -> bool {
     // The usual names first: parsing an address costs more than comparing it.
     if name == "127.0.0.1" || name == "localhost" || name.ends_with(".localhost") {
         return true;
