@@ -840,3 +840,37 @@ async fn clients_choose_their_tools_from_the_url_query() {
     assert_eq!(names(&list("/mcp/?read_only=false").send(s.addr).await.json()), ["hello"], "a client cannot widen it");
     s.stop().await.unwrap();
 }
+
+/// Liveness and readiness on every HTTP app by default: `/readyz` turns 503 once shutdown has
+/// begun (a load balancer stops sending new requests) while `/healthz` still answers; both paths
+/// are options, and one that would shadow a custom route or the MCP path is a start-up error.
+#[tokio::test]
+async fn health_and_readiness_checks() {
+    let s = TestServer::start(Server::new("s", "1").tool(hello_tool()), RunOptions::http()).await;
+    let addr = s.addr;
+    let get = |path: &'static str| async move { req("GET", path).send(addr).await };
+    let (health, ready) = (get("/healthz").await, get("/readyz").await);
+    assert_eq!((health.status, health.text()), (200, "ok\n".to_string()));
+    assert_eq!((ready.status, ready.text()), (200, "ready\n".to_string()));
+    s.handle.close();
+    let (health, ready) = (get("/healthz").await, get("/readyz").await);
+    assert_eq!((ready.status, ready.text()), (503, "draining\n".to_string()), "draining: not ready");
+    assert_eq!(health.status, 200, "still alive while draining");
+    s.stop().await.unwrap();
+
+    let options = RunOptions { health_path: Some("/live".into()), ready_path: None, ..RunOptions::http() };
+    let s = TestServer::start(Server::new("s", "1").tool(hello_tool()), options).await;
+    assert_eq!(req("GET", "/live").send(s.addr).await.status, 200);
+    assert_eq!(req("GET", "/readyz").send(s.addr).await.status, 404, "turned off");
+    s.stop().await.unwrap();
+
+    let shadowed =
+        Server::new("s", "1").custom_route("/healthz", mcpgen_runtime::axum::routing::get(|| async { "mine" }));
+    let e = shadowed.http_app(&RunOptions::http()).err().expect("a clash is refused").to_string();
+    assert!(e.contains("custom route `/healthz` is where --health-path answers"), "{e}");
+    let mine = Server::new("s", "1").custom_route("/healthz", mcpgen_runtime::axum::routing::get(|| async { "mine" }));
+    assert!(mine.http_app(&RunOptions { health_path: None, ..RunOptions::http() }).is_ok(), "unless the check is off");
+    let on_mcp = RunOptions { ready_path: Some("/mcp/".into()), ..RunOptions::http() };
+    let e = Server::new("s", "1").http_app(&on_mcp).err().expect("refused").to_string();
+    assert!(e.contains("--ready-path `/mcp/` collides with the MCP path `/mcp`"), "{e}");
+}

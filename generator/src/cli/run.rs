@@ -82,6 +82,15 @@ pub(super) struct ServerFlags {
     /// Serve only tools that do not change anything.
     #[arg(long)]
     read_only: bool,
+    /// The liveness check's path on HTTP transports; empty turns it off [default: /healthz].
+    #[arg(long, value_name = "PATH")]
+    health_path: Option<String>,
+    /// The readiness check's path; empty turns it off [default: /readyz].
+    #[arg(long, value_name = "PATH")]
+    ready_path: Option<String>,
+    /// A file holding the secret that signs requestState, the same on every replica.
+    #[arg(long, value_name = "PATH")]
+    state_key_file: Option<String>,
 }
 
 impl ServerFlags {
@@ -96,6 +105,9 @@ impl ServerFlags {
             ("--log-level", self.log_level.clone()),
             ("--tools", self.tools.clone()),
             ("--tool-budget", self.tool_budget.map(|n| n.to_string())),
+            ("--health-path", self.health_path.clone()),
+            ("--ready-path", self.ready_path.clone()),
+            ("--state-key-file", self.state_key_file.clone()),
         ];
         for (flag, value) in pairs {
             if let Some(v) = value {

@@ -57,6 +57,12 @@ struct Flags {
     /// Serve only tools that do not change anything (annotated read-only: GET, HEAD, OPTIONS).
     #[arg(long, env = "MCP_READ_ONLY", action = ArgAction::SetTrue)]
     read_only: bool,
+    /// The liveness check's path on HTTP transports; empty turns it off [default: /healthz].
+    #[arg(long, env = "MCP_HEALTH_PATH", value_name = "PATH")]
+    health_path: Option<String>,
+    /// The readiness check's path (503 once shutdown has begun); empty turns it off [default: /readyz].
+    #[arg(long, env = "MCP_READY_PATH", value_name = "PATH")]
+    ready_path: Option<String>,
     /// A file holding the secret every replica signs `requestState` with (or set MCP_STATE_KEY to
     /// the secret itself; at least 32 characters) [default: a random key per process].
     #[arg(long, env = "MCP_STATE_KEY_FILE", value_name = "PATH")]
@@ -155,6 +161,13 @@ impl CommandLine {
         code.toolsets.extend(f.toolsets.iter().cloned());
         code.read_only |= f.read_only;
         code.state_key = self.state_key.clone().or(code.state_key);
+        let path = |given: &Option<String>, code: Option<String>| match given {
+            Some(p) if p.is_empty() => None,
+            Some(p) => Some(p.clone()),
+            None => code,
+        };
+        code.health_path = path(&f.health_path, code.health_path);
+        code.ready_path = path(&f.ready_path, code.ready_path);
         code
     }
 }
@@ -165,6 +178,14 @@ mod tests {
 
     fn parse(args: &[&str]) -> Result<CommandLine, clap::Error> {
         CommandLine::try_parse_from(std::iter::once("srv").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn health_paths_are_options_and_an_empty_one_turns_a_check_off() {
+        let o = parse(&["--health-path", "", "--ready-path", "/ready"]).unwrap().apply(RunOptions::http());
+        assert_eq!((o.health_path, o.ready_path.as_deref()), (None, Some("/ready")));
+        let o = parse(&[]).unwrap().apply(RunOptions::http());
+        assert_eq!((o.health_path.as_deref(), o.ready_path.as_deref()), (Some("/healthz"), Some("/readyz")));
     }
 
     /// The state key comes from a file (or MCP_STATE_KEY, not tested here: the environment is

@@ -6,7 +6,8 @@ mod state_key;
 
 pub use args::CommandLine;
 pub use options::{
-    DEFAULT_HOST, DEFAULT_HTTP_PATH, DEFAULT_MESSAGE_PATH, DEFAULT_PORT, DEFAULT_SSE_PATH, RunOptions, Transport,
+    DEFAULT_HEALTH_PATH, DEFAULT_HOST, DEFAULT_HTTP_PATH, DEFAULT_MESSAGE_PATH, DEFAULT_PORT, DEFAULT_READY_PATH,
+    DEFAULT_SSE_PATH, RunOptions, Transport,
 };
 pub use state_key::StateKey;
 

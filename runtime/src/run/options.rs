@@ -53,6 +53,8 @@ pub const DEFAULT_PORT: u16 = 8000;
 pub const DEFAULT_HTTP_PATH: &str = "/mcp/";
 pub const DEFAULT_SSE_PATH: &str = "/sse/";
 pub const DEFAULT_MESSAGE_PATH: &str = "/messages/";
+pub const DEFAULT_HEALTH_PATH: &str = "/healthz";
+pub const DEFAULT_READY_PATH: &str = "/readyz";
 
 /// Everything `run()` / `run_async()` accept. Start from [`RunOptions::default`] (STDIO) or
 /// [`RunOptions::http`] / [`RunOptions::sse`] and adjust:
@@ -110,6 +112,10 @@ pub struct RunOptions {
     /// The key that signs `requestState`; the same on every replica (`MCP_STATE_KEY`,
     /// `--state-key-file`). `None`: the code's, else a random key per process.
     pub state_key: Option<StateKey>,
+    /// Liveness (`/healthz`: 200 while the process serves) and readiness (`/readyz`: 200, or 503
+    /// once shutdown has begun) on the HTTP transports; `None` turns one off.
+    pub health_path: Option<String>,
+    pub ready_path: Option<String>,
 }
 
 impl Default for RunOptions {
@@ -136,6 +142,8 @@ impl Default for RunOptions {
             toolsets: Vec::new(),
             read_only: false,
             state_key: None,
+            health_path: Some(DEFAULT_HEALTH_PATH.into()),
+            ready_path: Some(DEFAULT_READY_PATH.into()),
         }
     }
 }

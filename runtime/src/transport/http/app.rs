@@ -4,14 +4,16 @@
 use super::config::{HttpConfig, normalize_path, route_variants};
 use super::endpoint;
 use super::front;
-use super::lifecycle::HttpHandle;
+use super::lifecycle::{HttpHandle, Lifecycle};
 use super::state::Shared;
 use crate::run::{RunError, RunOptions, Transport};
 use crate::server::Server;
 use crate::transport::sse;
 use axum::Router;
-use axum::routing::{MethodRouter, any};
+use axum::http::StatusCode;
+use axum::routing::{MethodRouter, any, get};
 use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// An MCP server as an axum application, ready to serve or to mount in your own app.
@@ -124,17 +126,67 @@ impl Server {
             }
             direct = Some(front::Endpoint { paths, shared: shared.clone() });
         }
-        let router = add_custom_routes(mcp.with_state(shared), routes, &reserved)?;
+        let checks = probe_routes(options, &shared.lifecycle, &reserved)?;
+        let router = add_custom_routes(mcp.with_state(shared), routes, &reserved, &checks)?;
         Ok(HttpApp { router, handle, transport: options.transport, endpoint, shutdown_grace, read_timeout, direct })
     }
 }
 
-/// Adds the user's routes, refusing any that would shadow or collide with an MCP path.
+/// The liveness and readiness routes `options` ask for: liveness answers while the process
+/// serves, readiness turns 503 once shutdown has begun, so a load balancer stops sending new
+/// requests while those in flight finish. Each as `(path, option, route)`.
+fn probe_routes(
+    options: &RunOptions,
+    lifecycle: &Arc<Lifecycle>,
+    reserved: &[String],
+) -> Result<Vec<(String, &'static str, MethodRouter)>, RunError> {
+    let mut checks = Vec::new();
+    if let Some(path) = &options.health_path {
+        checks.push((path.clone(), "--health-path", get(|| async { "ok\n" })));
+    }
+    if let Some(path) = &options.ready_path {
+        let lifecycle = Arc::clone(lifecycle);
+        let ready = get(move || {
+            let closing = lifecycle.is_closing();
+            async move {
+                if closing { (StatusCode::SERVICE_UNAVAILABLE, "draining\n") } else { (StatusCode::OK, "ready\n") }
+            }
+        });
+        checks.push((path.clone(), "--ready-path", ready));
+    }
+    for (path, option, _) in &checks {
+        let normalized = normalize_path(path, option).map_err(RunError::Config)?;
+        if let Some(mcp) = reserved.iter().find(|r| **r == normalized) {
+            return Err(RunError::Config(format!(
+                "{option} `{path}` collides with the MCP path `{mcp}`; choose another (or an empty one to turn it off)"
+            )));
+        }
+    }
+    if let [(a, option, _), (b, _, _)] = &checks[..]
+        && a.trim_end_matches('/') == b.trim_end_matches('/')
+    {
+        return Err(RunError::Config(format!("{option} and --ready-path are both `{a}`; give them different paths")));
+    }
+    Ok(checks)
+}
+
+/// Adds the user's routes, refusing any that would shadow or collide with an MCP path or a
+/// health check, then the health checks.
 fn add_custom_routes(
     mut router: Router,
     routes: Vec<(String, MethodRouter)>,
     reserved: &[String],
+    checks: &[(String, &'static str, MethodRouter)],
 ) -> Result<Router, RunError> {
+    for (path, option, route) in checks {
+        if let Some((custom, _)) = routes.iter().find(|(p, _)| p.trim_end_matches('/') == path.trim_end_matches('/')) {
+            return Err(RunError::Config(format!(
+                "custom route `{custom}` is where {option} answers; move the route, or give {option} another path \
+                 (an empty one turns the check off)"
+            )));
+        }
+        router = router.route(path, route.clone());
+    }
     let mut seen: Vec<String> = Vec::new();
     for (path, route) in routes {
         if !path.starts_with('/') {
