@@ -215,6 +215,8 @@ fn bad_inputs_are_refused_with_what_to_do() {
         (&["run", &hello_dir(), "--mock"], "--mock serves an API description"),
         (&["run", &fixture("petstore.yaml"), "-t", "carrier-pigeon"], "invalid value 'carrier-pigeon'"),
         (&["run", &fixture("petstore.yaml"), "--release"], "add --compile to generate a crate from it"),
+        (&["run", &fixture("petstore.yaml"), "--toolchain", "stable"], "--toolchain is an option of cargo"),
+        (&["run", &hello_dir(), "--toolchain", "no-such-toolchain-0.0"], "`no-such-toolchain-0.0` is not installed"),
     ];
     for (args, needle) in cases {
         let out = mcpgen::run(args);
@@ -357,4 +359,22 @@ fn killing_mcpgen_ends_the_server_it_started() {
         );
         std::thread::sleep(Duration::from_millis(100));
     }
+}
+
+/// `--toolchain` (what `fastmcp run --python` is to Python): the crate built with that installed
+/// rustup toolchain. A missing one is refused before anything is built (in the failure cases
+/// above), and never installed.
+#[test]
+fn builds_with_an_installed_toolchain() {
+    let active = std::process::Command::new("rustup").args(["show", "active-toolchain"]).output().expect("rustup runs");
+    let active = String::from_utf8_lossy(&active.stdout);
+    let toolchain = active.split_whitespace().next().expect("rustup names the active toolchain").to_string();
+    let port = ports::free_port();
+    let port_arg = port.to_string();
+    let mut cmd = mcpgen::command(&["run", &hello_dir(), "--toolchain", &toolchain, "-t", "http", "-p", &port_arg]);
+    cmd.env("CARGO_TARGET_DIR", workspace::target_dir());
+    let _server = Listening::start(cmd, port);
+    let endpoint = Endpoint::Url { transport: Transport::Http, url: format!("http://127.0.0.1:{port}/mcp/") };
+    let s = run_client(&endpoint, Mode::Legacy, &[call_tool("hello", json!({"name": "Rust"}))]);
+    assert_eq!(ok(&s, 0)["content"][0]["text"], "Hello, Rust!");
 }

@@ -12,6 +12,8 @@ pub(super) struct Options {
     pub release: bool,
     pub features: Vec<String>,
     pub bin: Option<String>,
+    /// A rustup toolchain to build with (`--toolchain`): it must be installed already.
+    pub toolchain: Option<String>,
 }
 
 /// Builds the crate of `manifest` (into `target_dir` when given) and returns its server binary.
@@ -20,7 +22,17 @@ pub(super) fn build(manifest: &Path, target_dir: Option<&Path>, options: &Option
     let manifest =
         &std::fs::canonicalize(manifest).map_err(|e| format!("cannot open `{}`: {e}", manifest.display()))?;
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut cmd = Command::new(&cargo);
+    let mut cmd = match &options.toolchain {
+        // Through rustup (not `$CARGO`, which may be one toolchain's own cargo), which must not
+        // install anything: a missing toolchain was refused above, and stays an error.
+        Some(toolchain) => {
+            check_toolchain(toolchain)?;
+            let mut cmd = Command::new("rustup");
+            cmd.args(["run", toolchain, "cargo"]).env("RUSTUP_AUTO_INSTALL", "0");
+            cmd
+        }
+        None => Command::new(&cargo),
+    };
     cmd.arg("build").arg("--manifest-path").arg(manifest).arg("--message-format=json-render-diagnostics");
     if let Some(dir) = target_dir {
         cmd.arg("--target-dir").arg(dir);
@@ -58,6 +70,24 @@ pub(super) fn build(manifest: &Path, target_dir: Option<&Path>, options: &Option
         return Err(format!("`cargo build` of `{}` failed (its errors are above)", manifest.display()));
     }
     executable(&messages, manifest, options.bin.as_deref())
+}
+
+/// Whether rustup has `toolchain` (`stable`, `1.95.0`, `nightly-2026-11-01`, or a full name);
+/// the error lists the installed ones and says how to install it (mcpgen never does).
+fn check_toolchain(toolchain: &str) -> Result<(), String> {
+    let listed = Command::new("rustup").args(["toolchain", "list"]).stdin(Stdio::null()).output().map_err(|e| {
+        format!("--toolchain needs rustup, which cannot run ({e}); install Rust with rustup (https://rustup.rs)")
+    })?;
+    let text = String::from_utf8_lossy(&listed.stdout);
+    let installed: Vec<&str> = text.lines().filter_map(|l| l.split_whitespace().next()).collect();
+    if installed.iter().any(|name| *name == toolchain || name.starts_with(&format!("{toolchain}-"))) {
+        return Ok(());
+    }
+    Err(format!(
+        "the Rust toolchain `{toolchain}` is not installed (rustup has: {}); install it with `rustup toolchain install \
+         {toolchain}` and run again (mcpgen never installs one itself)",
+        if installed.is_empty() { "none".to_string() } else { installed.join(", ") }
+    ))
 }
 
 /// The one binary of the package at `manifest` among cargo's messages.

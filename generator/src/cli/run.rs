@@ -21,7 +21,10 @@ use std::process::Command;
                   Streamable HTTP, API calls answered by `mcpgen mock`\n  mcpgen run ./my_server -- --base-url https://api.example.com\n  \
                   mcpgen run openapi.yaml --compile --release      the generated crate, built\n\n\
                   The cache is $MCPGEN_CACHE_DIR, else the platform's cache directory (~/.cache/mcpgen); generated crates \
-                  build into its target/ (or $CARGO_TARGET_DIR)."
+                  build into its target/ (or $CARGO_TARGET_DIR).\n\n\
+                  `fastmcp run` options in cargo terms: --python VERSION is --toolchain NAME (an installed rustup \
+                  toolchain); --with PACKAGE and --with-requirements FILE are the crate's own [dependencies] (add them to \
+                  its Cargo.toml; --features turns optional ones on); --project DIR is --project DIR (or --manifest-path)."
 )]
 struct RunArgs {
     #[command(flatten)]

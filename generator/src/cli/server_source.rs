@@ -30,6 +30,10 @@ pub(super) struct SourceArgs {
     /// Which binary of the crate to run, when it has several.
     #[arg(long, value_name = "NAME")]
     pub bin: Option<String>,
+    /// Build with this rustup toolchain (`stable`, `1.95.0`, `nightly`, ...), which must be
+    /// installed: mcpgen never installs one.
+    #[arg(long, value_name = "NAME")]
+    pub toolchain: Option<String>,
 }
 
 /// Where the server comes from.
@@ -78,10 +82,14 @@ impl SourceArgs {
         if self.compile {
             return Ok(None);
         }
-        let cargo_option =
-            [(self.release, "--release"), (!self.features.is_empty(), "--features"), (self.bin.is_some(), "--bin")]
-                .into_iter()
-                .find_map(|(given, flag)| given.then_some(flag));
+        let cargo_option = [
+            (self.release, "--release"),
+            (!self.features.is_empty(), "--features"),
+            (self.bin.is_some(), "--bin"),
+            (self.toolchain.is_some(), "--toolchain"),
+        ]
+        .into_iter()
+        .find_map(|(given, flag)| given.then_some(flag));
         match cargo_option {
             Some(flag) => Err(format!(
                 "{flag} is an option of cargo, and a description is served without building anything; add \
@@ -156,8 +164,12 @@ pub(super) fn launch(args: &SourceArgs, source: &Source) -> Result<Launch, Strin
 
 /// Generates (for a description) and builds the server; cargo's output goes to stderr.
 pub(super) fn build(args: &SourceArgs, source: &Source) -> Result<Built, String> {
-    let options =
-        cargo_build::Options { release: args.release, features: args.features.clone(), bin: args.bin.clone() };
+    let options = cargo_build::Options {
+        release: args.release,
+        features: args.features.clone(),
+        bin: args.bin.clone(),
+        toolchain: args.toolchain.clone(),
+    };
     match source {
         Source::Spec(spec) => {
             let cached = cache::generated_crate(spec)?;
