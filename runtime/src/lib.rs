@@ -11,7 +11,7 @@ pub mod transport;
 pub mod upstream;
 
 pub use protocol::{ErrorObject, Generation, RequestId};
-pub use run::{CommandLine, RunError, RunOptions, Transport};
+pub use run::{CommandLine, LogFormat, RunError, RunOptions, Transport};
 pub use server::{
     BuildError, CacheHint, Completer, Connection, Content, Dispatcher, InputRequired, LogLevel, Prompt, PromptMessage,
     PromptResult, RequestContext, Resource, ResourceContents, ResourceTemplate, Selection, Server, ServerHandle, Tool,

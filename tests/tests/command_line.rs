@@ -47,6 +47,13 @@ fn help_exits_0_and_names_every_flag_and_variable() {
         "--json-response",
         "--allowed-host",
         "--allowed-origin",
+        "--tools",
+        "--toolset",
+        "--read-only",
+        "--log-format",
+        "--health-path",
+        "--state-key-file",
+        "MCP_STATE_KEY",
         "MCP_TRANSPORT",
         "MCP_PORT",
         "--",
@@ -165,6 +172,19 @@ fn the_log_level_from_env_or_flag_decides_what_reaches_stderr() {
     assert!(!stderr_of(&[], &[("MCP_LOG_LEVEL", "error")]).contains(STARTUP_LINE), "MCP_LOG_LEVEL=error hides info");
     assert!(stderr_of(&["--log-level", "info"], &[("MCP_LOG_LEVEL", "error")]).contains(STARTUP_LINE), "the flag wins");
     assert!(!stderr_of(&["-l", "critical"], &[]).contains(STARTUP_LINE));
+
+    // `--log-format json` (or MCP_LOG_FORMAT): one JSON object per stderr line, for log
+    // pipelines; stdout still carries nothing but MCP.
+    for (args, env) in [(&["--log-format", "json"][..], &[][..]), (&[][..], &[("MCP_LOG_FORMAT", "json")][..])] {
+        let stderr = stderr_of(args, env);
+        let lines: Vec<&str> = stderr.lines().filter(|l| !l.is_empty()).collect();
+        assert!(!lines.is_empty(), "{args:?} {env:?}: no log lines");
+        for line in &lines {
+            let entry: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+            assert!(entry["level"].is_string() && entry["timestamp"].is_string(), "{line}");
+        }
+        assert!(lines.iter().any(|l| l.contains(STARTUP_LINE)), "{stderr}");
+    }
 }
 
 #[test]

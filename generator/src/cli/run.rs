@@ -60,6 +60,9 @@ pub(super) struct ServerFlags {
     /// Server log level on stderr: debug, info, warning, error, critical.
     #[arg(short = 'l', long)]
     log_level: Option<String>,
+    /// Server log format on stderr: text, or json (one object per line).
+    #[arg(long, value_name = "FORMAT", value_parser = ["text", "json"])]
+    log_format: Option<String>,
     /// Serve Streamable HTTP without sessions.
     #[arg(long)]
     stateless: bool,
@@ -106,6 +109,7 @@ impl ServerFlags {
             ("--port", self.port.map(|p| p.to_string())),
             ("--path", self.path.clone()),
             ("--log-level", self.log_level.clone()),
+            ("--log-format", self.log_format.clone()),
             ("--tools", self.tools.clone()),
             ("--tool-budget", self.tool_budget.map(|n| n.to_string())),
             ("--health-path", self.health_path.clone()),

@@ -3,7 +3,7 @@
 //! Precedence: command-line flag, then `MCP_*` environment variable, then what the code chose.
 //! Everything after `--` is left for the server's own code.
 
-use super::options::{RunOptions, Transport};
+use super::options::{LogFormat, RunOptions, Transport};
 use super::state_key::StateKey;
 use crate::server::ToolMode;
 use clap::{ArgAction, CommandFactory, FromArgMatches, Parser};
@@ -14,7 +14,8 @@ use clap::{ArgAction, CommandFactory, FromArgMatches, Parser};
     after_help = "Arguments after `--` are passed to the server's own code.\n\
                   Environment variables MCP_TRANSPORT, MCP_HOST, MCP_PORT, MCP_PATH, MCP_LOG_LEVEL, MCP_STATELESS,\n\
                   MCP_JSON_RESPONSE, MCP_ALLOWED_HOSTS, MCP_ALLOWED_ORIGINS, MCP_TOOLS, MCP_TOOL_BUDGET, MCP_TOOLSETS and\n\
-                  MCP_READ_ONLY set the same options; flags win. MCP_STATE_KEY holds the secret that signs requestState."
+                  MCP_READ_ONLY, MCP_LOG_FORMAT, MCP_HEALTH_PATH and MCP_READY_PATH set the same options; flags win.\n\
+                  MCP_STATE_KEY holds the secret that signs requestState (the same on every replica)."
 )]
 struct Flags {
     /// Transport: stdio (default), http (alias streamable-http), or sse.
@@ -32,6 +33,9 @@ struct Flags {
     /// Server log level on stderr: debug, info, warning, error, critical.
     #[arg(short = 'l', long, env = "MCP_LOG_LEVEL", value_parser = clap::builder::ValueParser::new(parse_log_level))]
     log_level: Option<String>,
+    /// Server log format on stderr: text, or json (one object per line, for log pipelines).
+    #[arg(long, env = "MCP_LOG_FORMAT", value_name = "FORMAT", value_parser = clap::builder::ValueParser::new(parse_log_format))]
+    log_format: Option<LogFormat>,
     /// Serve Streamable HTTP without sessions (for replicas behind a load balancer).
     #[arg(long, env = "MCP_STATELESS", action = ArgAction::SetTrue)]
     stateless: bool,
@@ -70,6 +74,10 @@ struct Flags {
     /// Arguments for the server's own code.
     #[arg(last = true, value_name = "SERVER_ARGS")]
     server_args: Vec<String>,
+}
+
+fn parse_log_format(s: &str) -> Result<LogFormat, String> {
+    s.parse()
 }
 
 fn parse_tool_mode(s: &str) -> Result<ToolMode, String> {
@@ -152,6 +160,7 @@ impl CommandLine {
         if let Some(l) = &f.log_level {
             code.log_level = Some(l.clone());
         }
+        code.log_format = f.log_format.unwrap_or(code.log_format);
         code.stateless |= f.stateless;
         code.json_response |= f.json_response;
         code.allowed_hosts.extend(f.allowed_hosts.iter().cloned());

@@ -7,7 +7,7 @@ mod state_key;
 pub use args::CommandLine;
 pub use options::{
     DEFAULT_HEALTH_PATH, DEFAULT_HOST, DEFAULT_HTTP_PATH, DEFAULT_MESSAGE_PATH, DEFAULT_PORT, DEFAULT_READY_PATH,
-    DEFAULT_SSE_PATH, RunOptions, Transport,
+    DEFAULT_SSE_PATH, LogFormat, RunOptions, Transport,
 };
 pub use state_key::StateKey;
 
@@ -74,7 +74,7 @@ impl Server {
 
     /// Runs the server on the current tokio runtime until SIGINT or SIGTERM (or, on STDIO, EOF).
     pub async fn run_async(self, options: RunOptions) -> Result<(), RunError> {
-        init_logging(options.log_level.as_deref());
+        init_logging(options.log_level.as_deref(), options.log_format);
         let server = self.with_run_options(&options);
         match options.transport {
             Transport::Stdio => {
@@ -154,7 +154,7 @@ impl Server {
 
 /// Sends `tracing` output to stderr: stdout belongs to the STDIO transport.
 /// `level` wins over `RUST_LOG`; without either, `info`.
-fn init_logging(level: Option<&str>) {
+fn init_logging(level: Option<&str>, format: LogFormat) {
     use tracing_subscriber::EnvFilter;
     let filter = match level {
         Some(level) => EnvFilter::new(match level {
@@ -165,11 +165,12 @@ fn init_logging(level: Option<&str>) {
         None => EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
     };
     use std::io::IsTerminal;
-    let _ = tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_env_filter(filter)
-        .try_init();
+    let builder = tracing_subscriber::fmt().with_writer(std::io::stderr).with_env_filter(filter);
+    let _ = match format {
+        // One JSON object per line, with the event's fields and the spans it is in.
+        LogFormat::Json => builder.json().with_current_span(true).try_init(),
+        LogFormat::Text => builder.with_ansi(std::io::stderr().is_terminal()).try_init(),
+    };
 }
 
 #[cfg(test)]

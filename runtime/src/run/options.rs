@@ -48,6 +48,28 @@ impl FromStr for Transport {
     }
 }
 
+/// How the server's own logs are written on stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LogFormat {
+    /// Lines for people.
+    #[default]
+    Text,
+    /// One JSON object per line, for log pipelines.
+    Json,
+}
+
+impl FromStr for LogFormat {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "text" => Ok(LogFormat::Text),
+            "json" => Ok(LogFormat::Json),
+            _ => Err(format!("unknown log format `{s}` (expected text or json)")),
+        }
+    }
+}
+
 pub const DEFAULT_HOST: &str = "127.0.0.1";
 pub const DEFAULT_PORT: u16 = 8000;
 pub const DEFAULT_HTTP_PATH: &str = "/mcp/";
@@ -76,6 +98,8 @@ pub struct RunOptions {
     pub message_path: Option<String>,
     /// Log level for the server's own logs on stderr (`debug`, `info`, `warning`, `error`, ...).
     pub log_level: Option<String>,
+    /// Text or JSON lines on stderr.
+    pub log_format: LogFormat,
     /// Streamable HTTP without sessions: every POST is self-contained.
     pub stateless: bool,
     /// Always answer Streamable HTTP POSTs with one JSON body, never an SSE stream.
@@ -127,6 +151,7 @@ impl Default for RunOptions {
             path: None,
             message_path: None,
             log_level: None,
+            log_format: LogFormat::Text,
             stateless: false,
             json_response: false,
             allowed_hosts: Vec::new(),
