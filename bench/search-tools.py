@@ -43,6 +43,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from machine import cpu_model, mem_total_gib, mib, sh  # noqa: E402
+
 # Everyday tasks on GitHub, in words a user (or a model) would type, each with the tool(s) that do
 # it (GitHub's operationIds as the generated server names them), to say where the search ranks
 # them. The first query is the search that builds the index.
@@ -325,34 +328,6 @@ def run(a):
 
 
 # ----- report ---------------------------------------------------------------------------------
-
-def sh(*argv):
-    try:
-        return subprocess.run(argv, capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "?"
-
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            return next(r.split(":", 1)[1].strip() for r in f if r.startswith("model name"))
-    except (OSError, StopIteration):
-        return "?"
-
-
-def mem_total_gib():
-    try:
-        with open("/proc/meminfo") as f:
-            kib = next(int(r.split()[1]) for r in f if r.startswith("MemTotal:"))
-        return f"{kib / 1024 / 1024:.1f} GiB"
-    except (OSError, StopIteration):
-        return "?"
-
-
-def mib(kib):
-    return f"{kib / 1024:.1f}"
-
 
 def report(a):
     with open(a.json) as f:

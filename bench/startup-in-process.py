@@ -11,39 +11,14 @@ import argparse
 import json
 import os
 import platform
-import subprocess
+import sys
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from machine import cpu_model, mem_total_gib, mib, sh  # noqa: E402
 
 VARIANTS = ("in-process", "compiled")
 TITLES = {"petstore": "petstore", "github": "GitHub"}
-
-
-def sh(*argv):
-    try:
-        return subprocess.run(argv, capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "?"
-
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            return next(r.split(":", 1)[1].strip() for r in f if r.startswith("model name"))
-    except (OSError, StopIteration):
-        return "?"
-
-
-def mem_total_gib():
-    try:
-        with open("/proc/meminfo") as f:
-            kib = next(int(r.split()[1]) for r in f if r.startswith("MemTotal:"))
-        return f"{kib / 1024 / 1024:.1f} GiB"
-    except (OSError, StopIteration):
-        return "?"
-
-
-def mib(kib):
-    return f"{kib / 1024:.1f}"
 
 
 def main():

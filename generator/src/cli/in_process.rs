@@ -18,18 +18,7 @@ impl InProcess {
     /// builds the server. `server_command_line` is what a compiled server would be started with:
     /// its flags, then `--` and its own arguments (`--base-url`, `--timeout`).
     pub(super) fn prepare(spec: &Path, server_command_line: &[String]) -> Result<Option<InProcess>, String> {
-        let settings = crate::Settings::new(spec);
-        let tables = match crate::tables::derive(&settings) {
-            Ok(Some(tables)) => tables,
-            Ok(None) => return Ok(None),
-            Err(e) => {
-                if let crate::Error::NoTools { warnings, .. } = &e {
-                    super::print_warnings(warnings);
-                }
-                return Err(e.to_string());
-            }
-        };
-        super::print_warnings(&tables.warnings);
+        let Some(tables) = super::tables_with_warnings(&crate::Settings::new(spec))? else { return Ok(None) };
         release_freed_memory();
         let (api, tools) = (tables.api, tables.tools);
         let program = std::iter::once(api.name.to_string());

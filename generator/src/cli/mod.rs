@@ -74,18 +74,30 @@ fn print_warnings(warnings: &[crate::Warning]) {
 /// [`crate::generate`] with its warnings on stderr: those of the generation, or, when every
 /// operation was skipped, the ones that say why.
 fn generate_with_warnings(settings: &crate::Settings) -> Result<crate::Generation, String> {
-    match crate::generate(settings) {
-        Ok(generation) => {
-            print_warnings(&generation.warnings);
-            Ok(generation)
-        }
-        Err(e) => {
-            if let crate::Error::NoTools { warnings, .. } = &e {
-                print_warnings(warnings);
-            }
-            Err(e.to_string())
-        }
+    let generation = with_warnings(crate::generate(settings))?;
+    print_warnings(&generation.warnings);
+    Ok(generation)
+}
+
+/// [`crate::tables::derive`] (a description's tables for `mcpgen run`; `None` for a manifest)
+/// with its warnings on stderr, as [`generate_with_warnings`] prints them.
+fn tables_with_warnings(settings: &crate::Settings) -> Result<Option<crate::tables::Tables>, String> {
+    let tables = with_warnings(crate::tables::derive(settings))?;
+    if let Some(tables) = &tables {
+        print_warnings(&tables.warnings);
     }
+    Ok(tables)
+}
+
+/// A failed derivation's message; when every operation was skipped, the warnings that say why
+/// go to stderr first.
+fn with_warnings<T>(result: Result<T, crate::Error>) -> Result<T, String> {
+    result.map_err(|e| {
+        if let crate::Error::NoTools { warnings, .. } = &e {
+            print_warnings(warnings);
+        }
+        e.to_string()
+    })
 }
 
 /// `KEY=VALUE` of `--env`: the key non-empty, the value anything (`=` included).

@@ -146,17 +146,15 @@ pub(super) struct Launch {
 /// [`SourceArgs::in_process`]), this `mcpgen` running `run SPEC` (the description checked now, so a
 /// broken one fails here and not in the client); otherwise the built binary.
 pub(super) fn launch(args: &SourceArgs, source: &Source) -> Result<Launch, String> {
-    if let Some(spec) = args.in_process(source)? {
-        let settings = crate::Settings::new(spec);
-        if let Some(tables) = crate::tables::derive(&settings).map_err(|e| e.to_string())? {
-            super::print_warnings(&tables.warnings);
-            let absolute = |p: &Path| std::fs::canonicalize(p).map_err(|e| format!("`{}`: {e}", p.display()));
-            let program = std::env::current_exe()
-                .map_err(|e| format!("cannot tell where this mcpgen is: {e}"))
-                .and_then(|exe| absolute(&exe))?;
-            let spec = absolute(spec)?.to_string_lossy().into_owned();
-            return Ok(Launch { program, args: vec!["run".into(), spec], name: tables.api.name.into(), built: None });
-        }
+    if let Some(spec) = args.in_process(source)?
+        && let Some(tables) = super::tables_with_warnings(&crate::Settings::new(spec))?
+    {
+        let absolute = |p: &Path| std::fs::canonicalize(p).map_err(|e| format!("`{}`: {e}", p.display()));
+        let program = std::env::current_exe()
+            .map_err(|e| format!("cannot tell where this mcpgen is: {e}"))
+            .and_then(|exe| absolute(&exe))?;
+        let spec = absolute(spec)?.to_string_lossy().into_owned();
+        return Ok(Launch { program, args: vec!["run".into(), spec], name: tables.api.name.into(), built: None });
     }
     let built = build(args, source)?;
     Ok(Launch { program: built.binary.clone(), args: Vec::new(), name: built.name.clone(), built: Some(built) })

@@ -75,10 +75,9 @@ impl Server {
     /// Runs the server on the current tokio runtime until SIGINT or SIGTERM (or, on STDIO, EOF).
     pub async fn run_async(self, options: RunOptions) -> Result<(), RunError> {
         init_logging(options.log_level.as_deref(), options.log_format);
-        let server = self.with_run_options(&options);
         match options.transport {
             Transport::Stdio => {
-                let (dispatcher, _routes) = server.build()?;
+                let (dispatcher, _routes) = self.with_run_options(&options).build()?;
                 tracing::info!(server = dispatcher.name(), "serving MCP over STDIO");
                 let stdio =
                     StdioOptions { max_message_bytes: options.max_body_bytes, shutdown_grace: options.shutdown_grace };
@@ -86,16 +85,17 @@ impl Server {
                 Ok(())
             }
             Transport::Http | Transport::Sse => {
-                let name = server.name().to_string();
-                if server.info.state_key.is_none() && !crate::transport::http::security::is_loopback_name(&options.host)
-                {
+                let name = self.name().to_string();
+                let shared_key = self.info.state_key.is_some() || options.state_key.is_some();
+                if !shared_key && !crate::transport::http::security::is_loopback_name(&options.host) {
                     tracing::warn!(
                         host = %options.host,
                         "serving beyond loopback with a requestState key of this process's own: replicas behind a \
                          load balancer refuse each other's; set MCP_STATE_KEY (or --state-key-file) to one secret on every replica"
                     );
                 }
-                let app = server.http_app(&options)?;
+                // `http_app` lays the options over the server (as for an app mounted elsewhere).
+                let app = self.http_app(&options)?;
                 let listener =
                     tokio::net::TcpListener::bind((options.host.as_str(), options.port)).await.map_err(|e| {
                         std::io::Error::new(

@@ -29,7 +29,7 @@ impl Dispatcher {
         } else {
             Cow::Owned(tools.items().iter().filter(|t| selection.admits(t)).cloned().collect())
         };
-        let listed: &[Arc<RegisteredTool>] = match self.mode(&selection, &selected) {
+        let listed: &[Arc<RegisteredTool>] = match self.mode(&selection, selected.iter().map(|t| &**t)) {
             ToolMode::Dynamic => self.meta_tools(selection.read_only),
             _ => &selected,
         };
@@ -65,12 +65,12 @@ impl Dispatcher {
         }
     }
 
-    /// `All` or `Dynamic` for a client that sees `selected`: `Auto` is `All` while their
-    /// definitions fit the budget.
-    fn mode(&self, selection: &Selection, selected: &[Arc<RegisteredTool>]) -> ToolMode {
+    /// `All` or `Dynamic` for a client that sees `selected` (read only for `Auto`, which is `All`
+    /// while their definitions fit the budget).
+    fn mode<'t>(&self, selection: &Selection, selected: impl Iterator<Item = &'t RegisteredTool>) -> ToolMode {
         match selection.mode.unwrap_or(self.info.surface.mode) {
             ToolMode::Auto => {
-                let bytes: usize = selected.iter().map(|t| t.model_facing_len()).sum();
+                let bytes: usize = selected.map(RegisteredTool::model_facing_len).sum();
                 if tokens(bytes) <= self.info.surface.budget() { ToolMode::All } else { ToolMode::Dynamic }
             }
             mode => mode,
@@ -79,16 +79,9 @@ impl Dispatcher {
 
     /// Whether a client with `selection` is served the dynamic surface.
     fn dynamic_for(&self, selection: &Selection) -> bool {
-        match selection.mode.unwrap_or(self.info.surface.mode) {
-            ToolMode::All => false,
-            ToolMode::Dynamic => true,
-            ToolMode::Auto => {
-                let tools = self.state.tools.read().expect("tools lock");
-                let selected: Vec<Arc<RegisteredTool>> =
-                    tools.items().iter().filter(|t| selection.admits(t)).cloned().collect();
-                self.mode(selection, &selected) == ToolMode::Dynamic
-            }
-        }
+        let tools = self.state.tools.read().expect("tools lock");
+        let selected = tools.items().iter().map(|t| &**t).filter(|t| selection.admits(t));
+        self.mode(selection, selected) == ToolMode::Dynamic
     }
 
     /// The dynamic surface's tools, built the first time a client is served them (only the set
