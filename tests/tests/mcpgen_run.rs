@@ -11,7 +11,17 @@ use mcpgen_tests::python::{Mode, Session, call_tool, list_tools, run_client};
 use mcpgen_tests::{Endpoint, ServerCommand, Transport, http, ports, workspace};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
+
+/// Held by every test here that makes cargo build into a shared target directory. Cargo locks that
+/// directory while it builds, and a run whose client's clock is ticking (over STDIO, `initialize`
+/// times out after 45 s) must not wait behind another test's cold build of a different crate.
+static BUILDS: Mutex<()> = Mutex::new(());
+
+fn one_build_at_a_time() -> MutexGuard<'static, ()> {
+    BUILDS.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
 
 fn fixture(name: &str) -> String {
     workspace::root().join("fixtures").join(name).to_string_lossy().into_owned()
@@ -91,6 +101,7 @@ fn petstore_in_process_over_http() {
 /// over STDIO from the cache, with the same crate.
 #[test]
 fn petstore_compiled_over_http_then_stdio() {
+    let _builds = one_build_at_a_time();
     serves_the_petstore_over_http_and_stops_on_sigterm(&["--compile"]);
     let spec = fixture("petstore.yaml");
     let before = cached_crates();
@@ -156,6 +167,7 @@ fn a_first_run_serves_at_once_without_cargo_or_a_cache() {
 /// A crate directory is built and run as it is: positionally over HTTP, with `--project` over STDIO.
 #[test]
 fn runs_a_crate_directory() {
+    let _builds = one_build_at_a_time();
     let port = ports::free_port();
     let port_arg = port.to_string();
     let mut cmd = mcpgen::command(&["run", &hello_dir(), "--transport", "http", "--port", &port_arg]);
@@ -281,6 +293,7 @@ fn the_cache_follows_the_content() {
 /// every tool listed as the manifest writes it, and a tool nobody wrote yet says so.
 #[test]
 fn runs_a_tool_schema_manifest() {
+    let _builds = one_build_at_a_time();
     let manifest = fixture("manifests/notes.json");
     let written: Value = serde_json::from_str(&std::fs::read_to_string(&manifest).unwrap()).unwrap();
     let written = written["tools"].as_array().expect("notes.json has tools");
@@ -312,6 +325,7 @@ fn runs_a_tool_schema_manifest() {
 /// works on the crate directory too: the mock serves the recorded description.
 #[test]
 fn mock_serves_the_description_a_crates_mcpgen_toml_names() {
+    let _builds = one_build_at_a_time();
     let dir = tempfile::tempdir().unwrap();
     let crate_dir = dir.path().join("pets");
     let crate_arg = crate_dir.to_string_lossy().into_owned();
@@ -348,6 +362,7 @@ fn mock_serves_the_description_a_crates_mcpgen_toml_names() {
 #[cfg(target_os = "linux")]
 #[test]
 fn killing_mcpgen_ends_the_server_it_started() {
+    let _builds = one_build_at_a_time();
     let (mut server, port, _) = petstore_with_the_mock_over_http(&["--compile"]);
     server.process.child().kill().expect("SIGKILL reaches mcpgen");
     let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
@@ -366,6 +381,7 @@ fn killing_mcpgen_ends_the_server_it_started() {
 /// above), and never installed.
 #[test]
 fn builds_with_an_installed_toolchain() {
+    let _builds = one_build_at_a_time();
     let active = std::process::Command::new("rustup").args(["show", "active-toolchain"]).output().expect("rustup runs");
     let active = String::from_utf8_lossy(&active.stdout);
     let toolchain = active.split_whitespace().next().expect("rustup names the active toolchain").to_string();
