@@ -30,7 +30,11 @@ pub fn compare(batch_binary: &Path, index: usize, spec: &Path, tools: &[&Tool], 
     let runner = std::env::current_exe().map_err(|e| format!("the runner's own path: {e}"))?;
     let in_process = || {
         let mut c = Command::new(&runner);
-        c.arg(MCPGEN_FLAG).arg("run").arg(spec).args(tail);
+        c.arg(MCPGEN_FLAG)
+            .arg("run")
+            .arg(spec)
+            .args(["--schema-profile", crate::generate::profile().as_str()])
+            .args(tail);
         c
     };
     let a = transcript(compiled, tools, mock).map_err(|e| format!("compiled server: {e}"))?;

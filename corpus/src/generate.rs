@@ -23,6 +23,38 @@ pub struct Tool {
     pub input_schema: Value,
     /// What a client hands the model for it, in bytes (`mcpgen::tables::model_facing_len`).
     pub model_bytes: usize,
+    /// Its name was shortened to fit the default name-length limit.
+    pub shortened: bool,
+    /// What each profile's validator finds in its input schema ([`CHECKED`] order): the number
+    /// of violations, and the first one.
+    pub violations: Vec<(usize, Option<String>)>,
+}
+
+/// The schema profile the run generates under (`--schema-profile`), handed to the child that
+/// generates through [`PROFILE_VAR`].
+pub static PROFILE: std::sync::OnceLock<mcpgen::SchemaProfile> = std::sync::OnceLock::new();
+const PROFILE_VAR: &str = "MCPGEN_CORPUS_SCHEMA_PROFILE";
+
+/// The profiles whose validators every tool's input schema is checked by.
+pub const CHECKED: [mcpgen::SchemaProfile; 3] =
+    [mcpgen::SchemaProfile::Portable, mcpgen::SchemaProfile::Gemini, mcpgen::SchemaProfile::OpenAiStrict];
+
+/// The profile this process generates under: the parent's [`PROFILE`], or the child's variable.
+pub fn profile() -> mcpgen::SchemaProfile {
+    if let Some(p) = PROFILE.get() {
+        return *p;
+    }
+    std::env::var(PROFILE_VAR).ok().and_then(|v| mcpgen::SchemaProfile::parse(&v)).unwrap_or_default()
+}
+
+fn violations(schema: &Value) -> Vec<(usize, Option<String>)> {
+    CHECKED
+        .iter()
+        .map(|&p| {
+            let found = mcpgen::tools::profile::check(p, schema);
+            (found.len(), found.first().map(ToString::to_string))
+        })
+        .collect()
 }
 
 /// A generated server: the `src/generated/mod.rs` the batch compiles, and its tools.
@@ -33,6 +65,8 @@ pub struct Generated {
     pub warnings: Vec<Warning>,
     /// Operations in the description: the tools plus those skipped with a warning.
     pub operations: usize,
+    /// Operations the description's `x-mcp` / `x-speakeasy-mcp` left out.
+    pub excluded: usize,
 }
 
 /// Why generation failed; `cause` groups failures in the report.
@@ -64,7 +98,7 @@ pub fn capture_panics() {
 /// Generates the server for the description at `path`, in process, timing it.
 pub fn generate(path: &Path) -> (Result<Generated, Failure>, f64) {
     let started = Instant::now();
-    let settings = mcpgen::Settings::new(path);
+    let settings = mcpgen::Settings::new(path).schema_profile(profile());
     let result = std::panic::catch_unwind(|| mcpgen::generate(&settings));
     let seconds = started.elapsed().as_secs_f64();
     let outcome = match result {
@@ -81,6 +115,7 @@ pub fn generate(path: &Path) -> (Result<Generated, Failure>, f64) {
                 Some(file) => Ok(Generated {
                     module: file.contents,
                     operations: generation.tools.len() + skipped,
+                    excluded: generation.excluded,
                     tools: generation
                         .tools
                         .iter()
@@ -92,6 +127,8 @@ pub fn generate(path: &Path) -> (Result<Generated, Failure>, f64) {
                                 .unwrap_or_else(|| format!("{} {}", t.method.upper(), t.path)),
                             input_schema: t.input_schema.clone(),
                             model_bytes: mcpgen::tables::model_facing_len(t),
+                            shortened: t.shortened_from.is_some(),
+                            violations: violations(&t.input_schema),
                         })
                         .collect(),
                     warnings: generation.warnings,
@@ -153,7 +190,7 @@ pub fn generate_bounded(exe: &Path, path: &Path, scratch: &Path, bounds: Bounds)
     let started = Instant::now();
     let out = scratch.join("generated.json");
     let mut command = Command::new(exe);
-    command.arg(CHILD_FLAG).arg(path).arg(&out);
+    command.arg(CHILD_FLAG).arg(path).arg(&out).env(PROFILE_VAR, profile().as_str());
     let result = run_child(command, &out, &scratch.join("generate.stderr"), bounds);
     (result, started.elapsed().as_secs_f64())
 }
@@ -282,10 +319,12 @@ fn to_json(outcome: &Result<Generated, Failure>) -> Value {
         Ok(g) => json!({"ok": {
             "module": g.module,
             "operations": g.operations,
+            "excluded": g.excluded,
             "warnings": warnings_json(&g.warnings),
             "tools": g.tools.iter().map(|t| json!({
                 "name": t.name, "operation": t.operation, "input_schema": t.input_schema,
-                "model_bytes": t.model_bytes,
+                "model_bytes": t.model_bytes, "shortened": t.shortened,
+                "violations": t.violations.iter().map(|(n, first)| json!([n, first])).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
         }}),
         Err(f) => json!({"err": {
@@ -309,6 +348,13 @@ fn from_json(value: &Value) -> Option<Result<Generated, Failure>> {
                     operation: t.get("operation")?.as_str()?.to_string(),
                     input_schema: t.get("input_schema")?.clone(),
                     model_bytes: t.get("model_bytes")?.as_u64()? as usize,
+                    shortened: t.get("shortened")?.as_bool()?,
+                    violations: t
+                        .get("violations")?
+                        .as_array()?
+                        .iter()
+                        .map(|v| Some((v.get(0)?.as_u64()? as usize, v.get(1)?.as_str().map(str::to_string))))
+                        .collect::<Option<Vec<_>>>()?,
                 })
             })
             .collect::<Option<Vec<_>>>()?;
@@ -317,6 +363,7 @@ fn from_json(value: &Value) -> Option<Result<Generated, Failure>> {
             tools,
             warnings: warnings_of(ok.get("warnings")?)?,
             operations: operations(ok)?,
+            excluded: ok.get("excluded")?.as_u64()? as usize,
         }));
     }
     let err = value.get("err")?;
@@ -342,12 +389,16 @@ mod tests {
                 operation: "GET /a".into(),
                 input_schema: json!({"type": "object"}),
                 model_bytes: 60,
+                shortened: true,
+                violations: vec![(0, None), (2, Some("/: x".into())), (1, None)],
             }],
             warnings: vec![warning.clone()],
             operations: 2,
+            excluded: 1,
         });
         let Some(Ok(back)) = from_json(&to_json(&ok)) else { panic!("not read back") };
         assert_eq!((back.module.as_str(), back.operations, back.tools[0].operation.as_str()), ("mod x;", 2, "GET /a"));
+        assert_eq!(back.excluded, 1);
         assert_eq!(back.warnings, vec![warning.clone()]);
         let err: Result<Generated, Failure> =
             Err(Failure { cause: "c".into(), message: "m".into(), warnings: vec![warning], operations: 3 });

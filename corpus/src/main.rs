@@ -61,6 +61,15 @@ struct Args {
     /// Seconds each description's generation may take before its process is stopped.
     #[arg(long, default_value_t = 300)]
     generate_seconds: u64,
+    /// Generate under this schema profile (full, portable, gemini, openai-strict); every tool's
+    /// input schema is checked by each profile's validator, and `--check` fails on any violation
+    /// of this one. The report goes to target/corpus/ unless --report says where.
+    #[arg(long, value_name = "PROFILE", value_parser = parse_profile)]
+    schema_profile: Option<mcpgen::SchemaProfile>,
+}
+
+fn parse_profile(s: &str) -> Result<mcpgen::SchemaProfile, String> {
+    mcpgen::SchemaProfile::parse(s).ok_or_else(|| format!("unknown schema profile `{s}`"))
 }
 
 /// One generated description, as the compile thread hands it over.
@@ -115,7 +124,14 @@ fn run(args: &Args) -> Result<ExitCode, String> {
         return Err("no description matches".into());
     }
     let default_report = if args.sample.is_some() { "corpus/SAMPLE.md" } else { "corpus/REPORT.md" };
-    let report_path = args.report.clone().unwrap_or_else(|| workspace.join(default_report));
+    let profile = args.schema_profile.unwrap_or_default();
+    let _ = generate::PROFILE.set(profile);
+    // A run under another profile leaves the committed report alone.
+    let default_report = match profile {
+        mcpgen::SchemaProfile::Full => workspace.join(default_report),
+        p => work.join(default_report.replace("corpus/", "").replace(".md", &format!("-{p}.md"))),
+    };
+    let report_path = args.report.clone().unwrap_or(default_report);
     let json_path = args.json.clone().unwrap_or_else(|| report_path.with_extension("json"));
     // Read before the run: the run may write the very file it is checked against.
     let committed = match &args.check {
@@ -169,11 +185,14 @@ fn run(args: &Args) -> Result<ExitCode, String> {
                     let mut outcome =
                         Outcome { name: entry.name.clone(), generate_seconds: seconds, ..Outcome::default() };
                     let tools = match result {
-                        Ok(Generated { module, tools, warnings, operations }) => {
+                        Ok(Generated { module, tools, warnings, operations, excluded }) => {
                             outcome.generated = true;
                             outcome.operations = operations;
+                            outcome.excluded = excluded;
                             outcome.tools = tools.len();
                             outcome.model_bytes = tools.iter().map(|t| t.model_bytes).sum();
+                            outcome.names_shortened = tools.iter().filter(|t| t.shortened).count();
+                            outcome.violations = report::violations_of(&tools);
                             outcome.warnings = kinds(&warnings);
                             batch.add(index, &module).map_err(|e| format!("{}: {e}", batch.dir.display()))?;
                             indexes.push(index);
@@ -245,6 +264,9 @@ fn run(args: &Args) -> Result<ExitCode, String> {
             Some(Err(e)) => Some(format!("{}: the in-process server differs from the compiled one: {e}", o.name)),
             _ => None,
         }));
+        if profile != mcpgen::SchemaProfile::Full {
+            regressions.extend(outcomes.iter().filter_map(|o| report::profile_violation(o, profile)));
+        }
         if !regressions.is_empty() {
             for r in &regressions {
                 eprintln!("corpus: REGRESSION against {}: {r}", check.display());

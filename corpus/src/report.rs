@@ -30,6 +30,13 @@ pub struct Outcome {
     pub dynamic_calls: Option<Result<Vec<Call>, String>>,
     /// What a client hands the model for all its tools, in bytes.
     pub model_bytes: usize,
+    /// Tool names shortened to fit the default name-length limit.
+    pub names_shortened: usize,
+    /// Operations the description's `x-mcp` / `x-speakeasy-mcp` left out.
+    pub excluded: usize,
+    /// Per profile checked (`generate::CHECKED`): violations of its rules in the input schemas,
+    /// the tools with any, and the first (tool name, violation).
+    pub violations: Vec<(usize, usize, Option<String>)>,
     pub generate_seconds: f64,
     pub run_seconds: f64,
 }
@@ -61,6 +68,13 @@ pub struct Figures {
     /// Calls made through the dynamic surface's `call_tool`, and those that passed.
     pub dynamic_calls: usize,
     pub dynamic_calls_passed: usize,
+    /// Tool names shortened to fit the default name-length limit (a measure, not compared).
+    pub names_shortened: usize,
+    /// Operations the descriptions' own extensions left out (a measure, not compared).
+    pub excluded: usize,
+    /// Violations of the run's schema profile's rules in the input schemas (none for `full`;
+    /// `--check` fails on any).
+    pub profile_violations: usize,
 }
 
 const COMPARED: [&str; 7] =
@@ -82,6 +96,12 @@ impl Figures {
             in_process_same: count(|o| matches!(o.in_process, Some(Ok(())))),
             dynamic_calls: outcomes.iter().map(|o| o.dynamic().len()).sum(),
             dynamic_calls_passed: outcomes.iter().map(|o| o.dynamic().iter().filter(|c| c.passed).count()).sum(),
+            names_shortened: outcomes.iter().map(|o| o.names_shortened).sum(),
+            excluded: outcomes.iter().map(|o| o.excluded).sum(),
+            profile_violations: match crate::generate::CHECKED.iter().position(|&p| p == crate::generate::profile()) {
+                Some(i) => outcomes.iter().filter_map(|o| o.violations.get(i)).map(|v| v.0).sum(),
+                None => 0,
+            },
         }
     }
 
@@ -92,6 +112,9 @@ impl Figures {
             "tools": self.tools, "calls": self.calls, "calls_passed": self.calls_passed,
             "in_process_same": self.in_process_same,
             "dynamic_calls": self.dynamic_calls, "dynamic_calls_passed": self.dynamic_calls_passed,
+            "names_shortened": self.names_shortened,
+            "excluded": self.excluded,
+            "profile_violations": self.profile_violations,
         })
     }
 
@@ -126,7 +149,8 @@ fn pct(n: usize, of: usize) -> String {
 }
 
 /// The "Tool surfaces" section: what each description's tools cost a model in `all` mode, how
-/// many fit `auto`'s default budget, and the calls made through the dynamic surface.
+/// many fit `auto`'s default budget, the calls made through the dynamic surface, and how many
+/// tool names were shortened.
 fn surfaces(outcomes: &[Outcome], f: &Figures) -> String {
     use mcpgen_runtime::server::{DEFAULT_TOOL_BUDGET, dynamic_surface_len, tokens};
     let mut s = String::new();
@@ -168,6 +192,84 @@ fn surfaces(outcomes: &[Outcome], f: &Figures) -> String {
         if let Some(Err(e)) = &o.dynamic_calls {
             let _ = writeln!(s, "- `{}`: the dynamic surface did not serve: {}", o.name, cell(e));
         }
+    }
+    let _ = writeln!(
+        s,
+        "\nTool names shortened to fit {} characters (`--max-tool-name-length`'s default, so a client's \
+         `mcp__<server>__` prefix still fits 64): {} of {} ({}).",
+        mcpgen::tools::naming::DEFAULT_MAX_LEN,
+        f.names_shortened,
+        f.tools,
+        pct(f.names_shortened, f.tools)
+    );
+    let described: Vec<String> =
+        outcomes.iter().filter(|o| o.excluded > 0).map(|o| format!("`{}` ({})", o.name, o.excluded)).collect();
+    let _ = writeln!(
+        s,
+        "\nOperations the descriptions' own `x-mcp` / `x-speakeasy-mcp` extensions leave out: {}{}.",
+        f.excluded,
+        if described.is_empty() { String::new() } else { format!(", in {}", described.join(", ")) }
+    );
+    s
+}
+
+/// What each profile's validator finds in a description's tools (`generate::CHECKED` order):
+/// violations in all, the tools with any, and the first, with its tool.
+pub fn violations_of(tools: &[crate::generate::Tool]) -> Vec<(usize, usize, Option<String>)> {
+    (0..crate::generate::CHECKED.len())
+        .map(|i| {
+            let count = tools.iter().filter_map(|t| t.violations.get(i)).map(|v| v.0).sum();
+            let with_any = tools.iter().filter(|t| t.violations.get(i).is_some_and(|v| v.0 > 0)).count();
+            let first = tools.iter().find_map(|t| {
+                let v = t.violations.get(i)?.1.as_ref()?;
+                Some(format!("{}: {v}", t.name))
+            });
+            (count, with_any, first)
+        })
+        .collect()
+}
+
+/// The regression a description's violations of `profile` are, if it has any.
+pub fn profile_violation(o: &Outcome, profile: mcpgen::SchemaProfile) -> Option<String> {
+    let i = crate::generate::CHECKED.iter().position(|&p| p == profile)?;
+    let (count, _, first) = o.violations.get(i)?;
+    (*count > 0).then(|| {
+        format!("{}: {count} violation(s) of the {profile} profile, first {}", o.name, first.as_deref().unwrap_or("?"))
+    })
+}
+
+/// The "Schema profiles" section: the profile the run generated under, and what each profile's
+/// validator finds in the input schemas it made (under `full`: how far the descriptions are
+/// from each client's rules; under a profile: whether its transform met them).
+fn profiles(outcomes: &[Outcome], f: &Figures) -> String {
+    let profile = crate::generate::profile();
+    let generated: Vec<&Outcome> = outcomes.iter().filter(|o| o.generated).collect();
+    let mut s = format!(
+        "\n## Schema profiles\n\nInput schemas generated under `--schema-profile {profile}`; {} tools of {} descriptions \
+         checked by each profile's validator (rules from the clients' documentation: \
+         `generator/src/tools/profile/`):\n\n| validator | violations | tools with any | descriptions with any | first |\n|---|---|---|---|---|\n",
+        f.tools,
+        generated.len()
+    );
+    for (i, p) in crate::generate::CHECKED.iter().enumerate() {
+        let count: usize = generated.iter().filter_map(|o| o.violations.get(i)).map(|v| v.0).sum();
+        let descriptions = generated.iter().filter(|o| o.violations.get(i).is_some_and(|v| v.0 > 0)).count();
+        let first = generated.iter().find_map(|o| o.violations.get(i)?.2.as_ref().map(|v| format!("`{}` {v}", o.name)));
+        let tools = generated.iter().filter_map(|o| o.violations.get(i)).map(|v| v.1).sum::<usize>();
+        let _ = writeln!(
+            s,
+            "| `{p}` | {count} | {tools} | {descriptions} | {} |",
+            first.map(|x| cell(&x)).unwrap_or_else(|| "–".into())
+        );
+    }
+    if profile != mcpgen::SchemaProfile::Full {
+        let _ = writeln!(
+            s,
+            "\nCalls made under `{profile}` that passed the mock's validation of the API's own schemas: {} of {} ({}).",
+            f.calls_passed,
+            f.calls,
+            pct(f.calls_passed, f.calls)
+        );
     }
     s
 }
@@ -262,6 +364,7 @@ pub fn markdown(
     }
 
     let _ = write!(s, "{}", surfaces(outcomes, &f));
+    let _ = write!(s, "{}", profiles(outcomes, &f));
     let differing: Vec<String> = outcomes
         .iter()
         .filter_map(|o| match &o.in_process {

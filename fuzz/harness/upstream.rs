@@ -45,6 +45,10 @@ const fn tool(path: &'static str, params: &'static [ParamSpec], body: Option<Bod
         body,
         security: &[],
         tags: &[],
+        hidden: false,
+        scopes: &[],
+        null_absent: &[],
+        jq_filter: None,
     }
 }
 

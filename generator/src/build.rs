@@ -25,7 +25,8 @@ pub const MODULE_FILE: &str = "mcpgen.rs";
 pub struct BuildOutput {
     /// The module written (`OUT_DIR/mcpgen.rs` unless named otherwise).
     pub module: PathBuf,
-    /// Every file the description was read from; cargo re-runs the build script when one changes.
+    /// Every file the description was read from (overlays included); cargo re-runs the build
+    /// script when one changes.
     pub inputs: Vec<PathBuf>,
     pub warnings: Vec<Warning>,
     /// How many tools the module holds.
@@ -59,6 +60,9 @@ impl Settings {
         // Said before loading, so a build that fails on a bad description re-runs once it is fixed.
         if let Source::Path(spec) = &self.spec {
             println!("cargo:rerun-if-changed={}", spec.display());
+        }
+        for overlay in &self.overlays {
+            println!("cargo:rerun-if-changed={}", overlay.display());
         }
         let analysis = Analysis::run(self)?;
         let text = emit::included_module(&analysis.model(self)).map_err(Error::Emit)?;

@@ -38,6 +38,7 @@ pub use emit::{OutputFile, Owner, RuntimeDep};
 pub use ir::Warning;
 pub use manifest::{Manifest, ManifestError};
 pub use settings::{InputKind, Settings, SurfaceMode};
+pub use tools::profile::SchemaProfile;
 pub use tools::{Filter, ToolDef, ToolOptions};
 pub use write::WriteReport;
 
@@ -52,7 +53,8 @@ pub enum Error {
     Strict(Vec<Warning>),
     /// The filters selected no operation (or the description has none that can be expressed).
     /// `filtered` says whether filters were given (else every operation was skipped).
-    NoTools { operations: usize, warnings: Vec<Warning>, filtered: bool },
+    /// `excluded`: how many of them the description's `x-mcp` / `x-speakeasy-mcp` left out.
+    NoTools { operations: usize, warnings: Vec<Warning>, filtered: bool, excluded: usize },
     /// The tool-schema manifest has problems; each names its entry.
     Manifest(ManifestError),
     /// A bug in mcpgen: the generated code did not come out right.
@@ -79,9 +81,18 @@ impl std::fmt::Display for Error {
                 f,
                 "the filters selected none of the description's {operations} operations (check --tag, --operation, --path and --method)"
             ),
-            Error::NoTools { operations, filtered: false, .. } => write!(
+            Error::NoTools { operations, excluded, .. } if excluded == operations => write!(
+                f,
+                "the description's x-mcp / x-speakeasy-mcp extensions (or an overlay's) exclude all of its {operations} operations"
+            ),
+            Error::NoTools { operations, filtered: false, excluded: 0, .. } => write!(
                 f,
                 "none of the description's {operations} operations can become a tool: each was skipped (see the warnings)"
+            ),
+            Error::NoTools { operations, filtered: false, excluded, .. } => write!(
+                f,
+                "none of the description's {operations} operations can become a tool: its x-mcp / x-speakeasy-mcp \
+                 extensions exclude {excluded}, and each of the others was skipped (see the warnings)"
             ),
             Error::Manifest(e) => write!(f, "{e}"),
             Error::Emit(e) => write!(f, "internal error while writing code: {e}"),
@@ -105,6 +116,8 @@ pub struct Generation {
     pub warnings: Vec<Warning>,
     /// The tools derived from an OpenAPI description (empty for a manifest).
     pub tools: Vec<ToolDef>,
+    /// Operations the description's `x-mcp` / `x-speakeasy-mcp` left out.
+    pub excluded: usize,
     /// The manifest generated from, when the input was one.
     pub manifest: Option<Manifest>,
     /// Every file the description was read from (for `cargo:rerun-if-changed`).
@@ -135,6 +148,7 @@ pub fn generate(settings: &Settings) -> Result<Generation, Error> {
                 crate_name: model.crate_name.clone(),
                 warnings: analysis.warnings,
                 tools: analysis.tools,
+                excluded: analysis.excluded,
                 manifest: None,
                 inputs: analysis.doc.files,
             })
@@ -150,6 +164,7 @@ fn from_manifest(settings: &Settings, input: ManifestInput) -> Result<Generation
         files,
         warnings: Vec::new(),
         tools: Vec::new(),
+        excluded: 0,
         crate_name: model.crate_name.clone(),
         manifest: Some(manifest),
         inputs: root_path.into_iter().collect(),
@@ -168,7 +183,9 @@ pub enum Description {
 /// Reads the input and derives its tools, as [`generate`] would, without rendering files.
 pub fn describe(settings: &Settings) -> Result<Description, Error> {
     Ok(match Input::read(settings)? {
-        Input::OpenApi(a) => Description::OpenApi(tools::ToolSet { tools: a.tools, warnings: a.warnings }),
+        Input::OpenApi(a) => {
+            Description::OpenApi(tools::ToolSet { tools: a.tools, warnings: a.warnings, excluded: a.excluded })
+        }
         Input::Manifest(m) => Description::Manifest(m.manifest),
     })
 }
@@ -183,9 +200,14 @@ pub fn input_files(settings: &Settings) -> Result<Vec<PathBuf>, Error> {
     Ok(load::load_parsed(input)?.files)
 }
 
+/// The input read, with the overlays applied to a description (a manifest takes none: see
+/// [`Input::read`]).
 fn read_input(settings: &Settings) -> Result<load::Input, Error> {
     let mut input = load::read(&settings.spec)?;
     input.ref_root = settings.ref_root.clone();
+    if !settings.overlays.is_empty() && !is_manifest(settings, &input.raw) {
+        load::overlay::apply_files(&mut input, &settings.overlays)?;
+    }
     Ok(input)
 }
 
@@ -216,6 +238,10 @@ impl Input {
         if !is_manifest(settings, &input.raw) {
             return Analysis::of(settings, load::load_parsed(input)?).map(Input::OpenApi);
         }
+        if !settings.overlays.is_empty() {
+            let problem = "overlays (--overlay) edit OpenAPI descriptions; edit the manifest instead";
+            return Err(Error::Manifest(ManifestError { file: input.name, problems: vec![problem.into()] }));
+        }
         if !settings.tools.filter.is_empty() || !settings.tools.names.is_empty() {
             // Every tool of a manifest is generated as it is named: saying nothing would mislead.
             let problem = "filters (--tag, --operation, --path, --method) and --rename apply to OpenAPI descriptions; \
@@ -239,6 +265,7 @@ struct Analysis {
     api: ir::Api,
     tools: Vec<ToolDef>,
     warnings: Vec<Warning>,
+    excluded: usize,
 }
 
 impl Analysis {
@@ -263,15 +290,17 @@ impl Analysis {
         }
         if set.tools.is_empty() {
             let filtered = !settings.tools.filter.is_empty();
-            return Err(Error::NoTools { operations: api.operations.len(), warnings: set.warnings, filtered });
+            let (operations, excluded) = (api.operations.len(), set.excluded);
+            return Err(Error::NoTools { operations, warnings: set.warnings, filtered, excluded });
         }
-        Ok(Analysis { doc, api, tools: set.tools, warnings: set.warnings })
+        Ok(Analysis { doc, api, tools: set.tools, warnings: set.warnings, excluded: set.excluded })
     }
 
     fn model(&self, settings: &Settings) -> emit::Model<'_> {
         let (doc, name) = (&self.doc, settings.name.as_deref());
         let mut model =
             emit::Model::new(&self.api, &self.tools, name, settings.runtime.clone(), &doc.name, &doc.sha256);
+        model.overlays = doc.overlay_origins.clone();
         model.surface = settings.surface;
         model.tool_budget = settings.tool_budget;
         model

@@ -24,6 +24,8 @@ pub struct Settings {
     pub surface: SurfaceMode,
     /// `auto`'s budget in estimated tokens; `None`: the runtime's default.
     pub tool_budget: Option<usize>,
+    /// OpenAPI Overlay files applied in order to the description as written (`--overlay`).
+    pub overlays: Vec<PathBuf>,
 }
 
 /// How a generated server presents its tools (the runtime's `ToolMode`).
@@ -96,6 +98,7 @@ impl Settings {
             ref_root: None,
             surface: SurfaceMode::default(),
             tool_budget: None,
+            overlays: Vec::new(),
         }
     }
 
@@ -118,6 +121,26 @@ impl Settings {
 
     pub fn filter(mut self, filter: Filter) -> Self {
         self.tools.filter = filter;
+        self
+    }
+
+    /// The longest tool name, clamped to 16..=64 (default 48: see
+    /// [`crate::tools::naming::DEFAULT_MAX_LEN`]); longer names are shortened readably.
+    pub fn max_tool_name_length(mut self, n: usize) -> Self {
+        self.tools.max_name_len = n;
+        self
+    }
+
+    /// Applies the OpenAPI Overlay at `path` to the description before anything reads it
+    /// (repeatable: overlays apply in the order given).
+    pub fn overlay(mut self, path: impl Into<PathBuf>) -> Self {
+        self.overlays.push(path.into());
+        self
+    }
+
+    /// The clients the tools' input schemas are written for (default: `full`).
+    pub fn schema_profile(mut self, profile: crate::tools::profile::SchemaProfile) -> Self {
+        self.tools.schema_profile = profile;
         self
     }
 

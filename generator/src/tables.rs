@@ -118,9 +118,14 @@ fn tool(t: &ToolDef) -> ToolSpec {
         body,
         security,
         tags,
+        hidden,
+        scopes,
+        null_absent,
+        jq_filter,
         // How the tool was found and is shown; not part of what the runtime serves.
         path: _,
         operation_id: _,
+        shortened_from: _,
         at: _,
     } = t;
     ToolSpec {
@@ -144,6 +149,10 @@ fn tool(t: &ToolDef) -> ToolSpec {
         body: body.as_ref().map(body_spec),
         security: slice(security.iter().map(|alt| slice(alt.iter().map(|n| text(n)).collect())).collect()),
         tags: slice(tags.iter().map(|t| text(t)).collect()),
+        hidden: *hidden,
+        scopes: slice(scopes.iter().map(|s| text(s)).collect()),
+        null_absent: slice(null_absent.iter().map(|p| text(p)).collect()),
+        jq_filter: jq_filter.as_deref().map(text),
     }
 }
 

@@ -75,8 +75,10 @@ fn petstore_against_the_mock_over_stdio_http_and_sse() {
             s.result(0)["tools"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
         assert_eq!(names, ["listPets", "createPet", "showPetById", "deletePet"], "{t}");
 
-        // The mock answers with the spec's example name and the synthesized required id.
-        assert_eq!(ok(&s, 1)["structuredContent"], json!({"result": [{"name": "Rex", "id": 0}]}), "{t}");
+        // The mock answers with the spec's example name and the synthesized required id, a list
+        // with as many items as `limit` asks for.
+        let pet = json!({"name": "Rex", "id": 0});
+        assert_eq!(ok(&s, 1)["structuredContent"], json!({"result": vec![pet; 5]}), "{t}");
         assert_eq!(ok(&s, 2)["structuredContent"], json!({"name": "Rex", "id": 0}), "{t}");
         assert_eq!(ok(&s, 3)["structuredContent"], json!({"name": "Rex", "id": 0}), "{t}");
         assert_eq!(text(ok(&s, 4)), "HTTP 204 No Content (no content)", "{t}");

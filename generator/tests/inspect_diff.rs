@@ -176,3 +176,111 @@ fn manifests_are_inspected_and_compared_like_descriptions() {
     assert!(changes.contains(&(removed, None, "tool_removed".into(), true)), "{changes:?}");
     assert_eq!(changes.len(), 2, "{changes:?}");
 }
+
+/// A description with one operationId longer than the default name limit, one that fits, and
+/// one operation named by its method and path.
+fn long_names() -> Value {
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "Long names", "version": "1"},
+        "paths": {
+            "/user/repos": {"get": {
+                "operationId": "repos/list-for-authenticated-user-and-organization-repositories",
+                "responses": {"200": {"description": "ok"}}
+            }},
+            "/pets": {"get": {"operationId": "listPets", "responses": {"200": {"description": "ok"}}}},
+            "/stores": {"get": {"responses": {"200": {"description": "ok"}}}}
+        }
+    })
+}
+
+const LONG_ID: &str = "repos/list-for-authenticated-user-and-organization-repositories";
+
+#[test]
+fn inspect_says_which_names_were_shortened_and_keeps_the_operation_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = write(dir.path(), "long.json", &long_names());
+    let o = mcpgen(&["inspect", &spec]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let (table, err) = (text(&o.stdout), text(&o.stderr));
+    assert!(table.lines().any(|l| l.starts_with("repos_list-for-auth-user-and-org-repositories ")), "{table}");
+    assert!(err.contains("1 tool name(s) longer than 48 characters shortened"), "{err}");
+
+    let o = mcpgen(&["inspect", &spec, "--json"]);
+    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(report["names"], json!({"maxLength": 48, "shortened": 1}));
+    let long = report["tools"].as_array().unwrap().iter().find(|t| t["operationId"] == LONG_ID).unwrap();
+    assert_eq!(long["name"], "repos_list-for-auth-user-and-org-repositories");
+    assert_eq!(long["shortenedFrom"], "repos_list-for-authenticated-user-and-organization-repositories");
+    assert!(long["description"].as_str().unwrap().ends_with(&format!("operationId: `{LONG_ID}`")), "{long}");
+    let pets = report["tools"].as_array().unwrap().iter().find(|t| t["name"] == "listPets").unwrap();
+    assert_eq!(pets["shortenedFrom"], Value::Null);
+    assert_eq!(pets["description"], "GET /pets", "a name that fits is left alone, description too");
+
+    // A limit the name fits in shortens nothing; one out of range is refused with the range.
+    let o = mcpgen(&["inspect", &spec, "--json", "--max-tool-name-length", "64"]);
+    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(report["names"], json!({"maxLength": 64, "shortened": 0}));
+    let o = mcpgen(&["inspect", &spec, "--max-tool-name-length", "64"]);
+    assert!(!text(&o.stderr).contains("shortened"), "{}", text(&o.stderr));
+    let o = mcpgen(&["inspect", &spec, "--max-tool-name-length", "8"]);
+    assert!(!o.status.success());
+    assert!(text(&o.stderr).contains("from 16 to 64"), "{}", text(&o.stderr));
+    // Tighter: every name within it.
+    let o = mcpgen(&["inspect", &spec, "--json", "--max-tool-name-length", "20"]);
+    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(report["tools"].as_array().unwrap().iter().all(|t| t["name"].as_str().unwrap().len() <= 20), "{report}");
+    assert_eq!(report["names"]["shortened"], 1, "`get_stores` and `listPets` fit in 20");
+}
+
+#[test]
+fn generate_records_the_name_limit_and_says_how_many_names_it_shortened() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = write(dir.path(), "long.json", &long_names());
+    let out = dir.path().join("server");
+    let out_text = out.to_string_lossy().into_owned();
+    let o = mcpgen(&["generate", &spec, "-o", &out_text, "--max-tool-name-length", "40", "--runtime-version", "0.1"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    assert!(err.contains("1 tool name(s) longer than 40 characters shortened"), "{err}");
+    let toml = std::fs::read_to_string(out.join("mcpgen.toml")).unwrap();
+    assert!(toml.contains("max-tool-name-length = 40"), "{toml}");
+    // Regenerating from mcpgen.toml keeps the limit.
+    let o = mcpgen(&["generate", &out_text]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("longer than 40 characters"), "{}", text(&o.stderr));
+}
+
+#[test]
+fn diff_reports_a_renamed_tool_as_breaking() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = long_names();
+    let mut new = old.clone();
+    // The spec's author names two tools: one found by operationId, one by method and path.
+    new["paths"]["/pets"]["get"]["x-mcpgen-name"] = json!("list_pets");
+    new["paths"]["/stores"]["get"]["x-mcpgen-name"] = json!("list_stores");
+    let (old_path, new_path) = (write(dir.path(), "old.json", &old), write(dir.path(), "new.json", &new));
+    let o = mcpgen(&["diff", &old_path, &new_path, "--json"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let changes: Vec<(String, String, bool)> = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["tool"].as_str().unwrap().into(), c["kind"].as_str().unwrap().into(), c["breaking"] == true))
+        .collect();
+    assert_eq!(
+        changes,
+        [("get_stores".into(), "tool_renamed".into(), true), ("listPets".into(), "tool_renamed".into(), true)]
+    );
+    let o = mcpgen(&["diff", &old_path, &new_path]);
+    let out = text(&o.stdout);
+    assert!(out.contains("breaking    `listPets`: renamed to `list_pets` (the same operation)"), "{out}");
+    let o = mcpgen(&["diff", &old_path, &new_path, "--fail-on-breaking"]);
+    assert_eq!(o.status.code(), Some(1), "a rename fails the guard");
+
+    // The limit applies to both sides alike: a description against itself has no change.
+    let o = mcpgen(&["diff", &old_path, &old_path, "--json", "--max-tool-name-length", "30"]);
+    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(report["changes"], json!([]));
+}

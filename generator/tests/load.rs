@@ -100,7 +100,7 @@ paths:
         "{warnings:#?}"
     );
     let c = set.tools.iter().find(|t| t.name == "c").unwrap();
-    assert_eq!(c.output_schema.as_ref().unwrap()["properties"]["result"]["$ref"], "#/$defs/Thing");
+    assert_eq!(c.output_schema.as_ref().unwrap()["anyOf"][0]["properties"]["result"]["$ref"], "#/$defs/Thing");
     assert_eq!(doc.files.len(), 1, "other.yaml was read: {:?}", doc.files);
 }
 
@@ -184,4 +184,42 @@ fn collect_pointers(v: &Value, at: String, out: &mut Vec<String>) {
         }
         _ => {}
     }
+}
+
+/// What the description leaves out is counted, and a description that leaves out everything says so.
+#[test]
+fn operations_the_description_excludes_are_counted() {
+    let spec = r#"
+openapi: 3.0.0
+info: {title: t, version: "1"}
+x-mcp: false
+paths:
+  /a:
+    get:
+      operationId: a
+      responses: {"200": {description: ok}}
+  /b:
+    get:
+      operationId: b
+      x-mcp: true
+      responses: {"200": {description: ok}}
+"#;
+    let settings = |text: &str| {
+        let mut s = mcpgen::Settings::new("unused");
+        s.spec = Source::Text { name: "t.yaml".into(), text: text.into(), base_dir: None };
+        s
+    };
+    match mcpgen::describe(&settings(spec)).unwrap() {
+        mcpgen::Description::OpenApi(set) => {
+            assert_eq!(set.excluded, 1);
+            assert_eq!(set.tools.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(), ["b"]);
+        }
+        other => panic!("{other:?}"),
+    }
+    let none = spec.replace("x-mcp: true", "x-mcp: false");
+    let e = mcpgen::generate(&settings(&none)).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        "the description's x-mcp / x-speakeasy-mcp extensions (or an overlay's) exclude all of its 2 operations"
+    );
 }

@@ -14,6 +14,12 @@ fn tools_of(file: &str, options: &ToolOptions) -> (Vec<ToolDef>, Vec<String>) {
     (set.tools, set.warnings.iter().map(|w| w.to_string()).collect())
 }
 
+/// The response's own schema inside the output schema a tool advertises (which also admits a
+/// shaped answer: `{"anyOf": [response, shaped]}`).
+fn response_schema(t: &ToolDef) -> &Value {
+    &t.output_schema.as_ref().expect("an output schema")["anyOf"][0]
+}
+
 fn tool<'a>(tools: &'a [ToolDef], name: &str) -> &'a ToolDef {
     tools.iter().find(|t| t.name == name).unwrap_or_else(|| panic!("no tool {name}"))
 }
@@ -64,7 +70,13 @@ fn openapi_31_json_and_name_clashes() {
     assert!(health.output_schema.is_none(), "text responses promise no structure");
     let list = tool(&tools, "listPets");
     assert_eq!(list.security, vec![vec!["bearerAuth".to_string()]]);
-    assert_eq!(list.output_schema.as_ref().unwrap()["properties"]["result"]["items"]["$ref"], "#/$defs/Pet");
+    assert_eq!(response_schema(list)["properties"]["result"]["items"]["$ref"], "#/$defs/Pet");
+    // What the tool advertises admits the runtime's shaped answer (a jq filter's, or a cut one).
+    let shaped: Value = serde_json::from_str(mcpgen::tools::shaping::SHAPED_OUTPUT).unwrap();
+    assert_eq!(list.output_schema.as_ref().unwrap()["anyOf"][1], shaped);
+    assert_eq!(list.jq_filter.as_deref(), Some("jq_filter"));
+    assert_eq!(list.input_schema["properties"]["jq_filter"]["type"], "string");
+    assert_eq!(health.jq_filter, None, "no JSON answer, no filter");
 }
 
 #[test]
@@ -88,7 +100,7 @@ fn everything_covers_styles_bodies_and_skips_with_reasons() {
         "array",
         "non-object bodies sit under `body`"
     );
-    assert_eq!(tool(&tools, "postArray").output_schema.as_ref().unwrap()["properties"]["result"]["type"], "integer");
+    assert_eq!(response_schema(tool(&tools, "postArray"))["properties"]["result"]["type"], "integer");
     assert_eq!(tool(&tools, "putBinary").body.as_ref().unwrap().kind, BodyKind::Binary);
     assert_eq!(tool(&tools, "postText").body.as_ref().unwrap().kind, BodyKind::Text);
     let unnamed = tool(&tools, "delete_no-operation-id_id");
@@ -107,7 +119,7 @@ fn recursive_schemas_stay_finite_across_files() {
     assert_eq!(defs["ListItem"]["type"], json!(["object", "null"]));
     let person = tool(&tools, "getPerson");
     let out = person.output_schema.as_ref().unwrap();
-    assert_eq!(out["properties"]["friends"]["items"]["$ref"], "#/$defs/Person");
+    assert_eq!(response_schema(person)["properties"]["friends"]["items"]["$ref"], "#/$defs/Person");
     assert_eq!(out["$defs"]["Pet"]["properties"]["owner"]["$ref"], "#/$defs/Person", "a cycle through another file");
     assert_eq!(person.input_schema["properties"]["id"]["type"], "integer", "a parameter from another file");
     for t in &tools {

@@ -3,6 +3,7 @@
 //! Build a [`Server`], register [`Tool`]s, and call [`Server::run_from_args`] (what generated
 //! servers do), [`Server::run`] or [`Server::run_async`]. See ARCHITECTURE.md for the code map.
 
+mod metrics;
 pub mod protocol;
 pub mod run;
 pub mod server;

@@ -120,6 +120,10 @@ const fn tool(path: &'static str, security: &'static [&'static [&'static str]]) 
         body: None,
         security,
         tags: &[],
+        hidden: false,
+        scopes: &[],
+        null_absent: &[],
+        jq_filter: None,
     }
 }
 

@@ -60,6 +60,10 @@ const fn tool(name: &'static str, path: &'static str) -> ToolSpec {
         body: None,
         security: &[],
         tags: &[],
+        hidden: false,
+        scopes: &[],
+        null_absent: &[],
+        jq_filter: None,
     }
 }
 
@@ -282,7 +286,8 @@ async fn a_gigabyte_answer_is_read_only_up_to_the_cap() {
         .env(|_| None)
         .build()
         .unwrap();
-    let d = upstream.register(Server::new("faults", "1"), &TOOLS).build().unwrap().0;
+    // The body cap alone: no result limit cutting what the cap let through.
+    let d = upstream.register(Server::new("faults", "1").max_result_bytes(0), &TOOLS).build().unwrap().0;
     let rss_before = rss_kib();
 
     // JSON cut at the cap cannot be read: a tool error naming the limit.

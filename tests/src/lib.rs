@@ -10,9 +10,12 @@
 //! - [`stdio`]: raw JSON-RPC over a server's stdin and stdout; [`http`]: a plain GET for custom routes.
 //! - [`process`] and [`ports`]: child processes with timeouts and kill-on-drop; free ports.
 //! - [`mcpgen`]: the `mcpgen` command, for the tests of `mcpgen run`, `dev` and `install`.
+//! - [`balancers`]: nginx and HAProxy (installed with apt-get) running `deploy/`'s configurations
+//!   in front of server replicas a test stops, kills and restarts.
 //!
 //! Nothing here skips: a client that cannot be installed fails the tests that need it, loudly.
 
+pub mod balancers;
 pub mod cargo;
 pub mod endpoint;
 pub mod github;

@@ -185,6 +185,26 @@ fn the_log_level_from_env_or_flag_decides_what_reaches_stderr() {
         }
         assert!(lines.iter().any(|l| l.contains(STARTUP_LINE)), "{stderr}");
     }
+
+    // Each request's events carry its id and method (the `request` span), so a pipeline can
+    // follow one request.
+    let command = ServerCommand::new(cargo::hello()).args(["--log-format", "json", "--log-level", "debug"]);
+    let mut server = StdioServer::spawn(&command);
+    server.initialize();
+    server.send(&json!({"jsonrpc": "2.0", "id": 4242, "method": "tools/call", "params": {"name": "hello", "arguments": {"name": "Ada"}}}));
+    let answer = server.response(&json!(4242), TIMEOUT);
+    assert_eq!(answer["result"]["content"][0]["text"], "Hello, Ada!", "{answer}");
+    server.close_stdin();
+    assert!(server.wait(TIMEOUT).is_some_and(|s| s.success()), "stderr:\n{}", server.stderr());
+    let stderr = server.stderr();
+    let answered: Vec<Value> = stderr
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|e| e["fields"]["message"] == "request answered" && e["span"]["id"] == "4242")
+        .collect();
+    assert_eq!(answered.len(), 1, "{stderr}");
+    assert_eq!(answered[0]["span"]["method"], "tools/call");
+    assert_eq!(answered[0]["fields"]["outcome"], "ok");
 }
 
 #[test]

@@ -68,8 +68,10 @@ fn serves_the_petstore_over_http_and_stops_on_sigterm(extra: &[&str]) {
         &[list_tools(), call_tool("listPets", json!({"limit": 2})), call_tool("createPet", json!({"name": "Tom"}))],
     );
     assert_eq!(tool_names(&s), ["listPets", "createPet", "showPetById", "deletePet"]);
-    // The mock's answers: the description's example, with the required id made up.
-    assert_eq!(ok(&s, 1)["structuredContent"], json!({"result": [{"name": "Rex", "id": 0}]}));
+    // The mock's answers: the description's example, with the required id made up (a list with
+    // as many as `limit` asks for).
+    let pet = json!({"name": "Rex", "id": 0});
+    assert_eq!(ok(&s, 1)["structuredContent"], json!({"result": [pet.clone(), pet]}));
     assert_eq!(ok(&s, 2)["structuredContent"], json!({"name": "Rex", "id": 0}));
 
     let (status, body) = http::get(&format!("http://127.0.0.1:{mock_port}/__mcpgen/requests"));

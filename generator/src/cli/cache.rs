@@ -46,14 +46,35 @@ pub(super) fn target_dir() -> Result<Option<PathBuf>, String> {
 
 /// Generates the crate for the description at `spec` into the cache, or finds it there. Finding
 /// it costs one read of the description; generating (large APIs take seconds) happens on a miss.
-pub(super) fn generated_crate(spec: &Path) -> Result<Cached, String> {
+/// `max_name_len` is `--max-tool-name-length`, part of the key; `overlays` are applied to the
+/// description, and their contents are part of the key (as every file the description reads).
+pub(super) fn generated_crate(
+    spec: &Path,
+    max_name_len: Option<usize>,
+    overlays: &[PathBuf],
+    schema_profile: Option<crate::SchemaProfile>,
+) -> Result<Cached, String> {
     let runtime = match runtime_dep::own_runtime() {
         Some(path) => RuntimeDep::Path(runtime_dep::path_text(&path)),
         None => RuntimeDep::Version(crate::settings::default_runtime_version()),
     };
-    let settings_text = format!("{runtime:?} {}", build_identity());
+    let mut settings_text = format!("{runtime:?} {}", build_identity());
+    if let Some(n) = max_name_len {
+        settings_text.push_str(&format!(" max-tool-name-length={n}"));
+    }
     let crates = root()?.join("crates");
-    let settings = Settings::new(spec).runtime(runtime.clone());
+    let mut settings = Settings::new(spec).runtime(runtime.clone());
+    if let Some(n) = max_name_len {
+        settings.tools.max_name_len = n;
+    }
+    settings.overlays = overlays.to_vec();
+    if let Some(p) = schema_profile {
+        settings.tools.schema_profile = p;
+        settings_text.push_str(&format!(" schema-profile={p}"));
+    }
+    if !overlays.is_empty() {
+        settings_text.push_str(&format!(" overlays={}", overlays.len()));
+    }
     let inputs = crate::input_files(&settings).map_err(|e| e.to_string())?;
     if let Some(found) = find(&crates, &key(&read_all(&inputs)?, &settings_text)) {
         return Ok(found);

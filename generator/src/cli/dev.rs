@@ -52,12 +52,12 @@ pub fn main(args: Vec<OsString>) -> Result<(), String> {
         Err(e) => e.exit(),
     };
     let source = a.source.source()?;
-    let mock_spec = mock_spec(a.mock, &source)?;
+    let mock_spec = mock_spec(a.mock, &source, &a.source.overlays)?;
     // Before building: a missing Node.js should not cost a build.
     let npx = node::npx()?;
     let launch = server_source::launch(&a.source, &source)?;
     let mock = match &mock_spec {
-        Some(spec) => Some(upstream_mock::start(spec, a.mock_port)?),
+        Some((spec, overlays)) => Some(upstream_mock::start(spec, overlays, a.mock_port)?),
         None => None,
     };
     let inspector_args = inspector_args(&a, &launch, mock.as_ref().map(|m| m.base_url.as_str()));

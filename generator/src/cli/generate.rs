@@ -125,9 +125,15 @@ pub fn main(args: Vec<std::ffi::OsString>) -> Result<(), String> {
                 String::new()
             }
         );
+        if generation.excluded > 0 {
+            eprintln!("{} operation(s) left out by the description's x-mcp / x-speakeasy-mcp.", generation.excluded);
+        }
         if generation.manifest.is_none() {
             let costs = surface_cost::costs(&generation.tools, settings.surface, settings.tool_budget);
             eprintln!("{}", costs.summary(settings.surface));
+            if let Some(line) = surface_cost::shortened_names(&generation.tools, settings.tools.max_name_len) {
+                eprintln!("{line}");
+            }
         }
         print_report(&report, &out_dir);
         eprintln!("Next: cd {} && cargo run -- --help", output.display());
@@ -166,11 +172,28 @@ fn apply_flags(a: &GenerateArgs, project: &mut Project, out_dir: &Path) -> Resul
         let abs = std::fs::canonicalize(root).map_err(|e| format!("--ref-root `{}`: {e}", root.display()))?;
         project.ref_root = Some(runtime_dep::relative_text(out_dir, &abs));
     }
+    if !given.overlays.is_empty() {
+        // Like the filters: the overlays given replace the recorded ones, each relative to the crate.
+        project.overlays = given
+            .overlays
+            .iter()
+            .map(|o| {
+                let abs = std::fs::canonicalize(o).map_err(|e| format!("--overlay `{}`: {e}", o.display()))?;
+                Ok(runtime_dep::relative_text(out_dir, &abs))
+            })
+            .collect::<Result<_, String>>()?;
+    }
     if let Some(tools) = a.tools {
         project.tools = Some(tools.as_str().to_string());
     }
     if let Some(budget) = a.tool_budget {
         project.tool_budget = Some(budget);
+    }
+    if let Some(n) = given.max_tool_name_length {
+        project.max_tool_name_length = Some(n);
+    }
+    if let Some(p) = given.schema_profile {
+        project.schema_profile = (p != crate::SchemaProfile::Full).then(|| p.as_str().to_string());
     }
     project.strict |= given.strict;
     project.output_schemas &= !given.no_output_schemas;

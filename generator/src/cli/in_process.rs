@@ -4,7 +4,6 @@
 
 use mcpgen_runtime::upstream::{Upstream, UpstreamError};
 use mcpgen_runtime::{CommandLine, RunOptions, Server};
-use std::path::Path;
 
 /// An OpenAPI description's server, ready to run; `None` for a tool-schema manifest, whose tools
 /// are the user's code and only a compiled crate can serve.
@@ -17,8 +16,11 @@ impl InProcess {
     /// Derives the tools of `spec` (warnings on stderr, as `mcpgen generate` prints them) and
     /// builds the server. `server_command_line` is what a compiled server would be started with:
     /// its flags, then `--` and its own arguments (`--base-url`, `--timeout`).
-    pub(super) fn prepare(spec: &Path, server_command_line: &[String]) -> Result<Option<InProcess>, String> {
-        let Some(tables) = super::tables_with_warnings(&crate::Settings::new(spec))? else { return Ok(None) };
+    pub(super) fn prepare(
+        settings: &crate::Settings,
+        server_command_line: &[String],
+    ) -> Result<Option<InProcess>, String> {
+        let Some(tables) = super::tables_with_warnings(settings)? else { return Ok(None) };
         release_freed_memory();
         let (api, tools) = (tables.api, tables.tools);
         let program = std::iter::once(api.name.to_string());

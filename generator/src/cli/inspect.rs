@@ -50,6 +50,7 @@ pub fn main(args: Vec<std::ffi::OsString>) -> Result<(), String> {
     };
     let settings = a.selection.apply(Settings::new(&a.spec).input_kind(a.input_kind.unwrap_or_default()));
     let description = crate::describe(&settings).map_err(|e| e.to_string())?;
+    let max_name_len = settings.tools.max_name_len.clamp(crate::tools::naming::MIN_LEN, crate::tools::naming::MAX_LEN);
     let (rows, warnings) = rows(&description);
     let costs = match &description {
         Description::OpenApi(set) => Some(surface_cost::costs(&set.tools, SurfaceMode::Auto, a.tool_budget)),
@@ -67,6 +68,13 @@ pub fn main(args: Vec<std::ffi::OsString>) -> Result<(), String> {
                 "auto": {"budget": c.budget, "serves": c.served.as_str()},
             });
         }
+        if let Description::OpenApi(set) = &description {
+            report["names"] = json!({
+                "maxLength": max_name_len,
+                "shortened": set.tools.iter().filter(|t| t.shortened_from.is_some()).count(),
+            });
+            report["excluded"] = json!(set.excluded);
+        }
         println!("{}", serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?);
     } else {
         print_warnings(warnings);
@@ -81,6 +89,11 @@ pub fn main(args: Vec<std::ffi::OsString>) -> Result<(), String> {
                 String::new()
             }
         );
+        if let Description::OpenApi(set) = &description
+            && set.excluded > 0
+        {
+            eprintln!("{} operation(s) left out by the description's x-mcp / x-speakeasy-mcp.", set.excluded);
+        }
         if let Some(c) = &costs {
             let line = |mode: &str, c: surface_cost::Cost| {
                 let (bytes, tokens) = (surface_cost::thousands(c.bytes), surface_cost::thousands(c.tokens()));
@@ -94,6 +107,11 @@ pub fn main(args: Vec<std::ffi::OsString>) -> Result<(), String> {
                 c.served.as_str(),
                 surface_cost::thousands(c.budget)
             );
+        }
+        if let Description::OpenApi(set) = &description
+            && let Some(line) = surface_cost::shortened_names(&set.tools, max_name_len)
+        {
+            eprintln!("{line}");
         }
     }
     Ok(())
@@ -114,6 +132,7 @@ fn rows(description: &Description) -> (Vec<Row>, &[Warning]) {
                         "method": t.method.upper(),
                         "path": t.path,
                         "operationId": t.operation_id,
+                        "shortenedFrom": t.shortened_from,
                         "annotations": {
                             "readOnlyHint": t.annotations.read_only,
                             "destructiveHint": t.annotations.destructive,

@@ -22,6 +22,9 @@ struct MockArgs {
     /// The address to listen on.
     #[arg(long, default_value = "127.0.0.1")]
     host: String,
+    /// An OpenAPI Overlay to apply to the description first (repeatable, applied in order).
+    #[arg(long = "overlay", value_name = "FILE")]
+    overlays: Vec<PathBuf>,
 }
 
 /// `mcpgen mock SPEC ...`; `args` starts with the program name.
@@ -31,7 +34,8 @@ pub fn main(args: Vec<std::ffi::OsString>) -> Result<(), String> {
         Err(e) => e.exit(),
     };
     let source = crate::load::Source::Path(a.spec.clone());
-    let mock = crate::mock::Mock::load(&source).map_err(|e| e.to_string())?;
+    let doc = crate::load::load_with_overlays(&source, &a.overlays).map_err(|e| e.to_string())?;
+    let mock = crate::mock::Mock::new(doc);
     print_warnings(mock.warnings());
     if mock.operations().is_empty() {
         return Err(format!("`{}` has no operation to serve", a.spec.display()));

@@ -88,12 +88,22 @@ pub(super) struct ServerFlags {
     /// Serve only tools that do not change anything.
     #[arg(long)]
     read_only: bool,
+    /// Cut tool results past this many bytes of text, with a note saying how to ask for less; 0
+    /// turns the limit off [default: 100000].
+    #[arg(long, value_name = "BYTES")]
+    max_result_bytes: Option<usize>,
     /// The liveness check's path on HTTP transports; empty turns it off [default: /healthz].
     #[arg(long, value_name = "PATH")]
     health_path: Option<String>,
     /// The readiness check's path; empty turns it off [default: /readyz].
     #[arg(long, value_name = "PATH")]
     ready_path: Option<String>,
+    /// Serve Prometheus metrics at /metrics on the HTTP transports.
+    #[arg(long)]
+    metrics: bool,
+    /// Serve Prometheus metrics at this path instead (implies --metrics).
+    #[arg(long, value_name = "PATH")]
+    metrics_path: Option<String>,
     /// A file holding the secret that signs requestState, the same on every replica.
     #[arg(long, value_name = "PATH")]
     state_key_file: Option<String>,
@@ -112,9 +122,11 @@ impl ServerFlags {
             ("--log-format", self.log_format.clone()),
             ("--tools", self.tools.clone()),
             ("--tool-budget", self.tool_budget.map(|n| n.to_string())),
+            ("--max-result-bytes", self.max_result_bytes.map(|n| n.to_string())),
             ("--health-path", self.health_path.clone()),
             ("--ready-path", self.ready_path.clone()),
             ("--state-key-file", self.state_key_file.clone()),
+            ("--metrics-path", self.metrics_path.clone()),
         ];
         for (flag, value) in pairs {
             if let Some(v) = value {
@@ -130,6 +142,9 @@ impl ServerFlags {
         if self.read_only {
             out.push("--read-only".into());
         }
+        if self.metrics {
+            out.push("--metrics".into());
+        }
         let repeated = [
             ("--allowed-host", &self.allowed_hosts),
             ("--allowed-origin", &self.allowed_origins),
@@ -144,6 +159,9 @@ impl ServerFlags {
     }
 }
 
+/// A description `--mock` serves, and the overlays applied to it.
+pub(super) type MockSpec = (PathBuf, Vec<PathBuf>);
+
 /// The server's command line after its flags: `-- [--base-url MOCK] SERVER_ARGS`, or nothing.
 pub(super) fn server_tail(mock_url: Option<&str>, server_args: &[String]) -> Vec<String> {
     let mut own: Vec<String> = Vec::new();
@@ -154,16 +172,17 @@ pub(super) fn server_tail(mock_url: Option<&str>, server_args: &[String]) -> Vec
     if own.is_empty() { own } else { std::iter::once("--".to_string()).chain(own).collect() }
 }
 
-/// The description `--mock` serves: the one given, or the one a generated crate's mcpgen.toml
-/// names. `None` without `--mock`.
-pub(super) fn mock_spec(mock: bool, source: &Source) -> Result<Option<PathBuf>, String> {
+/// The description `--mock` serves, with the overlays applied to it: the one given (with
+/// `--overlay`), or the one a generated crate's mcpgen.toml names (with its overlays). `None`
+/// without `--mock`.
+pub(super) fn mock_spec(mock: bool, source: &Source, overlays: &[PathBuf]) -> Result<Option<MockSpec>, String> {
     match source {
         _ if !mock => Ok(None),
-        Source::Spec(spec) => Ok(Some(spec.clone())),
+        Source::Spec(spec) => Ok(Some((spec.clone(), overlays.to_vec()))),
         Source::Crate(manifest) => {
             let dir = manifest.parent().unwrap_or(Path::new("."));
             match Project::load(dir)? {
-                Some(project) => project.spec_path(dir).map(Some),
+                Some(project) => Ok(Some((project.spec_path(dir)?, project.overlay_paths(dir)))),
                 None => Err(format!(
                     "--mock serves an API description, and `{}` names none (it has no {}); give the description \
                      instead (mcpgen run SPEC --mock), or run `mcpgen mock SPEC` yourself and pass `-- --base-url URL`",
@@ -182,16 +201,16 @@ pub fn main(args: Vec<std::ffi::OsString>) -> Result<(), String> {
         Err(e) => e.exit(),
     };
     let source = a.source.source()?;
-    let mock_spec = mock_spec(a.mock, &source)?;
+    let mock_spec = mock_spec(a.mock, &source, &a.source.overlays)?;
     if let Some(spec) = a.source.in_process(&source)? {
         let mock = match &mock_spec {
-            Some(spec) => Some(upstream_mock::start(spec, a.mock_port)?),
+            Some((spec, overlays)) => Some(upstream_mock::start(spec, overlays, a.mock_port)?),
             None => None,
         };
         let mut command_line = a.server.args();
         command_line.extend(server_tail(mock.as_ref().map(|m| m.base_url.as_str()), &a.server_args));
         // A manifest's tools are code to write: it is served from its generated crate, below.
-        if let Some(server) = InProcess::prepare(spec, &command_line)? {
+        if let Some(server) = InProcess::prepare(&a.source.settings(spec), &command_line)? {
             if let Some(mock) = &mock {
                 eprintln!("mcpgen run: `{}` calls the API at {} (the mock)", server.name(), mock.base_url);
             }
@@ -204,8 +223,8 @@ pub fn main(args: Vec<std::ffi::OsString>) -> Result<(), String> {
     let mut cmd = Command::new(&built.binary);
     cmd.args(a.server.args());
     let code = match mock_spec {
-        Some(spec) => {
-            let mock = upstream_mock::start(&spec, a.mock_port)?;
+        Some((spec, overlays)) => {
+            let mock = upstream_mock::start(&spec, &overlays, a.mock_port)?;
             eprintln!("mcpgen run: `{}` calls the API at {} (the mock)", built.name, mock.base_url);
             cmd.args(server_tail(Some(&mock.base_url), &a.server_args));
             let code = child::run(cmd);

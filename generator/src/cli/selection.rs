@@ -30,6 +30,18 @@ pub(super) struct Selection {
     /// Let `$ref`s reach files anywhere under DIR [default: the description's own directory].
     #[arg(long, value_name = "DIR")]
     pub(super) ref_root: Option<std::path::PathBuf>,
+    /// Apply this OpenAPI Overlay to the description first (repeatable: applied in order).
+    #[arg(long = "overlay", value_name = "FILE")]
+    pub(super) overlays: Vec<std::path::PathBuf>,
+    /// The longest tool name, 16 to 64: longer names are shortened readably (abbreviated words,
+    /// then a hash) so a client's prefix (`mcp__server__`) still fits in 64 [default: 48].
+    #[arg(long, value_name = "N", value_parser = parse_max_name_length)]
+    pub(super) max_tool_name_length: Option<usize>,
+    /// The clients the tools' input schemas are written for: `full` (JSON Schema as the
+    /// description implies it), `portable` (references inlined, simple unions), `gemini`
+    /// (Gemini function declarations) or `openai-strict` (OpenAI strict mode) [default: full].
+    #[arg(long, value_name = "PROFILE", value_parser = parse_schema_profile)]
+    pub(super) schema_profile: Option<crate::SchemaProfile>,
 }
 
 impl Selection {
@@ -44,6 +56,13 @@ impl Selection {
         settings.tools.output_schemas = !self.no_output_schemas;
         settings.tools.names = self.renames().collect();
         settings.ref_root = self.ref_root.clone();
+        settings.overlays = self.overlays.clone();
+        if let Some(n) = self.max_tool_name_length {
+            settings.tools.max_name_len = n;
+        }
+        if let Some(p) = self.schema_profile {
+            settings.tools.schema_profile = p;
+        }
         settings
     }
 
@@ -55,6 +74,21 @@ impl Selection {
             None => (op.clone(), name.clone()),
         })
     }
+}
+
+/// A tool-name limit `--max-tool-name-length` and mcpgen.toml accept.
+pub(super) fn parse_max_name_length(s: &str) -> Result<usize, String> {
+    use crate::tools::naming::{MAX_LEN, MIN_LEN};
+    match s.trim().parse::<usize>() {
+        Ok(n) if (MIN_LEN..=MAX_LEN).contains(&n) => Ok(n),
+        _ => Err(format!("`{s}` is not a tool-name length from {MIN_LEN} to {MAX_LEN}")),
+    }
+}
+
+/// A schema profile `--schema-profile` and mcpgen.toml accept.
+pub(super) fn parse_schema_profile(s: &str) -> Result<crate::SchemaProfile, String> {
+    crate::SchemaProfile::parse(s.trim())
+        .ok_or_else(|| format!("unknown schema profile `{s}` (expected full, portable, gemini or openai-strict)"))
 }
 
 fn parse_method(s: &str) -> Result<Method, String> {

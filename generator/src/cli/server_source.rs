@@ -34,6 +34,16 @@ pub(super) struct SourceArgs {
     /// installed: mcpgen never installs one.
     #[arg(long, value_name = "NAME")]
     pub toolchain: Option<String>,
+    /// For a description: the longest tool name, 16 to 64 [default: 48] (see `mcpgen generate --help`).
+    #[arg(long, value_name = "N", value_parser = super::selection::parse_max_name_length)]
+    pub max_tool_name_length: Option<usize>,
+    /// For a description: the clients its input schemas are written for [default: full] (see
+    /// `mcpgen generate --help`).
+    #[arg(long, value_name = "PROFILE", value_parser = super::selection::parse_schema_profile)]
+    pub schema_profile: Option<crate::SchemaProfile>,
+    /// For a description: an OpenAPI Overlay to apply to it first (repeatable, applied in order).
+    #[arg(long = "overlay", value_name = "FILE")]
+    pub overlays: Vec<PathBuf>,
 }
 
 /// Where the server comes from.
@@ -75,6 +85,19 @@ impl SourceArgs {
 }
 
 impl SourceArgs {
+    /// The settings a description given here is generated or served with.
+    pub fn settings(&self, spec: &Path) -> crate::Settings {
+        let mut settings = crate::Settings::new(spec);
+        settings.overlays = self.overlays.clone();
+        if let Some(n) = self.max_tool_name_length {
+            settings.tools.max_name_len = n;
+        }
+        if let Some(p) = self.schema_profile {
+            settings.tools.schema_profile = p;
+        }
+        settings
+    }
+
     /// The description to serve in-process: a description given without `--compile`. Cargo's
     /// options are refused there, since nothing is built.
     pub fn in_process<'a>(&self, source: &'a Source) -> Result<Option<&'a Path>, String> {
@@ -147,14 +170,24 @@ pub(super) struct Launch {
 /// broken one fails here and not in the client); otherwise the built binary.
 pub(super) fn launch(args: &SourceArgs, source: &Source) -> Result<Launch, String> {
     if let Some(spec) = args.in_process(source)?
-        && let Some(tables) = super::tables_with_warnings(&crate::Settings::new(spec))?
+        && let Some(tables) = super::tables_with_warnings(&args.settings(spec))?
     {
         let absolute = |p: &Path| std::fs::canonicalize(p).map_err(|e| format!("`{}`: {e}", p.display()));
         let program = std::env::current_exe()
             .map_err(|e| format!("cannot tell where this mcpgen is: {e}"))
             .and_then(|exe| absolute(&exe))?;
         let spec = absolute(spec)?.to_string_lossy().into_owned();
-        return Ok(Launch { program, args: vec!["run".into(), spec], name: tables.api.name.into(), built: None });
+        let mut run = vec!["run".into(), spec];
+        if let Some(n) = args.max_tool_name_length {
+            run.extend(["--max-tool-name-length".into(), n.to_string()]);
+        }
+        if let Some(p) = args.schema_profile {
+            run.extend(["--schema-profile".into(), p.as_str().into()]);
+        }
+        for overlay in &args.overlays {
+            run.extend(["--overlay".into(), absolute(overlay)?.to_string_lossy().into_owned()]);
+        }
+        return Ok(Launch { program, args: run, name: tables.api.name.into(), built: None });
     }
     let built = build(args, source)?;
     Ok(Launch { program: built.binary.clone(), args: Vec::new(), name: built.name.clone(), built: Some(built) })
@@ -170,9 +203,14 @@ pub(super) fn build(args: &SourceArgs, source: &Source) -> Result<Built, String>
     };
     match source {
         Source::Spec(spec) => {
-            let cached = cache::generated_crate(spec)?;
+            let cached = cache::generated_crate(spec, args.max_tool_name_length, &args.overlays, args.schema_profile)?;
             let binary = cargo_build::build(&cached.dir.join("Cargo.toml"), cache::target_dir()?.as_deref(), &options)?;
             Ok(Built { binary, name: cached.crate_name, generated_dir: Some(cached.dir) })
+        }
+        Source::Crate(_) if !args.overlays.is_empty() => {
+            Err("--overlay applies to a description; a crate's overlays are in its mcpgen.toml (`mcpgen generate DIR \
+                 --overlay FILE` records them)"
+                .into())
         }
         Source::Crate(manifest) => {
             let binary = cargo_build::build(manifest, None, &options)?;

@@ -1,7 +1,7 @@
 //! What a generated server's tool surface costs a model: for `all` and `dynamic`, how many tools
 //! a client lists and the bytes (and estimated tokens) of their names, descriptions and input
 //! schemas; and which one `auto` picks. The runtime's own figures (`model_facing_len`), so the
-//! generator says what the server will do.
+//! generator says what the server will do. Also how many tool names were shortened to fit.
 
 use crate::{SurfaceMode, ToolDef};
 use mcpgen_runtime::server::{DEFAULT_TOOL_BUDGET, dynamic_surface_len, tokens};
@@ -28,8 +28,10 @@ pub(super) struct Costs {
 }
 
 pub(super) fn costs(tools: &[ToolDef], mode: SurfaceMode, budget: Option<usize>) -> Costs {
-    let bytes = tools.iter().map(crate::tables::model_facing_len).sum();
-    let all = Cost { tools: tools.len(), bytes };
+    // What `tools/list` serves: hidden tools (`x-mcp.hidden`) are callable, never listed.
+    let listed = || tools.iter().filter(|t| !t.hidden);
+    let bytes = listed().map(crate::tables::model_facing_len).sum();
+    let all = Cost { tools: listed().count(), bytes };
     let (count, bytes) = dynamic_surface_len(false);
     let dynamic = Cost { tools: count, bytes };
     let budget = budget.unwrap_or(DEFAULT_TOOL_BUDGET);
@@ -76,6 +78,18 @@ pub(super) fn thousands(n: usize) -> String {
         out.push(c);
     }
     out
+}
+
+/// How many names were shortened to fit the name-length limit, as one line; `None` when none was.
+pub(super) fn shortened_names(tools: &[crate::ToolDef], max_len: usize) -> Option<String> {
+    let n = tools.iter().filter(|t| t.shortened_from.is_some()).count();
+    let max = max_len.clamp(crate::tools::naming::MIN_LEN, crate::tools::naming::MAX_LEN);
+    (n > 0).then(|| {
+        format!(
+            "{n} tool name(s) longer than {max} characters shortened (each keeps its operationId in its description; \
+             `mcpgen inspect --json` lists them under `shortenedFrom`; --max-tool-name-length sets the limit)"
+        )
+    })
 }
 
 #[cfg(test)]

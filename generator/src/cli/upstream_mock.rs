@@ -2,7 +2,7 @@
 //! in-process on loopback for as long as the server runs.
 
 use crate::mock::{Mock, serve::root_url, serve::serve_on};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The mock, serving on a thread of its own until dropped.
 pub(super) struct RunningMock {
@@ -12,9 +12,11 @@ pub(super) struct RunningMock {
     runtime: Option<tokio::runtime::Runtime>,
 }
 
-/// Starts the mock of `spec` on 127.0.0.1:`port` (0 picks a free one).
-pub(super) fn start(spec: &Path, port: u16) -> Result<RunningMock, String> {
-    let mock = Mock::load(&crate::load::Source::Path(spec.to_path_buf())).map_err(|e| e.to_string())?;
+/// Starts the mock of `spec`, with `overlays` applied to it, on 127.0.0.1:`port` (0 picks a free one).
+pub(super) fn start(spec: &Path, overlays: &[PathBuf], port: u16) -> Result<RunningMock, String> {
+    let source = crate::load::Source::Path(spec.to_path_buf());
+    let doc = crate::load::load_with_overlays(&source, overlays).map_err(|e| e.to_string())?;
+    let mock = Mock::new(doc);
     let listener = std::net::TcpListener::bind(("127.0.0.1", port)).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AddrInUse {
             format!("--mock-port {port}: 127.0.0.1:{port} is in use; choose another (0 picks a free one)")

@@ -175,6 +175,16 @@ fn tool_tokens(t: &ToolDef) -> TokenStream {
         }
     };
     let tags = t.tags.iter().map(|tag| lit(tag));
+    let hidden = t.hidden;
+    let scopes = t.scopes.iter().map(|scope| lit(scope));
+    let null_absent = t.null_absent.iter().map(|p| lit(p));
+    let jq_filter = match &t.jq_filter {
+        Some(name) => {
+            let name = lit(name);
+            quote!(Some(#name))
+        }
+        None => quote!(None),
+    };
     let security = t.security.iter().map(|alt| {
         let names = alt.iter().map(|n| lit(n));
         quote!(&[#(#names),*])
@@ -199,6 +209,10 @@ fn tool_tokens(t: &ToolDef) -> TokenStream {
             body: #body,
             security: &[#(#security),*],
             tags: &[#(#tags),*],
+            hidden: #hidden,
+            scopes: &[#(#scopes),*],
+            null_absent: &[#(#null_absent),*],
+            jq_filter: #jq_filter,
         }
     }
 }

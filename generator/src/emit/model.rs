@@ -37,6 +37,8 @@ pub struct Model<'a> {
     pub tools: &'a [ToolDef],
     pub spec_name: String,
     pub spec_sha256: String,
+    /// The overlays applied to the description, as `file (sha256 ...)`.
+    pub overlays: Vec<String>,
     pub runtime: RuntimeDep,
     /// How the server presents its tools, and `auto`'s budget.
     pub surface: SurfaceMode,
@@ -88,6 +90,7 @@ impl<'a> Model<'a> {
             tools,
             spec_name: spec_name.to_string(),
             spec_sha256: spec_sha256.to_string(),
+            overlays: Vec::new(),
             runtime,
             surface: SurfaceMode::default(),
             tool_budget: None,
@@ -98,7 +101,11 @@ impl<'a> Model<'a> {
 impl super::stamp::Header for Model<'_> {
     fn origin(&self) -> String {
         // The spec's file name is shown escaped: it must not end the comment line.
-        format!("{} (sha256 {})", self.spec_name.escape_debug(), self.spec_sha256)
+        let mut origin = format!("{} (sha256 {})", self.spec_name.escape_debug(), self.spec_sha256);
+        for overlay in &self.overlays {
+            origin.push_str(&format!(" with overlay {}", overlay.escape_debug()));
+        }
+        origin
     }
 
     fn user_file(&self) -> &'static str {

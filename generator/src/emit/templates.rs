@@ -89,7 +89,7 @@ pub fn readme(m: &Model) -> Result<String, String> {
         .map(|t| {
             let summary = t.title.clone().unwrap_or_else(|| t.description.clone());
             let path = request_target(&t.url_path, &t.fixed_query);
-            context! { name => &t.name, method => t.method.upper(), path => md_cell(&path), summary => md_cell(&one_line(&summary)) }
+            context! { name => &t.name, method => t.method.upper(), path => md_cell(&path), summary => md_cell(&one_line(&summary)), hidden => t.hidden }
         })
         .collect();
     let own_servers: Vec<JValue> = m

@@ -7,6 +7,7 @@
 //! and why.
 
 mod body;
+pub mod curation;
 mod operation;
 mod parameter;
 mod resolve;
@@ -14,6 +15,7 @@ mod response;
 mod security;
 
 pub use body::{Body, BodyKind};
+pub use curation::Curation;
 pub use operation::{Method, Operation};
 pub use parameter::{ParamLocation, Parameter, Style, is_json as is_json_media};
 pub use resolve::resolve_ref;
@@ -74,7 +76,8 @@ pub fn printable(s: &str) -> String {
 /// Analyses `doc`. Never fails: problems become warnings.
 pub fn analyze(doc: &Document) -> Api {
     let root = &doc.root;
-    let mut warnings = Vec::new();
+    // What loading said first (overlays' actions that selected nothing).
+    let mut warnings = doc.warnings.clone();
     let info = root.get("info");
     let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
     let title = text(info.and_then(|i| i.get("title"))).unwrap_or_else(|| "api".into());

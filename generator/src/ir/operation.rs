@@ -2,6 +2,7 @@
 
 use super::Warning;
 use super::body::{self, Body};
+use super::curation;
 use super::parameter::{self, ParamLocation, Parameter, Parsed};
 use super::resolve::resolve_ref;
 use super::response::{self, Response};
@@ -93,8 +94,11 @@ pub struct Operation {
     /// Alternatives, each a set of scheme names that must all be applied; `[]` inside means
     /// "no credentials" is acceptable. Empty when the operation needs none.
     pub security: Vec<Vec<String>>,
-    /// `x-mcpgen-name`: the tool name the spec author chose.
+    /// The tool name the description's author chose: `x-mcp.name`, `x-speakeasy-mcp.name`, or
+    /// `x-mcpgen-name`.
     pub tool_name: Option<String>,
+    /// What `x-mcp` / `x-speakeasy-mcp` say about the tool, the levels combined ([`super::curation`]).
+    pub curation: super::Curation,
     /// Where the operation is, e.g. `paths./pets.get`.
     pub at: String,
 }
@@ -110,6 +114,7 @@ pub fn operations(
         return out;
     };
     let default_security = doc.root.get("security");
+    let root_curation = curation::x_mcp(&doc.root, &Loc::root(), curation::Level::Root, warnings);
     for (path, raw_item) in paths {
         let at_path = Loc::root().key("paths").key(path);
         let item = match resolve_ref(doc, raw_item) {
@@ -129,12 +134,21 @@ pub fn operations(
         }
         let shared = item.get("parameters").and_then(Value::as_array).cloned().unwrap_or_default();
         let item_server = super::first_server(item, &at_path, warnings);
+        let path_curation =
+            root_curation.clone().under(curation::x_mcp(item, &at_path, curation::Level::PathItem, warnings));
         for method in Method::ALL {
             let Some(op) = item.get(method.as_str()) else { continue };
             let at = at_path.key(method.as_str());
             match operation(doc, path, method, op, &shared, &at, default_security, schemes, warnings) {
                 Ok(mut op_ir) => {
                     op_ir.server = super::first_server(op, &at, warnings).or_else(|| item_server.clone());
+                    op_ir.curation = path_curation
+                        .clone()
+                        .under(curation::x_speakeasy_mcp(op, &at, warnings))
+                        .under(curation::x_mcp(op, &at, curation::Level::Operation, warnings));
+                    if let Some(name) = &op_ir.curation.name {
+                        op_ir.tool_name = Some(name.clone());
+                    }
                     out.push(op_ir)
                 }
                 Err(message) => warnings.push(Warning { at: message.0, message: message.1, skipped: true }),
@@ -271,6 +285,7 @@ fn operation(
         responses,
         security,
         tool_name: text("x-mcpgen-name"),
+        curation: super::Curation::default(),
         at: at.to_string(),
     })
 }

@@ -1,6 +1,7 @@
 //! Reading API descriptions: YAML or JSON text in, one normalized OpenAPI 3.1-shaped document out.
 //!
 //! - [`parse`] turns text into a `serde_json::Value`, naming line and column on bad input.
+//! - [`overlay`] applies OpenAPI Overlay documents (`--overlay`) to the document as written.
 //! - [`bundle`] pulls `$ref`s to other local files into the document, so everything after this
 //!   stage sees only local (`#/...`) references. Cycles are fine: a target is bundled once.
 //! - [`swagger2`] rewrites Swagger 2.0 structure (`definitions`, body/formData parameters,
@@ -11,6 +12,7 @@
 //! Nothing in here panics on any input: the document is only ever read through `Value` accessors.
 
 mod bundle;
+pub mod overlay;
 mod parse;
 pub mod pointer;
 pub mod schema;
@@ -66,10 +68,14 @@ pub struct Document {
     pub name: String,
     /// SHA-256 of the root document's bytes, hex.
     pub sha256: String,
+    /// The overlays applied to it, as `file (sha256 ...)`, in order: generated headers name them.
+    pub overlay_origins: Vec<String>,
     /// Every file read (the root first), for `cargo:rerun-if-changed`.
     pub files: Vec<PathBuf>,
     /// `$ref`s that could not be resolved while bundling, with why; the IR reports them where used.
     pub broken_refs: Vec<BrokenRef>,
+    /// What loading warns about (overlays' actions that selected nothing); the IR reports them first.
+    pub warnings: Vec<crate::ir::Warning>,
 }
 
 /// A `$ref` the loader could not follow.
@@ -101,6 +107,12 @@ pub enum LoadError {
         file: String,
         reason: String,
     },
+    /// An overlay (`--overlay`) that is not a valid Overlay document, or that cannot be applied;
+    /// `message` names the action (`actions[2].target: ...`).
+    Overlay {
+        file: String,
+        message: String,
+    },
 }
 
 impl std::fmt::Display for LoadError {
@@ -113,6 +125,7 @@ impl std::fmt::Display for LoadError {
                 write!(f, "{file}:{line}:{column}: {message}")
             }
             LoadError::NotOpenApi { file, reason } => write!(f, "{file}: {reason}"),
+            LoadError::Overlay { file, message } => write!(f, "{file}: {message}"),
         }
     }
 }
@@ -122,6 +135,13 @@ impl std::error::Error for LoadError {}
 /// Reads, bundles and normalizes an API description.
 pub fn load(source: &Source) -> Result<Document, LoadError> {
     load_parsed(read(source)?)
+}
+
+/// [`load`], with the OpenAPI Overlays `overlays` applied in order to the description as written.
+pub fn load_with_overlays(source: &Source, overlays: &[PathBuf]) -> Result<Document, LoadError> {
+    let mut input = read(source)?;
+    overlay::apply_files(&mut input, overlays)?;
+    load_parsed(input)
 }
 
 /// A description read and parsed once (standard input cannot be read twice), with what
@@ -135,8 +155,14 @@ pub struct Input {
     pub ref_root: Option<PathBuf>,
     /// SHA-256 of `text`, hex.
     pub sha256: String,
-    /// `text` parsed.
+    /// `text` parsed, and changed by the overlays applied to it.
     pub raw: Value,
+    /// The overlay files applied to `raw` ([`overlay::apply_files`]), in order.
+    pub overlays: Vec<PathBuf>,
+    /// Each of them as generated headers name it: `file (sha256 ...)`.
+    pub overlay_origins: Vec<String>,
+    /// What applying them warned about.
+    pub warnings: Vec<crate::ir::Warning>,
 }
 
 /// Reads and parses `source` without interpreting it.
@@ -144,12 +170,22 @@ pub fn read(source: &Source) -> Result<Input, LoadError> {
     let (name, text, root_path, base_dir) = read_source(source)?;
     let sha256 = hex(&Sha256::digest(text.as_bytes()));
     let raw = parse_text(&text, &name)?;
-    Ok(Input { name, root_path, base_dir, ref_root: None, sha256, raw })
+    Ok(Input {
+        name,
+        root_path,
+        base_dir,
+        ref_root: None,
+        sha256,
+        raw,
+        overlays: Vec::new(),
+        overlay_origins: Vec::new(),
+        warnings: Vec::new(),
+    })
 }
 
 /// Bundles and normalizes a description already [`read`].
 pub fn load_parsed(input: Input) -> Result<Document, LoadError> {
-    let Input { name, root_path, base_dir, ref_root, sha256, raw } = input;
+    let Input { name, root_path, base_dir, ref_root, sha256, raw, overlays, overlay_origins, warnings } = input;
     if !raw.is_object() {
         return Err(LoadError::NotOpenApi { file: name, reason: "the document is not a mapping/object".into() });
     }
@@ -162,7 +198,8 @@ pub fn load_parsed(input: Input) -> Result<Document, LoadError> {
     };
     let mut files: Vec<PathBuf> = root_path.into_iter().collect();
     files.extend(bundler.files_read);
-    Ok(Document { root, version, name, sha256, files, broken_refs: bundler.broken })
+    files.extend(overlays);
+    Ok(Document { root, version, name, sha256, overlay_origins, files, broken_refs: bundler.broken, warnings })
 }
 
 fn read_source(source: &Source) -> Result<(String, String, Option<PathBuf>, PathBuf), LoadError> {

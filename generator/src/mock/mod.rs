@@ -190,7 +190,7 @@ impl Mock {
             });
             return (Reply::json(400, &body), Some(name));
         }
-        (respond::success(&self.doc, op), Some(name))
+        (respond::success(&self.doc, op, respond::page_size(&query)), Some(name))
     }
 
     /// Everything wrong with `req` as a call of `op`, each naming where.

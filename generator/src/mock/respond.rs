@@ -51,12 +51,38 @@ pub fn body_value(doc: &Document, r: &Response) -> Value {
     synthesize(doc, schema)
 }
 
-pub fn success(doc: &Document, op: &Operation) -> Reply {
+/// The most items a list answers, whatever page size is asked for.
+pub const MAX_PAGE_SIZE: usize = 1_000;
+
+/// Query parameters that ask a list for a number of items (compared without case, `_` or `$`).
+const PAGE_SIZE_NAMES: &[&str] = &["perpage", "limit", "pagesize", "size", "count", "maxresults", "top", "first"];
+
+/// The number of items `query` asks a list for (`per_page=50`, `limit=50`, ...), at most
+/// [`MAX_PAGE_SIZE`].
+pub fn page_size(query: &[(String, String)]) -> Option<usize> {
+    query
+        .iter()
+        .find_map(|(name, value)| {
+            let name: String =
+                name.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase();
+            PAGE_SIZE_NAMES.contains(&name.as_str()).then(|| value.parse::<usize>().ok()).flatten()
+        })
+        .map(|n| n.min(MAX_PAGE_SIZE))
+}
+
+/// The success answer. A list (a top-level array) has as many items as `page_size` asks for,
+/// its first item repeated, so a client can be tried against a large answer.
+pub fn success(doc: &Document, op: &Operation, page_size: Option<usize>) -> Reply {
     let Some((status, r)) = success_response(op) else {
         return Reply { status: 200, content_type: None, body: Vec::new() };
     };
     let Some(media) = &r.media_type else { return Reply { status, content_type: None, body: Vec::new() } };
-    let value = body_value(doc, r);
+    let mut value = body_value(doc, r);
+    if let (Value::Array(items), Some(n)) = (&mut value, page_size)
+        && let Some(first) = items.first().cloned()
+    {
+        items.resize(n, first);
+    }
     let json = is_json_media(media) || media.contains('*');
     let content_type = if media.contains('*') { "application/json".to_string() } else { media.clone() };
     let body = match (&value, json) {

@@ -261,6 +261,7 @@ mod tests {
             responses: vec![],
             security: vec![],
             tool_name: None,
+            curation: Default::default(),
             at: String::new(),
         }
     }

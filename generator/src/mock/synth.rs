@@ -46,8 +46,10 @@ pub fn arguments(schema: &Value) -> Value {
         version: crate::load::SpecVersion::OpenApi31,
         name: "tool input schema".into(),
         sha256: String::new(),
+        overlay_origins: Vec::new(),
         files: Vec::new(),
         broken_refs: Vec::new(),
+        warnings: Vec::new(),
     };
     match synthesize(&doc, &schema) {
         v @ Value::Object(_) => v,

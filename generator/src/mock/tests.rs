@@ -565,3 +565,21 @@ fn fragment_markers_route_and_free_form_objects_take_unclaimed_names() {
     let (r, op) = m.handle(&Received::new("PUT", "/b/k?partNumber=x&uploadId=u"));
     assert_eq!((r.status, op.as_deref()), (204, Some("PutObject")), "invalid for UploadPart: {}", body(&r));
 }
+
+#[test]
+fn a_list_answers_as_many_items_as_its_page_size_asks_for() {
+    let m = petstore();
+    let (r, _) = m.handle(&Received::get("/v1/pets"));
+    let one = body(&r);
+    assert_eq!(one.as_array().map(Vec::len), Some(1), "{one}");
+    let (r, _) = m.handle(&Received::get("/v1/pets?limit=37"));
+    let many = body(&r);
+    assert_eq!(many.as_array().map(Vec::len), Some(37));
+    assert!(many.as_array().unwrap().iter().all(|item| *item == one[0]));
+    assert_eq!(respond::page_size(&[("per_page".into(), "5000".into())]), Some(respond::MAX_PAGE_SIZE));
+    assert_eq!(respond::page_size(&[("$top".into(), "3".into())]), Some(3));
+    assert_eq!(respond::page_size(&[("page".into(), "3".into())]), None);
+    // Not a list: left as it is.
+    let (r, _) = m.handle(&Received::get("/v1/pets/7?limit=3"));
+    assert!(body(&r).is_object());
+}

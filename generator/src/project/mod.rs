@@ -48,6 +48,15 @@ pub struct Project {
     pub tools: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tool_budget: Option<usize>,
+    /// The longest tool name (`--max-tool-name-length`); the generator's default when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_tool_name_length: Option<usize>,
+    /// The clients input schemas are written for (`--schema-profile`); `full` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema_profile: Option<String>,
+    /// OpenAPI Overlays applied in order to the description (`--overlay`), relative to the crate.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overlays: Vec<String>,
 }
 
 fn yes() -> bool {
@@ -91,6 +100,9 @@ impl Default for Project {
             rename: BTreeMap::new(),
             tools: None,
             tool_budget: None,
+            max_tool_name_length: None,
+            schema_profile: None,
+            overlays: Vec::new(),
         }
     }
 }
@@ -133,6 +145,11 @@ impl Project {
         })
     }
 
+    /// The overlays' paths, relative to the working directory, for a crate at `dir`.
+    pub fn overlay_paths(&self, dir: &Path) -> Vec<PathBuf> {
+        self.overlays.iter().map(|o| dir.join(o)).collect()
+    }
+
     /// The generation settings these stand for, for the crate at `dir`. `None` runtime means
     /// the default for this mcpgen.
     pub fn settings(&self, dir: &Path) -> Result<Settings, String> {
@@ -149,6 +166,7 @@ impl Project {
         });
         settings.name = self.name.clone();
         settings.ref_root = self.ref_root.as_ref().map(|r| dir.join(r));
+        settings.overlays = self.overlay_paths(dir);
         if let Some(input) = &self.input {
             settings.input_kind = InputKind::parse(input)
                 .ok_or_else(|| format!("input: unknown input kind `{input}` (expected openapi or manifest)"))?;
@@ -160,6 +178,22 @@ impl Project {
         settings.tool_budget = self.tool_budget;
         settings.tools.output_schemas = self.output_schemas;
         settings.tools.names = self.rename.clone();
+        if let Some(p) = &self.schema_profile {
+            settings.tools.schema_profile = crate::SchemaProfile::parse(p).ok_or_else(|| {
+                format!("schema-profile: unknown profile `{p}` (expected full, portable, gemini or openai-strict)")
+            })?;
+        }
+        if let Some(n) = self.max_tool_name_length {
+            let range = crate::tools::naming::MIN_LEN..=crate::tools::naming::MAX_LEN;
+            if !range.contains(&n) {
+                return Err(format!(
+                    "max-tool-name-length: {n} is not a tool-name length from {} to {}",
+                    range.start(),
+                    range.end()
+                ));
+            }
+            settings.tools.max_name_len = n;
+        }
         if let Some(runtime) = &self.runtime {
             settings.runtime = match runtime {
                 Runtime::Path(p) => RuntimeDep::Path(p.clone()),
@@ -223,5 +257,38 @@ mod tests {
         let p = Project { spec: Some("a.yaml".into()), tools: Some("most".into()), ..Project::default() };
         let e = p.settings(dir.path()).unwrap_err();
         assert!(e.contains("tools: unknown tool mode `most`"), "{e}");
+    }
+
+    #[test]
+    fn the_schema_profile_is_read_and_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(FILE), "spec = \"a.yaml\"\nschema-profile = \"openai-strict\"\n").unwrap();
+        let p = Project::load(dir.path()).unwrap().unwrap();
+        let s = p.settings(dir.path()).unwrap();
+        assert_eq!(s.tools.schema_profile, crate::SchemaProfile::OpenAiStrict);
+        let p = Project { spec: Some("a.yaml".into()), schema_profile: Some("claude".into()), ..Project::default() };
+        let e = p.settings(dir.path()).unwrap_err();
+        assert!(e.contains("schema-profile: unknown profile `claude`"), "{e}");
+    }
+}
+
+#[cfg(test)]
+mod overlay_tests {
+    use super::*;
+
+    #[test]
+    fn overlays_are_recorded_relative_to_the_crate_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "spec = \"../api.yaml\"\noverlays = [\"../b.overlay.yaml\", \"a.overlay.json\"]\n";
+        std::fs::write(dir.path().join(FILE), text).unwrap();
+        let p = Project::load(dir.path()).unwrap().unwrap();
+        let s = p.settings(dir.path()).unwrap();
+        assert_eq!(s.overlays, [dir.path().join("../b.overlay.yaml"), dir.path().join("a.overlay.json")]);
+        p.save(dir.path()).unwrap();
+        assert_eq!(Project::load(dir.path()).unwrap().unwrap().overlays, p.overlays, "saved as read");
+        let none = Project { spec: Some("a.yaml".into()), ..Project::default() };
+        none.save(dir.path()).unwrap();
+        let saved = std::fs::read_to_string(dir.path().join(FILE)).unwrap();
+        assert!(!saved.contains("overlays"), "written only when there are some: {saved}");
     }
 }

@@ -2,8 +2,10 @@
 //! written against the old one.
 //!
 //! A change is breaking when a call that was valid before may now be refused or mean something
-//! else: a tool or argument removed, an argument newly required (or added as required), a type
-//! or set of allowed values narrowed. Additions, relaxations and new descriptions are compatible.
+//! else: a tool or argument removed, a tool renamed (the same operation, told by its operationId
+//! or else its method and path, under another name: a client calling the old name fails), an
+//! argument newly required (or added as required), a type or set of allowed values narrowed.
+//! Additions, relaxations and new descriptions are compatible.
 
 use super::{Argument, ToolSurface};
 use serde_json::{Value, json};
@@ -25,6 +27,7 @@ pub struct Change {
 pub enum ChangeKind {
     ToolAdded,
     ToolRemoved,
+    ToolRenamed,
     DescriptionChanged,
     ArgumentAdded,
     ArgumentRemoved,
@@ -41,6 +44,7 @@ impl ChangeKind {
         match self {
             ChangeKind::ToolAdded => "tool_added",
             ChangeKind::ToolRemoved => "tool_removed",
+            ChangeKind::ToolRenamed => "tool_renamed",
             ChangeKind::DescriptionChanged => "description_changed",
             ChangeKind::ArgumentAdded => "argument_added",
             ChangeKind::ArgumentRemoved => "argument_removed",
@@ -59,6 +63,7 @@ impl Change {
         let what = match self.kind {
             ChangeKind::ToolAdded => "tool added".to_string(),
             ChangeKind::ToolRemoved => "tool removed".to_string(),
+            ChangeKind::ToolRenamed => self.detail.clone(),
             ChangeKind::DescriptionChanged => "description changed".to_string(),
             _ => format!("argument `{}`: {}", self.argument.as_deref().unwrap_or(""), self.detail),
         };
@@ -76,13 +81,39 @@ impl Change {
     }
 }
 
-/// Every change from `old` to `new`, tools in name order, arguments in path order.
+/// Every change from `old` to `new`, tools in name order (a renamed tool under its old name),
+/// arguments in path order.
 pub fn diff(old: &[ToolSurface], new: &[ToolSurface]) -> Vec<Change> {
     let old: BTreeMap<&str, &ToolSurface> = old.iter().map(|t| (t.name.as_str(), t)).collect();
     let new: BTreeMap<&str, &ToolSurface> = new.iter().map(|t| (t.name.as_str(), t)).collect();
+    let renamed = renames(&old, &new);
     let names: BTreeSet<&str> = old.keys().chain(new.keys()).copied().collect();
     let mut changes = Vec::new();
     for name in names {
+        if let Some(n) = renamed.get(name).and_then(|to| new.get(to)) {
+            let o = old[name];
+            changes.push(Change {
+                tool: name.to_string(),
+                argument: None,
+                kind: ChangeKind::ToolRenamed,
+                breaking: true,
+                detail: format!("renamed to `{}` (the same operation)", n.name),
+            });
+            if o.description != n.description {
+                changes.push(Change {
+                    tool: n.name.clone(),
+                    argument: None,
+                    kind: ChangeKind::DescriptionChanged,
+                    breaking: false,
+                    detail: String::new(),
+                });
+            }
+            arguments(&n.name, &o.arguments, &n.arguments, &mut changes);
+            continue;
+        }
+        if renamed.values().any(|to| *to == name) {
+            continue;
+        }
         let tool_change = |kind, breaking, detail: &str| Change {
             tool: name.to_string(),
             argument: None,
@@ -103,6 +134,25 @@ pub fn diff(old: &[ToolSurface], new: &[ToolSurface]) -> Vec<Change> {
         }
     }
     changes
+}
+
+/// Old name -> new name for each tool only the old surface has whose operation is behind a tool
+/// only the new one has (an operation behind several such tools on either side is left alone).
+fn renames<'a>(
+    old: &BTreeMap<&'a str, &'a ToolSurface>,
+    new: &BTreeMap<&'a str, &'a ToolSurface>,
+) -> BTreeMap<&'a str, &'a str> {
+    let by_operation = |one: &BTreeMap<&'a str, &'a ToolSurface>, other: &BTreeMap<&'a str, &'a ToolSurface>| {
+        let mut found: BTreeMap<&'a str, Option<&'a str>> = BTreeMap::new();
+        for (name, t) in one.iter().filter(|(name, _)| !other.contains_key(*name)) {
+            if let Some(op) = t.operation.as_deref() {
+                found.entry(op).and_modify(|n| *n = None).or_insert(Some(*name));
+            }
+        }
+        found
+    };
+    let (gone, added) = (by_operation(old, new), by_operation(new, old));
+    gone.iter().filter_map(|(op, from)| Some(((*from)?, (*added.get(op)?)?))).collect()
 }
 
 fn arguments(tool: &str, old: &[Argument], new: &[Argument], changes: &mut Vec<Change>) {
@@ -256,6 +306,46 @@ mod tests {
                 ("keep", ChangeKind::DescriptionChanged, false)
             ]
         );
+    }
+
+    #[test]
+    fn a_renamed_operation_is_one_breaking_change() {
+        let schema =
+            |extra: &str| json!({"type": "object", "properties": {"a": {"type": "string"}, extra: {"type": "string"}}});
+        let with_op = |name: &str, op: Option<&str>, schema: Value| {
+            let mut s = surface(name, schema);
+            s.operation = op.map(str::to_string);
+            s
+        };
+        let old = [
+            with_op("repos_list-for-authenticated-user", Some("repos/list-for-authenticated-user"), schema("b")),
+            with_op("get_pets", Some("GET /pets"), schema("b")),
+            with_op("gone", Some("gone"), schema("b")),
+            // A manifest tool has no operation: a new name is a removal and an addition.
+            with_op("m_old", None, schema("b")),
+        ];
+        let new = [
+            with_op("repos_list-for-auth-user", Some("repos/list-for-authenticated-user"), schema("c")),
+            with_op("list_pets", Some("GET /pets"), schema("b")),
+            with_op("m_new", None, schema("b")),
+        ];
+        let changes = diff(&old, &new);
+        let kinds: Vec<(&str, ChangeKind, Option<&str>, bool)> =
+            changes.iter().map(|c| (c.tool.as_str(), c.kind, c.argument.as_deref(), c.breaking)).collect();
+        assert_eq!(
+            kinds,
+            [
+                ("get_pets", ChangeKind::ToolRenamed, None, true),
+                ("gone", ChangeKind::ToolRemoved, None, true),
+                ("m_new", ChangeKind::ToolAdded, None, false),
+                ("m_old", ChangeKind::ToolRemoved, None, true),
+                ("repos_list-for-authenticated-user", ChangeKind::ToolRenamed, None, true),
+                ("repos_list-for-auth-user", ChangeKind::ArgumentRemoved, Some("b"), true),
+                ("repos_list-for-auth-user", ChangeKind::ArgumentAdded, Some("c"), false),
+            ]
+        );
+        assert_eq!(changes[0].summary(), "`get_pets`: renamed to `list_pets` (the same operation)");
+        assert_eq!(changes[0].to_json()["kind"], "tool_renamed");
     }
 
     #[test]

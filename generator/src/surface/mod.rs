@@ -21,6 +21,9 @@ pub struct ToolSurface {
     pub name: String,
     pub description: String,
     pub arguments: Vec<Argument>,
+    /// The operation behind the tool (its operationId, else `METHOD /path`), for an OpenAPI tool:
+    /// how [`diff`] recognises a tool that was renamed.
+    pub operation: Option<String>,
 }
 
 /// One argument (or nested property) a tool accepts.
@@ -55,13 +58,15 @@ impl ToolSurface {
         let root = ref_of(input_schema).and_then(|r| follow(input_schema, r)).unwrap_or(input_schema);
         let mut walk = Walk { root: input_schema, out: &mut arguments };
         walk.properties(root, "", 0, &mut Vec::new());
-        ToolSurface { name: name.to_string(), description: description.to_string(), arguments }
+        ToolSurface { name: name.to_string(), description: description.to_string(), arguments, operation: None }
     }
 }
 
 impl From<&crate::ToolDef> for ToolSurface {
     fn from(t: &crate::ToolDef) -> Self {
-        ToolSurface::new(&t.name, &t.description, &t.input_schema)
+        let mut surface = ToolSurface::new(&t.name, &t.description, &t.input_schema);
+        surface.operation = Some(t.operation_id.clone().unwrap_or_else(|| format!("{} {}", t.method.upper(), t.path)));
+        surface
     }
 }
 

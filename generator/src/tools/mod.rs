@@ -7,7 +7,9 @@ mod filter;
 mod input;
 pub mod naming;
 mod output;
+pub mod profile;
 pub(crate) mod schema;
+pub mod shaping;
 
 pub use filter::{Filter, glob};
 pub use input::{ArgBinding, BodyArgs, BodyBinding, FieldBinding};
@@ -27,11 +29,23 @@ pub struct ToolOptions {
     pub names: BTreeMap<String, String>,
     /// Emit output schemas (on by default). Off for APIs whose responses do not match their spec.
     pub output_schemas: bool,
+    /// The longest tool name (`--max-tool-name-length`, [`naming::DEFAULT_MAX_LEN`] by default:
+    /// see there why); longer names are shortened readably, clamped to
+    /// [`naming::MIN_LEN`]`..=`[`naming::MAX_LEN`].
+    pub max_name_len: usize,
+    /// The clients input schemas are written for (`--schema-profile`; `full` by default).
+    pub schema_profile: profile::SchemaProfile,
 }
 
 impl Default for ToolOptions {
     fn default() -> Self {
-        ToolOptions { filter: Filter::default(), names: BTreeMap::new(), output_schemas: true }
+        ToolOptions {
+            filter: Filter::default(),
+            names: BTreeMap::new(),
+            output_schemas: true,
+            max_name_len: naming::DEFAULT_MAX_LEN,
+            schema_profile: profile::SchemaProfile::Full,
+        }
     }
 }
 
@@ -85,7 +99,19 @@ pub struct ToolDef {
     pub body: Option<BodyBinding>,
     pub security: Vec<Vec<String>>,
     pub operation_id: Option<String>,
+    /// The name the tool would have had without the name-length limit, when it was shortened.
+    pub shortened_from: Option<String>,
     pub tags: Vec<String>,
+    /// Left out of `tools/list` and search, but callable by name (`x-mcp.hidden`).
+    pub hidden: bool,
+    /// OAuth scopes a call needs (`x-speakeasy-mcp.scopes`), for inbound authorization.
+    pub scopes: Vec<String>,
+    /// Where in the arguments `null` means "not given" (the schema profile made an optional
+    /// property nullable: see [`profile::Profiled::null_absent`]).
+    pub null_absent: Vec<String>,
+    /// The argument holding a jq filter for the JSON answer (`jq_filter`, or `jq_filter_2`, ...
+    /// when the operation has an argument of that name); `None` when it answers no JSON.
+    pub jq_filter: Option<String>,
     /// The operation's location in the document.
     pub at: String,
 }
@@ -95,11 +121,18 @@ pub struct ToolDef {
 pub struct ToolSet {
     pub tools: Vec<ToolDef>,
     pub warnings: Vec<Warning>,
+    /// Operations the description itself leaves out (`x-mcp: false`, `x-speakeasy-mcp.disabled`).
+    pub excluded: usize,
 }
 
 /// Derives the tools of the operations `options.filter` selects.
 pub fn derive(doc: &Document, api: &Api, options: &ToolOptions) -> ToolSet {
-    let (names, notes) = naming::assign(&api.operations, &options.names);
+    // Operations the description leaves out (`x-mcp: false`, ...) are no tools: they take no name.
+    let curated = without_excluded(api);
+    let excluded_count = api.operations.len() - curated.operations.len();
+    let api: &Api = &curated;
+    let naming::Assigned { names, shortened_from, notes } =
+        naming::assign(&api.operations, &options.names, options.max_name_len);
     let selected: Vec<usize> =
         (0..api.operations.len()).filter(|&i| options.filter.matches(&api.operations[i], &names[i])).collect();
     let chosen: std::collections::BTreeSet<usize> = selected.iter().copied().collect();
@@ -116,13 +149,20 @@ pub fn derive(doc: &Document, api: &Api, options: &ToolOptions) -> ToolSet {
     let checks = checks::Checks::default();
     let made = crate::parallel::map(&selected, |&i| {
         let mut own = Vec::new();
-        let made = tool(doc, &api.operations[i], &names[i], options, &checks, &mut own);
+        let made = tool(doc, &api.operations[i], &names[i], options, &checks, &mut own).map(|mut t| {
+            t.shortened_from = shortened_from[i].clone();
+            if let (Some(_), Some(id)) = (&t.shortened_from, &t.operation_id) {
+                // The shortened name no longer says which operation it is; the description does.
+                t.description.push_str(&format!("\n\noperationId: `{id}`"));
+            }
+            t
+        });
         (made, own)
     });
     let mut tools = Vec::new();
     for (&i, (made, own)) in selected.iter().zip(made) {
         let op = &api.operations[i];
-        if let Some((_, note)) = notes.iter().find(|(n, _)| *n == i) {
+        for (_, note) in notes.iter().filter(|(n, _)| *n == i) {
             warnings.push(Warning { at: op.at.clone(), message: note.clone(), skipped: false });
         }
         warnings.extend(own);
@@ -131,7 +171,7 @@ pub fn derive(doc: &Document, api: &Api, options: &ToolOptions) -> ToolSet {
             Err(message) => warnings.push(Warning { at: op.at.clone(), message, skipped: true }),
         }
     }
-    ToolSet { tools, warnings }
+    ToolSet { tools, warnings, excluded: excluded_count }
 }
 
 fn tool(
@@ -150,6 +190,8 @@ fn tool(
         }
         warnings.push(bad_patterns_warning(op, "input", &dropped));
     }
+    let jq_filter = shaping::answers_json(op).then(|| shaping::add_jq_argument(&mut input.schema));
+    let null_absent = profile_input(&mut input, options.schema_profile, checks)?;
     let (output_schema, output_wrapped) = if options.output_schemas {
         match output::build(doc, op) {
             Ok(Some((mut schema, wrapped))) => {
@@ -188,7 +230,7 @@ fn tool(
     } else {
         (None, false)
     };
-    Ok(ToolDef {
+    let tool = ToolDef {
         name: name.to_string(),
         title: op.summary.clone().map(|s| s.trim().to_string()),
         description: description(op),
@@ -205,8 +247,93 @@ fn tool(
         body: input.body,
         security: op.security.clone(),
         operation_id: op.operation_id.clone(),
+        shortened_from: None,
         tags: op.tags.clone(),
+        hidden: false,
+        scopes: Vec::new(),
+        null_absent,
+        jq_filter,
         at: op.at.clone(),
+    };
+    Ok(curated(op, tool))
+}
+
+/// Rewrites the input schema for `profile` (the bindings follow renamed arguments), checks the
+/// result is still valid JSON Schema, and returns where `null` means "not given".
+fn profile_input(
+    input: &mut input::Input,
+    profile: profile::SchemaProfile,
+    checks: &checks::Checks,
+) -> Result<Vec<String>, String> {
+    if profile == profile::SchemaProfile::Full {
+        return Ok(Vec::new());
+    }
+    let p = profile::apply(profile, &input.schema);
+    checks
+        .check(&p.schema)
+        .map_err(|e| format!("its input schema under the `{profile}` profile is not valid JSON Schema: {e}"))?;
+    input.schema = p.schema;
+    let renamed = |arg: &mut String| {
+        if let Some((_, new)) = p.renamed.iter().find(|(old, _)| old == arg) {
+            *arg = new.clone();
+        }
+    };
+    for b in &mut input.params {
+        renamed(&mut b.arg);
+    }
+    match input.body.as_mut().map(|b| &mut b.args) {
+        Some(BodyArgs::Whole { arg }) => renamed(arg),
+        Some(BodyArgs::Fields(fields)) => fields.iter_mut().for_each(|f| renamed(&mut f.arg)),
+        None => {}
+    }
+    Ok(p.null_absent)
+}
+
+/// `t` as the description's `x-mcp` / `x-speakeasy-mcp` curate it (`ir::curation`).
+fn curated(op: &Operation, mut t: ToolDef) -> ToolDef {
+    let c = &op.curation;
+    if let Some(title) = &c.title {
+        t.title = Some(title.clone());
+    }
+    if let Some(description) = &c.description {
+        t.description = description.clone();
+    }
+    let a = &mut t.annotations;
+    for (hint, value) in [
+        (c.read_only, &mut a.read_only),
+        (c.destructive, &mut a.destructive),
+        (c.idempotent, &mut a.idempotent),
+        (c.open_world, &mut a.open_world),
+    ] {
+        if let Some(hint) = hint {
+            *value = hint;
+        }
+    }
+    if let Some(toolset) = &c.toolset {
+        t.tags = vec![toolset.clone()];
+    }
+    t.hidden = c.hidden == Some(true);
+    t.scopes = c.scopes.clone().unwrap_or_default();
+    t
+}
+
+/// `api` without the operations its description excludes, nor their warnings (borrowed as it
+/// is when there are none).
+fn without_excluded(api: &Api) -> std::borrow::Cow<'_, Api> {
+    let excluded: Vec<&str> = api.operations.iter().filter(|o| o.curation.excluded()).map(|o| o.at.as_str()).collect();
+    if excluded.is_empty() {
+        return std::borrow::Cow::Borrowed(api);
+    }
+    let under =
+        |at: &str| excluded.iter().any(|op| at == *op || at.strip_prefix(op).is_some_and(|r| r.starts_with('.')));
+    std::borrow::Cow::Owned(Api {
+        title: api.title.clone(),
+        version: api.version.clone(),
+        description: api.description.clone(),
+        servers: api.servers.clone(),
+        security_schemes: api.security_schemes.clone(),
+        operations: api.operations.iter().filter(|o| !o.curation.excluded()).cloned().collect(),
+        warnings: api.warnings.iter().filter(|w| !under(&w.at)).cloned().collect(),
     })
 }
 

@@ -26,7 +26,7 @@ pub fn build(doc: &Document, op: &Operation) -> Result<Option<(Value, bool)>, St
     let is_object = (top.get("type").and_then(Value::as_str) == Some("object")
         && !["anyOf", "oneOf", "allOf", "not", "if"].iter().any(|k| top.get(*k).is_some()))
         || object_shape(&defs, &top, 0)?.is_some();
-    let (mut out, wrapped) = if is_object {
+    let (out, wrapped) = if is_object {
         let mut local = defs.localize(&top)?;
         if let Value::Object(m) = &mut local {
             m.insert("type".into(), json!("object"));
@@ -36,6 +36,7 @@ pub fn build(doc: &Document, op: &Operation) -> Result<Option<(Value, bool)>, St
         let inner = defs.localize(schema)?;
         (json!({"type": "object", "properties": {"result": inner}, "required": ["result"]}), true)
     };
+    let mut out = super::shaping::admit_shaped(out);
     if let (Some(d), Value::Object(m)) = (defs.finish(), &mut out) {
         m.insert("$defs".into(), d);
     }

@@ -20,6 +20,7 @@ pub const FIXTURES: &[(&str, &str)] = &[
     ("manifest-notes", "manifests/notes.json"),
     ("manifest-hostile", "manifests/hostile.json"),
     ("hostile-names", "hostile-names.yaml"),
+    ("curated", "curated.yaml"),
 ];
 
 pub fn workspace() -> PathBuf {
@@ -35,9 +36,21 @@ pub fn golden_dir(name: &str) -> PathBuf {
 }
 
 /// The settings the golden crates are generated with: named after the fixture, depending on
-/// this checkout's runtime by a path that is right from `tests/golden/<name>`.
+/// this checkout's runtime by a path that is right from `tests/golden/<name>`, with the fixture's
+/// overlay applied when it has one (`X.overlay.yaml` beside `X.yaml`).
 pub fn settings(name: &str, file: &str) -> mcpgen::Settings {
-    mcpgen::Settings::new(fixture(file)).name(name).runtime(mcpgen::RuntimeDep::Path("../../../../runtime".into()))
+    let settings =
+        mcpgen::Settings::new(fixture(file)).name(name).runtime(mcpgen::RuntimeDep::Path("../../../../runtime".into()));
+    match overlay_of(file) {
+        Some(overlay) => settings.overlay(overlay),
+        None => settings,
+    }
+}
+
+/// The overlay of the fixture `file` (`X.overlay.yaml` for `X.yaml`), when there is one.
+pub fn overlay_of(file: &str) -> Option<PathBuf> {
+    let overlay = fixture(&format!("{}.overlay.yaml", file.strip_suffix(".yaml")?));
+    overlay.is_file().then_some(overlay)
 }
 
 /// Runs cargo on the generated crate at `dir`, sharing one target directory (and the

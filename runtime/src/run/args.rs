@@ -61,12 +61,23 @@ struct Flags {
     /// Serve only tools that do not change anything (annotated read-only: GET, HEAD, OPTIONS).
     #[arg(long, env = "MCP_READ_ONLY", action = ArgAction::SetTrue)]
     read_only: bool,
+    /// Cut tool results past this many bytes of text, with a note saying how to ask for less; 0
+    /// turns the limit off [default: 100000, about 25,000 tokens].
+    #[arg(long, env = "MCP_MAX_RESULT_BYTES", value_name = "BYTES")]
+    max_result_bytes: Option<usize>,
     /// The liveness check's path on HTTP transports; empty turns it off [default: /healthz].
     #[arg(long, env = "MCP_HEALTH_PATH", value_name = "PATH")]
     health_path: Option<String>,
     /// The readiness check's path (503 once shutdown has begun); empty turns it off [default: /readyz].
     #[arg(long, env = "MCP_READY_PATH", value_name = "PATH")]
     ready_path: Option<String>,
+    /// Serve Prometheus metrics (requests, tool calls and API requests with their latency,
+    /// sessions, streams) at /metrics on the HTTP transports.
+    #[arg(long, env = "MCP_METRICS", action = ArgAction::SetTrue)]
+    metrics: bool,
+    /// Serve Prometheus metrics at this path instead (implies --metrics).
+    #[arg(long, env = "MCP_METRICS_PATH", value_name = "PATH")]
+    metrics_path: Option<String>,
     /// A file holding the secret every replica signs `requestState` with (or set MCP_STATE_KEY to
     /// the secret itself; at least 32 characters) [default: a random key per process].
     #[arg(long, env = "MCP_STATE_KEY_FILE", value_name = "PATH")]
@@ -169,6 +180,7 @@ impl CommandLine {
         code.tool_budget = f.tool_budget.or(code.tool_budget);
         code.toolsets.extend(f.toolsets.iter().cloned());
         code.read_only |= f.read_only;
+        code.max_result_bytes = f.max_result_bytes.or(code.max_result_bytes);
         code.state_key = self.state_key.clone().or(code.state_key);
         let path = |given: &Option<String>, code: Option<String>| match given {
             Some(p) if p.is_empty() => None,
@@ -177,6 +189,11 @@ impl CommandLine {
         };
         code.health_path = path(&f.health_path, code.health_path);
         code.ready_path = path(&f.ready_path, code.ready_path);
+        if let Some(p) = &f.metrics_path {
+            code.metrics_path = Some(p.clone());
+        } else if f.metrics && code.metrics_path.is_none() {
+            code.metrics_path = Some(super::options::DEFAULT_METRICS_PATH.into());
+        }
         code
     }
 }

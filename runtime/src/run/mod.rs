@@ -77,6 +77,11 @@ impl Server {
         init_logging(options.log_level.as_deref(), options.log_format);
         match options.transport {
             Transport::Stdio => {
+                if options.metrics_path.is_some() {
+                    return Err(RunError::Config(
+                        "--metrics serves on the HTTP listener: use it with --transport http or sse".into(),
+                    ));
+                }
                 let (dispatcher, _routes) = self.with_run_options(&options).build()?;
                 tracing::info!(server = dispatcher.name(), "serving MCP over STDIO");
                 let stdio =
@@ -118,7 +123,7 @@ impl Server {
     }
 
     /// The options laid over the code's choices: the tool surface (a mode, budget or toolsets
-    /// given win; read-only narrows) and the state key.
+    /// given win; read-only narrows), the result size limit and the state key.
     pub(crate) fn with_run_options(mut self, options: &RunOptions) -> Server {
         if let Some(key) = &options.state_key {
             self.info.state_key = Some(key.bytes());
@@ -130,6 +135,7 @@ impl Server {
             surface.selection.toolsets = Selection::new(&options.toolsets, false).toolsets;
         }
         surface.selection.read_only |= options.read_only;
+        self.info.max_result_bytes = options.max_result_bytes.unwrap_or(self.info.max_result_bytes);
         self
     }
 
@@ -168,7 +174,10 @@ fn init_logging(level: Option<&str>, format: LogFormat) {
     let builder = tracing_subscriber::fmt().with_writer(std::io::stderr).with_env_filter(filter);
     let _ = match format {
         // One JSON object per line, with the event's fields and the spans it is in.
-        LogFormat::Json => builder.json().with_current_span(true).try_init(),
+        LogFormat::Json => {
+            crate::server::dispatch::log_request_spans();
+            builder.json().with_current_span(true).try_init()
+        }
         LogFormat::Text => builder.with_ansi(std::io::stderr().is_terminal()).try_init(),
     };
 }

@@ -76,6 +76,8 @@ pub const DEFAULT_HTTP_PATH: &str = "/mcp/";
 pub const DEFAULT_SSE_PATH: &str = "/sse/";
 pub const DEFAULT_MESSAGE_PATH: &str = "/messages/";
 pub const DEFAULT_HEALTH_PATH: &str = "/healthz";
+/// Where `--metrics` serves Prometheus text.
+pub const DEFAULT_METRICS_PATH: &str = "/metrics";
 pub const DEFAULT_READY_PATH: &str = "/readyz";
 
 /// Everything `run()` / `run_async()` accept. Start from [`RunOptions::default`] (STDIO) or
@@ -133,6 +135,9 @@ pub struct RunOptions {
     pub toolsets: Vec<String>,
     /// Serve only read-only tools (`--read-only`).
     pub read_only: bool,
+    /// Tool results past this many bytes of text are cut with a note (`--max-result-bytes`; 0:
+    /// no limit); `None`: the code's, or [`DEFAULT_MAX_RESULT_BYTES`](crate::server::DEFAULT_MAX_RESULT_BYTES).
+    pub max_result_bytes: Option<usize>,
     /// The key that signs `requestState`; the same on every replica (`MCP_STATE_KEY`,
     /// `--state-key-file`). `None`: the code's, else a random key per process.
     pub state_key: Option<StateKey>,
@@ -140,6 +145,9 @@ pub struct RunOptions {
     /// once shutdown has begun) on the HTTP transports; `None` turns one off.
     pub health_path: Option<String>,
     pub ready_path: Option<String>,
+    /// Prometheus metrics on this path of the HTTP transports (`--metrics`, `--metrics-path`);
+    /// `None`: none recorded.
+    pub metrics_path: Option<String>,
 }
 
 impl Default for RunOptions {
@@ -166,9 +174,11 @@ impl Default for RunOptions {
             tool_budget: None,
             toolsets: Vec::new(),
             read_only: false,
+            max_result_bytes: None,
             state_key: None,
             health_path: Some(DEFAULT_HEALTH_PATH.into()),
             ready_path: Some(DEFAULT_READY_PATH.into()),
+            metrics_path: None,
         }
     }
 }

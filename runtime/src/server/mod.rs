@@ -8,7 +8,7 @@ mod catalog;
 mod completion;
 mod connection;
 mod context;
-mod dispatch;
+pub(crate) mod dispatch;
 mod handle;
 mod in_flight;
 mod input;
@@ -20,6 +20,7 @@ mod reply;
 mod resource;
 mod result;
 mod schema;
+mod shaping;
 mod state;
 mod tool;
 mod tool_page;
@@ -41,6 +42,7 @@ pub use resource::{Resource, ResourceContents, ResourceTemplate};
 #[cfg(feature = "upstream")]
 pub(crate) use result::Block;
 pub use result::{Content, ToolError, ToolResult};
+pub use shaping::{DEFAULT_MAX_RESULT_BYTES, JQ_ARGUMENT_DESCRIPTION, SHAPED_OUTPUT};
 pub use tool::{Tool, ToolHandler};
 pub use tool_page::{PageParts, ToolPage};
 
@@ -72,6 +74,8 @@ pub(crate) struct Info {
     pub state_key: Option<[u8; 32]>,
     /// How the tools are presented, and to whom.
     pub surface: catalog::Surface,
+    /// Tool results past this many bytes of text are cut with a note (0: no limit).
+    pub max_result_bytes: usize,
 }
 
 /// An MCP server under construction.
@@ -106,6 +110,7 @@ impl Server {
                 cache_hint: CacheHint::default(),
                 state_key: None,
                 surface: catalog::Surface::default(),
+                max_result_bytes: shaping::DEFAULT_MAX_RESULT_BYTES,
             },
             state: Arc::default(),
             routes: Vec::new(),
@@ -188,6 +193,15 @@ impl Server {
     /// command line's `--tools` wins.
     pub fn tool_mode(mut self, mode: ToolMode) -> Self {
         self.info.surface.mode = mode;
+        self
+    }
+
+    /// Tool results longer than `bytes` of text are cut at a clean boundary (whole array elements
+    /// or object members of JSON, a character of text) with a note saying how large the answer was
+    /// and how to ask for less; 0 turns the limit off. Default [`DEFAULT_MAX_RESULT_BYTES`]; the
+    /// command line's `--max-result-bytes` wins.
+    pub fn max_result_bytes(mut self, bytes: usize) -> Self {
+        self.info.max_result_bytes = bytes;
         self
     }
 

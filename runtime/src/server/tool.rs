@@ -3,6 +3,7 @@
 use super::context::RequestContext;
 use super::result::{ToolError, ToolResult};
 use super::schema::{Schema, top_level_type};
+use super::shaping::ToolShaping;
 use crate::protocol::json_string;
 use futures::future::BoxFuture;
 use serde_json::{Map, Value, json};
@@ -42,6 +43,8 @@ pub struct Tool {
     pub(crate) handler: Option<ToolHandler>,
     /// Where the tool sits in a large catalogue: its toolsets, and the HTTP operation it calls.
     pub(crate) catalog: CatalogEntry,
+    /// Its jq filter argument and what narrows its answers (`shaping`).
+    pub(crate) shaping: ToolShaping,
 }
 
 /// What selection and search know of a tool besides its definition.
@@ -51,6 +54,8 @@ pub(crate) struct CatalogEntry {
     pub toolsets: Vec<String>,
     /// `METHOD /path` of the HTTP operation a generated tool calls.
     pub operation: Option<String>,
+    /// Left out of `tools/list` and search results; still callable by name ([`Tool::hidden`]).
+    pub hidden: bool,
 }
 
 /// A schema as given: a value (checked against its meta-schema at registration), JSON text
@@ -147,6 +152,7 @@ impl Tool {
             required_client_capabilities: Vec::new(),
             handler: None,
             catalog: CatalogEntry::default(),
+            shaping: ToolShaping::default(),
         }
     }
 
@@ -212,10 +218,50 @@ impl Tool {
         self
     }
 
+    /// Keeps the tool out of `tools/list` and of the dynamic surface's `search_tools` (and the
+    /// names it suggests), while `tools/call`, `describe_tools` and `call_tool` still reach it by
+    /// name: a tool for clients told about it, not for discovery.
+    pub fn hidden(mut self) -> Self {
+        self.catalog.hidden = true;
+        self
+    }
+
     /// The HTTP operation the tool calls (`GET`, `/pets/{id}`), shown by the dynamic surface's
     /// search and used to rank it.
     pub fn http_operation(mut self, method: &str, path: &str) -> Self {
         self.catalog.operation = Some(format!("{method} {path}"));
+        self
+    }
+
+    /// Gives the tool a jq filter argument named `argument` (a string): the filter runs on the
+    /// tool's JSON answer (its structured content, or its one text block read as JSON), and the
+    /// model gets what it selects; the handler never sees the argument. A filter that fails is an
+    /// `isError` result with jq's message. A filtered answer is `{"result": ...}`: an output
+    /// schema must admit [`SHAPED_OUTPUT`](crate::server::SHAPED_OUTPUT). An input schema given as a
+    /// value gets the argument as a property; one given as text must have it already.
+    pub fn jq_filter(mut self, argument: impl Into<Cow<'static, str>>) -> Self {
+        let argument = argument.into();
+        if let SchemaSource::Value(Value::Object(schema)) = &mut self.input_schema
+            && let Value::Object(properties) = schema.entry("properties").or_insert_with(|| json!({}))
+        {
+            let property = json!({"type": "string", "description": super::shaping::JQ_ARGUMENT_DESCRIPTION});
+            properties.entry(argument.to_string()).or_insert(property);
+        }
+        self.shaping.jq_argument = Some(argument);
+        self
+    }
+
+    /// Arguments that ask for less (paging, filters), named in the note of a result cut to the
+    /// server's size limit ([`Server::max_result_bytes`](crate::Server::max_result_bytes)).
+    pub fn narrowing_arguments<S: Into<Cow<'static, str>>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.shaping.narrowing.extend(names.into_iter().map(Into::into));
+        self
+    }
+
+    /// The tool's structured output is `{"result": answer}`: a jq filter and the size limit work on
+    /// the answer inside.
+    pub fn structured_output_wraps_result(mut self) -> Self {
+        self.shaping.wrapped = true;
         self
     }
 
@@ -268,6 +314,12 @@ pub(crate) struct RegisteredTool {
     pub output: Option<Schema>,
     pub required_client_capabilities: Vec<String>,
     pub catalog: CatalogEntry,
+    pub shaping: ToolShaping,
+    /// Whether the output schema admits a shaped answer, found out on the first result past the
+    /// size limit (schemas are compiled on first use).
+    admits_shaped: OnceLock<bool>,
+    /// Its counters, made on its first call when metrics are on.
+    metrics: OnceLock<Option<crate::metrics::ToolMetrics>>,
     /// `readOnlyHint: true`: what a read-only selection serves.
     pub read_only: bool,
     parts: DefinitionParts,
@@ -319,7 +371,9 @@ impl RegisteredTool {
             Some(raw) => Some(raw.compile().map_err(|e| format!("tool `{name}`: invalid outputSchema: {e}"))?),
             None => None,
         };
-        let Tool { name, title, description, annotations, meta, required_client_capabilities, catalog, .. } = tool;
+        let Tool {
+            name, title, description, annotations, meta, required_client_capabilities, catalog, shaping, ..
+        } = tool;
         let read_only = annotations.get("readOnlyHint") == Some(&Value::Bool(true));
         let parts = DefinitionParts { title, description, annotations, meta };
         Ok(RegisteredTool {
@@ -329,10 +383,28 @@ impl RegisteredTool {
             output,
             required_client_capabilities,
             catalog,
+            shaping,
+            admits_shaped: OnceLock::new(),
+            metrics: OnceLock::new(),
             read_only,
             parts,
             definition: OnceLock::new(),
         })
+    }
+
+    /// Whether a shaped answer (`{"result": ..., "note": ...}`) passes the output schema; true
+    /// without one.
+    pub fn admits_shaped(&self) -> bool {
+        *self.admits_shaped.get_or_init(|| {
+            self.output.as_ref().is_none_or(|schema| schema.violations(&json!({"result": null, "note": ""})).is_empty())
+        })
+    }
+
+    /// Counts a finished call and its time (`--metrics`).
+    pub fn record_call(&self, started: std::time::Instant, is_error: bool) {
+        if let Some(metrics) = self.metrics.get_or_init(|| crate::metrics::ToolMetrics::new(&self.name)) {
+            metrics.record(started, is_error);
+        }
     }
 
     pub fn title(&self) -> Option<&str> {

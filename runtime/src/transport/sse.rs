@@ -68,6 +68,7 @@ pub(crate) async fn open(
         keep_alive: shared.config.keep_alive,
         _activity: session.enter(),
         end: EndOnDrop { sessions: shared.sessions.clone(), session: session.clone() },
+        _open: crate::metrics::Open::stream(),
     };
     events::stream_response(Body::from_stream(futures::stream::unfold(state, SseStream::next)))
 }
@@ -172,6 +173,7 @@ struct SseStream {
     keep_alive: Duration,
     _activity: ActivityGuard,
     end: EndOnDrop,
+    _open: Option<crate::metrics::Open>,
 }
 
 impl SseStream {

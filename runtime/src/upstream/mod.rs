@@ -259,6 +259,16 @@ impl Upstream {
             tool = tool.toolset(tag);
         }
         tool = tool.http_operation(spec.method, spec.path);
+        if let Some(argument) = spec.jq_filter {
+            tool = tool.jq_filter(argument);
+        }
+        if spec.output_wrapped {
+            tool = tool.structured_output_wraps_result();
+        }
+        tool = tool.narrowing_arguments(spec.params.iter().filter(|p| narrows(p)).map(|p| p.arg));
+        if spec.hidden {
+            tool = tool.hidden();
+        }
         let upstream = Arc::clone(self);
         tool.handler(move |args, ctx| {
             let upstream = Arc::clone(&upstream);
@@ -321,11 +331,12 @@ impl Upstream {
             Ok(b) => b,
             Err(e) => return ToolResult::error(format!("cannot call the API: {e}")),
         };
-        let args = match args {
+        let mut args = match args {
             Value::Object(m) => m,
             Value::Null => Default::default(),
             _ => return ToolResult::error("tool arguments must be an object"),
         };
+        request::drop_absent_nulls(&mut args, spec.null_absent);
         let mut parts = match build_request(&base, spec, &args) {
             Ok(p) => p,
             Err(e) => return ToolResult::error(format!("cannot build the request: {e}")),
@@ -346,9 +357,13 @@ impl Upstream {
             Ok(r) => r,
             Err(e) => return ToolResult::error(format!("cannot build the request: {e}")),
         };
+        let sent = std::time::Instant::now();
         let response = match request.send().await {
             Ok(r) => r,
-            Err(e) => return ToolResult::error(self.transport_error(&e, &shown_url)),
+            Err(e) => {
+                crate::metrics::upstream_response(None, sent);
+                return ToolResult::error(self.transport_error(&e, &shown_url));
+            }
         };
         let status = response.status();
         let header = |name: reqwest::header::HeaderName| {
@@ -359,8 +374,12 @@ impl Upstream {
         let retry_after = if status.as_u16() == 429 { header(reqwest::header::RETRY_AFTER) } else { None };
         let body = match read_capped(response, self.max_body_bytes).await {
             Ok(b) => b,
-            Err(e) => return ToolResult::error(self.transport_error(&e, &shown_url)),
+            Err(e) => {
+                crate::metrics::upstream_response(None, sent);
+                return ToolResult::error(self.transport_error(&e, &shown_url));
+            }
         };
+        crate::metrics::upstream_response(Some(status.as_u16()), sent);
         tracing::debug!(tool = spec.name, status = status.as_u16(), bytes = body.bytes.len(), "the API answered");
         response::to_result(
             spec,
@@ -444,6 +463,42 @@ impl Upstream {
         }
         format!("the request to {url} failed: {}", root_cause(e))
     }
+}
+
+/// A query parameter that pages or filters an answer, by its usual names (`per_page`, `limit`,
+/// `$top`, `fields`, ...): what the note of a result cut to the size limit suggests.
+fn narrows(param: &ParamSpec) -> bool {
+    const NAMES: &[&str] = &[
+        "page",
+        "perpage",
+        "pagesize",
+        "limit",
+        "offset",
+        "cursor",
+        "after",
+        "before",
+        "since",
+        "until",
+        "count",
+        "max",
+        "maxresults",
+        "top",
+        "skip",
+        "first",
+        "last",
+        "size",
+        "fields",
+        "filter",
+        "q",
+        "query",
+        "search",
+        "select",
+        "startingafter",
+        "endingbefore",
+        "pagetoken",
+    ];
+    let name: String = param.name.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase();
+    param.location == Location::Query && NAMES.contains(&name.as_str())
 }
 
 /// The innermost error message, without any URL.

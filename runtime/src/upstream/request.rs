@@ -92,6 +92,51 @@ pub fn build_request(base: &Url, spec: &ToolSpec, args: &Map<String, Value>) -> 
     Ok(parts)
 }
 
+/// Removes the `null`s at `paths` (see [`ToolSpec::null_absent`]): an argument or a member
+/// there that is `null` is taken out, as if it had not been given. Paths are JSON pointers into
+/// the arguments, `~*` standing for every element of an array. Work is bounded by the
+/// arguments' size times the number of paths.
+pub fn drop_absent_nulls(args: &mut Map<String, Value>, paths: &[&str]) {
+    for path in paths {
+        let tokens: Vec<String> = path
+            .split('/')
+            .skip(1)
+            .map(|t| if t == "~*" { t.to_string() } else { t.replace("~1", "/").replace("~0", "~") })
+            .collect();
+        if let Some((last, parents)) = tokens.split_last() {
+            drop_at(args, parents, last);
+        }
+    }
+}
+
+fn drop_at(object: &mut Map<String, Value>, parents: &[String], last: &str) {
+    let Some((first, rest)) = parents.split_first() else {
+        if object.get(last).is_some_and(Value::is_null) {
+            object.remove(last);
+        }
+        return;
+    };
+    match object.get_mut(first.as_str()) {
+        Some(Value::Object(inner)) => drop_at(inner, rest, last),
+        Some(Value::Array(items)) => drop_in_items(items, rest, last),
+        _ => {}
+    }
+}
+
+/// `parents` starts at the elements of `items`: its first token is `~*`.
+fn drop_in_items(items: &mut [Value], parents: &[String], last: &str) {
+    if parents.first().map(String::as_str) != Some("~*") {
+        return;
+    }
+    for item in items {
+        match item {
+            Value::Object(inner) => drop_at(inner, &parents[1..], last),
+            Value::Array(nested) => drop_in_items(nested, &parents[1..], last),
+            _ => {}
+        }
+    }
+}
+
 /// `prefix` (the base URL's path) followed by the path template with every `{name}` replaced by
 /// its encoded value.
 fn expand_path(prefix: &str, spec: &ToolSpec, args: &Map<String, Value>) -> Result<String, String> {

@@ -453,3 +453,64 @@ fn dot_segments_from_the_template_are_refused_whatever_their_length() {
         format!("https://api.example.com/v1/p/{long}")
     );
 }
+
+/// Under `openai-strict` a model sends `null` for every optional argument it leaves out: at the
+/// places the generator named, that `null` is taken out and the request is the one the
+/// argument's absence makes (no `"note": null` in the body, no empty body); a `null` the API's
+/// own schema allows (elsewhere) is sent as it is.
+#[test]
+fn nulls_the_profile_introduced_mean_absent() {
+    use super::request::drop_absent_nulls;
+    static FIELDS: [FieldSpec; 3] = [
+        FieldSpec { arg: "name", name: "name", binary: false },
+        FieldSpec { arg: "note", name: "note", binary: false },
+        FieldSpec { arg: "owner", name: "owner", binary: false },
+    ];
+    static Q: [ParamSpec; 1] = [ParamSpec {
+        arg: "limit",
+        name: "limit",
+        location: Location::Query,
+        style: Style::Form,
+        explode: true,
+        allow_reserved: false,
+        json: false,
+    }];
+    let body = BodySpec {
+        media_type: "application/json",
+        kind: BodyKind::Json,
+        whole: None,
+        fields: &FIELDS,
+        required: false,
+    };
+    let t = ToolSpec {
+        null_absent: &["/limit", "/name", "/owner/nick", "/owner/pets/~*/tag", "/a~1b"],
+        ..tool("/pets", &Q, Some(body))
+    };
+    let mut args = json!({
+        "limit": null,
+        "name": null,
+        "note": null,
+        "owner": {"id": 1, "nick": null, "pets": [{"tag": null, "n": 1}, {"tag": "x"}, 3]},
+        "a/b": null
+    })
+    .as_object()
+    .unwrap()
+    .clone();
+    drop_absent_nulls(&mut args, t.null_absent);
+    assert_eq!(
+        Value::Object(args.clone()),
+        json!({"note": null, "owner": {"id": 1, "pets": [{"n": 1}, {"tag": "x"}, 3]}})
+    );
+    let r = build_request(&base(), &t, &args).unwrap();
+    assert_eq!(r.url.as_str(), "https://api.example.com/v1/pets");
+    let sent: Value = serde_json::from_slice(&r.body.unwrap().bytes).unwrap();
+    assert_eq!(sent, json!({"note": null, "owner": {"id": 1, "pets": [{"n": 1}, {"tag": "x"}, 3]}}));
+    // Every optional argument left out as null: no body at all, as when none is given.
+    let mut only_nulls = json!({"name": null, "limit": null}).as_object().unwrap().clone();
+    drop_absent_nulls(&mut only_nulls, t.null_absent);
+    assert!(build_request(&base(), &t, &only_nulls).unwrap().body.is_none());
+    // Paths that do not match the arguments' shape change nothing.
+    let mut odd = json!({"owner": [1, 2], "limit": 5}).as_object().unwrap().clone();
+    drop_absent_nulls(&mut odd, &["/owner/nick", "/owner/~*/x", "", "/"]);
+    assert_eq!(Value::Object(odd), json!({"owner": [1, 2], "limit": 5}));
+}

@@ -118,6 +118,21 @@ pub struct ToolSpec {
     pub security: &'static [&'static [&'static str]],
     /// The operation's tags: its toolsets (`--toolset`), and words its search finds it by.
     pub tags: &'static [&'static str],
+    /// Left out of `tools/list` and of the dynamic surface's search, but callable by name
+    /// (the description's `x-mcp: {hidden: true}`).
+    pub hidden: bool,
+    /// OAuth scopes a call needs, as the description says (`x-speakeasy-mcp.scopes`); recorded for
+    /// inbound authorization, not yet enforced.
+    pub scopes: &'static [&'static str],
+    /// Where in the arguments `null` means "not given": JSON pointers (`~*` standing for every
+    /// element of an array) to optional properties that the generator's schema profile made
+    /// nullable (`openai-strict` requires every property, so a model sends `null` for one it
+    /// leaves out) and whose own schema did not allow `null`. Such a `null` is removed before
+    /// the request is built, so the API sees the argument absent, as it would have been.
+    pub null_absent: &'static [&'static str],
+    /// The argument holding a jq filter for the JSON answer (`jq_filter`, or another name when
+    /// the operation has a parameter of that name); `None` when the operation answers no JSON.
+    pub jq_filter: Option<&'static str>,
 }
 
 #[cfg(test)]
@@ -143,6 +158,10 @@ impl ToolSpec {
         body: None,
         security: &[],
         tags: &[],
+        hidden: false,
+        scopes: &[],
+        null_absent: &[],
+        jq_filter: None,
     };
 }
 

@@ -24,7 +24,9 @@ use super::{Info, pagination};
 use crate::protocol::version::{CLIENT_CAPABILITIES_META_KEY, LOG_LEVEL_META_KEY, envelope_meta, modern_version};
 use crate::protocol::{ErrorObject, Generation, Message, RequestId, codes};
 use serde_json::{Value, json};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
+use tracing::Instrument;
 
 /// Methods of the 2026-07-28 generation. Anything else under its envelope is -32601.
 const MODERN_METHODS: &[&str] = &[
@@ -61,6 +63,16 @@ struct Call<'a> {
     id: &'a RequestId,
     generation: Generation,
     ctx: RequestContext,
+}
+
+/// Whether each request runs in a `request` span (its id and method), which JSON logs show on
+/// every event of the request. Set by `run` for `--log-format json`; text logs go without, as
+/// the span would cost every request something.
+static REQUEST_SPANS: AtomicBool = AtomicBool::new(false);
+
+/// Runs every request from now on in a `request` span.
+pub(crate) fn log_request_spans() {
+    REQUEST_SPANS.store(true, Ordering::Relaxed);
 }
 
 impl Dispatcher {
@@ -108,7 +120,24 @@ impl Dispatcher {
         sink: Option<Outbound>,
     ) -> Option<Reply> {
         match message {
-            Message::Request { id, method, params } => self.handle_request(conn, id, &method, params, sink).await,
+            Message::Request { id, method, params } => {
+                let metrics = crate::metrics::RequestMetrics::start(&method);
+                let reply = if REQUEST_SPANS.load(Ordering::Relaxed) {
+                    // JSON logs: every event of the request carries its id and method.
+                    let span = tracing::info_span!("request", id = %id, method = %method);
+                    let reply = self.handle_request(conn, id, &method, params, sink).instrument(span.clone()).await;
+                    let outcome =
+                        reply.as_ref().map_or("cancelled", |r| if r.outcome.is_ok() { "ok" } else { "error" });
+                    span.in_scope(|| tracing::debug!(outcome, "request answered"));
+                    reply
+                } else {
+                    self.handle_request(conn, id, &method, params, sink).await
+                };
+                if let (Some(metrics), Some(reply)) = (metrics, &reply) {
+                    metrics.finish(reply.outcome.is_ok());
+                }
+                reply
+            }
             Message::Notification { method, params } => {
                 self.handle_notification(conn, &method, params.as_ref());
                 None
@@ -308,6 +337,8 @@ fn required_str<'a>(params: Option<&'a Value>, field: &str, method: &str) -> Res
         .ok_or_else(|| ErrorObject::invalid_params(format!("{method} needs a string `{field}`")))
 }
 
+#[cfg(test)]
+mod shaping_tests;
 #[cfg(test)]
 mod surface_tests;
 #[cfg(test)]

@@ -190,3 +190,43 @@ async fn tools_added_later_are_found() {
     let after = tool_call(&d, &c, "search_tools", json!({"query": "giraffe"})).await;
     assert_eq!(after["result"]["structuredContent"]["tools"][0]["name"], "feed_giraffe", "{after}");
 }
+
+#[tokio::test]
+async fn hidden_tools_are_callable_by_name_but_never_listed_nor_found() {
+    let hidden = || {
+        Tool::new("purge_pets", json!({"type": "object"}))
+            .title("Purge every pet")
+            .toolset("pets")
+            .hidden()
+            .handler(|_, _| async { Ok(ToolResult::text("purged")) })
+    };
+    let d = dispatcher(catalogue(ToolMode::All).tool(hidden()));
+    let c = conn(None);
+    assert_eq!(names(&d, &c).await, ["list_pets", "get_pet", "delete_pet", "server_time"]);
+    let r = tool_call(&d, &c, "purge_pets", json!({})).await;
+    assert_eq!(r["result"]["content"][0]["text"], "purged", "{r}");
+    // Within a client's selection only, as any tool.
+    let admin = conn(Some(Selection::new(&["admin"], false)));
+    assert_eq!(names(&d, &admin).await, ["delete_pet"]);
+    let r = tool_call(&d, &admin, "purge_pets", json!({})).await;
+    assert_eq!(r["error"]["code"], codes::INVALID_PARAMS, "outside the selection: {r}");
+
+    let d = dispatcher(catalogue(ToolMode::Dynamic).tool(hidden()));
+    let r = tool_call(&d, &c, "search_tools", json!({"query": "purge every pet"})).await;
+    let found = r["result"]["structuredContent"]["tools"].as_array().unwrap().clone();
+    assert!(found.iter().all(|t| t["name"] != "purge_pets"), "{r}");
+    let r = tool_call(&d, &c, "call_tool", json!({"name": "purge_pets", "arguments": {}})).await;
+    assert_eq!(r["result"]["content"][0]["text"], "purged", "{r}");
+    let r = tool_call(&d, &c, "describe_tools", json!({"names": ["purge_pets"]})).await;
+    assert_eq!(r["result"]["structuredContent"]["tools"][0]["name"], "purge_pets", "described by name: {r}");
+    let r = tool_call(&d, &c, "call_tool", json!({"name": "purge_pet", "arguments": {}})).await;
+    let said = r["result"]["content"][0]["text"].as_str().unwrap();
+    assert!(!said.contains("`purge_pets`"), "not suggested either: {said}");
+
+    // `auto` weighs only what is listed: a hidden tool does not push a catalogue past its budget.
+    let big = Tool::new("big_hidden", json!({"type": "object", "description": "x".repeat(4000)})).hidden();
+    let d = dispatcher(
+        catalogue(ToolMode::Auto).tool_budget(200).tool(big.handler(|_, _| async { Ok(ToolResult::text("")) })),
+    );
+    assert_eq!(names(&d, &c).await[0], "list_pets");
+}

@@ -24,11 +24,13 @@ impl Dispatcher {
     pub(super) fn list_tools(&self, params: Option<&Value>, conn: &Connection) -> Result<Payload, ErrorObject> {
         let selection = self.selection(conn);
         let tools = self.state.tools.read().expect("tools lock");
-        let selected: Cow<'_, [Arc<RegisteredTool>]> = if selection.is_everything() {
-            Cow::Borrowed(tools.items())
-        } else {
-            Cow::Owned(tools.items().iter().filter(|t| selection.admits(t)).cloned().collect())
-        };
+        // Hidden tools are callable, never listed.
+        let selected: Cow<'_, [Arc<RegisteredTool>]> =
+            if selection.is_everything() && !tools.items().iter().any(|t| t.catalog.hidden) {
+                Cow::Borrowed(tools.items())
+            } else {
+                Cow::Owned(tools.items().iter().filter(|t| listed(&selection, t)).cloned().collect())
+            };
         let listed: &[Arc<RegisteredTool>] = match self.mode(&selection, selected.iter().map(|t| &**t)) {
             ToolMode::Dynamic => self.meta_tools(selection.read_only),
             _ => &selected,
@@ -80,7 +82,7 @@ impl Dispatcher {
     /// Whether a client with `selection` is served the dynamic surface.
     fn dynamic_for(&self, selection: &Selection) -> bool {
         let tools = self.state.tools.read().expect("tools lock");
-        let selected = tools.items().iter().map(|t| &**t).filter(|t| selection.admits(t));
+        let selected = tools.items().iter().map(|t| &**t).filter(|t| listed(selection, t));
         self.mode(selection, selected) == ToolMode::Dynamic
     }
 
@@ -123,9 +125,11 @@ impl Dispatcher {
             Err(invalid) => return result(invalid),
         };
         let index = self.search_index();
+        // Calls and descriptions reach a hidden tool by its name; searches and suggestions do not.
         let admits = |t: &RegisteredTool| selection.admits(t);
+        let listed = |t: &RegisteredTool| listed(selection, t);
         match name.as_str() {
-            meta::SEARCH => result(meta::search(&index, &arguments, admits)),
+            meta::SEARCH => result(meta::search(&index, &arguments, listed)),
             meta::DESCRIBE => {
                 let tools = self.state.tools.read().expect("tools lock");
                 let names = arguments["names"].as_array().map(Vec::as_slice).unwrap_or_default();
@@ -133,7 +137,7 @@ impl Dispatcher {
                     .iter()
                     .map(|n| {
                         let n = n.as_str().unwrap_or_default();
-                        tools.get(n).filter(|t| admits(t)).ok_or_else(|| meta::unknown(n, &index, admits))
+                        tools.get(n).filter(|t| admits(t)).ok_or_else(|| meta::unknown(n, &index, listed))
                     })
                     .collect();
                 result(meta::describe(found))
@@ -141,7 +145,7 @@ impl Dispatcher {
             _ => {
                 let target = arguments["name"].as_str().unwrap_or_default();
                 let found = self.state.tools.read().expect("tools lock").get(target).filter(|t| admits(t));
-                let Some(tool) = found else { return result(ToolResult::error(meta::unknown(target, &index, admits))) };
+                let Some(tool) = found else { return result(ToolResult::error(meta::unknown(target, &index, listed))) };
                 if name == meta::CALL_READ_ONLY && !tool.read_only {
                     return result(ToolResult::error(format!(
                         "`{target}` is not read-only: it may change something, and `{}` calls only tools that read{}",
@@ -171,10 +175,15 @@ impl Dispatcher {
             check_client_capabilities(&tool.required_client_capabilities, call.ctx.client_capabilities(), name)?;
         }
         let tool_result = |result| Ok(Payload::Tool { result, result_type: false });
-        let arguments = match checked_arguments(&tool, &mut params)? {
+        let started = std::time::Instant::now();
+        let mut arguments = match checked_arguments(&tool, &mut params)? {
             Ok(arguments) => arguments,
-            Err(invalid) => return tool_result(invalid),
+            Err(invalid) => {
+                tool.record_call(started, true);
+                return tool_result(invalid);
+            }
         };
+        let filter = tool.shaping.take_filter(&mut arguments);
         let scope = || format!("tools/call:{name}");
         let mut ctx = call.ctx.with_input(InputResponses::from_params(Some(&params), &self.signer, scope)?);
         // Only a legacy request with a channel to the client can come back for another round
@@ -218,6 +227,14 @@ impl Dispatcher {
                 }
             }
         };
+        let mut result = match filter {
+            Some(filter) => tool.shaping.filter(&filter, result).await,
+            None => result,
+        };
+        let limit = self.info.max_result_bytes;
+        if limit > 0 {
+            result = tool.shaping.budget(result, limit, || tool.admits_shaped());
+        }
         if let (Some(schema), false) = (&tool.output, result.is_error) {
             let problems = match &result.structured {
                 None => vec!["the tool declares an outputSchema but returned no structuredContent".to_string()],
@@ -229,11 +246,18 @@ impl Dispatcher {
                     "Tool `{name}` returned output that does not match its outputSchema:\n- {}",
                     problems.join("\n- ")
                 );
+                tool.record_call(started, true);
                 return tool_result(ToolResult::error(text));
             }
         }
+        tool.record_call(started, result.is_error);
         tool_result(result)
     }
+}
+
+/// Whether a client with `selection` is shown `tool` (`tools/list`, search): admitted and not hidden.
+fn listed(selection: &Selection, tool: &RegisteredTool) -> bool {
+    !tool.catalog.hidden && selection.admits(tool)
 }
 
 /// The call's arguments, moved out of `params` (not copied): an object, `{}` when absent, checked

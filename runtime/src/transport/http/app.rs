@@ -132,9 +132,10 @@ impl Server {
     }
 }
 
-/// The liveness and readiness routes `options` ask for: liveness answers while the process
-/// serves, readiness turns 503 once shutdown has begun, so a load balancer stops sending new
-/// requests while those in flight finish. Each as `(path, option, route)`.
+/// The liveness, readiness and metrics routes `options` ask for: liveness answers while the
+/// process serves, readiness turns 503 once shutdown has begun, so a load balancer stops sending
+/// new requests while those in flight finish; metrics are Prometheus text. Each as `(path,
+/// option, route)`.
 fn probe_routes(
     options: &RunOptions,
     lifecycle: &Arc<Lifecycle>,
@@ -154,6 +155,13 @@ fn probe_routes(
         });
         checks.push((path.clone(), "--ready-path", ready));
     }
+    if let Some(path) = &options.metrics_path {
+        crate::metrics::install().map_err(RunError::Config)?;
+        let metrics = get(|| async {
+            ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], crate::metrics::render())
+        });
+        checks.push((path.clone(), "--metrics-path", metrics));
+    }
     for (path, option, _) in &checks {
         let normalized = normalize_path(path, option).map_err(RunError::Config)?;
         if let Some(mcp) = reserved.iter().find(|r| **r == normalized) {
@@ -162,10 +170,12 @@ fn probe_routes(
             )));
         }
     }
-    if let [(a, option, _), (b, _, _)] = &checks[..]
-        && a.trim_end_matches('/') == b.trim_end_matches('/')
-    {
-        return Err(RunError::Config(format!("{option} and --ready-path are both `{a}`; give them different paths")));
+    for (i, (a, first, _)) in checks.iter().enumerate() {
+        if let Some((_, second, _)) =
+            checks[i + 1..].iter().find(|(b, _, _)| a.trim_end_matches('/') == b.trim_end_matches('/'))
+        {
+            return Err(RunError::Config(format!("{first} and {second} are both `{a}`; give them different paths")));
+        }
     }
     Ok(checks)
 }

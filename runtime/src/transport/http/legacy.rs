@@ -170,6 +170,7 @@ pub(crate) fn get(shared: &Arc<Shared>, headers: &HeaderMap) -> Response {
         keep_alive: shared.config.keep_alive,
         _slot: slot,
         _activity: session.enter(),
+        _open: crate::metrics::Open::stream(),
     };
     let body = Body::from_stream(futures::stream::unfold(state, SessionStream::next));
     with_session(events::stream_response(body), session.id_header.as_ref())
@@ -220,6 +221,7 @@ struct SessionStream {
     keep_alive: Duration,
     _slot: StreamSlot,
     _activity: ActivityGuard,
+    _open: Option<crate::metrics::Open>,
 }
 
 impl SessionStream {

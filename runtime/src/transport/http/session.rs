@@ -61,6 +61,8 @@ pub(crate) struct Session {
     activity: Mutex<Activity>,
     stream_open: AtomicBool,
     stream: Mutex<Option<mpsc::Sender<Value>>>,
+    /// Counted in `mcp_sessions_open` while it lives (`--metrics`).
+    _open: Option<crate::metrics::Open>,
 }
 
 struct Activity {
@@ -109,6 +111,7 @@ impl Session {
             activity: Mutex::new(Activity { in_flight: 0, last: Instant::now() }),
             stream_open: AtomicBool::new(false),
             stream: Mutex::new(None),
+            _open: crate::metrics::Open::session(),
         });
         (session, rx)
     }

@@ -12,7 +12,9 @@ pub fn upstream(builder: UpstreamBuilder) -> UpstreamBuilder {
     builder
 }
 /// Adds your own tools and routes to the server, e.g.
-/// `server.custom_route("/health", mcpgen_runtime::axum::routing::get(|| async { "OK" }))`.
+/// `server.custom_route("/health", mcpgen_runtime::axum::routing::get(|| async { "OK" }))`,
+/// or sets how it serves them, e.g. `server.max_result_bytes(50_000)` (the size past which a
+/// tool's answer is cut; `--max-result-bytes` overrides it).
 pub fn server(server: Server, _upstream: &Arc<Upstream>) -> Server {
     server
 }
