@@ -7,7 +7,6 @@ use crate::batch::SPEC_VAR;
 use crate::client::Client;
 use crate::generate::Tool;
 use crate::mock::Running;
-use mcpgen::mock::synth::arguments;
 use serde_json::{Value, json};
 use std::path::Path;
 use std::process::Command;
@@ -74,7 +73,7 @@ fn transcript(command: impl Fn() -> Command, tools: &[&Tool], mock: &Running) ->
 
     for tool in tools {
         let _ = mock.take();
-        let params = json!({"name": tool.name, "arguments": arguments(&tool.input_schema)});
+        let params = json!({"name": tool.name, "arguments": tool.arguments()});
         let what = format!("tools/call {}", tool.name);
         out.push((what.clone(), legacy.exchange("tools/call", params, TIMEOUT)?.0));
         for (i, seen) in mock.take().into_iter().enumerate() {

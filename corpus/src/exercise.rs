@@ -6,7 +6,6 @@ use crate::batch::SPEC_VAR;
 use crate::client::Client;
 use crate::generate::Tool;
 use crate::mock::{Running, Seen};
-use mcpgen::mock::synth::arguments;
 use serde_json::{Value, json};
 use std::path::Path;
 use std::process::Command;
@@ -105,7 +104,7 @@ fn call_each(client: &mut Client, tools: &[&Tool], mock: &Running, through: Opti
     let mut calls = Vec::new();
     for tool in tools {
         let _ = mock.take();
-        let arguments = arguments(&tool.input_schema);
+        let arguments = tool.arguments();
         let params = match through {
             None => json!({"name": tool.name, "arguments": arguments}),
             Some(meta) => json!({"name": meta, "arguments": {"name": tool.name, "arguments": arguments}}),

@@ -25,9 +25,23 @@ pub struct Tool {
     pub model_bytes: usize,
     /// Its name was shortened to fit the default name-length limit.
     pub shortened: bool,
+    /// Its jq filter argument, when its operation answers JSON.
+    pub jq_filter: Option<String>,
     /// What each profile's validator finds in its input schema ([`CHECKED`] order): the number
     /// of violations, and the first one.
     pub violations: Vec<(usize, Option<String>)>,
+}
+
+impl Tool {
+    /// Arguments for a call, synthesized from its input schema, without its jq filter (a made-up
+    /// string is no filter, and the answer is checked whole against the output schema).
+    pub fn arguments(&self) -> Value {
+        let mut arguments = mcpgen::mock::synth::arguments(&self.input_schema);
+        if let (Some(name), Some(map)) = (&self.jq_filter, arguments.as_object_mut()) {
+            map.remove(name);
+        }
+        arguments
+    }
 }
 
 /// The schema profile the run generates under (`--schema-profile`), handed to the child that
@@ -128,6 +142,7 @@ pub fn generate(path: &Path) -> (Result<Generated, Failure>, f64) {
                             input_schema: t.input_schema.clone(),
                             model_bytes: mcpgen::tables::model_facing_len(t),
                             shortened: t.shortened_from.is_some(),
+                            jq_filter: t.jq_filter.clone(),
                             violations: violations(&t.input_schema),
                         })
                         .collect(),
@@ -323,7 +338,7 @@ fn to_json(outcome: &Result<Generated, Failure>) -> Value {
             "warnings": warnings_json(&g.warnings),
             "tools": g.tools.iter().map(|t| json!({
                 "name": t.name, "operation": t.operation, "input_schema": t.input_schema,
-                "model_bytes": t.model_bytes, "shortened": t.shortened,
+                "model_bytes": t.model_bytes, "shortened": t.shortened, "jq_filter": t.jq_filter,
                 "violations": t.violations.iter().map(|(n, first)| json!([n, first])).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
         }}),
@@ -349,6 +364,7 @@ fn from_json(value: &Value) -> Option<Result<Generated, Failure>> {
                     input_schema: t.get("input_schema")?.clone(),
                     model_bytes: t.get("model_bytes")?.as_u64()? as usize,
                     shortened: t.get("shortened")?.as_bool()?,
+                    jq_filter: t.get("jq_filter")?.as_str().map(str::to_string),
                     violations: t
                         .get("violations")?
                         .as_array()?
@@ -390,6 +406,7 @@ mod tests {
                 input_schema: json!({"type": "object"}),
                 model_bytes: 60,
                 shortened: true,
+                jq_filter: Some("jq_filter".into()),
                 violations: vec![(0, None), (2, Some("/: x".into())), (1, None)],
             }],
             warnings: vec![warning.clone()],
