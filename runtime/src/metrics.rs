@@ -7,7 +7,7 @@
 //! relaxed atomic load. Label values are bounded: MCP method names from the method table (an
 //! unknown one is `other`), registered tool names, HTTP status codes; never arguments or ids.
 
-use metrics::{Counter, Histogram, counter, gauge, histogram};
+use metrics::{Counter, Gauge, Histogram, counter, gauge, histogram};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -15,6 +15,17 @@ use std::time::{Duration, Instant};
 
 static ENABLED: AtomicBool = AtomicBool::new(false);
 static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+/// The per-request handles, made once at install: a request then costs atomic operations on
+/// them, not a registry lookup by name and labels.
+static REQUESTS: OnceLock<RequestHandles> = OnceLock::new();
+
+struct RequestHandles {
+    in_flight: Gauge,
+    /// By method ([`METHODS`], then `other`) and outcome ([`OUTCOMES`]).
+    answered: Vec<[Counter; 3]>,
+}
+
+const OUTCOMES: [&str; 3] = ["ok", "error", "cancelled"];
 
 /// Latency buckets, in seconds: a loopback call to a tiny API up to a slow one near the timeout.
 const BUCKETS: &[f64] = &[0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0];
@@ -50,6 +61,16 @@ pub(crate) fn install() -> Result<PrometheusHandle, String> {
         .map_err(|e| format!("cannot record metrics: {e}"))?;
     let handle = HANDLE.get_or_init(|| handle).clone();
     describe();
+    REQUESTS.get_or_init(|| RequestHandles {
+        in_flight: gauge!("mcp_requests_in_flight"),
+        answered: METHODS
+            .iter()
+            .chain(["other"].iter())
+            .map(|&method| {
+                OUTCOMES.map(|outcome| counter!("mcp_requests_total", "method" => method, "outcome" => outcome))
+            })
+            .collect(),
+    });
     // Histogram samples are folded into their buckets here and at each scrape, so a server nobody
     // scrapes does not keep them (an app mounted outside a runtime relies on its scrapes).
     if let Ok(runtime) = tokio::runtime::Handle::try_current() {
@@ -87,34 +108,31 @@ pub(crate) fn render() -> String {
     HANDLE.get().map(|h| h.render()).unwrap_or_default()
 }
 
-fn method_label(method: &str) -> &'static str {
-    METHODS.iter().find(|m| **m == method).copied().unwrap_or("other")
-}
-
 /// One MCP request being handled: in flight until it is dropped, counted by its outcome.
 pub(crate) struct RequestMetrics {
-    method: &'static str,
-    outcome: &'static str,
+    handles: &'static RequestHandles,
+    /// Index of its method in [`METHODS`] (`METHODS.len()`: other) and of its outcome in [`OUTCOMES`].
+    method: usize,
+    outcome: usize,
 }
 
 impl RequestMetrics {
     pub fn start(method: &str) -> Option<RequestMetrics> {
-        if !enabled() {
-            return None;
-        }
-        gauge!("mcp_requests_in_flight").increment(1.0);
-        Some(RequestMetrics { method: method_label(method), outcome: "cancelled" })
+        let handles = REQUESTS.get().filter(|_| enabled())?;
+        handles.in_flight.increment(1.0);
+        let method = METHODS.iter().position(|m| *m == method).unwrap_or(METHODS.len());
+        Some(RequestMetrics { handles, method, outcome: 2 })
     }
 
     pub fn finish(mut self, ok: bool) {
-        self.outcome = if ok { "ok" } else { "error" };
+        self.outcome = if ok { 0 } else { 1 };
     }
 }
 
 impl Drop for RequestMetrics {
     fn drop(&mut self) {
-        gauge!("mcp_requests_in_flight").decrement(1.0);
-        counter!("mcp_requests_total", "method" => self.method, "outcome" => self.outcome).increment(1);
+        self.handles.in_flight.decrement(1.0);
+        self.handles.answered[self.method][self.outcome].increment(1);
     }
 }
 
