@@ -69,16 +69,7 @@ fn install() -> Result<Programs, String> {
         return Ok(programs);
     }
     // One install at a time across test binaries; whoever waited finds them installed.
-    let tools = crate::workspace::tools_dir();
-    fs::create_dir_all(&tools).map_err(|e| format!("cannot create {}: {e}", tools.display()))?;
-    let lock_path = tools.join("balancers.lock");
-    let lock = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_path)
-        .map_err(|e| format!("cannot open lock file {}: {e}", lock_path.display()))?;
-    lock.lock().map_err(|e| format!("cannot lock {}: {e}", lock_path.display()))?;
+    let _lock = crate::install::lock("balancers")?;
     if let Some(programs) = found() {
         return Ok(programs);
     }

@@ -12,9 +12,9 @@ use std::path::{Path, PathBuf};
 
 const STAMP_FILE: &str = ".installed";
 
-/// Returns `<tools>/<name>`, running `install` into it first unless an install with this `stamp`
-/// (the pinned inputs, e.g. a lock file's contents) is already there.
-pub fn ensure(name: &str, stamp: &str, install: impl FnOnce(&Path) -> Result<(), String>) -> Result<PathBuf, String> {
+/// Holds `<tools>/<name>.lock` until the file is dropped: one install of `name` at a time across
+/// test processes, and whoever waited finds it done.
+pub fn lock(name: &str) -> Result<File, String> {
     let tools = crate::workspace::tools_dir();
     fs::create_dir_all(&tools).map_err(|e| format!("cannot create the tools directory {}: {e}", tools.display()))?;
     let lock_path = tools.join(format!("{name}.lock"));
@@ -25,6 +25,14 @@ pub fn ensure(name: &str, stamp: &str, install: impl FnOnce(&Path) -> Result<(),
         .open(&lock_path)
         .map_err(|e| format!("cannot open lock file {}: {e}", lock_path.display()))?;
     lock.lock().map_err(|e| format!("cannot lock {}: {e}", lock_path.display()))?;
+    Ok(lock)
+}
+
+/// Returns `<tools>/<name>`, running `install` into it first unless an install with this `stamp`
+/// (the pinned inputs, e.g. a lock file's contents) is already there.
+pub fn ensure(name: &str, stamp: &str, install: impl FnOnce(&Path) -> Result<(), String>) -> Result<PathBuf, String> {
+    let tools = crate::workspace::tools_dir();
+    let _lock = lock(name)?;
 
     let dir = tools.join(name);
     let stamp_path = dir.join(STAMP_FILE);

@@ -57,6 +57,7 @@ fn label(metric: &str) -> &str {
         "cpu_server_us" => "server CPU µs/req",
         "cpu_upstream_us" => "upstream CPU µs/req",
         "cpu_all_us" => "all CPU µs/req",
+        "instructions" => "instructions / call",
         other => other,
     }
 }

@@ -48,33 +48,22 @@ pub(super) fn target_dir() -> Result<Option<PathBuf>, String> {
 /// it costs one read of the description; generating (large APIs take seconds) happens on a miss.
 /// `max_name_len` is `--max-tool-name-length`, part of the key; `overlays` are applied to the
 /// description, and their contents are part of the key (as every file the description reads).
-pub(super) fn generated_crate(
-    spec: &Path,
-    max_name_len: Option<usize>,
-    overlays: &[PathBuf],
-    schema_profile: Option<crate::SchemaProfile>,
-) -> Result<Cached, String> {
+pub(super) fn generated_crate(spec: &Path, shaping: &super::selection::DescriptionFlags) -> Result<Cached, String> {
     let runtime = match runtime_dep::own_runtime() {
         Some(path) => RuntimeDep::Path(runtime_dep::path_text(&path)),
         None => RuntimeDep::Version(crate::settings::default_runtime_version()),
     };
-    let mut settings_text = format!("{runtime:?} {}", build_identity());
-    if let Some(n) = max_name_len {
-        settings_text.push_str(&format!(" max-tool-name-length={n}"));
-    }
+    // The settings are part of the key; the overlays' contents are among the files read.
+    let settings_text = format!(
+        "{runtime:?} {} {:?} {:?} overlays={}",
+        build_identity(),
+        shaping.max_tool_name_length,
+        shaping.schema_profile,
+        shaping.overlays.len()
+    );
     let crates = root()?.join("crates");
     let mut settings = Settings::new(spec).runtime(runtime.clone());
-    if let Some(n) = max_name_len {
-        settings.tools.max_name_len = n;
-    }
-    settings.overlays = overlays.to_vec();
-    if let Some(p) = schema_profile {
-        settings.tools.schema_profile = p;
-        settings_text.push_str(&format!(" schema-profile={p}"));
-    }
-    if !overlays.is_empty() {
-        settings_text.push_str(&format!(" overlays={}", overlays.len()));
-    }
+    shaping.apply(&mut settings);
     let inputs = crate::input_files(&settings).map_err(|e| e.to_string())?;
     if let Some(found) = find(&crates, &key(&read_all(&inputs)?, &settings_text)) {
         return Ok(found);

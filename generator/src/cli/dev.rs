@@ -52,7 +52,7 @@ pub fn main(args: Vec<OsString>) -> Result<(), String> {
         Err(e) => e.exit(),
     };
     let source = a.source.source()?;
-    let mock_spec = mock_spec(a.mock, &source, &a.source.overlays)?;
+    let mock_spec = mock_spec(a.mock, &source, &a.source.shaping.overlays)?;
     // Before building: a missing Node.js should not cost a build.
     let npx = node::npx()?;
     let launch = server_source::launch(&a.source, &source)?;

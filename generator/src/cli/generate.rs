@@ -172,9 +172,10 @@ fn apply_flags(a: &GenerateArgs, project: &mut Project, out_dir: &Path) -> Resul
         let abs = std::fs::canonicalize(root).map_err(|e| format!("--ref-root `{}`: {e}", root.display()))?;
         project.ref_root = Some(runtime_dep::relative_text(out_dir, &abs));
     }
-    if !given.overlays.is_empty() {
+    if !given.shaping.overlays.is_empty() {
         // Like the filters: the overlays given replace the recorded ones, each relative to the crate.
         project.overlays = given
+            .shaping
             .overlays
             .iter()
             .map(|o| {
@@ -189,10 +190,10 @@ fn apply_flags(a: &GenerateArgs, project: &mut Project, out_dir: &Path) -> Resul
     if let Some(budget) = a.tool_budget {
         project.tool_budget = Some(budget);
     }
-    if let Some(n) = given.max_tool_name_length {
+    if let Some(n) = given.shaping.max_tool_name_length {
         project.max_tool_name_length = Some(n);
     }
-    if let Some(p) = given.schema_profile {
+    if let Some(p) = given.shaping.schema_profile {
         project.schema_profile = (p != crate::SchemaProfile::Full).then(|| p.as_str().to_string());
     }
     project.strict |= given.strict;

@@ -201,7 +201,7 @@ pub fn main(args: Vec<std::ffi::OsString>) -> Result<(), String> {
         Err(e) => e.exit(),
     };
     let source = a.source.source()?;
-    let mock_spec = mock_spec(a.mock, &source, &a.source.overlays)?;
+    let mock_spec = mock_spec(a.mock, &source, &a.source.shaping.overlays)?;
     if let Some(spec) = a.source.in_process(&source)? {
         let mock = match &mock_spec {
             Some((spec, overlays)) => Some(upstream_mock::start(spec, overlays, a.mock_port)?),

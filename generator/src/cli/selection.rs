@@ -30,6 +30,14 @@ pub(super) struct Selection {
     /// Let `$ref`s reach files anywhere under DIR [default: the description's own directory].
     #[arg(long, value_name = "DIR")]
     pub(super) ref_root: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub(super) shaping: DescriptionFlags,
+}
+
+/// How a description's tools are shaped for clients, shared by the subcommands that read one and
+/// by `run`, `dev` and `install`, which generate from one.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub(super) struct DescriptionFlags {
     /// Apply this OpenAPI Overlay to the description first (repeatable: applied in order).
     #[arg(long = "overlay", value_name = "FILE")]
     pub(super) overlays: Vec<std::path::PathBuf>,
@@ -44,6 +52,38 @@ pub(super) struct Selection {
     pub(super) schema_profile: Option<crate::SchemaProfile>,
 }
 
+impl DescriptionFlags {
+    /// `settings` with these choices laid over.
+    pub(super) fn apply(&self, settings: &mut Settings) {
+        settings.overlays = self.overlays.clone();
+        if let Some(n) = self.max_tool_name_length {
+            settings.tools.max_name_len = n;
+        }
+        if let Some(p) = self.schema_profile {
+            settings.tools.schema_profile = p;
+        }
+    }
+
+    /// The flags again, for another mcpgen (`mcpgen run SPEC ...` in a client's entry); overlay
+    /// paths made absolute by `absolute`.
+    pub(super) fn to_args(
+        &self,
+        absolute: impl Fn(&std::path::Path) -> Result<String, String>,
+    ) -> Result<Vec<String>, String> {
+        let mut args = Vec::new();
+        if let Some(n) = self.max_tool_name_length {
+            args.extend(["--max-tool-name-length".into(), n.to_string()]);
+        }
+        if let Some(p) = self.schema_profile {
+            args.extend(["--schema-profile".into(), p.as_str().into()]);
+        }
+        for overlay in &self.overlays {
+            args.extend(["--overlay".into(), absolute(overlay)?]);
+        }
+        Ok(args)
+    }
+}
+
 impl Selection {
     /// `settings` with these choices applied.
     pub(super) fn apply(&self, settings: Settings) -> Settings {
@@ -56,13 +96,7 @@ impl Selection {
         settings.tools.output_schemas = !self.no_output_schemas;
         settings.tools.names = self.renames().collect();
         settings.ref_root = self.ref_root.clone();
-        settings.overlays = self.overlays.clone();
-        if let Some(n) = self.max_tool_name_length {
-            settings.tools.max_name_len = n;
-        }
-        if let Some(p) = self.schema_profile {
-            settings.tools.schema_profile = p;
-        }
+        self.shaping.apply(&mut settings);
         settings
     }
 

@@ -34,16 +34,9 @@ pub(super) struct SourceArgs {
     /// installed: mcpgen never installs one.
     #[arg(long, value_name = "NAME")]
     pub toolchain: Option<String>,
-    /// For a description: the longest tool name, 16 to 64 [default: 48] (see `mcpgen generate --help`).
-    #[arg(long, value_name = "N", value_parser = super::selection::parse_max_name_length)]
-    pub max_tool_name_length: Option<usize>,
-    /// For a description: the clients its input schemas are written for [default: full] (see
-    /// `mcpgen generate --help`).
-    #[arg(long, value_name = "PROFILE", value_parser = super::selection::parse_schema_profile)]
-    pub schema_profile: Option<crate::SchemaProfile>,
-    /// For a description: an OpenAPI Overlay to apply to it first (repeatable, applied in order).
-    #[arg(long = "overlay", value_name = "FILE")]
-    pub overlays: Vec<PathBuf>,
+    /// For a description: its overlays, tool-name limit and schema profile.
+    #[command(flatten)]
+    pub shaping: super::selection::DescriptionFlags,
 }
 
 /// Where the server comes from.
@@ -88,13 +81,7 @@ impl SourceArgs {
     /// The settings a description given here is generated or served with.
     pub fn settings(&self, spec: &Path) -> crate::Settings {
         let mut settings = crate::Settings::new(spec);
-        settings.overlays = self.overlays.clone();
-        if let Some(n) = self.max_tool_name_length {
-            settings.tools.max_name_len = n;
-        }
-        if let Some(p) = self.schema_profile {
-            settings.tools.schema_profile = p;
-        }
+        self.shaping.apply(&mut settings);
         settings
     }
 
@@ -178,15 +165,7 @@ pub(super) fn launch(args: &SourceArgs, source: &Source) -> Result<Launch, Strin
             .and_then(|exe| absolute(&exe))?;
         let spec = absolute(spec)?.to_string_lossy().into_owned();
         let mut run = vec!["run".into(), spec];
-        if let Some(n) = args.max_tool_name_length {
-            run.extend(["--max-tool-name-length".into(), n.to_string()]);
-        }
-        if let Some(p) = args.schema_profile {
-            run.extend(["--schema-profile".into(), p.as_str().into()]);
-        }
-        for overlay in &args.overlays {
-            run.extend(["--overlay".into(), absolute(overlay)?.to_string_lossy().into_owned()]);
-        }
+        run.extend(args.shaping.to_args(|p| Ok(absolute(p)?.to_string_lossy().into_owned()))?);
         return Ok(Launch { program, args: run, name: tables.api.name.into(), built: None });
     }
     let built = build(args, source)?;
@@ -203,11 +182,11 @@ pub(super) fn build(args: &SourceArgs, source: &Source) -> Result<Built, String>
     };
     match source {
         Source::Spec(spec) => {
-            let cached = cache::generated_crate(spec, args.max_tool_name_length, &args.overlays, args.schema_profile)?;
+            let cached = cache::generated_crate(spec, &args.shaping)?;
             let binary = cargo_build::build(&cached.dir.join("Cargo.toml"), cache::target_dir()?.as_deref(), &options)?;
             Ok(Built { binary, name: cached.crate_name, generated_dir: Some(cached.dir) })
         }
-        Source::Crate(_) if !args.overlays.is_empty() => {
+        Source::Crate(_) if !args.shaping.overlays.is_empty() => {
             Err("--overlay applies to a description; a crate's overlays are in its mcpgen.toml (`mcpgen generate DIR \
                  --overlay FILE` records them)"
                 .into())
