@@ -14,7 +14,7 @@ a failed connection) ends the script with a traceback on stderr and exit status 
 
 Usage:
     mcp_client.py --mode auto|legacy --steps JSON [--env KEY=VALUE ...] -- COMMAND [ARGS...]
-    mcp_client.py --mode auto|legacy --steps JSON --transport http|sse --url URL
+    mcp_client.py --mode auto|legacy --steps JSON --transport http|sse --url URL [--header "Name: value" ...]
 
 Steps: {"op": "list_tools"}
        {"op": "call_tool", "name": "...", "arguments": {...}}
@@ -36,6 +36,8 @@ import anyio
 from mcp import Client
 from mcp.client.sse import sse_client
 from mcp.client.stdio import StdioServerParameters
+from mcp.client.streamable_http import streamable_http_client
+from mcp.shared._httpx_utils import create_mcp_http_client
 from mcp.shared.exceptions import MCPDeprecationWarning, MCPError
 
 READ_TIMEOUT_SECONDS = 30.0
@@ -54,6 +56,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--transport", choices=["stdio", "http", "sse"], default="stdio")
     parser.add_argument("--url", help="server URL for http and sse")
     parser.add_argument("--env", action="append", default=[], metavar="KEY=VALUE", help="server environment (stdio)")
+    parser.add_argument("--header", action="append", default=[], metavar="NAME: VALUE", help="HTTP header (http, sse)")
     parser.add_argument("command", nargs="*", help="server command and arguments (stdio), after --")
     args = parser.parse_args(argv)
     if args.transport == "stdio" and not args.command:
@@ -67,9 +70,12 @@ def server_target(args: argparse.Namespace) -> Any:
     if args.transport == "stdio":
         env = dict(item.split("=", 1) for item in args.env)
         return StdioServerParameters(command=args.command[0], args=args.command[1:], env=env or None)
+    headers = dict((name.strip(), value.strip()) for name, value in (h.split(":", 1) for h in args.header))
     if args.transport == "http":
-        return args.url
-    return sse_client(args.url)
+        if not headers:
+            return args.url
+        return streamable_http_client(args.url, http_client=create_mcp_http_client(headers=headers))
+    return sse_client(args.url, headers=headers or None)
 
 
 async def run_step(client: Client, step: dict[str, Any]) -> Any:

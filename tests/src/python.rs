@@ -135,6 +135,11 @@ impl Session {
 /// Connects the Python client to `endpoint` in `mode`, runs `steps` in order on one connection
 /// and disconnects. Panics with the client's output when it cannot connect or crashes.
 pub fn run_client(endpoint: &Endpoint, mode: Mode, steps: &[Value]) -> Session {
+    run_client_with_headers(endpoint, mode, steps, &[])
+}
+
+/// [`run_client`] sending `headers` (`Authorization: Bearer ...`) with every HTTP request.
+pub fn run_client_with_headers(endpoint: &Endpoint, mode: Mode, steps: &[Value], headers: &[&str]) -> Session {
     let python = venv_python();
     let script = crate::workspace::tests_crate().join("clients/mcp_client.py");
     let mut cmd = Command::new(python);
@@ -149,6 +154,9 @@ pub fn run_client(endpoint: &Endpoint, mode: Mode, steps: &[Value]) -> Session {
         }
         Endpoint::Url { transport, url } => {
             cmd.args(["--transport", transport.as_str(), "--url", url]);
+            for header in headers {
+                cmd.arg("--header").arg(header);
+            }
         }
     }
     let out = process::run(&mut cmd, crate::CLIENT_TIMEOUT).unwrap_or_else(|e| panic!("{e}"));

@@ -104,6 +104,12 @@ pub(super) struct ServerFlags {
     /// Serve Prometheus metrics at this path instead (implies --metrics).
     #[arg(long, value_name = "PATH")]
     metrics_path: Option<String>,
+    /// A file of bearer tokens (one per line) HTTP clients must send (or set MCP_AUTH_TOKENS).
+    #[arg(long, value_name = "PATH")]
+    auth_token_file: Option<String>,
+    /// Serve HTTP on a non-loopback address without authentication (refused otherwise).
+    #[arg(long)]
+    no_auth: bool,
     /// A file holding the secret that signs requestState, the same on every replica.
     #[arg(long, value_name = "PATH")]
     state_key_file: Option<String>,
@@ -127,6 +133,7 @@ impl ServerFlags {
             ("--ready-path", self.ready_path.clone()),
             ("--state-key-file", self.state_key_file.clone()),
             ("--metrics-path", self.metrics_path.clone()),
+            ("--auth-token-file", self.auth_token_file.clone()),
         ];
         for (flag, value) in pairs {
             if let Some(v) = value {
@@ -144,6 +151,9 @@ impl ServerFlags {
         }
         if self.metrics {
             out.push("--metrics".into());
+        }
+        if self.no_auth {
+            out.push("--no-auth".into());
         }
         let repeated = [
             ("--allowed-host", &self.allowed_hosts),

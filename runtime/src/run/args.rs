@@ -82,6 +82,13 @@ struct Flags {
     /// the secret itself; at least 32 characters) [default: a random key per process].
     #[arg(long, env = "MCP_STATE_KEY_FILE", value_name = "PATH")]
     state_key_file: Option<std::path::PathBuf>,
+    /// A file of bearer tokens (one per line) that requests to the MCP endpoint must carry on the
+    /// HTTP transports (or set MCP_AUTH_TOKENS to them, comma-separated; never a flag).
+    #[arg(long, env = "MCP_AUTH_TOKEN_FILE", value_name = "PATH")]
+    auth_token_file: Option<std::path::PathBuf>,
+    /// Serve HTTP on a non-loopback address without authentication (refused otherwise).
+    #[arg(long, env = "MCP_NO_AUTH", action = ArgAction::SetTrue)]
+    no_auth: bool,
     /// Arguments for the server's own code.
     #[arg(last = true, value_name = "SERVER_ARGS")]
     server_args: Vec<String>,
@@ -114,6 +121,8 @@ pub struct CommandLine {
     flags: Flags,
     /// From `--state-key-file` or `MCP_STATE_KEY`.
     state_key: Option<StateKey>,
+    /// From `--auth-token-file` or `MCP_AUTH_TOKENS`.
+    auth_tokens: Option<crate::StaticTokens>,
 }
 
 impl CommandLine {
@@ -145,7 +154,15 @@ impl CommandLine {
         }
         .transpose()
         .map_err(|e| clap::Error::raw(clap::error::ErrorKind::ValueValidation, format!("{e}\n")))?;
-        Ok(CommandLine { flags, state_key })
+        let listed = std::env::var("MCP_AUTH_TOKENS").ok().filter(|s| !s.trim().is_empty());
+        let auth_tokens = match (&flags.auth_token_file, listed) {
+            (Some(file), _) => Some(crate::StaticTokens::from_file(file)),
+            (None, Some(list)) => Some(crate::StaticTokens::new(list.split(','), "MCP_AUTH_TOKENS")),
+            (None, None) => None,
+        }
+        .transpose()
+        .map_err(|e| clap::Error::raw(clap::error::ErrorKind::ValueValidation, format!("{e}\n")))?;
+        Ok(CommandLine { flags, state_key, auth_tokens })
     }
 
     /// The arguments after `--`, for the server's own code.
@@ -182,6 +199,8 @@ impl CommandLine {
         code.read_only |= f.read_only;
         code.max_result_bytes = f.max_result_bytes.or(code.max_result_bytes);
         code.state_key = self.state_key.clone().or(code.state_key);
+        code.auth_tokens = self.auth_tokens.clone().or(code.auth_tokens);
+        code.no_auth |= f.no_auth;
         let path = |given: &Option<String>, code: Option<String>| match given {
             Some(p) if p.is_empty() => None,
             Some(p) => Some(p.clone()),

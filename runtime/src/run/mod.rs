@@ -90,6 +90,7 @@ impl Server {
                 Ok(())
             }
             Transport::Http | Transport::Sse => {
+                check_exposure(&options)?;
                 let name = self.name().to_string();
                 let shared_key = self.info.state_key.is_some() || options.state_key.is_some();
                 if !shared_key && !crate::transport::http::security::is_loopback_name(&options.host) {
@@ -160,6 +161,26 @@ impl Server {
 
 /// Sends `tracing` output to stderr: stdout belongs to the STDIO transport.
 /// `level` wins over `RUST_LOG`; without either, `info`.
+/// Refuses HTTP beyond loopback with nobody asked to authenticate: such a server would act for
+/// anyone who can reach its port, with its own credentials. `--no-auth` takes the risk, loudly.
+fn check_exposure(options: &RunOptions) -> Result<(), RunError> {
+    if options.auth_tokens.is_some() || crate::transport::http::security::is_loopback_name(&options.host) {
+        return Ok(());
+    }
+    if options.no_auth {
+        tracing::warn!(
+            host = %options.host,
+            "serving MCP beyond loopback without authentication (--no-auth): anyone who reaches this port can call every tool"
+        );
+        return Ok(());
+    }
+    Err(RunError::Config(format!(
+        "--host {} serves MCP beyond loopback, and no authentication is configured: set MCP_AUTH_TOKENS (or \
+         --auth-token-file) to the bearer tokens clients must send, or pass --no-auth to serve without it",
+        options.host
+    )))
+}
+
 fn init_logging(level: Option<&str>, format: LogFormat) {
     use tracing_subscriber::EnvFilter;
     let filter = match level {
@@ -185,6 +206,19 @@ fn init_logging(level: Option<&str>, format: LogFormat) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn http_beyond_loopback_needs_authentication_or_an_explicit_no_auth() {
+        let options = |host: &str| RunOptions { transport: Transport::Http, host: host.into(), ..Default::default() };
+        for host in ["127.0.0.1", "localhost", "::1"] {
+            assert!(check_exposure(&options(host)).is_ok(), "{host}");
+        }
+        let refused = check_exposure(&options("0.0.0.0")).unwrap_err().to_string();
+        assert!(refused.contains("MCP_AUTH_TOKENS") && refused.contains("--no-auth"), "{refused}");
+        assert!(check_exposure(&RunOptions { no_auth: true, ..options("0.0.0.0") }).is_ok());
+        let tokens = crate::StaticTokens::new(["a-long-enough-token-0123456789"], "test").unwrap();
+        assert!(check_exposure(&RunOptions { auth_tokens: Some(tokens), ..options("10.0.0.5") }).is_ok());
+    }
 
     #[tokio::test]
     async fn run_inside_a_runtime_refuses_and_names_run_async() {

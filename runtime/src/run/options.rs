@@ -141,6 +141,11 @@ pub struct RunOptions {
     /// The key that signs `requestState`; the same on every replica (`MCP_STATE_KEY`,
     /// `--state-key-file`). `None`: the code's, else a random key per process.
     pub state_key: Option<StateKey>,
+    /// The bearer tokens every request to an MCP path must carry on the HTTP transports
+    /// (`MCP_AUTH_TOKENS`, `--auth-token-file`); `None`: none asked for.
+    pub auth_tokens: Option<crate::StaticTokens>,
+    /// Serve HTTP beyond loopback without authentication (`--no-auth`): refused otherwise.
+    pub no_auth: bool,
     /// Liveness (`/healthz`: 200 while the process serves) and readiness (`/readyz`: 200, or 503
     /// once shutdown has begun) on the HTTP transports; `None` turns one off.
     pub health_path: Option<String>,
@@ -176,6 +181,8 @@ impl Default for RunOptions {
             read_only: false,
             max_result_bytes: None,
             state_key: None,
+            auth_tokens: None,
+            no_auth: false,
             health_path: Some(DEFAULT_HEALTH_PATH.into()),
             ready_path: Some(DEFAULT_READY_PATH.into()),
             metrics_path: None,

@@ -39,7 +39,8 @@ impl HttpConfig {
             message_path: normalize_path(options.sse_message_path(), "the message path")?,
             stateless: options.stateless,
             json_response: options.json_response,
-            guard: RequestGuard::new(&options.host, &options.allowed_hosts, &options.allowed_origins),
+            guard: RequestGuard::new(&options.host, &options.allowed_hosts, &options.allowed_origins)
+                .with_tokens(options.auth_tokens.clone()),
             max_body_bytes: options.max_body_bytes.max(1),
             session_idle_timeout: options.session_idle_timeout,
             max_sessions: options.max_sessions.max(1),

@@ -11,6 +11,7 @@
 //! Every request passes the Host/Origin check (`security`) and the body cap first.
 
 mod app;
+mod auth;
 pub(crate) mod body;
 mod config;
 mod endpoint;
@@ -30,4 +31,5 @@ pub(crate) mod session;
 pub(crate) mod state;
 
 pub use app::HttpApp;
+pub use auth::StaticTokens;
 pub use lifecycle::HttpHandle;

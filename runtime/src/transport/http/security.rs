@@ -14,6 +14,8 @@ use crate::protocol::codes;
 pub(crate) struct RequestGuard {
     hosts: Vec<String>,
     origins: Vec<String>,
+    /// The bearer tokens a request must carry (`--auth-token-file`, `MCP_AUTH_TOKENS`), if any.
+    tokens: Option<super::auth::StaticTokens>,
 }
 
 impl RequestGuard {
@@ -26,12 +28,27 @@ impl RequestGuard {
             hosts.push(if bind.contains(':') && !bind.starts_with('[') { format!("[{bind}]") } else { bind });
         }
         let origins = allowed_origins.iter().map(|o| o.trim().trim_end_matches('/').to_ascii_lowercase()).collect();
-        RequestGuard { hosts, origins }
+        RequestGuard { hosts, origins, tokens: None }
     }
 
-    /// `Err` is the 403 to send.
+    /// Requests must also carry one of `tokens` as `Authorization: Bearer`.
+    pub fn with_tokens(mut self, tokens: Option<super::auth::StaticTokens>) -> RequestGuard {
+        self.tokens = tokens;
+        self
+    }
+
+    /// `Err` is the 403 to send (Host, Origin), or the 401 (no accepted bearer token).
     #[allow(clippy::result_large_err)]
     pub fn check(&self, headers: &HeaderMap) -> Result<(), Response> {
+        self.check_host_and_origin(headers)?;
+        match &self.tokens {
+            Some(tokens) => tokens.check(headers),
+            None => Ok(()),
+        }
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn check_host_and_origin(&self, headers: &HeaderMap) -> Result<(), Response> {
         let host = at_most_one(headers, header::HOST)?.and_then(|v| v.to_str().ok()).map(str::trim);
         let origin = at_most_one(headers, header::ORIGIN)?;
         match host {

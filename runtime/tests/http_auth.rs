@@ -1,0 +1,68 @@
+//! Static bearer tokens on the HTTP transports (`MCP_AUTH_TOKENS`, `--auth-token-file`): every
+//! request to an MCP path (Streamable HTTP in both generations, the SSE stream and its POSTs)
+//! without an accepted `Authorization: Bearer` token gets 401 with an RFC 6750 challenge, and the
+//! health checks stay open; over raw HTTP/1.1 against a server on 127.0.0.1 port 0.
+
+mod common;
+
+use common::*;
+use mcpgen_runtime::serde_json::json;
+use mcpgen_runtime::{RunOptions, Server, StaticTokens, Transport};
+
+const TOKEN: &str = "a-long-enough-token-0123456789";
+
+fn options(transport: Transport) -> RunOptions {
+    RunOptions { transport, auth_tokens: Some(StaticTokens::new([TOKEN], "test").unwrap()), ..RunOptions::http() }
+}
+
+fn server() -> Server {
+    Server::new("guarded", "1").tool(hello_tool())
+}
+
+fn initialize_body() -> mcpgen_runtime::serde_json::Value {
+    initialize("2025-11-25")
+}
+
+#[tokio::test]
+async fn streamable_http_needs_an_accepted_bearer_token() {
+    let s = TestServer::start(server(), options(Transport::Http)).await;
+    let resp = post("/mcp", &initialize_body()).send(s.addr).await;
+    assert_eq!(resp.status, 401, "{}", resp.text());
+    assert_eq!(resp.header("www-authenticate"), Some("Bearer realm=\"mcp\""));
+    assert_eq!(resp.json()["error"]["code"], -32600);
+
+    let wrong = post("/mcp", &initialize_body()).header("Authorization", "Bearer not-the-token-0123456789");
+    let resp = wrong.send(s.addr).await;
+    assert_eq!(resp.status, 401);
+    assert_eq!(resp.header("www-authenticate"), Some("Bearer realm=\"mcp\", error=\"invalid_token\""));
+
+    // In the query string a token is never read.
+    let resp = post(&format!("/mcp?access_token={TOKEN}"), &initialize_body()).send(s.addr).await;
+    assert_eq!(resp.status, 401);
+
+    let resp = post("/mcp", &initialize_body()).header("Authorization", &format!("Bearer {TOKEN}")).send(s.addr).await;
+    assert_eq!(resp.status, 200, "{}", resp.text());
+    // 2026-07-28 requests alike.
+    let modern = modern_post("/mcp", 2, "tools/call", json!({"name": "hello", "arguments": {"name": "Ada"}}));
+    assert_eq!(modern.send(s.addr).await.status, 401);
+    let modern = modern_post("/mcp", 2, "tools/call", json!({"name": "hello", "arguments": {"name": "Ada"}}))
+        .header("Authorization", &format!("Bearer {TOKEN}"));
+    let resp = modern.send(s.addr).await;
+    assert_eq!(resp.status, 200, "{}", resp.text());
+    assert!(resp.text().contains("Hello, Ada!"), "{}", resp.text());
+
+    // The health checks answer without a token: a load balancer probes them.
+    assert_eq!(req("GET", "/healthz").send(s.addr).await.status, 200);
+    s.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn sse_needs_an_accepted_bearer_token_on_its_stream_and_its_posts() {
+    let s = TestServer::start(server(), options(Transport::Sse)).await;
+    let resp = req("GET", "/sse").header("Accept", "text/event-stream").send(s.addr).await;
+    assert_eq!(resp.status, 401);
+    assert_eq!(resp.header("www-authenticate"), Some("Bearer realm=\"mcp\""));
+    let resp = post("/messages/?session_id=0123456789abcdef0123456789abcdef", &initialize_body()).send(s.addr).await;
+    assert_eq!(resp.status, 401, "a POST without a token is refused before its session is looked up");
+    s.stop().await.unwrap();
+}
