@@ -396,3 +396,30 @@ fn builds_with_an_installed_toolchain() {
     let s = run_client(&endpoint, Mode::Legacy, &[call_tool("hello", json!({"name": "Rust"}))]);
     assert_eq!(ok(&s, 0)["content"][0]["text"], "Hello, Rust!");
 }
+
+/// `run`'s description flags reach the in-process server: an overlay curates the tools, names
+/// are cut to the limit, input schemas follow the profile.
+#[test]
+fn the_description_flags_shape_what_the_server_lists() {
+    let spec = fixture("curated.yaml");
+    let overlay = fixture("curated.overlay.yaml");
+    let flags = ["--overlay", overlay.as_str(), "--max-tool-name-length", "16", "--schema-profile", "openai-strict"];
+    let mut args = vec!["run", spec.as_str()];
+    args.extend_from_slice(&flags);
+    let s = run_client(&Endpoint::Stdio(mcpgen::server(&args)), Mode::Legacy, &[list_tools()]);
+    let tools = s.result(0)["tools"].as_array().expect("tools").clone();
+    let names = tool_names(&s);
+    assert!(names.contains(&"loans".to_string()), "the overlay's name for GET /loans: {names:?}");
+    assert!(!names.iter().any(|n| n == "debugDump"), "the overlay leaves it out: {names:?}");
+    assert!(!names.iter().any(|n| n == "replace_book"), "hidden by the description: {names:?}");
+    assert!(names.iter().all(|n| n.len() <= 16), "{names:?}");
+    assert!(names.iter().any(|n| n.starts_with("lend")), "{names:?}");
+    for tool in &tools {
+        let schema = &tool["inputSchema"];
+        assert_eq!(schema["additionalProperties"], false, "openai-strict: {tool}");
+        let properties: Vec<&String> = schema["properties"].as_object().map(|p| p.keys().collect()).unwrap_or_default();
+        let required: Vec<&str> =
+            schema["required"].as_array().into_iter().flatten().filter_map(|r| r.as_str()).collect();
+        assert!(properties.iter().all(|p| required.contains(&p.as_str())), "every property required: {tool}");
+    }
+}
