@@ -10,9 +10,15 @@ use mcpgen_runtime::serde_json::json;
 use mcpgen_runtime::{RunOptions, Server, StaticTokens, Transport};
 
 const TOKEN: &str = "a-long-enough-token-0123456789";
+const OTHER: &str = "another-accepted-token-0123456789";
 
 fn options(transport: Transport) -> RunOptions {
-    RunOptions { transport, auth_tokens: Some(StaticTokens::new([TOKEN], "test").unwrap()), ..RunOptions::http() }
+    let tokens = StaticTokens::new([TOKEN, OTHER], "test").unwrap();
+    RunOptions { transport, auth_tokens: Some(tokens), ..RunOptions::http() }
+}
+
+fn bearer(token: &str) -> String {
+    format!("Bearer {token}")
 }
 
 fn server() -> Server {
@@ -64,5 +70,51 @@ async fn sse_needs_an_accepted_bearer_token_on_its_stream_and_its_posts() {
     assert_eq!(resp.header("www-authenticate"), Some("Bearer realm=\"mcp\""));
     let resp = post("/messages/?session_id=0123456789abcdef0123456789abcdef", &initialize_body()).send(s.addr).await;
     assert_eq!(resp.status, 401, "a POST without a token is refused before its session is looked up");
+    s.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_legacy_session_answers_only_the_credential_that_opened_it() {
+    let s = TestServer::start(server(), options(Transport::Http)).await;
+    let opened = post("/mcp", &initialize_body()).header("Authorization", &bearer(TOKEN)).send(s.addr).await;
+    assert_eq!(opened.status, 200, "{}", opened.text());
+    let id = opened.header("mcp-session-id").expect("a session").to_string();
+    let list = json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"});
+    let as_token = |token: &str| {
+        post("/mcp", &list)
+            .header("Authorization", &bearer(token))
+            .header("Mcp-Session-Id", &id)
+            .header("MCP-Protocol-Version", "2025-11-25")
+    };
+    assert_eq!(as_token(TOKEN).send(s.addr).await.status, 200);
+    // Another accepted token does not reach this session: to it, the session does not exist.
+    assert_eq!(as_token(OTHER).send(s.addr).await.status, 404);
+    for method in ["GET", "DELETE"] {
+        let r = req(method, "/mcp")
+            .header("Accept", "text/event-stream")
+            .header("Authorization", &bearer(OTHER))
+            .header("Mcp-Session-Id", &id)
+            .header("MCP-Protocol-Version", "2025-11-25");
+        assert_eq!(r.send(s.addr).await.status, 404, "{method}");
+    }
+    assert_eq!(as_token(TOKEN).send(s.addr).await.status, 200, "the session lives on for its own credential");
+    s.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_sse_session_answers_only_the_credential_that_opened_it() {
+    let s = TestServer::start(server(), options(Transport::Sse)).await;
+    let opening = req("GET", "/sse").header("Accept", "text/event-stream").header("Authorization", &bearer(TOKEN));
+    let (mut stream, head) = opening.open(s.addr).await;
+    assert_eq!(head.status, 200);
+    let event = stream.read_until("\n\n").await;
+    let endpoint = event.strip_prefix("event: endpoint\ndata: ").expect("the endpoint event").trim().to_string();
+    let id = endpoint.strip_prefix("/messages/?session_id=").expect("the message path").to_string();
+    let path = format!("/messages/?session_id={id}");
+    let other = post(&path, &initialize_body()).header("Authorization", &bearer(OTHER)).send(s.addr).await;
+    assert_eq!(other.status, 404, "{}", other.text());
+    let own = post(&path, &initialize_body()).header("Authorization", &bearer(TOKEN)).send(s.addr).await;
+    assert_eq!(own.status, 202, "{}", own.text());
+    drop(stream);
     s.stop().await.unwrap();
 }

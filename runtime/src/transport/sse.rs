@@ -53,6 +53,7 @@ pub(crate) async fn open(
         Err(e) => return transport_error(StatusCode::BAD_REQUEST, codes::INVALID_REQUEST, format!("Bad Request: {e}")),
     };
     let (session, messages) = Session::with_outbound(id, selection);
+    session.bind(shared.config.guard.credential(request.headers()));
     if shared.sessions.insert(session.clone()).is_err() {
         session.end();
         return responses::unavailable("Service Unavailable: too many open sessions; try again later");
@@ -98,7 +99,8 @@ pub(crate) async fn post(State(shared): State<Arc<Shared>>, request: Request) ->
     if !is_well_formed_id(id) {
         return transport_error(StatusCode::BAD_REQUEST, codes::INVALID_REQUEST, "Bad Request: malformed session_id");
     }
-    let Some(session) = shared.sessions.get(id) else {
+    let credential = shared.config.guard.credential(&parts.headers);
+    let Some(session) = shared.sessions.get(id).filter(|s| s.opened_by(credential)) else {
         return transport_error(
             StatusCode::NOT_FOUND,
             codes::INVALID_REQUEST,

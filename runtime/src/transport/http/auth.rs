@@ -72,6 +72,14 @@ impl StaticTokens {
         found.into()
     }
 
+    /// The digest of the bearer token `headers` carry (checked already): what a legacy session is
+    /// bound to, so its id with another token is unknown.
+    pub fn credential(&self, headers: &HeaderMap) -> Option<[u8; 32]> {
+        let bytes = headers.get(header::AUTHORIZATION)?.as_bytes();
+        let token = bytes.get(7..)?.trim_ascii();
+        Some(Sha256::digest(token).into())
+    }
+
     /// `Err` is the 401 to send: no `Authorization` header, another scheme, or a token that is
     /// not one of ours (`error="invalid_token"`).
     #[allow(clippy::result_large_err)]

@@ -48,7 +48,7 @@ pub(crate) async fn post(
     }
     match headers::single(headers, &SESSION_ID) {
         Single::Absent if matches!(&message, Message::Request { method, .. } if method == "initialize") => {
-            open_session(shared, message, selection).await
+            open_session(shared, message, selection, shared.config.guard.credential(headers)).await
         }
         Single::Absent => transport_error(
             StatusCode::BAD_REQUEST,
@@ -56,13 +56,13 @@ pub(crate) async fn post(
             "Bad Request: missing Mcp-Session-Id header; send `initialize` first to open a session",
         ),
         Single::Present(id) => match shared.sessions.get(id) {
-            Some(session) => {
+            Some(session) if session.opened_by(shared.config.guard.credential(headers)) => {
                 let activity = session.enter();
                 let version = version.or(session.conn.handshake().version);
                 let conn = session.conn.clone();
                 dispatch(shared, conn, message, stream_choice(version), Some(&session), Some(activity)).await
             }
-            None => session_not_found(),
+            _ => session_not_found(),
         },
         Single::Repeated | Single::Invalid => session_header_invalid(),
     }
@@ -107,7 +107,13 @@ async fn dispatch(
 
 /// `initialize` without a session: answer it, and keep the session only if it succeeded.
 /// A session's selection of tools is the one its `initialize` asked for.
-async fn open_session(shared: &Arc<Shared>, message: Message, selection: Option<Selection>) -> Response {
+/// `credential`: what opened it (a bearer token's digest), which its later requests must carry.
+async fn open_session(
+    shared: &Arc<Shared>,
+    message: Message,
+    selection: Option<Selection>,
+    credential: Option<[u8; 32]>,
+) -> Response {
     if !shared.sessions.has_room() {
         tracing::warn!("refused a new session: every session slot is busy");
         return responses::unavailable("Service Unavailable: too many open sessions; try again later");
@@ -117,6 +123,7 @@ async fn open_session(shared: &Arc<Shared>, message: Message, selection: Option<
         Err(response) => return *response,
     };
     let session = Session::start(id, selection);
+    session.bind(credential);
     let response = shared.dispatcher.handle(&session.conn, message, None).await;
     match response {
         Some(response) if response.outcome.is_ok() => {
@@ -190,7 +197,11 @@ pub(crate) fn delete(shared: &Arc<Shared>, headers: &HeaderMap) -> Response {
 #[allow(clippy::result_large_err)]
 fn find_session(shared: &Shared, headers: &HeaderMap) -> Result<Arc<Session>, Response> {
     match headers::single(headers, &SESSION_ID) {
-        Single::Present(id) => shared.sessions.get(id).ok_or_else(session_not_found),
+        Single::Present(id) => shared
+            .sessions
+            .get(id)
+            .filter(|session| session.opened_by(shared.config.guard.credential(headers)))
+            .ok_or_else(session_not_found),
         Single::Absent => Err(transport_error(
             StatusCode::BAD_REQUEST,
             codes::INVALID_REQUEST,

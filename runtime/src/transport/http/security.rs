@@ -31,6 +31,12 @@ impl RequestGuard {
         RequestGuard { hosts, origins, tokens: None }
     }
 
+    /// What a request's session is bound to: the digest of its bearer token when tokens are
+    /// required, else nothing.
+    pub fn credential(&self, headers: &HeaderMap) -> Option<[u8; 32]> {
+        self.tokens.as_ref()?.credential(headers)
+    }
+
     /// Requests must also carry one of `tokens` as `Authorization: Bearer`.
     pub fn with_tokens(mut self, tokens: Option<super::auth::StaticTokens>) -> RequestGuard {
         self.tokens = tokens;

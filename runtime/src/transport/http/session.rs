@@ -63,6 +63,8 @@ pub(crate) struct Session {
     stream: Mutex<Option<mpsc::Sender<Value>>>,
     /// Counted in `mcp_sessions_open` while it lives (`--metrics`).
     _open: Option<crate::metrics::Open>,
+    /// The credential that opened it (a bearer token's digest), when the server requires one.
+    credential: std::sync::OnceLock<[u8; 32]>,
 }
 
 struct Activity {
@@ -112,8 +114,22 @@ impl Session {
             stream_open: AtomicBool::new(false),
             stream: Mutex::new(None),
             _open: crate::metrics::Open::session(),
+            credential: std::sync::OnceLock::new(),
         });
         (session, rx)
+    }
+
+    /// Binds the session to the credential that opened it (`None`: the server requires none).
+    pub fn bind(&self, credential: Option<[u8; 32]>) {
+        if let Some(credential) = credential {
+            let _ = self.credential.set(credential);
+        }
+    }
+
+    /// Whether a request with `credential` may use this session: the one that opened it only;
+    /// another credential gets the 404 of a session that does not exist.
+    pub fn opened_by(&self, credential: Option<[u8; 32]>) -> bool {
+        self.credential.get().copied() == credential
     }
 
     /// Requests and streams of this session in flight now.
