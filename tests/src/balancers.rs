@@ -446,8 +446,20 @@ impl Haproxy {
         self.log.lock().unwrap().join("\n")
     }
 
-    /// The requests it logged so far.
+    /// The requests it logged so far. HAProxy logs a request once its exchange is over, and the
+    /// line crosses a pipe to a reader thread: this waits until no new line came for 200 ms
+    /// (at most 3 s), so a request that just finished is in.
     pub fn requests(&self) -> Vec<HaproxyEntry> {
+        let deadline = Instant::now() + Duration::from_secs(3);
+        let mut seen = self.log.lock().unwrap().len();
+        loop {
+            thread::sleep(Duration::from_millis(200));
+            let now = self.log.lock().unwrap().len();
+            if now == seen || Instant::now() > deadline {
+                break;
+            }
+            seen = now;
+        }
         self.log.lock().unwrap().iter().filter_map(|l| parse_haproxy_line(l)).collect()
     }
 }

@@ -265,8 +265,12 @@ fn haproxy_pins_legacy_sessions_to_their_replica_and_a_lost_replica_means_a_new_
     // Its DELETE, through HAProxy, reaches the owner too.
     let deleted = http::request("DELETE", &url, &[("Mcp-Session-Id", id.as_str())], "");
     assert_eq!(deleted.status, 200, "{deleted:?}");
-    let delete =
-        haproxy.requests().into_iter().rev().find(|e| e.session == id && e.method == "DELETE").expect("logged");
+    let delete = haproxy
+        .requests()
+        .into_iter()
+        .rev()
+        .find(|e| e.session == id && e.method == "DELETE")
+        .unwrap_or_else(|| panic!("HAProxy logged no DELETE: {}", haproxy.log_text()));
     assert_eq!(server_index(&delete.server), owner, "{delete:?}");
 
     // The replica of a live session goes away: the session's next request reaches another
