@@ -39,7 +39,7 @@
 //! them, so the request is unchanged).
 
 use super::portable::{Limits, note};
-use super::{fold, shown_enum, types};
+use super::{fold, implied_type, shown_enum, types};
 use serde_json::{Map, Value, json};
 
 /// The fields of Gemini's `Schema` object.
@@ -131,16 +131,7 @@ fn node(m: &Map<String, Value>, place: Place, depth: usize) -> Option<Value> {
     }
     let mut ts: Vec<String> = types(m).into_iter().filter(|t| t != "null").collect();
     if ts.is_empty() {
-        ts.push(
-            if m.contains_key("properties") {
-                "object"
-            } else if m.contains_key("items") {
-                "array"
-            } else {
-                "string"
-            }
-            .to_string(),
-        );
+        ts.push(implied_type(m).to_string());
     }
     if ts.len() > 1 {
         let mut kept = Vec::new();

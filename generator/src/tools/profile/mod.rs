@@ -147,6 +147,18 @@ pub(crate) fn types(m: &Map<String, Value>) -> Vec<String> {
     }
 }
 
+/// The one type a schema that names none must have for a profile that needs one: an object
+/// when it has `properties`, an array when it has `items`, else a string.
+pub(crate) fn implied_type(m: &Map<String, Value>) -> &'static str {
+    if m.contains_key("properties") {
+        "object"
+    } else if m.contains_key("items") {
+        "array"
+    } else {
+        "string"
+    }
+}
+
 /// One RFC 6901 reference token.
 pub(crate) fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")

@@ -42,7 +42,7 @@
 //! top-level arguments of simple types are kept.
 
 use super::portable::{self, Limits, add_null, note, type_value};
-use super::{Profiled, check, escape, fold, shown_enum, types};
+use super::{Profiled, check, escape, fold, implied_type, shown_enum, types};
 use serde_json::{Map, Value, json};
 
 /// The keywords rule 2 allows.
@@ -151,16 +151,7 @@ fn node(m: &Map<String, Value>, path: &str, level: usize, nulls: &mut Vec<String
         if nullable && m.get("enum").is_none() && types(m).len() == 1 {
             return Some(json!({"type": "null"}));
         }
-        ts.push(
-            if m.contains_key("properties") {
-                "object"
-            } else if m.contains_key("items") {
-                "array"
-            } else {
-                "string"
-            }
-            .to_string(),
-        );
+        ts.push(implied_type(m).to_string());
     }
     if ts.len() > 1 {
         let mut kept = Vec::new();
