@@ -3,6 +3,7 @@
 //! Build a [`Server`], register [`Tool`]s, and call [`Server::run_from_args`] (what generated
 //! servers do), [`Server::run`] or [`Server::run_async`]. See ARCHITECTURE.md for the code map.
 
+pub mod auth;
 mod metrics;
 pub mod protocol;
 pub mod run;
@@ -11,6 +12,7 @@ pub mod transport;
 #[cfg(feature = "upstream")]
 pub mod upstream;
 
+pub use auth::Identity;
 pub use protocol::{ErrorObject, Generation, RequestId};
 pub use run::{CommandLine, LogFormat, RunError, RunOptions, Transport};
 pub use server::{

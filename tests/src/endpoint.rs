@@ -167,6 +167,17 @@ impl RunningServer {
         panic!("could not start {} over {}: {last_error}", server.program.display(), transport.as_str());
     }
 
+    /// [`RunningServer::start`] on `port`, for a server that must know its own URL before it
+    /// starts (an OAuth resource identifier). Panics when it cannot listen there.
+    pub fn start_on(server: &ServerCommand, transport: Transport, port: u16) -> RunningServer {
+        let (process, stderr) = spawn_listening(server, transport, port)
+            .unwrap_or_else(|e| panic!("could not start {} on port {port}: {e}", server.program.display()));
+        let path = if transport == Transport::Http { "/mcp/" } else { "/sse/" };
+        let base_url = format!("http://127.0.0.1:{port}");
+        let endpoint = Endpoint::Url { transport, url: format!("{base_url}{}{path}", server.mount) };
+        RunningServer { endpoint, base_url: Some(base_url), process: Some(process), stderr: Some(stderr) }
+    }
+
     pub fn endpoint(&self) -> &Endpoint {
         &self.endpoint
     }

@@ -23,6 +23,7 @@ pub mod http;
 pub mod inspector;
 pub mod install;
 pub mod mcpgen;
+pub mod oidc;
 pub mod ports;
 pub mod process;
 pub mod python;

@@ -89,6 +89,9 @@ struct Flags {
     /// Serve HTTP on a non-loopback address without authentication (refused otherwise).
     #[arg(long, env = "MCP_NO_AUTH", action = ArgAction::SetTrue)]
     no_auth: bool,
+    #[cfg(feature = "oauth")]
+    #[command(flatten)]
+    oauth: super::oauth_flags::OAuthFlags,
     /// Arguments for the server's own code.
     #[arg(last = true, value_name = "SERVER_ARGS")]
     server_args: Vec<String>,
@@ -123,6 +126,9 @@ pub struct CommandLine {
     state_key: Option<StateKey>,
     /// From `--auth-token-file` or `MCP_AUTH_TOKENS`.
     auth_tokens: Option<crate::StaticTokens>,
+    /// From `--oauth-issuer` and the flags beside it.
+    #[cfg(feature = "oauth")]
+    oauth: Option<crate::auth::oauth::OAuthConfig>,
 }
 
 impl CommandLine {
@@ -162,7 +168,18 @@ impl CommandLine {
         }
         .transpose()
         .map_err(|e| clap::Error::raw(clap::error::ErrorKind::ValueValidation, format!("{e}\n")))?;
-        Ok(CommandLine { flags, state_key, auth_tokens })
+        #[cfg(feature = "oauth")]
+        let oauth = flags
+            .oauth
+            .config()
+            .map_err(|e| clap::Error::raw(clap::error::ErrorKind::ValueValidation, format!("{e}\n")))?;
+        Ok(CommandLine {
+            flags,
+            state_key,
+            auth_tokens,
+            #[cfg(feature = "oauth")]
+            oauth,
+        })
     }
 
     /// The arguments after `--`, for the server's own code.
@@ -201,6 +218,10 @@ impl CommandLine {
         code.state_key = self.state_key.clone().or(code.state_key);
         code.auth_tokens = self.auth_tokens.clone().or(code.auth_tokens);
         code.no_auth |= f.no_auth;
+        #[cfg(feature = "oauth")]
+        {
+            code.oauth = self.oauth.clone().or(code.oauth);
+        }
         let path = |given: &Option<String>, code: Option<String>| match given {
             Some(p) if p.is_empty() => None,
             Some(p) => Some(p.clone()),

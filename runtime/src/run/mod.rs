@@ -1,6 +1,8 @@
 //! `run()`, `run_async()` and the command-line entry point every generated server calls.
 
 mod args;
+#[cfg(feature = "oauth")]
+mod oauth_flags;
 mod options;
 mod state_key;
 
@@ -159,12 +161,14 @@ impl Server {
     }
 }
 
-/// Sends `tracing` output to stderr: stdout belongs to the STDIO transport.
-/// `level` wins over `RUST_LOG`; without either, `info`.
 /// Refuses HTTP beyond loopback with nobody asked to authenticate: such a server would act for
 /// anyone who can reach its port, with its own credentials. `--no-auth` takes the risk, loudly.
 fn check_exposure(options: &RunOptions) -> Result<(), RunError> {
-    if options.auth_tokens.is_some() || crate::transport::http::security::is_loopback_name(&options.host) {
+    #[cfg(feature = "oauth")]
+    let oauth = options.oauth.is_some();
+    #[cfg(not(feature = "oauth"))]
+    let oauth = false;
+    if options.auth_tokens.is_some() || oauth || crate::transport::http::security::is_loopback_name(&options.host) {
         return Ok(());
     }
     if options.no_auth {
@@ -176,11 +180,14 @@ fn check_exposure(options: &RunOptions) -> Result<(), RunError> {
     }
     Err(RunError::Config(format!(
         "--host {} serves MCP beyond loopback, and no authentication is configured: set MCP_AUTH_TOKENS (or \
-         --auth-token-file) to the bearer tokens clients must send, or pass --no-auth to serve without it",
+         --auth-token-file) to the bearer tokens clients must send, give --oauth-issuer and --oauth-resource to \
+         accept OAuth access tokens, or pass --no-auth to serve without it",
         options.host
     )))
 }
 
+/// Sends `tracing` output to stderr: stdout belongs to the STDIO transport.
+/// `level` wins over `RUST_LOG`; without either, `info`.
 fn init_logging(level: Option<&str>, format: LogFormat) {
     use tracing_subscriber::EnvFilter;
     let filter = match level {

@@ -146,6 +146,9 @@ pub struct RunOptions {
     pub auth_tokens: Option<crate::StaticTokens>,
     /// Serve HTTP beyond loopback without authentication (`--no-auth`): refused otherwise.
     pub no_auth: bool,
+    /// OAuth access tokens, checked as a resource server (`--oauth-issuer`, `--oauth-resource`).
+    #[cfg(feature = "oauth")]
+    pub oauth: Option<crate::auth::oauth::OAuthConfig>,
     /// Liveness (`/healthz`: 200 while the process serves) and readiness (`/readyz`: 200, or 503
     /// once shutdown has begun) on the HTTP transports; `None` turns one off.
     pub health_path: Option<String>,
@@ -183,6 +186,8 @@ impl Default for RunOptions {
             state_key: None,
             auth_tokens: None,
             no_auth: false,
+            #[cfg(feature = "oauth")]
+            oauth: None,
             health_path: Some(DEFAULT_HEALTH_PATH.into()),
             ready_path: Some(DEFAULT_READY_PATH.into()),
             metrics_path: None,

@@ -116,6 +116,13 @@ impl RequestContext {
         self.inner.client_capabilities.as_deref().unwrap_or(&NONE_DECLARED)
     }
 
+    /// Who sent the request, when an HTTP transport authenticated it (static bearer token or
+    /// OAuth access token): subject, client and scopes, so a tool can decide per caller. `None`
+    /// on STDIO and on HTTP without authentication.
+    pub fn identity(&self) -> Option<std::sync::Arc<crate::auth::Identity>> {
+        self.inner.connection.identity()
+    }
+
     /// Fires when the client cancels the request or goes away; long handlers should watch it.
     pub fn cancellation(&self) -> &CancellationToken {
         &self.inner.cancel

@@ -40,6 +40,8 @@ pub struct Tool {
     pub(crate) annotations: Map<String, Value>,
     pub(crate) meta: Option<Value>,
     pub(crate) required_client_capabilities: Vec<String>,
+    /// OAuth scopes a caller's token must grant to see and call the tool (HTTP with OAuth).
+    pub(crate) scopes: Vec<String>,
     pub(crate) handler: Option<ToolHandler>,
     /// Where the tool sits in a large catalogue: its toolsets, and the HTTP operation it calls.
     pub(crate) catalog: CatalogEntry,
@@ -150,6 +152,7 @@ impl Tool {
             annotations: Map::new(),
             meta: None,
             required_client_capabilities: Vec::new(),
+            scopes: Vec::new(),
             handler: None,
             catalog: CatalogEntry::default(),
             shaping: ToolShaping::default(),
@@ -204,6 +207,16 @@ impl Tool {
     /// call from a client that did not declare it gets -32021 before the handler runs.
     pub fn requires_client_capability(mut self, capability: impl Into<String>) -> Self {
         self.required_client_capabilities.push(capability.into());
+        self
+    }
+
+    /// An OAuth scope a caller's token must grant (repeatable). On HTTP with OAuth, a token
+    /// without it does not see the tool, and calling it is a 403 naming every scope it needs.
+    pub fn requires_scope(mut self, scope: impl Into<String>) -> Self {
+        let scope = scope.into();
+        if !self.scopes.contains(&scope) {
+            self.scopes.push(scope);
+        }
         self
     }
 
@@ -313,6 +326,8 @@ pub(crate) struct RegisteredTool {
     pub input: Schema,
     pub output: Option<Schema>,
     pub required_client_capabilities: Vec<String>,
+    /// OAuth scopes a caller's token must grant ([`Tool::requires_scope`]).
+    pub scopes: Vec<String>,
     pub catalog: CatalogEntry,
     pub shaping: ToolShaping,
     /// Whether the output schema admits a shaped answer, found out on the first result past the
@@ -372,7 +387,16 @@ impl RegisteredTool {
             None => None,
         };
         let Tool {
-            name, title, description, annotations, meta, required_client_capabilities, catalog, shaping, ..
+            name,
+            title,
+            description,
+            annotations,
+            meta,
+            required_client_capabilities,
+            scopes,
+            catalog,
+            shaping,
+            ..
         } = tool;
         let read_only = annotations.get("readOnlyHint") == Some(&Value::Bool(true));
         let parts = DefinitionParts { title, description, annotations, meta };
@@ -382,6 +406,7 @@ impl RegisteredTool {
             input,
             output,
             required_client_capabilities,
+            scopes,
             catalog,
             shaping,
             admits_shaped: OnceLock::new(),

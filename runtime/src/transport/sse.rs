@@ -34,6 +34,10 @@ pub(crate) async fn open(
     if let Err(rejection) = shared.config.guard.check(request.headers()) {
         return rejection;
     }
+    let caller = match shared.config.auth.authenticate(request.headers()).await {
+        Ok(caller) => caller,
+        Err(rejection) => return rejection,
+    };
     if request.method() != Method::GET {
         return responses::method_not_allowed("GET");
     }
@@ -53,7 +57,7 @@ pub(crate) async fn open(
         Err(e) => return transport_error(StatusCode::BAD_REQUEST, codes::INVALID_REQUEST, format!("Bad Request: {e}")),
     };
     let (session, messages) = Session::with_outbound(id, selection);
-    session.bind(shared.config.guard.credential(request.headers()));
+    session.bind(caller);
     if shared.sessions.insert(session.clone()).is_err() {
         session.end();
         return responses::unavailable("Service Unavailable: too many open sessions; try again later");
@@ -85,6 +89,10 @@ pub(crate) async fn post(State(shared): State<Arc<Shared>>, request: Request) ->
     if let Err(rejection) = shared.config.guard.check(&parts.headers) {
         return rejection;
     }
+    let caller = match shared.config.auth.authenticate(&parts.headers).await {
+        Ok(caller) => caller,
+        Err(rejection) => return rejection,
+    };
     if parts.method != Method::POST {
         return responses::method_not_allowed("POST");
     }
@@ -99,8 +107,7 @@ pub(crate) async fn post(State(shared): State<Arc<Shared>>, request: Request) ->
     if !is_well_formed_id(id) {
         return transport_error(StatusCode::BAD_REQUEST, codes::INVALID_REQUEST, "Bad Request: malformed session_id");
     }
-    let credential = shared.config.guard.credential(&parts.headers);
-    let Some(session) = shared.sessions.get(id).filter(|s| s.opened_by(credential)) else {
+    let Some(session) = shared.sessions.get(id).filter(|s| s.admits(caller.as_ref())) else {
         return transport_error(
             StatusCode::NOT_FOUND,
             codes::INVALID_REQUEST,
@@ -122,7 +129,11 @@ pub(crate) async fn post(State(shared): State<Arc<Shared>>, request: Request) ->
         Ok(bytes) => bytes,
         Err(rejection) => return rejection,
     };
-    let message = match Message::decode(&bytes) {
+    let decoded = Message::decode(&bytes);
+    if let Some(needed) = super::http::endpoint::scopes_needed(&shared, &decoded, caller.as_deref()) {
+        return shared.config.auth.insufficient_scope(&needed);
+    }
+    let message = match decoded {
         Ok(message) => message,
         Err(e) => return responses::json(StatusCode::BAD_REQUEST, &e.response()),
     };

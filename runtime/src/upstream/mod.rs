@@ -269,6 +269,9 @@ impl Upstream {
         if spec.hidden {
             tool = tool.hidden();
         }
+        for scope in spec.scopes {
+            tool = tool.requires_scope(*scope);
+        }
         let upstream = Arc::clone(self);
         tool.handler(move |args, ctx| {
             let upstream = Arc::clone(&upstream);

@@ -121,8 +121,9 @@ pub struct ToolSpec {
     /// Left out of `tools/list` and of the dynamic surface's search, but callable by name
     /// (the description's `x-mcp: {hidden: true}`).
     pub hidden: bool,
-    /// OAuth scopes a call needs, as the description says (`x-speakeasy-mcp.scopes`); recorded for
-    /// inbound authorization, not yet enforced.
+    /// OAuth scopes a caller's token must grant on HTTP with OAuth ([`crate::Tool::requires_scope`]):
+    /// the curation extension's (`x-mcp` / `x-speakeasy-mcp` `scopes`), else those the
+    /// operation's security requirement names.
     pub scopes: &'static [&'static str],
     /// Where in the arguments `null` means "not given": JSON pointers (`~*` standing for every
     /// element of an array) to optional properties that the generator's schema profile made

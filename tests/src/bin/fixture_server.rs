@@ -85,7 +85,29 @@ fn main() -> ExitCode {
             async move { Ok(ToolResult::structured(config)) }
         });
 
-    let server = Server::new("fixture", env!("CARGO_PKG_VERSION")).tool(slow).tool(stats).tool(config_tool);
+    // Who called, as the transport authenticated them (OAuth, static tokens); and a tool only a
+    // token with the `admin` scope sees and calls.
+    let whoami = Tool::new("whoami", json!({"type": "object"})).description("The caller's identity").handler(
+        |_args, ctx| async move {
+            let who = ctx.identity();
+            Ok(ToolResult::structured(json!({
+                "subject": who.as_ref().and_then(|w| w.subject.clone()),
+                "client": who.as_ref().and_then(|w| w.client_id.clone()),
+                "scopes": who.as_ref().and_then(|w| w.scopes.as_deref().map(<[String]>::to_vec)),
+            })))
+        },
+    );
+    let admin = Tool::new("admin_report", json!({"type": "object"}))
+        .description("Something only administrators may read")
+        .requires_scope("admin")
+        .handler(|_args, _ctx| async move { Ok(ToolResult::text("the admin report")) });
+
+    let server = Server::new("fixture", env!("CARGO_PKG_VERSION"))
+        .tool(slow)
+        .tool(stats)
+        .tool(config_tool)
+        .tool(whoami)
+        .tool(admin);
     match server.run(options) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -2,6 +2,7 @@
 
 use super::{ToolMode, toolset_id};
 use crate::server::tool::RegisteredTool;
+use std::sync::Arc;
 
 /// A narrowing of the catalogue: by toolset, to read-only tools, and (for one client) the mode.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -12,6 +13,9 @@ pub struct Selection {
     pub read_only: bool,
     /// A client's own mode (`?tools=dynamic`), over the server's.
     pub mode: Option<ToolMode>,
+    /// The scopes the client's OAuth token grants: a tool that needs others is not selected.
+    /// `None`: not limited by scope (no OAuth, or a static token).
+    pub(crate) granted_scopes: Option<Arc<[String]>>,
 }
 
 impl Selection {
@@ -20,7 +24,7 @@ impl Selection {
         let mut ids: Vec<String> = toolsets.iter().map(|t| toolset_id(t.as_ref())).filter(|t| !t.is_empty()).collect();
         ids.sort();
         ids.dedup();
-        Selection { toolsets: ids, read_only, mode: None }
+        Selection { toolsets: ids, read_only, mode: None, granted_scopes: None }
     }
 
     /// A client's selection from the endpoint URL's query: `toolset=a,b` (repeatable),
@@ -51,13 +55,28 @@ impl Selection {
 
     /// Whether it selects every tool (the common case, served without filtering).
     pub fn is_everything(&self) -> bool {
-        self.toolsets.is_empty() && !self.read_only
+        self.toolsets.is_empty() && !self.read_only && self.granted_scopes.is_none()
     }
 
     /// Whether `tool` is selected.
     pub(crate) fn admits(&self, tool: &RegisteredTool) -> bool {
         (!self.read_only || tool.read_only)
             && (self.toolsets.is_empty() || tool.catalog.toolsets.iter().any(|t| self.toolsets.contains(t)))
+            && self.grants_scopes_of(tool)
+    }
+
+    /// Whether the client's token grants every scope `tool` needs.
+    pub(crate) fn grants_scopes_of(&self, tool: &RegisteredTool) -> bool {
+        match &self.granted_scopes {
+            None => true,
+            Some(granted) => tool.scopes.iter().all(|needed| granted.contains(needed)),
+        }
+    }
+
+    /// This selection, limited to tools whose scopes `granted` holds (`None`: unchanged).
+    pub(crate) fn within_scopes(mut self, granted: Option<Arc<[String]>>) -> Selection {
+        self.granted_scopes = granted;
+        self
     }
 
     /// A client's selection `client` held within this (the server's) one: the client's toolsets
@@ -68,6 +87,7 @@ impl Selection {
             toolsets: if client.toolsets.is_empty() { self.toolsets.clone() } else { client.toolsets.clone() },
             read_only: self.read_only || client.read_only,
             mode: client.mode.or(self.mode),
+            granted_scopes: self.granted_scopes.clone(),
         }
     }
 
@@ -119,6 +139,23 @@ mod tests {
         assert!(repos.admits(&list) && repos.admits(&create) && !repos.admits(&plain));
         let read = Selection::new::<&str>(&[], true);
         assert!(read.admits(&list) && !read.admits(&create));
+    }
+
+    #[test]
+    fn a_token_selects_only_the_tools_whose_scopes_it_grants() {
+        let t = |name: &str, scopes: &[&str]| {
+            let mut tool = Tool::new(name, json!({"type": "object"})).handler(|_, _| async { Ok("") });
+            for s in scopes {
+                tool = tool.requires_scope(*s);
+            }
+            RegisteredTool::compile(tool).unwrap()
+        };
+        let (open, read, both) = (t("open", &[]), t("read", &["repo:read"]), t("both", &["repo:read", "repo:write"]));
+        let granted: Arc<[String]> = vec!["repo:read".to_string()].into();
+        let s = Selection::default().within_scopes(Some(granted));
+        assert!(!s.is_everything());
+        assert!(s.admits(&open) && s.admits(&read) && !s.admits(&both));
+        assert!(Selection::default().within_scopes(None).admits(&both));
     }
 
     #[test]

@@ -47,23 +47,53 @@ impl Dispatcher {
         if meta::is_meta(name) && self.dynamic_for(&selection) {
             return self.call_meta(params, call, &selection).await;
         }
-        let tool = self
-            .state
-            .tools
-            .read()
-            .expect("tools lock")
-            .get(name)
-            .filter(|t| selection.admits(t))
-            .ok_or_else(|| ErrorObject::invalid_params(format!("Unknown tool: {name}")))?;
-        self.call_catalog_tool(tool, params, call).await
+        let tool = self.state.tools.read().expect("tools lock").get(name);
+        match tool {
+            Some(tool) if selection.admits(&tool) => self.call_catalog_tool(tool, params, call).await,
+            Some(tool) if !selection.grants_scopes_of(&tool) => Err(insufficient_scope(&tool)),
+            _ => Err(ErrorObject::invalid_params(format!("Unknown tool: {name}"))),
+        }
+    }
+
+    /// Every scope some tool needs: what an OAuth server's challenges and metadata advertise.
+    pub(crate) fn tool_scopes(&self) -> Vec<String> {
+        let tools = self.state.tools.read().expect("tools lock");
+        tools.items().iter().flat_map(|t| t.scopes.iter().cloned()).collect()
+    }
+
+    /// The scopes a `tools/call` (or the dynamic surface's `call_tool`) needs that `granted` lacks,
+    /// as every scope its tool needs: what an HTTP transport answers with 403 before dispatching.
+    /// `None` when the call is allowed, or names no tool it could check.
+    pub(crate) fn scopes_needed(
+        &self,
+        method: &str,
+        params: Option<&Value>,
+        granted: &[String],
+    ) -> Option<Vec<String>> {
+        if method != "tools/call" {
+            return None;
+        }
+        let params = params?;
+        let mut name = params.get("name")?.as_str()?;
+        if matches!(name, meta::CALL | meta::CALL_READ_ONLY) {
+            name = params.get("arguments")?.get("name")?.as_str()?;
+        }
+        let tool = self.state.tools.read().expect("tools lock").get(name)?;
+        let lacking = tool.scopes.iter().any(|s| !granted.contains(s));
+        lacking.then(|| tool.scopes.clone())
     }
 
     /// The client's selection: the server's, narrowed by the client's own.
+    /// Within the scopes the client's OAuth token grants, when it has one.
     fn selection<'a>(&'a self, conn: &Connection) -> Cow<'a, Selection> {
         let server = &self.info.surface.selection;
-        match &conn.selection {
+        let selection = match &conn.selection {
             None => Cow::Borrowed(server),
             Some(client) => Cow::Owned(server.narrowed_by(client)),
+        };
+        match conn.identity().and_then(|identity| identity.scopes.clone()) {
+            None => selection,
+            granted => Cow::Owned(selection.into_owned().within_scopes(granted)),
         }
     }
 
@@ -144,8 +174,12 @@ impl Dispatcher {
             }
             _ => {
                 let target = arguments["name"].as_str().unwrap_or_default();
-                let found = self.state.tools.read().expect("tools lock").get(target).filter(|t| admits(t));
-                let Some(tool) = found else { return result(ToolResult::error(meta::unknown(target, &index, listed))) };
+                let found = self.state.tools.read().expect("tools lock").get(target);
+                let tool = match found {
+                    Some(tool) if admits(&tool) => tool,
+                    Some(tool) if !selection.grants_scopes_of(&tool) => return Err(insufficient_scope(&tool)),
+                    _ => return result(ToolResult::error(meta::unknown(target, &index, listed))),
+                };
                 if name == meta::CALL_READ_ONLY && !tool.read_only {
                     return result(ToolResult::error(format!(
                         "`{target}` is not read-only: it may change something, and `{}` calls only tools that read{}",
@@ -274,6 +308,20 @@ fn checked_arguments(tool: &RegisteredTool, params: &mut Value) -> Result<Result
     }
     let text = format!("Invalid arguments for tool `{}`:\n- {}", tool.name, violations.join("\n- "));
     Ok(Err(ToolResult::error(text)))
+}
+
+/// The error for a tool the caller's token lacks scopes for, naming every scope it needs (over
+/// HTTP the transport answers 403 before the call gets here; this covers other paths).
+fn insufficient_scope(tool: &RegisteredTool) -> ErrorObject {
+    ErrorObject::new(
+        codes::INVALID_REQUEST,
+        format!(
+            "Forbidden: tool `{}` needs the OAuth scope(s) {}, which the access token does not grant",
+            tool.name,
+            tool.scopes.join(" ")
+        ),
+    )
+    .with_data(json!({"requiredScopes": tool.scopes}))
 }
 
 /// -32021 naming every capability the tool needs that the client did not declare.

@@ -92,7 +92,8 @@ impl Server {
             }
         };
         let (dispatcher, routes) = self.with_run_options(options).build()?;
-        let config = HttpConfig::from_options(options, sse).map_err(RunError::Config)?;
+        let mut config = HttpConfig::from_options(options, sse).map_err(RunError::Config)?;
+        config.auth = config.auth.advertising(dispatcher.tool_scopes());
         let mut reserved = vec![config.endpoint.clone()];
         if sse {
             if config.message_path == config.endpoint {
@@ -126,7 +127,8 @@ impl Server {
             }
             direct = Some(front::Endpoint { paths, shared: shared.clone() });
         }
-        let checks = probe_routes(options, &shared.lifecycle, &reserved)?;
+        let mut checks = probe_routes(options, &shared.lifecycle, &reserved)?;
+        checks.extend(shared.config.auth.routes());
         let router = add_custom_routes(mcp.with_state(shared), routes, &reserved, &checks)?;
         Ok(HttpApp { router, handle, transport: options.transport, endpoint, shutdown_grace, read_timeout, direct })
     }

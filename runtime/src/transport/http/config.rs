@@ -1,5 +1,6 @@
 //! What the HTTP transports need from [`RunOptions`], checked once when the app is built.
 
+use super::auth::Authenticator;
 use super::security::RequestGuard;
 use crate::run::RunOptions;
 use std::time::Duration;
@@ -22,6 +23,8 @@ pub(crate) struct HttpConfig {
     pub stateless: bool,
     pub json_response: bool,
     pub guard: RequestGuard,
+    /// Who may call ([`Authenticator`]): static tokens, OAuth, or anyone.
+    pub auth: Authenticator,
     pub max_body_bytes: usize,
     pub session_idle_timeout: Duration,
     pub max_sessions: usize,
@@ -39,8 +42,8 @@ impl HttpConfig {
             message_path: normalize_path(options.sse_message_path(), "the message path")?,
             stateless: options.stateless,
             json_response: options.json_response,
-            guard: RequestGuard::new(&options.host, &options.allowed_hosts, &options.allowed_origins)
-                .with_tokens(options.auth_tokens.clone()),
+            guard: RequestGuard::new(&options.host, &options.allowed_hosts, &options.allowed_origins),
+            auth: authenticator(options)?,
             max_body_bytes: options.max_body_bytes.max(1),
             session_idle_timeout: options.session_idle_timeout,
             max_sessions: options.max_sessions.max(1),
@@ -49,6 +52,13 @@ impl HttpConfig {
             read_timeout: options.read_timeout.max(MIN_READ_TIMEOUT),
         })
     }
+}
+
+fn authenticator(options: &RunOptions) -> Result<Authenticator, String> {
+    let auth = Authenticator::new(options.auth_tokens.clone());
+    #[cfg(feature = "oauth")]
+    let auth = auth.with_oauth(options.oauth.as_ref())?;
+    Ok(auth)
 }
 
 /// `/mcp/`, `mcp` and `/mcp` all become `/mcp`; `/` stays `/`.

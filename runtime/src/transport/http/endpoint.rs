@@ -9,6 +9,8 @@ use super::headers::{self, Single};
 use super::responses::{self, transport_error};
 use super::state::Shared;
 use super::{legacy, modern};
+use crate::auth::Identity;
+use crate::protocol::jsonrpc::DecodeError;
 use crate::protocol::version::{LEGACY_VERSIONS, MODERN_VERSIONS, PROTOCOL_VERSION_META_KEY, all_versions};
 use crate::protocol::{ErrorObject, Message, codes, jsonrpc};
 use crate::server::Selection;
@@ -55,21 +57,25 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
     if let Err(rejection) = shared.config.guard.check(&parts.headers) {
         return rejection;
     }
+    let caller = match shared.config.auth.authenticate(&parts.headers).await {
+        Ok(caller) => caller,
+        Err(rejection) => return rejection,
+    };
     if shared.lifecycle.is_closing() {
         return responses::unavailable("Service Unavailable: the server is shutting down");
     }
     let allow = if shared.config.stateless { "POST" } else { "GET, POST, DELETE" };
     let response = match parts.method {
         Method::POST => match shared.dispatcher.client_selection(parts.uri.query()) {
-            Ok(selection) => post(&shared, &parts.headers, body, selection).await,
+            Ok(selection) => post(&shared, &parts.headers, body, selection, caller).await,
             Err(e) => transport_error(StatusCode::BAD_REQUEST, codes::INVALID_REQUEST, format!("Bad Request: {e}")),
         },
         Method::GET | Method::DELETE => match header_era(&parts.headers) {
             HeaderEra::Modern => responses::method_not_allowed("POST"),
             HeaderEra::Unsupported(v) => unsupported_version(&v, None),
             HeaderEra::Legacy(_) if shared.config.stateless => responses::method_not_allowed(allow),
-            HeaderEra::Legacy(_) if parts.method == Method::GET => legacy::get(&shared, &parts.headers),
-            HeaderEra::Legacy(_) => legacy::delete(&shared, &parts.headers),
+            HeaderEra::Legacy(_) if parts.method == Method::GET => legacy::get(&shared, &parts.headers, caller),
+            HeaderEra::Legacy(_) => legacy::delete(&shared, &parts.headers, caller),
         },
         _ => responses::method_not_allowed(allow),
     };
@@ -77,8 +83,15 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
     response
 }
 
-/// `selection`: the client's choice of tools from the URL's query.
-async fn post(shared: &Arc<Shared>, headers: &HeaderMap, body: Body, selection: Option<Selection>) -> Response {
+/// `selection`: the client's choice of tools from the URL's query; `caller`: who sent it, when
+/// the server authenticates.
+async fn post(
+    shared: &Arc<Shared>,
+    headers: &HeaderMap,
+    body: Body,
+    selection: Option<Selection>,
+    caller: Option<Arc<Identity>>,
+) -> Response {
     let accepts = headers::accepts(headers);
     if !accepts.json || !(accepts.sse || shared.config.json_response) {
         let wanted = if shared.config.json_response {
@@ -110,6 +123,9 @@ async fn post(shared: &Arc<Shared>, headers: &HeaderMap, body: Body, selection: 
     {
         return responses::json(StatusCode::BAD_REQUEST, &e.response());
     }
+    if let Some(needed) = scopes_needed(shared, &decoded, caller.as_deref()) {
+        return shared.config.auth.insufficient_scope(&needed);
+    }
     let body_is_modern = decoded
         .as_ref()
         .ok()
@@ -118,8 +134,8 @@ async fn post(shared: &Arc<Shared>, headers: &HeaderMap, body: Body, selection: 
         .and_then(Value::as_object)
         .is_some_and(|meta| meta.contains_key(PROTOCOL_VERSION_META_KEY));
     match header_era(headers) {
-        _ if body_is_modern => modern::post(shared, headers, decoded, accepts.prefers_sse, selection).await,
-        HeaderEra::Modern => modern::post(shared, headers, decoded, accepts.prefers_sse, selection).await,
+        _ if body_is_modern => modern::post(shared, headers, decoded, accepts.prefers_sse, selection, caller).await,
+        HeaderEra::Modern => modern::post(shared, headers, decoded, accepts.prefers_sse, selection, caller).await,
         HeaderEra::Unsupported(v) => {
             let id = match &decoded {
                 Ok(message) => message.id().cloned(),
@@ -128,7 +144,23 @@ async fn post(shared: &Arc<Shared>, headers: &HeaderMap, body: Body, selection: 
             unsupported_version(&v, id.as_ref())
         }
         HeaderEra::Legacy(version) => {
-            legacy::post(shared, headers, version, decoded, accepts.prefers_sse, selection).await
+            legacy::post(shared, headers, version, decoded, accepts.prefers_sse, selection, caller).await
         }
+    }
+}
+
+/// The scopes a tool call needs that the caller's OAuth token does not grant (every scope the
+/// tool needs), answered with 403 before the call is dispatched.
+pub(crate) fn scopes_needed(
+    shared: &Shared,
+    decoded: &Result<Message, DecodeError>,
+    caller: Option<&Identity>,
+) -> Option<Vec<String>> {
+    let granted = caller?.scopes.as_deref()?;
+    match decoded {
+        Ok(Message::Request { method, params, .. }) => {
+            shared.dispatcher.scopes_needed(method, params.as_ref(), granted)
+        }
+        _ => None,
     }
 }

@@ -8,6 +8,7 @@ use super::reply::{self, Exchange};
 use super::responses::{self, transport_error, with_session};
 use super::session::{ActivityGuard, Session, StreamSlot, mint_session_id};
 use super::state::Shared;
+use crate::auth::Identity;
 use crate::protocol::jsonrpc::DecodeError;
 use crate::protocol::{Message, codes};
 use crate::server::{Connection, Selection};
@@ -35,6 +36,7 @@ pub(crate) async fn post(
     decoded: Result<Message, DecodeError>,
     prefers_sse: bool,
     selection: Option<Selection>,
+    caller: Option<Arc<Identity>>,
 ) -> Response {
     // Whether a stream would start with a priming event, and whether the client prefers one.
     let stream_choice = |version| (wants_priming(version), prefers_sse);
@@ -43,12 +45,12 @@ pub(crate) async fn post(
         Err(e) => return responses::json(StatusCode::BAD_REQUEST, &e.response()),
     };
     if shared.config.stateless {
-        let conn = Arc::new(Connection::with_selection(None, selection));
+        let conn = Arc::new(Connection::for_request(selection, caller));
         return dispatch(shared, conn, message, stream_choice(version), None, None).await;
     }
     match headers::single(headers, &SESSION_ID) {
         Single::Absent if matches!(&message, Message::Request { method, .. } if method == "initialize") => {
-            open_session(shared, message, selection, shared.config.guard.credential(headers)).await
+            open_session(shared, message, selection, caller).await
         }
         Single::Absent => transport_error(
             StatusCode::BAD_REQUEST,
@@ -56,7 +58,7 @@ pub(crate) async fn post(
             "Bad Request: missing Mcp-Session-Id header; send `initialize` first to open a session",
         ),
         Single::Present(id) => match shared.sessions.get(id) {
-            Some(session) if session.opened_by(shared.config.guard.credential(headers)) => {
+            Some(session) if session.admits(caller.as_ref()) => {
                 let activity = session.enter();
                 let version = version.or(session.conn.handshake().version);
                 let conn = session.conn.clone();
@@ -107,12 +109,12 @@ async fn dispatch(
 
 /// `initialize` without a session: answer it, and keep the session only if it succeeded.
 /// A session's selection of tools is the one its `initialize` asked for.
-/// `credential`: what opened it (a bearer token's digest), which its later requests must carry.
+/// `caller`: who opened it, whom its later requests must come from.
 async fn open_session(
     shared: &Arc<Shared>,
     message: Message,
     selection: Option<Selection>,
-    credential: Option<[u8; 32]>,
+    caller: Option<Arc<Identity>>,
 ) -> Response {
     if !shared.sessions.has_room() {
         tracing::warn!("refused a new session: every session slot is busy");
@@ -123,7 +125,7 @@ async fn open_session(
         Err(response) => return *response,
     };
     let session = Session::start(id, selection);
-    session.bind(credential);
+    session.bind(caller);
     let response = shared.dispatcher.handle(&session.conn, message, None).await;
     match response {
         Some(response) if response.outcome.is_ok() => {
@@ -146,7 +148,7 @@ async fn open_session(
 }
 
 /// GET: the session's stream for messages not tied to a request (list changes and the like).
-pub(crate) fn get(shared: &Arc<Shared>, headers: &HeaderMap) -> Response {
+pub(crate) fn get(shared: &Arc<Shared>, headers: &HeaderMap, caller: Option<Arc<Identity>>) -> Response {
     if !headers::accepts(headers).sse {
         return transport_error(
             StatusCode::NOT_ACCEPTABLE,
@@ -154,7 +156,7 @@ pub(crate) fn get(shared: &Arc<Shared>, headers: &HeaderMap) -> Response {
             "Not Acceptable: the Accept header must list text/event-stream",
         );
     }
-    let session = match find_session(shared, headers) {
+    let session = match find_session(shared, headers, caller) {
         Ok(session) => session,
         Err(rejection) => return rejection,
     };
@@ -184,8 +186,8 @@ pub(crate) fn get(shared: &Arc<Shared>, headers: &HeaderMap) -> Response {
 }
 
 /// DELETE: ends the session (200); its id answers 404 from then on.
-pub(crate) fn delete(shared: &Arc<Shared>, headers: &HeaderMap) -> Response {
-    let session = match find_session(shared, headers) {
+pub(crate) fn delete(shared: &Arc<Shared>, headers: &HeaderMap, caller: Option<Arc<Identity>>) -> Response {
+    let session = match find_session(shared, headers, caller) {
         Ok(session) => session,
         Err(rejection) => return rejection,
     };
@@ -195,13 +197,11 @@ pub(crate) fn delete(shared: &Arc<Shared>, headers: &HeaderMap) -> Response {
 }
 
 #[allow(clippy::result_large_err)]
-fn find_session(shared: &Shared, headers: &HeaderMap) -> Result<Arc<Session>, Response> {
+fn find_session(shared: &Shared, headers: &HeaderMap, caller: Option<Arc<Identity>>) -> Result<Arc<Session>, Response> {
     match headers::single(headers, &SESSION_ID) {
-        Single::Present(id) => shared
-            .sessions
-            .get(id)
-            .filter(|session| session.opened_by(shared.config.guard.credential(headers)))
-            .ok_or_else(session_not_found),
+        Single::Present(id) => {
+            shared.sessions.get(id).filter(|session| session.admits(caller.as_ref())).ok_or_else(session_not_found)
+        }
         Single::Absent => Err(transport_error(
             StatusCode::BAD_REQUEST,
             codes::INVALID_REQUEST,

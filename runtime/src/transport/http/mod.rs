@@ -14,7 +14,7 @@ mod app;
 mod auth;
 pub(crate) mod body;
 mod config;
-mod endpoint;
+pub(crate) mod endpoint;
 pub(crate) mod events;
 mod front;
 mod head_timer;

@@ -23,6 +23,7 @@ pub(crate) async fn post(
     decoded: Result<Message, DecodeError>,
     prefers_sse: bool,
     selection: Option<Selection>,
+    caller: Option<Arc<crate::auth::Identity>>,
 ) -> Response {
     let message = match decoded {
         Ok(message) => message,
@@ -42,7 +43,7 @@ pub(crate) async fn post(
             }
             reply::answer(Exchange {
                 dispatcher: dispatcher.clone(),
-                conn: Arc::new(Connection::with_selection(None, selection)),
+                conn: Arc::new(Connection::for_request(selection, caller)),
                 id: id.clone(),
                 message: Message::Request { id, method, params },
                 modern: true,

@@ -1,6 +1,7 @@
 //! Host and Origin checks against DNS rebinding: a web page on `evil.example` whose name
 //! resolves to 127.0.0.1 must not reach a local MCP server. Loopback names are always
-//! accepted; anything else only when the operator allowed it.
+//! accepted; anything else only when the operator allowed it. Who the caller is comes after
+//! (`auth/`).
 
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::Response;
@@ -14,8 +15,6 @@ use crate::protocol::codes;
 pub(crate) struct RequestGuard {
     hosts: Vec<String>,
     origins: Vec<String>,
-    /// The bearer tokens a request must carry (`--auth-token-file`, `MCP_AUTH_TOKENS`), if any.
-    tokens: Option<super::auth::StaticTokens>,
 }
 
 impl RequestGuard {
@@ -28,33 +27,12 @@ impl RequestGuard {
             hosts.push(if bind.contains(':') && !bind.starts_with('[') { format!("[{bind}]") } else { bind });
         }
         let origins = allowed_origins.iter().map(|o| o.trim().trim_end_matches('/').to_ascii_lowercase()).collect();
-        RequestGuard { hosts, origins, tokens: None }
+        RequestGuard { hosts, origins }
     }
 
-    /// What a request's session is bound to: the digest of its bearer token when tokens are
-    /// required, else nothing.
-    pub fn credential(&self, headers: &HeaderMap) -> Option<[u8; 32]> {
-        self.tokens.as_ref()?.credential(headers)
-    }
-
-    /// Requests must also carry one of `tokens` as `Authorization: Bearer`.
-    pub fn with_tokens(mut self, tokens: Option<super::auth::StaticTokens>) -> RequestGuard {
-        self.tokens = tokens;
-        self
-    }
-
-    /// `Err` is the 403 to send (Host, Origin), or the 401 (no accepted bearer token).
+    /// `Err` is the 403 to send.
     #[allow(clippy::result_large_err)]
     pub fn check(&self, headers: &HeaderMap) -> Result<(), Response> {
-        self.check_host_and_origin(headers)?;
-        match &self.tokens {
-            Some(tokens) => tokens.check(headers),
-            None => Ok(()),
-        }
-    }
-
-    #[allow(clippy::result_large_err)]
-    fn check_host_and_origin(&self, headers: &HeaderMap) -> Result<(), Response> {
         let host = at_most_one(headers, header::HOST)?.and_then(|v| v.to_str().ok()).map(str::trim);
         let origin = at_most_one(headers, header::ORIGIN)?;
         match host {

@@ -7,6 +7,7 @@
 //! mounted in someone else's server behaves the same as one we serve. A session with a request
 //! or a GET stream in flight is never idle.
 
+use crate::auth::Identity;
 use crate::server::{Connection, Selection};
 use axum::http::HeaderValue;
 use serde_json::Value;
@@ -63,7 +64,7 @@ pub(crate) struct Session {
     stream: Mutex<Option<mpsc::Sender<Value>>>,
     /// Counted in `mcp_sessions_open` while it lives (`--metrics`).
     _open: Option<crate::metrics::Open>,
-    /// The credential that opened it (a bearer token's digest), when the server requires one.
+    /// The fingerprint of the caller that opened it ([`Identity`]), when the server authenticates.
     credential: std::sync::OnceLock<[u8; 32]>,
 }
 
@@ -119,17 +120,26 @@ impl Session {
         (session, rx)
     }
 
-    /// Binds the session to the credential that opened it (`None`: the server requires none).
-    pub fn bind(&self, credential: Option<[u8; 32]>) {
-        if let Some(credential) = credential {
-            let _ = self.credential.set(credential);
+    /// Binds the session to the caller that opened it (`None`: no authentication configured).
+    pub fn bind(&self, caller: Option<Arc<Identity>>) {
+        if let Some(caller) = &caller {
+            let _ = self.credential.set(caller.fingerprint());
         }
+        self.conn.set_identity(caller);
     }
 
-    /// Whether a request with `credential` may use this session: the one that opened it only;
-    /// another credential gets the 404 of a session that does not exist.
-    pub fn opened_by(&self, credential: Option<[u8; 32]>) -> bool {
-        self.credential.get().copied() == credential
+    /// Whether `caller` may use this session: the one that opened it only (the same static token,
+    /// or the same OAuth subject and client, whatever token they hold now); anyone else gets the
+    /// 404 of a session that does not exist. The caller's latest identity (its scopes) goes to
+    /// the session's requests.
+    pub fn admits(&self, caller: Option<&Arc<Identity>>) -> bool {
+        if self.credential.get().copied() != caller.map(|c| c.fingerprint()) {
+            return false;
+        }
+        if caller.is_some() {
+            self.conn.set_identity(caller.cloned());
+        }
+        true
     }
 
     /// Requests and streams of this session in flight now.
