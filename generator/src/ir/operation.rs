@@ -94,6 +94,10 @@ pub struct Operation {
     /// Alternatives, each a set of scheme names that must all be applied; `[]` inside means
     /// "no credentials" is acceptable. Empty when the operation needs none.
     pub security: Vec<Vec<String>>,
+    /// The OAuth scopes the first security requirement that names any asks for (its `oauth2` and
+    /// `openIdConnect` schemes' lists): what a token must grant to call the tool when the server
+    /// is an OAuth resource server, unless the curation extension says otherwise.
+    pub oauth_scopes: Vec<String>,
     /// The tool name the description's author chose: `x-mcp.name`, `x-speakeasy-mcp.name`, or
     /// `x-mcpgen-name`.
     pub tool_name: Option<String>,
@@ -263,7 +267,9 @@ fn operation(
         }
     }
 
-    let security = security(op.get("security").or(default_security), schemes, at, warnings);
+    let raw_security = op.get("security").or(default_security);
+    let security = security(raw_security, schemes, at, warnings);
+    let oauth_scopes = oauth_scopes(raw_security, schemes);
 
     Ok(Operation {
         method,
@@ -284,6 +290,7 @@ fn operation(
         body,
         responses,
         security,
+        oauth_scopes,
         tool_name: text("x-mcpgen-name"),
         curation: super::Curation::default(),
         at: at.to_string(),
@@ -411,6 +418,28 @@ pub fn template_names(path: &str) -> Result<Vec<String>, String> {
         rest = &after[close + 1..];
     }
     Ok(names)
+}
+
+/// The scopes of the first requirement that lists some for an OAuth 2 or OpenID Connect scheme.
+fn oauth_scopes(raw: Option<&Value>, schemes: &BTreeMap<String, SecurityScheme>) -> Vec<String> {
+    use super::security::SchemeKind;
+    let requirements = raw.and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+    for requirement in requirements.iter().filter_map(Value::as_object) {
+        let mut scopes: Vec<String> = requirement
+            .iter()
+            .filter(|(name, _)| {
+                schemes.get(*name).is_some_and(|s| matches!(s.kind, SchemeKind::OAuth2 { .. } | SchemeKind::OpenIdConnect))
+            })
+            .flat_map(|(_, listed)| listed.as_array().map(Vec::as_slice).unwrap_or_default())
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect();
+        if !scopes.is_empty() {
+            scopes.dedup();
+            return scopes;
+        }
+    }
+    Vec::new()
 }
 
 fn security(

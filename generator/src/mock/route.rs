@@ -260,6 +260,7 @@ mod tests {
             body: None,
             responses: vec![],
             security: vec![],
+            oauth_scopes: vec![],
             tool_name: None,
             curation: Default::default(),
             at: String::new(),

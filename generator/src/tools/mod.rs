@@ -313,7 +313,7 @@ fn curated(op: &Operation, mut t: ToolDef) -> ToolDef {
         t.tags = vec![toolset.clone()];
     }
     t.hidden = c.hidden == Some(true);
-    t.scopes = c.scopes.clone().unwrap_or_default();
+    t.scopes = c.scopes.clone().unwrap_or_else(|| op.oauth_scopes.clone());
     t
 }
 
