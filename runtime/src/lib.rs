@@ -20,7 +20,7 @@ pub use server::{
     PromptResult, RequestContext, Resource, ResourceContents, ResourceTemplate, Selection, Server, ServerHandle, Tool,
     ToolError, ToolMode, ToolResult, prefix_completer,
 };
-pub use transport::http::{HttpApp, HttpHandle, StaticTokens};
+pub use transport::http::{HttpApp, HttpHandle, RateLimits, StaticTokens};
 
 /// Re-exported so generated code and examples need no direct dependency on them.
 pub use {axum, serde_json};

@@ -118,3 +118,53 @@ async fn an_sse_session_answers_only_the_credential_that_opened_it() {
     drop(stream);
     s.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_client_past_its_rate_limit_waits_while_another_is_served() {
+    let limits = mcpgen_runtime::RateLimits { per_second: std::num::NonZeroU32::new(5), max_concurrent: None };
+    let s =
+        TestServer::start(server(), RunOptions { stateless: true, rate_limits: limits, ..options(Transport::Http) })
+            .await;
+    let call = |token: &str| {
+        let body = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+                          "params": {"name": "hello", "arguments": {"name": "Ada"}}});
+        post("/mcp", &body).header("Authorization", &bearer(token)).header("MCP-Protocol-Version", "2025-11-25")
+    };
+    let mut statuses = Vec::new();
+    for _ in 0..20 {
+        statuses.push(call(TOKEN).send(s.addr).await.status);
+    }
+    assert!(statuses.iter().filter(|s| **s == 200).count() <= 6, "{statuses:?}");
+    let refused = call(TOKEN).send(s.addr).await;
+    assert_eq!(refused.status, 429, "{}", refused.text());
+    assert!(refused.header("retry-after").is_some_and(|s| s.parse::<u64>().is_ok_and(|n| n >= 1)));
+    assert_eq!(refused.json()["error"]["code"], -32600);
+    let other = call(OTHER).send(s.addr).await;
+    assert_eq!(other.status, 200, "another client is still served: {}", other.text());
+    s.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn without_authentication_clients_are_counted_by_address() {
+    let limits = mcpgen_runtime::RateLimits { per_second: None, max_concurrent: Some(1) };
+    let slow = mcpgen_runtime::Tool::new("slow", json!({"type": "object"})).handler(|_, _| async {
+        mcpgen_runtime::rt::sleep(std::time::Duration::from_millis(500)).await;
+        Ok("slept")
+    });
+    let options = RunOptions { stateless: true, rate_limits: limits, ..RunOptions::http() };
+    let s = TestServer::start(Server::new("limited", "1").tool(slow), options).await;
+    let call = || {
+        let body = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": "slow"}});
+        post("/mcp", &body).header("MCP-Protocol-Version", "2025-11-25")
+    };
+    let first = tokio::spawn({
+        let request = call();
+        let addr = s.addr;
+        async move { request.send(addr).await.status }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    assert_eq!(call().send(s.addr).await.status, 429, "127.0.0.1 already has its one request in flight");
+    assert_eq!(first.await.unwrap(), 200);
+    assert_eq!(call().send(s.addr).await.status, 200, "its slot came free");
+    s.stop().await.unwrap();
+}

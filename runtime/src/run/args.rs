@@ -89,6 +89,13 @@ struct Flags {
     /// Serve HTTP on a non-loopback address without authentication (refused otherwise).
     #[arg(long, env = "MCP_NO_AUTH", action = ArgAction::SetTrue)]
     no_auth: bool,
+    /// Requests per second each client may send on the HTTP transports (a burst of as many);
+    /// past it, 429 with Retry-After. Clients are callers when they authenticate, else addresses.
+    #[arg(long, env = "MCP_RATE_LIMIT", value_name = "PER_SECOND")]
+    rate_limit: Option<std::num::NonZeroU32>,
+    /// Requests each client may have in flight at once on the HTTP transports; past it, 429.
+    #[arg(long, env = "MCP_MAX_CONCURRENT_PER_CLIENT", value_name = "N")]
+    max_concurrent_per_client: Option<std::num::NonZeroUsize>,
     #[cfg(feature = "oauth")]
     #[command(flatten)]
     oauth: super::oauth_flags::OAuthFlags,
@@ -218,6 +225,9 @@ impl CommandLine {
         code.state_key = self.state_key.clone().or(code.state_key);
         code.auth_tokens = self.auth_tokens.clone().or(code.auth_tokens);
         code.no_auth |= f.no_auth;
+        code.rate_limits.per_second = f.rate_limit.or(code.rate_limits.per_second);
+        code.rate_limits.max_concurrent =
+            f.max_concurrent_per_client.map(usize::from).or(code.rate_limits.max_concurrent);
         #[cfg(feature = "oauth")]
         {
             code.oauth = self.oauth.clone().or(code.oauth);

@@ -146,6 +146,8 @@ pub struct RunOptions {
     pub auth_tokens: Option<crate::StaticTokens>,
     /// Serve HTTP beyond loopback without authentication (`--no-auth`): refused otherwise.
     pub no_auth: bool,
+    /// Per-client limits on the HTTP transports (`--rate-limit`, `--max-concurrent-per-client`).
+    pub rate_limits: crate::RateLimits,
     /// OAuth access tokens, checked as a resource server (`--oauth-issuer`, `--oauth-resource`).
     #[cfg(feature = "oauth")]
     pub oauth: Option<crate::auth::oauth::OAuthConfig>,
@@ -186,6 +188,7 @@ impl Default for RunOptions {
             state_key: None,
             auth_tokens: None,
             no_auth: false,
+            rate_limits: crate::RateLimits::default(),
             #[cfg(feature = "oauth")]
             oauth: None,
             health_path: Some(DEFAULT_HEALTH_PATH.into()),

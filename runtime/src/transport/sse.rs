@@ -38,6 +38,9 @@ pub(crate) async fn open(
         Ok(caller) => caller,
         Err(rejection) => return rejection,
     };
+    if let Err(rejection) = super::http::endpoint::admit(&shared, caller.as_deref(), request.extensions()) {
+        return rejection;
+    }
     if request.method() != Method::GET {
         return responses::method_not_allowed("GET");
     }
@@ -91,6 +94,10 @@ pub(crate) async fn post(State(shared): State<Arc<Shared>>, request: Request) ->
     }
     let caller = match shared.config.auth.authenticate(&parts.headers).await {
         Ok(caller) => caller,
+        Err(rejection) => return rejection,
+    };
+    let permit = match super::http::endpoint::admit(&shared, caller.as_deref(), &parts.extensions) {
+        Ok(permit) => permit,
         Err(rejection) => return rejection,
     };
     if parts.method != Method::POST {
@@ -147,13 +154,14 @@ pub(crate) async fn post(State(shared): State<Arc<Shared>>, request: Request) ->
         if let Some(response) = dispatcher.handle(&conn, message, outbound.clone()).await {
             send(&outbound, response.into_value()).await;
         }
-        drop(activity);
+        drop((activity, permit));
     } else {
+        // The request counts against its client's limit until it is answered.
         tokio::spawn(async move {
             if let Some(response) = dispatcher.handle(&conn, message, outbound.clone()).await {
                 send(&outbound, response.into_value()).await;
             }
-            drop(activity);
+            drop((activity, permit));
         });
     }
     responses::empty(StatusCode::ACCEPTED)

@@ -47,6 +47,9 @@ pub struct HttpApp {
     /// The Streamable HTTP endpoint, which [`HttpApp::serve`] calls without the router (see
     /// `front`); `None` for SSE.
     pub(crate) direct: Option<front::Endpoint>,
+    /// Whether [`HttpApp::serve`] tells each request its client's address (rate limits count by
+    /// it when nobody authenticates).
+    pub(crate) peer_addresses: bool,
 }
 
 impl HttpApp {
@@ -108,6 +111,7 @@ impl Server {
         let message_path = config.message_path.clone();
         let shutdown_grace = config.shutdown_grace;
         let read_timeout = config.read_timeout;
+        let peer_addresses = config.limiter.is_some();
         let shared = Shared::new(dispatcher, config);
         let handle = HttpHandle { lifecycle: shared.lifecycle.clone(), sessions: shared.sessions.clone() };
 
@@ -130,7 +134,16 @@ impl Server {
         let mut checks = probe_routes(options, &shared.lifecycle, &reserved)?;
         checks.extend(shared.config.auth.routes());
         let router = add_custom_routes(mcp.with_state(shared), routes, &reserved, &checks)?;
-        Ok(HttpApp { router, handle, transport: options.transport, endpoint, shutdown_grace, read_timeout, direct })
+        Ok(HttpApp {
+            router,
+            handle,
+            transport: options.transport,
+            endpoint,
+            shutdown_grace,
+            read_timeout,
+            direct,
+            peer_addresses,
+        })
     }
 }
 

@@ -25,6 +25,8 @@ pub(crate) struct HttpConfig {
     pub guard: RequestGuard,
     /// Who may call ([`Authenticator`]): static tokens, OAuth, or anyone.
     pub auth: Authenticator,
+    /// Per-client rate and concurrency limits, when set.
+    pub limiter: Option<std::sync::Arc<super::rate_limit::RateLimiter>>,
     pub max_body_bytes: usize,
     pub session_idle_timeout: Duration,
     pub max_sessions: usize,
@@ -44,6 +46,7 @@ impl HttpConfig {
             json_response: options.json_response,
             guard: RequestGuard::new(&options.host, &options.allowed_hosts, &options.allowed_origins),
             auth: authenticator(options)?,
+            limiter: super::rate_limit::RateLimiter::new(options.rate_limits).map(std::sync::Arc::new),
             max_body_bytes: options.max_body_bytes.max(1),
             session_idle_timeout: options.session_idle_timeout,
             max_sessions: options.max_sessions.max(1),

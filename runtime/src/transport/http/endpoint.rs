@@ -61,6 +61,10 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
         Ok(caller) => caller,
         Err(rejection) => return rejection,
     };
+    let _permit = match admit(&shared, caller.as_deref(), &parts.extensions) {
+        Ok(permit) => permit,
+        Err(rejection) => return rejection,
+    };
     if shared.lifecycle.is_closing() {
         return responses::unavailable("Service Unavailable: the server is shutting down");
     }
@@ -147,6 +151,18 @@ async fn post(
             legacy::post(shared, headers, version, decoded, accepts.prefers_sse, selection, caller).await
         }
     }
+}
+
+/// The request's place within its client's limits (`None` without limits), or the 429.
+#[allow(clippy::result_large_err)]
+pub(crate) fn admit(
+    shared: &Shared,
+    caller: Option<&Identity>,
+    extensions: &axum::http::Extensions,
+) -> Result<Option<super::rate_limit::Permit>, Response> {
+    let Some(limiter) = &shared.config.limiter else { return Ok(None) };
+    let address = extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|info| info.0.ip());
+    limiter.admit(caller, address).map(Some)
 }
 
 /// The scopes a tool call needs that the caller's OAuth token does not grant (every scope the

@@ -43,6 +43,26 @@ impl Front {
         Front { inner: Arc::new((router, endpoint)) }
     }
 
+    /// The service of one connection; `peer`, when given, goes into each request as axum's
+    /// `ConnectInfo` (rate limits count by it), at the price of the request's extension map.
+    pub(super) fn service(
+        &self,
+        peer: Option<std::net::SocketAddr>,
+    ) -> impl hyper::service::Service<
+        Request<Incoming>,
+        Response = Response,
+        Error = Infallible,
+        Future = impl Future<Output = Result<Response, Infallible>> + use<>,
+    > + use<> {
+        let front = self.clone();
+        hyper::service::service_fn(move |mut request: Request<Incoming>| {
+            if let Some(peer) = peer {
+                request.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+            }
+            front.call(request)
+        })
+    }
+
     /// The request's future, built without awaiting anything: hyper keeps it in the connection's
     /// slot, so it is no larger than the larger of the two ways a request can go.
     pub(super) fn call(

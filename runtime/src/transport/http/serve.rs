@@ -32,7 +32,7 @@ impl HttpApp {
         let mut http = hyper::server::conn::http1::Builder::new();
         http.header_read_timeout(self.read_timeout);
         let front = Front::new(self.router, self.direct);
-        let service = hyper::service::service_fn(move |request| front.call(request));
+        let peer_addresses = self.peer_addresses;
         let mut listener = nodelay(listener);
         // Cancelled at shutdown: each connection finishes its request in flight, then closes.
         let stop = CancellationToken::new();
@@ -40,7 +40,7 @@ impl HttpApp {
         let (connections, alive) = watch::channel(());
         tokio::pin!(shutdown);
         loop {
-            let (tcp, _) = tokio::select! {
+            let (tcp, peer) = tokio::select! {
                 accepted = listener.accept() => accepted,
                 _ = &mut shutdown => break,
             };
@@ -49,7 +49,7 @@ impl HttpApp {
             let connection = http
                 .clone()
                 .timer(HeadTimer::default())
-                .serve_connection(TokioIo::new(tcp), service.clone())
+                .serve_connection(TokioIo::new(tcp), front.service(peer_addresses.then_some(peer)))
                 .with_upgrades();
             // A token of its own: the task polls it each time it wakes, once per request or
             // more, and polling a token takes its lock. One token shared by every connection
