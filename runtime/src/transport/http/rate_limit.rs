@@ -39,13 +39,16 @@ enum Client {
     Unknown,
 }
 
+/// Each client's requests in flight (only clients with some).
+type InFlight = Arc<Mutex<HashMap<Client, usize>>>;
+
 /// How often the rate limiter forgets clients whose state is back to fresh.
 const SWEEP_EVERY: u64 = 4096;
 
 pub(crate) struct RateLimiter {
     rate: Option<DefaultKeyedRateLimiter<Client>>,
     max_concurrent: Option<usize>,
-    in_flight: Arc<Mutex<HashMap<Client, usize>>>,
+    in_flight: InFlight,
     checks: AtomicU64,
 }
 
@@ -57,7 +60,7 @@ impl std::fmt::Debug for RateLimiter {
 
 /// A request's place among its client's requests in flight; given back when dropped.
 pub(crate) struct Permit {
-    slot: Option<(Arc<Mutex<HashMap<Client, usize>>>, Client)>,
+    slot: Option<(InFlight, Client)>,
 }
 
 impl Drop for Permit {
