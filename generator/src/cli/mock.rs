@@ -25,6 +25,10 @@ struct MockArgs {
     /// An OpenAPI Overlay to apply to the description first (repeatable, applied in order).
     #[arg(long = "overlay", value_name = "FILE")]
     overlays: Vec<PathBuf>,
+    /// Record credentials (Authorization, API keys) as received instead of `<redacted>`: for
+    /// testing which credentials a server sends on whose behalf. Never on a shared machine.
+    #[arg(long)]
+    show_credentials: bool,
 }
 
 /// `mcpgen mock SPEC ...`; `args` starts with the program name.
@@ -35,7 +39,10 @@ pub fn main(args: Vec<std::ffi::OsString>) -> Result<(), String> {
     };
     let source = crate::load::Source::Path(a.spec.clone());
     let doc = crate::load::load_with_overlays(&source, &a.overlays).map_err(|e| e.to_string())?;
-    let mock = crate::mock::Mock::new(doc);
+    let mut mock = crate::mock::Mock::new(doc);
+    if a.show_credentials {
+        mock = mock.showing_credentials();
+    }
     print_warnings(mock.warnings());
     if mock.operations().is_empty() {
         return Err(format!("`{}` has no operation to serve", a.spec.display()));

@@ -113,6 +113,25 @@ pub(super) struct ServerFlags {
     /// A file holding the secret that signs requestState, the same on every replica.
     #[arg(long, value_name = "PATH")]
     state_key_file: Option<String>,
+    /// Accept OAuth access tokens from this authorization server (needs --oauth-resource).
+    #[arg(long, value_name = "URL")]
+    oauth_issuer: Option<String>,
+    /// The server's public MCP URL, its OAuth resource identifier.
+    #[arg(long, value_name = "URL")]
+    oauth_resource: Option<String>,
+    /// A scope every OAuth token must grant (repeatable).
+    #[arg(long = "oauth-scope", value_name = "SCOPE")]
+    oauth_scopes: Vec<String>,
+    /// Each HTTP client brings its own API credential for a security scheme in a header
+    /// (repeatable): `api_key=X-Api-Key`.
+    #[arg(long = "client-credential", value_name = "SCHEME=HEADER")]
+    client_credentials: Vec<String>,
+    /// Requests per second each HTTP client may send (past it, 429).
+    #[arg(long, value_name = "PER_SECOND")]
+    rate_limit: Option<u32>,
+    /// Requests each HTTP client may have in flight at once (past it, 429).
+    #[arg(long, value_name = "N")]
+    max_concurrent_per_client: Option<usize>,
 }
 
 impl ServerFlags {
@@ -134,6 +153,10 @@ impl ServerFlags {
             ("--state-key-file", self.state_key_file.clone()),
             ("--metrics-path", self.metrics_path.clone()),
             ("--auth-token-file", self.auth_token_file.clone()),
+            ("--oauth-issuer", self.oauth_issuer.clone()),
+            ("--oauth-resource", self.oauth_resource.clone()),
+            ("--rate-limit", self.rate_limit.map(|n| n.to_string())),
+            ("--max-concurrent-per-client", self.max_concurrent_per_client.map(|n| n.to_string())),
         ];
         for (flag, value) in pairs {
             if let Some(v) = value {
@@ -159,6 +182,8 @@ impl ServerFlags {
             ("--allowed-host", &self.allowed_hosts),
             ("--allowed-origin", &self.allowed_origins),
             ("--toolset", &self.toolsets),
+            ("--oauth-scope", &self.oauth_scopes),
+            ("--client-credential", &self.client_credentials),
         ];
         for (flag, values) in repeated {
             for v in values {

@@ -428,7 +428,9 @@ fn oauth_scopes(raw: Option<&Value>, schemes: &BTreeMap<String, SecurityScheme>)
         let mut scopes: Vec<String> = requirement
             .iter()
             .filter(|(name, _)| {
-                schemes.get(*name).is_some_and(|s| matches!(s.kind, SchemeKind::OAuth2 { .. } | SchemeKind::OpenIdConnect))
+                schemes
+                    .get(*name)
+                    .is_some_and(|s| matches!(s.kind, SchemeKind::OAuth2 { .. } | SchemeKind::OpenIdConnect))
             })
             .flat_map(|(_, listed)| listed.as_array().map(Vec::as_slice).unwrap_or_default())
             .filter_map(Value::as_str)

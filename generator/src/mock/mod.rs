@@ -99,6 +99,13 @@ impl Mock {
         Mock { doc, api, templates, base_path, validators: Validators::default(), secrets }
     }
 
+    /// Records credentials as received instead of redacting them (`mcpgen mock
+    /// --show-credentials`): for testing which credentials a server sends for whom.
+    pub fn showing_credentials(mut self) -> Mock {
+        self.secrets = record::Secrets::default();
+        self
+    }
+
     /// The path of the first server URL (`/v1` for `http://petstore.example.com/v1`), under
     /// which the operations are served; empty when there is none. Paths without it match too.
     pub fn base_path(&self) -> &str {

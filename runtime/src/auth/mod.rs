@@ -4,8 +4,11 @@
 //! STDIO has no identity: a local client that starts the server is trusted, as the MCP
 //! authorization specification says.
 
+mod caller;
 #[cfg(feature = "oauth")]
 pub mod oauth;
+
+pub use caller::{ApiCredentials, Caller};
 
 use sha2::{Digest, Sha256};
 use std::sync::Arc;

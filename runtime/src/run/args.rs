@@ -89,6 +89,11 @@ struct Flags {
     /// Serve HTTP on a non-loopback address without authentication (refused otherwise).
     #[arg(long, env = "MCP_NO_AUTH", action = ArgAction::SetTrue)]
     no_auth: bool,
+    /// Each client brings its own API credential for a security scheme in a request header, used
+    /// for its calls instead of the server's (repeatable; MCP_CLIENT_CREDENTIALS is
+    /// comma-separated). Over HTTP the server's own credentials are then never used.
+    #[arg(long = "client-credential", env = "MCP_CLIENT_CREDENTIALS", value_delimiter = ',', value_name = "SCHEME=HEADER", value_parser = parse_mapping)]
+    client_credentials: Vec<(String, String)>,
     /// Requests per second each client may send on the HTTP transports (a burst of as many);
     /// past it, 429 with Retry-After. Clients are callers when they authenticate, else addresses.
     #[arg(long, env = "MCP_RATE_LIMIT", value_name = "PER_SECOND")]
@@ -102,6 +107,15 @@ struct Flags {
     /// Arguments for the server's own code.
     #[arg(last = true, value_name = "SERVER_ARGS")]
     server_args: Vec<String>,
+}
+
+fn parse_mapping(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((scheme, header)) if !scheme.trim().is_empty() && !header.trim().is_empty() => {
+            Ok((scheme.trim().to_string(), header.trim().to_string()))
+        }
+        _ => Err(format!("`{s}`: expected SCHEME=HEADER, such as api_key=X-Api-Key")),
+    }
 }
 
 fn parse_log_format(s: &str) -> Result<LogFormat, String> {
@@ -225,6 +239,7 @@ impl CommandLine {
         code.state_key = self.state_key.clone().or(code.state_key);
         code.auth_tokens = self.auth_tokens.clone().or(code.auth_tokens);
         code.no_auth |= f.no_auth;
+        code.client_credentials.extend(f.client_credentials.iter().cloned());
         code.rate_limits.per_second = f.rate_limit.or(code.rate_limits.per_second);
         code.rate_limits.max_concurrent =
             f.max_concurrent_per_client.map(usize::from).or(code.rate_limits.max_concurrent);

@@ -171,6 +171,16 @@ fn check_exposure(options: &RunOptions) -> Result<(), RunError> {
     if options.auth_tokens.is_some() || oauth || crate::transport::http::security::is_loopback_name(&options.host) {
         return Ok(());
     }
+    if !options.client_credentials.is_empty() {
+        let schemes: Vec<&str> = options.client_credentials.iter().map(|(s, _)| s.as_str()).collect();
+        tracing::info!(
+            host = %options.host,
+            "serving MCP beyond loopback without MCP authentication: every call carries the client's own API \
+             credential (schemes {}), never this server's, so it acts for nobody but its callers",
+            schemes.join(", ")
+        );
+        return Ok(());
+    }
     if options.no_auth {
         tracing::warn!(
             host = %options.host,
@@ -181,7 +191,8 @@ fn check_exposure(options: &RunOptions) -> Result<(), RunError> {
     Err(RunError::Config(format!(
         "--host {} serves MCP beyond loopback, and no authentication is configured: set MCP_AUTH_TOKENS (or \
          --auth-token-file) to the bearer tokens clients must send, give --oauth-issuer and --oauth-resource to \
-         accept OAuth access tokens, or pass --no-auth to serve without it",
+         accept OAuth access tokens, --client-credential SCHEME=HEADER so each client brings its own API \
+         credential, or pass --no-auth to serve without it",
         options.host
     )))
 }

@@ -146,6 +146,10 @@ pub struct RunOptions {
     pub auth_tokens: Option<crate::StaticTokens>,
     /// Serve HTTP beyond loopback without authentication (`--no-auth`): refused otherwise.
     pub no_auth: bool,
+    /// Clients bring their own API credentials on the HTTP transports: `(security scheme, request
+    /// header)` pairs (`--client-credential api_key=X-Api-Key`). Calls over HTTP then carry the
+    /// client's credentials only, never the server's own.
+    pub client_credentials: Vec<(String, String)>,
     /// Per-client limits on the HTTP transports (`--rate-limit`, `--max-concurrent-per-client`).
     pub rate_limits: crate::RateLimits,
     /// OAuth access tokens, checked as a resource server (`--oauth-issuer`, `--oauth-resource`).
@@ -188,6 +192,7 @@ impl Default for RunOptions {
             state_key: None,
             auth_tokens: None,
             no_auth: false,
+            client_credentials: Vec::new(),
             rate_limits: crate::RateLimits::default(),
             #[cfg(feature = "oauth")]
             oauth: None,

@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 use super::catalog::Selection;
 use super::in_flight::InFlight;
 use super::logging::LogLevel;
-use crate::auth::Identity;
+use crate::auth::{ApiCredentials, Caller, Identity};
 
 /// Where messages for the client go. Each transport drains one of these.
 pub type Outbound = mpsc::Sender<Value>;
@@ -40,9 +40,9 @@ pub struct Connection {
     /// The client's own narrowing of the tools (an HTTP endpoint URL's query), within the
     /// server's; `None`: the server's.
     pub(crate) selection: Option<Selection>,
-    /// Who sent the latest request (HTTP with authentication): a legacy session is bound to one
-    /// caller, whose token (and so its scopes) may be refreshed between requests.
-    identity: Mutex<Option<Arc<Identity>>>,
+    /// Who sent the latest request (HTTP): a legacy session is bound to one caller, whose token
+    /// (and so its scopes) and API credentials may be renewed between requests.
+    caller: Mutex<Caller>,
 }
 
 impl Connection {
@@ -59,16 +59,20 @@ impl Connection {
 
     /// The caller the transport authenticated for this connection's latest request.
     /// The connection of one stateless HTTP request from `caller`.
-    pub(crate) fn for_request(selection: Option<Selection>, caller: Option<Arc<Identity>>) -> Self {
-        Connection { selection, identity: Mutex::new(caller), ..Default::default() }
+    pub(crate) fn for_request(selection: Option<Selection>, caller: Caller) -> Self {
+        Connection { selection, caller: Mutex::new(caller), ..Default::default() }
     }
 
-    pub(crate) fn set_identity(&self, identity: Option<Arc<Identity>>) {
-        *self.identity.lock().expect("identity lock") = identity;
+    pub(crate) fn set_caller(&self, caller: Caller) {
+        *self.caller.lock().expect("caller lock") = caller;
     }
 
     pub(crate) fn identity(&self) -> Option<Arc<Identity>> {
-        self.identity.lock().expect("identity lock").clone()
+        self.caller.lock().expect("caller lock").identity.clone()
+    }
+
+    pub(crate) fn api_credentials(&self) -> Option<Arc<ApiCredentials>> {
+        self.caller.lock().expect("caller lock").api_credentials.clone()
     }
 
     pub(crate) fn handshake(&self) -> Handshake {

@@ -123,6 +123,12 @@ impl RequestContext {
         self.inner.connection.identity()
     }
 
+    /// The API credentials the client brought for its own calls (`--client-credential`), by
+    /// security scheme; `None` when the server maps none (or on STDIO).
+    pub fn api_credentials(&self) -> Option<std::sync::Arc<crate::auth::ApiCredentials>> {
+        self.inner.connection.api_credentials()
+    }
+
     /// Fires when the client cancels the request or goes away; long handlers should watch it.
     pub fn cancellation(&self) -> &CancellationToken {
         &self.inner.cancel

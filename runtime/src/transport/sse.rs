@@ -38,7 +38,7 @@ pub(crate) async fn open(
         Ok(caller) => caller,
         Err(rejection) => return rejection,
     };
-    if let Err(rejection) = super::http::endpoint::admit(&shared, caller.as_deref(), request.extensions()) {
+    if let Err(rejection) = super::http::endpoint::admit(&shared, &caller, request.extensions()) {
         return rejection;
     }
     if request.method() != Method::GET {
@@ -96,7 +96,7 @@ pub(crate) async fn post(State(shared): State<Arc<Shared>>, request: Request) ->
         Ok(caller) => caller,
         Err(rejection) => return rejection,
     };
-    let permit = match super::http::endpoint::admit(&shared, caller.as_deref(), &parts.extensions) {
+    let permit = match super::http::endpoint::admit(&shared, &caller, &parts.extensions) {
         Ok(permit) => permit,
         Err(rejection) => return rejection,
     };
@@ -114,7 +114,7 @@ pub(crate) async fn post(State(shared): State<Arc<Shared>>, request: Request) ->
     if !is_well_formed_id(id) {
         return transport_error(StatusCode::BAD_REQUEST, codes::INVALID_REQUEST, "Bad Request: malformed session_id");
     }
-    let Some(session) = shared.sessions.get(id).filter(|s| s.admits(caller.as_ref())) else {
+    let Some(session) = shared.sessions.get(id).filter(|s| s.admits(&caller)) else {
         return transport_error(
             StatusCode::NOT_FOUND,
             codes::INVALID_REQUEST,
@@ -137,7 +137,7 @@ pub(crate) async fn post(State(shared): State<Arc<Shared>>, request: Request) ->
         Err(rejection) => return rejection,
     };
     let decoded = Message::decode(&bytes);
-    if let Some(needed) = super::http::endpoint::scopes_needed(&shared, &decoded, caller.as_deref()) {
+    if let Some(needed) = super::http::endpoint::scopes_needed(&shared, &decoded, caller.identity.as_deref()) {
         return shared.config.auth.insufficient_scope(&needed);
     }
     let message = match decoded {

@@ -95,6 +95,26 @@ pub fn load(api: &ApiSpec, env: &dyn Fn(&str) -> Option<String>) -> Credentials 
     out
 }
 
+/// The credentials a client brought for its own calls (`--client-credential`), each as its
+/// scheme takes it: an API key as is, a bearer or OAuth 2 token as a bearer token, Basic as
+/// `user:password`. Schemes the API does not have are left out.
+pub fn from_client(api: &ApiSpec, client: &crate::auth::ApiCredentials) -> Credentials {
+    let mut out = Credentials::default();
+    for (name, value) in client.iter() {
+        let Some(scheme) = api.schemes.iter().find(|s| s.name == name) else { continue };
+        let credential = match scheme.kind {
+            SchemeKind::ApiKey { .. } => Credential::ApiKey(value.to_string()),
+            SchemeKind::Bearer { .. } | SchemeKind::OAuth2 { .. } => Credential::Bearer(value.to_string()),
+            SchemeKind::Basic { .. } => {
+                let (username, password) = value.split_once(':').unwrap_or((value, ""));
+                Credential::Basic { username: username.to_string(), password: password.to_string() }
+            }
+        };
+        out.insert(scheme.name, credential);
+    }
+    out
+}
+
 /// Every secret `creds` hold that is known at start-up, in each form it is sent in, for
 /// [`super::redact`]: API keys as set and percent-encoded, bearer tokens, Basic passwords and
 /// their base64 header value, OAuth 2 client secrets. Computed once per [`super::Upstream`];

@@ -308,7 +308,10 @@ impl Upstream {
 
     /// Calls the operation; every failure is an `isError` result the model can read.
     pub async fn call(&self, spec: &ToolSpec, args: Value, ctx: Option<&RequestContext>) -> ToolResult {
-        let call = self.call_inner(spec, args);
+        // A client that brings its own API credentials (`--client-credential`) calls with those
+        // only: the server's own are never used for it, and its are redacted like the server's.
+        let client_credentials = ctx.and_then(|c| c.api_credentials()).map(|c| auth::from_client(self.api, &c));
+        let call = self.call_inner(spec, args, client_credentials.as_ref());
         let mut result = match ctx {
             Some(ctx) => tokio::select! {
                 r = call => r,
@@ -317,7 +320,10 @@ impl Upstream {
             None => call.await,
         };
         // Before the hooks, so they see what the model will see.
-        let fetched = auth::fetched_tokens(&self.credentials).await;
+        let mut fetched = auth::fetched_tokens(&self.credentials).await;
+        if let Some(client) = &client_credentials {
+            fetched.extend(auth::static_secret_texts(client));
+        }
         if fetched.is_empty() {
             redact::redact(&mut result, &self.secrets);
         } else {
@@ -329,7 +335,14 @@ impl Upstream {
         result
     }
 
-    async fn call_inner(&self, spec: &ToolSpec, args: Value) -> ToolResult {
+    /// `client_credentials`: the caller's own, used instead of the server's when given.
+    async fn call_inner(
+        &self,
+        spec: &ToolSpec,
+        args: Value,
+        client_credentials: Option<&auth::Credentials>,
+    ) -> ToolResult {
+        let credentials = client_credentials.unwrap_or(&self.credentials);
         let base = match server::tool_base(&self.base, self.explicit_base, spec) {
             Ok(b) => b,
             Err(e) => return ToolResult::error(format!("cannot call the API: {e}")),
@@ -348,7 +361,7 @@ impl Upstream {
             Ok(c) => c,
             Err(e) => return ToolResult::error(e),
         };
-        if let Err(e) = auth::apply(self.api, spec, &self.credentials, client, &mut parts).await {
+        if let Err(e) = auth::apply(self.api, spec, credentials, client, &mut parts).await {
             return ToolResult::error(e);
         }
         for hook in &self.on_request {
@@ -394,8 +407,9 @@ impl Upstream {
                 body,
                 url: &shown_url,
                 // Only a 401 or 403 answer shows it.
-                auth_hint: if matches!(status.as_u16(), 401 | 403) {
-                    auth::missing_hint(self.api, spec, &self.credentials)
+                // The hint names the server's environment variables: not the client's business.
+                auth_hint: if matches!(status.as_u16(), 401 | 403) && client_credentials.is_none() {
+                    auth::missing_hint(self.api, spec, credentials)
                 } else {
                     None
                 },

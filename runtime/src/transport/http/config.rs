@@ -61,7 +61,7 @@ fn authenticator(options: &RunOptions) -> Result<Authenticator, String> {
     let auth = Authenticator::new(options.auth_tokens.clone());
     #[cfg(feature = "oauth")]
     let auth = auth.with_oauth(options.oauth.as_ref())?;
-    Ok(auth)
+    auth.with_client_credentials(&options.client_credentials)
 }
 
 /// `/mcp/`, `mcp` and `/mcp` all become `/mcp`; `/` stays `/`.

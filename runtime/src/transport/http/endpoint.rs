@@ -9,7 +9,7 @@ use super::headers::{self, Single};
 use super::responses::{self, transport_error};
 use super::state::Shared;
 use super::{legacy, modern};
-use crate::auth::Identity;
+use crate::auth::{Caller, Identity};
 use crate::protocol::jsonrpc::DecodeError;
 use crate::protocol::version::{LEGACY_VERSIONS, MODERN_VERSIONS, PROTOCOL_VERSION_META_KEY, all_versions};
 use crate::protocol::{ErrorObject, Message, codes, jsonrpc};
@@ -61,7 +61,7 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
         Ok(caller) => caller,
         Err(rejection) => return rejection,
     };
-    let _permit = match admit(&shared, caller.as_deref(), &parts.extensions) {
+    let _permit = match admit(&shared, &caller, &parts.extensions) {
         Ok(permit) => permit,
         Err(rejection) => return rejection,
     };
@@ -94,7 +94,7 @@ async fn post(
     headers: &HeaderMap,
     body: Body,
     selection: Option<Selection>,
-    caller: Option<Arc<Identity>>,
+    caller: Caller,
 ) -> Response {
     let accepts = headers::accepts(headers);
     if !accepts.json || !(accepts.sse || shared.config.json_response) {
@@ -127,7 +127,7 @@ async fn post(
     {
         return responses::json(StatusCode::BAD_REQUEST, &e.response());
     }
-    if let Some(needed) = scopes_needed(shared, &decoded, caller.as_deref()) {
+    if let Some(needed) = scopes_needed(shared, &decoded, caller.identity.as_deref()) {
         return shared.config.auth.insufficient_scope(&needed);
     }
     let body_is_modern = decoded
@@ -157,7 +157,7 @@ async fn post(
 #[allow(clippy::result_large_err)]
 pub(crate) fn admit(
     shared: &Shared,
-    caller: Option<&Identity>,
+    caller: &Caller,
     extensions: &axum::http::Extensions,
 ) -> Result<Option<super::rate_limit::Permit>, Response> {
     let Some(limiter) = &shared.config.limiter else { return Ok(None) };

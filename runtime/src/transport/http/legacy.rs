@@ -8,7 +8,7 @@ use super::reply::{self, Exchange};
 use super::responses::{self, transport_error, with_session};
 use super::session::{ActivityGuard, Session, StreamSlot, mint_session_id};
 use super::state::Shared;
-use crate::auth::Identity;
+use crate::auth::Caller;
 use crate::protocol::jsonrpc::DecodeError;
 use crate::protocol::{Message, codes};
 use crate::server::{Connection, Selection};
@@ -36,7 +36,7 @@ pub(crate) async fn post(
     decoded: Result<Message, DecodeError>,
     prefers_sse: bool,
     selection: Option<Selection>,
-    caller: Option<Arc<Identity>>,
+    caller: Caller,
 ) -> Response {
     // Whether a stream would start with a priming event, and whether the client prefers one.
     let stream_choice = |version| (wants_priming(version), prefers_sse);
@@ -58,7 +58,7 @@ pub(crate) async fn post(
             "Bad Request: missing Mcp-Session-Id header; send `initialize` first to open a session",
         ),
         Single::Present(id) => match shared.sessions.get(id) {
-            Some(session) if session.admits(caller.as_ref()) => {
+            Some(session) if session.admits(&caller) => {
                 let activity = session.enter();
                 let version = version.or(session.conn.handshake().version);
                 let conn = session.conn.clone();
@@ -114,7 +114,7 @@ async fn open_session(
     shared: &Arc<Shared>,
     message: Message,
     selection: Option<Selection>,
-    caller: Option<Arc<Identity>>,
+    caller: Caller,
 ) -> Response {
     if !shared.sessions.has_room() {
         tracing::warn!("refused a new session: every session slot is busy");
@@ -148,7 +148,7 @@ async fn open_session(
 }
 
 /// GET: the session's stream for messages not tied to a request (list changes and the like).
-pub(crate) fn get(shared: &Arc<Shared>, headers: &HeaderMap, caller: Option<Arc<Identity>>) -> Response {
+pub(crate) fn get(shared: &Arc<Shared>, headers: &HeaderMap, caller: Caller) -> Response {
     if !headers::accepts(headers).sse {
         return transport_error(
             StatusCode::NOT_ACCEPTABLE,
@@ -186,7 +186,7 @@ pub(crate) fn get(shared: &Arc<Shared>, headers: &HeaderMap, caller: Option<Arc<
 }
 
 /// DELETE: ends the session (200); its id answers 404 from then on.
-pub(crate) fn delete(shared: &Arc<Shared>, headers: &HeaderMap, caller: Option<Arc<Identity>>) -> Response {
+pub(crate) fn delete(shared: &Arc<Shared>, headers: &HeaderMap, caller: Caller) -> Response {
     let session = match find_session(shared, headers, caller) {
         Ok(session) => session,
         Err(rejection) => return rejection,
@@ -197,10 +197,10 @@ pub(crate) fn delete(shared: &Arc<Shared>, headers: &HeaderMap, caller: Option<A
 }
 
 #[allow(clippy::result_large_err)]
-fn find_session(shared: &Shared, headers: &HeaderMap, caller: Option<Arc<Identity>>) -> Result<Arc<Session>, Response> {
+fn find_session(shared: &Shared, headers: &HeaderMap, caller: Caller) -> Result<Arc<Session>, Response> {
     match headers::single(headers, &SESSION_ID) {
         Single::Present(id) => {
-            shared.sessions.get(id).filter(|session| session.admits(caller.as_ref())).ok_or_else(session_not_found)
+            shared.sessions.get(id).filter(|session| session.admits(&caller)).ok_or_else(session_not_found)
         }
         Single::Absent => Err(transport_error(
             StatusCode::BAD_REQUEST,

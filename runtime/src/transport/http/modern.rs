@@ -23,7 +23,7 @@ pub(crate) async fn post(
     decoded: Result<Message, DecodeError>,
     prefers_sse: bool,
     selection: Option<Selection>,
-    caller: Option<Arc<crate::auth::Identity>>,
+    caller: crate::auth::Caller,
 ) -> Response {
     let message = match decoded {
         Ok(message) => message,

@@ -5,7 +5,7 @@
 //! affected. STDIO is one client and has none.
 
 use super::responses::transport_error;
-use crate::auth::Identity;
+use crate::auth::Caller;
 use crate::protocol::codes;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
@@ -90,9 +90,9 @@ impl RateLimiter {
 
     /// Admits a request from `caller` (or `address`), or answers 429.
     #[allow(clippy::result_large_err)]
-    pub fn admit(&self, caller: Option<&Identity>, address: Option<IpAddr>) -> Result<Permit, Response> {
-        let client = match (caller, address) {
-            (Some(caller), _) => Client::Caller(caller.fingerprint()),
+    pub fn admit(&self, caller: &Caller, address: Option<IpAddr>) -> Result<Permit, Response> {
+        let client = match (caller.fingerprint(), address) {
+            (Some(fingerprint), _) => Client::Caller(fingerprint),
             (None, Some(address)) => Client::Address(address),
             (None, None) => Client::Unknown,
         };
@@ -131,32 +131,34 @@ fn too_many(why: &str, wait_seconds: f64) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::auth::Identity;
 
     #[test]
     fn a_client_past_its_rate_waits_and_others_do_not() {
         let limiter = RateLimiter::new(RateLimits { per_second: NonZeroU32::new(3), max_concurrent: None }).unwrap();
         let (a, b) = ("10.0.0.1".parse().ok(), "10.0.0.2".parse().ok());
         for _ in 0..3 {
-            assert!(limiter.admit(None, a).is_ok());
+            assert!(limiter.admit(&Caller::default(), a).is_ok());
         }
-        let refused = limiter.admit(None, a).err().expect("a 429");
+        let refused = limiter.admit(&Caller::default(), a).err().expect("a 429");
         assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
         assert_eq!(refused.headers()[header::RETRY_AFTER], "1");
-        assert!(limiter.admit(None, b).is_ok(), "another address is counted apart");
-        let caller = Identity::static_token(b"token-0123456789abcdef");
-        assert!(limiter.admit(Some(&caller), a).is_ok(), "an authenticated caller is counted as itself");
+        assert!(limiter.admit(&Caller::default(), b).is_ok(), "another address is counted apart");
+        let caller =
+            Caller { identity: Some(Identity::static_token(b"token-0123456789abcdef").into()), ..Caller::default() };
+        assert!(limiter.admit(&caller, a).is_ok(), "an authenticated caller is counted as itself");
     }
 
     #[test]
     fn requests_in_flight_are_counted_until_they_end() {
         let limiter = RateLimiter::new(RateLimits { per_second: None, max_concurrent: Some(2) }).unwrap();
-        let caller = Identity::static_token(b"token-0123456789abcdef");
-        let (first, second) =
-            (limiter.admit(Some(&caller), None).unwrap(), limiter.admit(Some(&caller), None).unwrap());
-        assert!(limiter.admit(Some(&caller), None).is_err());
-        assert!(limiter.admit(None, None).is_ok(), "another client");
+        let caller =
+            Caller { identity: Some(Identity::static_token(b"token-0123456789abcdef").into()), ..Caller::default() };
+        let (first, second) = (limiter.admit(&caller, None).unwrap(), limiter.admit(&caller, None).unwrap());
+        assert!(limiter.admit(&caller, None).is_err());
+        assert!(limiter.admit(&Caller::default(), None).is_ok(), "another client");
         drop(first);
-        let third = limiter.admit(Some(&caller), None).expect("a slot came free");
+        let third = limiter.admit(&caller, None).expect("a slot came free");
         drop((second, third));
         assert!(limiter.in_flight.lock().unwrap().is_empty(), "nothing kept for a client with nothing in flight");
         assert!(RateLimiter::new(RateLimits::default()).is_none());

@@ -7,7 +7,7 @@
 //! mounted in someone else's server behaves the same as one we serve. A session with a request
 //! or a GET stream in flight is never idle.
 
-use crate::auth::Identity;
+use crate::auth::Caller;
 use crate::server::{Connection, Selection};
 use axum::http::HeaderValue;
 use serde_json::Value;
@@ -64,7 +64,8 @@ pub(crate) struct Session {
     stream: Mutex<Option<mpsc::Sender<Value>>>,
     /// Counted in `mcp_sessions_open` while it lives (`--metrics`).
     _open: Option<crate::metrics::Open>,
-    /// The fingerprint of the caller that opened it ([`Identity`]), when the server authenticates.
+    /// The fingerprint of the caller that opened it ([`Caller`]), when the server authenticates
+    /// or clients bring their own API credentials.
     credential: std::sync::OnceLock<[u8; 32]>,
 }
 
@@ -121,23 +122,23 @@ impl Session {
     }
 
     /// Binds the session to the caller that opened it (`None`: no authentication configured).
-    pub fn bind(&self, caller: Option<Arc<Identity>>) {
-        if let Some(caller) = &caller {
-            let _ = self.credential.set(caller.fingerprint());
+    pub fn bind(&self, caller: Caller) {
+        if let Some(fingerprint) = caller.fingerprint() {
+            let _ = self.credential.set(fingerprint);
         }
-        self.conn.set_identity(caller);
+        self.conn.set_caller(caller);
     }
 
     /// Whether `caller` may use this session: the one that opened it only (the same static token,
     /// or the same OAuth subject and client, whatever token they hold now); anyone else gets the
     /// 404 of a session that does not exist. The caller's latest identity (its scopes) goes to
     /// the session's requests.
-    pub fn admits(&self, caller: Option<&Arc<Identity>>) -> bool {
-        if self.credential.get().copied() != caller.map(|c| c.fingerprint()) {
+    pub fn admits(&self, caller: &Caller) -> bool {
+        if self.credential.get().copied() != caller.fingerprint() {
             return false;
         }
-        if caller.is_some() {
-            self.conn.set_identity(caller.cloned());
+        if caller.identity.is_some() || caller.api_credentials.is_some() {
+            self.conn.set_caller(caller.clone());
         }
         true
     }

@@ -14,7 +14,7 @@ mod tokens;
 pub use tokens::StaticTokens;
 
 use super::responses::transport_error;
-use crate::auth::Identity;
+use crate::auth::{ApiCredentials, Caller, Identity};
 use crate::protocol::codes;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
@@ -28,6 +28,9 @@ pub(crate) struct Authenticator {
     oauth: Option<Arc<crate::auth::oauth::OAuthVerifier>>,
     /// The scopes a client should ask for: those every request needs and those tools need.
     scopes: Vec<String>,
+    /// The request headers that carry a client's own API credential, by security scheme
+    /// (`--client-credential SCHEME=HEADER`).
+    client_credentials: Vec<(String, axum::http::HeaderName)>,
 }
 
 impl std::fmt::Debug for Authenticator {
@@ -51,6 +54,31 @@ impl Authenticator {
         if let Some(config) = config {
             self.scopes = config.required_scopes.clone();
             self.oauth = Some(Arc::new(crate::auth::oauth::OAuthVerifier::new(config.clone())?));
+        }
+        Ok(self)
+    }
+
+    /// Clients bring their own API credentials: `mapping` pairs a security scheme with the request
+    /// header that carries it. `Authorization` (the bearer token) only when nobody authenticates
+    /// to the server itself: a token meant for this server must not reach the API.
+    pub fn with_client_credentials(mut self, mapping: &[(String, String)]) -> Result<Authenticator, String> {
+        for (scheme, header) in mapping {
+            let name = axum::http::HeaderName::try_from(header.trim())
+                .map_err(|_| format!("--client-credential {scheme}={header}: `{header}` is not a header name"))?;
+            if name == header::AUTHORIZATION && self.is_oauth() {
+                return Err(format!(
+                    "--client-credential {scheme}=Authorization would send the client's MCP access token to the API; \
+                     the MCP authorization specification forbids passing it through (the API must get a token of its \
+                     own); map another header, such as X-Api-Key"
+                ));
+            }
+            if name == header::AUTHORIZATION && self.tokens.is_some() {
+                return Err(format!(
+                    "--client-credential {scheme}=Authorization would send the bearer token clients authenticate to \
+                     this server with to the API; map another header, such as X-Api-Key"
+                ));
+            }
+            self.client_credentials.push((scheme.clone(), name));
         }
         Ok(self)
     }
@@ -88,10 +116,46 @@ impl Authenticator {
         self.tokens.is_some() || self.is_oauth()
     }
 
-    /// The caller `headers` prove (`None` when no authentication is configured), or the response
-    /// to send instead: 401 with a challenge, 400 for a malformed `Authorization`, 503 when the
-    /// authorization server cannot be reached to check a token.
-    pub async fn authenticate(&self, headers: &HeaderMap) -> Result<Option<Arc<Identity>>, Response> {
+    /// Who sent a request with `headers`: the identity it proves (none when no authentication is
+    /// configured) and the API credentials it brings. `Err` is the response to send instead: 401
+    /// with a challenge, 400 for a malformed header, 503 when the authorization server cannot be
+    /// reached to check a token.
+    pub async fn authenticate(&self, headers: &HeaderMap) -> Result<Caller, Response> {
+        let identity = self.identity(headers).await?;
+        let api_credentials = self.api_credentials(headers)?;
+        Ok(Caller { identity, api_credentials })
+    }
+
+    /// The credentials the request brings for the API: `None` when none are mapped, else those of
+    /// the mapped headers present (maybe none: such a request calls the API without credentials).
+    #[allow(clippy::result_large_err)]
+    fn api_credentials(&self, headers: &HeaderMap) -> Result<Option<Arc<ApiCredentials>>, Response> {
+        if self.client_credentials.is_empty() {
+            return Ok(None);
+        }
+        let mut values = Vec::new();
+        for (scheme, name) in &self.client_credentials {
+            let mut all = headers.get_all(name).iter();
+            let Some(value) = all.next() else { continue };
+            if all.next().is_some() {
+                return Err(self.malformed(&format!("Bad Request: the request has more than one {name} header")));
+            }
+            let Ok(text) = value.to_str() else {
+                return Err(self.malformed(&format!("Bad Request: the {name} header is not visible ASCII")));
+            };
+            let text = match (name == header::AUTHORIZATION, text.get(..7)) {
+                (true, Some(scheme)) if scheme.eq_ignore_ascii_case("bearer ") => text[7..].trim(),
+                _ => text.trim(),
+            };
+            if !text.is_empty() {
+                values.push((scheme.clone(), text.to_string()));
+            }
+        }
+        Ok(Some(Arc::new(ApiCredentials::new(values))))
+    }
+
+    /// The caller `headers` prove, `None` when no authentication is configured.
+    async fn identity(&self, headers: &HeaderMap) -> Result<Option<Arc<Identity>>, Response> {
         if !self.is_required() {
             return Ok(None);
         }
@@ -235,9 +299,13 @@ mod tests {
     async fn static_tokens_let_in_their_holders_and_challenge_everyone_else() {
         let tokens = StaticTokens::new(["first-token-0123456789", "second-token-0123456789"], "test").unwrap();
         let auth = Authenticator::new(Some(tokens));
-        let first = auth.authenticate(&headers(Some("Bearer first-token-0123456789"))).await.unwrap().unwrap();
-        let again = auth.authenticate(&headers(Some("bearer   first-token-0123456789"))).await.unwrap().unwrap();
-        let second = auth.authenticate(&headers(Some("Bearer second-token-0123456789"))).await.unwrap().unwrap();
+        let who = |value: &'static str| {
+            let auth = auth.clone();
+            async move { auth.authenticate(&headers(Some(value))).await.unwrap().identity.unwrap() }
+        };
+        let first = who("Bearer first-token-0123456789").await;
+        let again = who("bearer   first-token-0123456789").await;
+        let second = who("Bearer second-token-0123456789").await;
         assert_eq!(first.fingerprint(), again.fingerprint());
         assert_ne!(first.fingerprint(), second.fingerprint());
         for (value, status, challenge) in [
@@ -253,7 +321,7 @@ mod tests {
         let mut twice = headers(Some("Bearer first-token-0123456789"));
         twice.append(header::AUTHORIZATION, HeaderValue::from_static("Bearer first-token-0123456789"));
         assert_eq!(auth.authenticate(&twice).await.unwrap_err().status(), StatusCode::BAD_REQUEST);
-        assert!(Authenticator::default().authenticate(&headers(None)).await.unwrap().is_none());
+        assert!(Authenticator::default().authenticate(&headers(None)).await.unwrap().identity.is_none());
     }
 
     #[test]
