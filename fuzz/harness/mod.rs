@@ -5,6 +5,7 @@
 //! Each `run_*` function takes the fuzzer's bytes and panics when an invariant breaks; the
 //! invariants are written next to each function.
 
+pub mod bearer;
 pub mod http;
 pub mod rpc;
 

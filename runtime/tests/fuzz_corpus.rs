@@ -24,12 +24,13 @@ fn every_seed_and_saved_finding_passes_its_harness() {
         PANICS.fetch_add(1, Ordering::SeqCst);
         default_hook(info);
     }));
-    let targets: [(&str, Harness); 5] = [
+    let targets: [(&str, Harness); 6] = [
         ("jsonrpc_decode", harness::rpc::run_decode),
         ("dispatch", harness::rpc::run_dispatch),
         ("http_request", harness::http::run_http),
         ("sse_post", harness::http::run_sse),
         ("upstream_request", upstream_harness::run_upstream_request),
+        ("bearer_token", harness::bearer::run_bearer),
     ];
     let mut failures = Vec::new();
     let mut replayed = 0;

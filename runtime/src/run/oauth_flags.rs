@@ -22,6 +22,9 @@ pub(super) struct OAuthFlags {
     /// The issuer's key set, instead of the one its metadata names.
     #[arg(long, env = "MCP_OAUTH_JWKS_URI", value_name = "URL")]
     oauth_jwks_uri: Option<String>,
+    /// The issuer's key set from this file (a JWK set), never fetched.
+    #[arg(long, env = "MCP_OAUTH_JWKS_FILE", value_name = "PATH")]
+    oauth_jwks_file: Option<std::path::PathBuf>,
     /// Introspect opaque tokens (RFC 7662) as this client of the authorization server; its secret
     /// is MCP_OAUTH_INTROSPECTION_CLIENT_SECRET.
     #[arg(long, env = "MCP_OAUTH_INTROSPECTION_CLIENT_ID", value_name = "ID")]
@@ -49,6 +52,11 @@ impl OAuthFlags {
         config.required_scopes =
             self.oauth_scopes.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
         config.jwks_uri = self.oauth_jwks_uri.clone();
+        if let Some(path) = &self.oauth_jwks_file {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read the OAuth key set `{}`: {e}", path.display()))?;
+            config.jwks = Some(text);
+        }
         if let Some(seconds) = self.oauth_leeway {
             config.leeway = Duration::from_secs(seconds);
         }

@@ -31,6 +31,8 @@ struct Inner {
     connection: Arc<Connection>,
     /// Answers to an earlier input-required result, and the handler's own state.
     input: InputResponses,
+    /// The HTTP status the API answered the call with (0: none yet), for the access log.
+    upstream_status: std::sync::atomic::AtomicU16,
 }
 
 impl RequestContext {
@@ -57,6 +59,7 @@ impl RequestContext {
                 cancel,
                 connection,
                 input: InputResponses::default(),
+                upstream_status: Default::default(),
             }),
         }
     }
@@ -82,8 +85,19 @@ impl RequestContext {
                 cancel: i.cancel.clone(),
                 connection: i.connection.clone(),
                 input,
+                upstream_status: i.upstream_status.load(std::sync::atomic::Ordering::Relaxed).into(),
             }),
         }
+    }
+
+    /// Notes the HTTP status the API answered this call with (what generated tools call), for
+    /// the access log.
+    pub fn set_upstream_status(&self, status: u16) {
+        self.inner.upstream_status.store(status, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub(crate) fn upstream_status(&self) -> Option<u16> {
+        Some(self.inner.upstream_status.load(std::sync::atomic::Ordering::Relaxed)).filter(|s| *s != 0)
     }
 
     /// The client's answer to the input request under `key`, on a follow-up call.

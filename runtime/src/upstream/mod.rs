@@ -311,7 +311,7 @@ impl Upstream {
         // A client that brings its own API credentials (`--client-credential`) calls with those
         // only: the server's own are never used for it, and its are redacted like the server's.
         let client_credentials = ctx.and_then(|c| c.api_credentials()).map(|c| auth::from_client(self.api, &c));
-        let call = self.call_inner(spec, args, client_credentials.as_ref());
+        let call = self.call_inner(spec, args, client_credentials.as_ref(), ctx);
         let mut result = match ctx {
             Some(ctx) => tokio::select! {
                 r = call => r,
@@ -335,12 +335,14 @@ impl Upstream {
         result
     }
 
-    /// `client_credentials`: the caller's own, used instead of the server's when given.
+    /// `client_credentials`: the caller's own, used instead of the server's when given; `ctx`
+    /// hears the API's status, for the access log.
     async fn call_inner(
         &self,
         spec: &ToolSpec,
         args: Value,
         client_credentials: Option<&auth::Credentials>,
+        ctx: Option<&RequestContext>,
     ) -> ToolResult {
         let credentials = client_credentials.unwrap_or(&self.credentials);
         let base = match server::tool_base(&self.base, self.explicit_base, spec) {
@@ -396,6 +398,9 @@ impl Upstream {
             }
         };
         crate::metrics::upstream_response(Some(status.as_u16()), sent);
+        if let Some(ctx) = ctx {
+            ctx.set_upstream_status(status.as_u16());
+        }
         tracing::debug!(tool = spec.name, status = status.as_u16(), bytes = body.bytes.len(), "the API answered");
         response::to_result(
             spec,

@@ -31,11 +31,25 @@ struct Table {
 #[derive(Default)]
 pub(super) struct KeyCache {
     table: RwLock<Arc<Table>>,
+    /// Keys given in the configuration: never fetched, never stale.
+    fixed: bool,
     /// Held while fetching, one fetch at a time; when the last one was tried.
     last_attempt: tokio::sync::Mutex<Option<Instant>>,
 }
 
 impl KeyCache {
+    /// The keys of a JWK set given as text, used as they are.
+    pub fn fixed(jwks: &str) -> Result<KeyCache, String> {
+        let set: jsonwebtoken::jwk::JwkSet =
+            serde_json::from_str(jwks).map_err(|e| format!("the OAuth key set is not a JWK set: {e}"))?;
+        let keys = usable(&set.keys);
+        if keys.is_empty() {
+            return Err("the OAuth key set has no signature key this server can use (RSA, EC or Ed25519)".into());
+        }
+        let table = Table { keys, fetched: Some(Instant::now()) };
+        Ok(KeyCache { table: RwLock::new(Arc::new(table)), fixed: true, ..KeyCache::default() })
+    }
+
     /// The key that verifies a token with header `kid` and `alg`.
     pub async fn key(
         &self,
@@ -44,8 +58,11 @@ impl KeyCache {
         fetcher: &Fetcher,
         refetch_interval: Duration,
     ) -> Result<DecodingKey, Rejection> {
-        let fresh = |table: &Table| table.fetched.is_some_and(|at| at.elapsed() < MAX_AGE);
         let current = self.current();
+        if self.fixed {
+            return find(&current, kid, alg)?.ok_or_else(|| Rejection::InvalidToken(unknown_key(kid)));
+        }
+        let fresh = |table: &Table| table.fetched.is_some_and(|at| at.elapsed() < MAX_AGE);
         if fresh(&current)
             && let Some(key) = find(&current, kid, alg)?
         {

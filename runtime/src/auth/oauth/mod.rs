@@ -26,6 +26,9 @@ pub struct OAuthConfig {
     pub required_scopes: Vec<String>,
     /// The issuer's key set, when its metadata should not be asked for it.
     pub jwks_uri: Option<String>,
+    /// The issuer's key set itself (JWK set JSON, `--oauth-jwks-file`): used as given, never
+    /// fetched, for an issuer the server cannot reach or keys pinned on purpose.
+    pub jwks: Option<String>,
     /// Opaque tokens are introspected with these client credentials (RFC 7662).
     pub introspection: Option<IntrospectionClient>,
     /// Clock skew allowed on `exp` and `nbf`.
@@ -43,6 +46,7 @@ impl OAuthConfig {
             resource: resource.into(),
             required_scopes: Vec::new(),
             jwks_uri: None,
+            jwks: None,
             introspection: None,
             leeway: Duration::from_secs(10),
             jwks_refetch_interval: Duration::from_secs(5),
@@ -97,7 +101,11 @@ impl OAuthVerifier {
         config.check()?;
         let fetcher = fetch::Fetcher::new(&config.issuer, config.jwks_uri.clone())?;
         let introspection = config.introspection.clone().map(introspect::Introspector::new);
-        Ok(OAuthVerifier { config, fetcher, keys: keys::KeyCache::default(), introspection })
+        let keys = match &config.jwks {
+            Some(text) => keys::KeyCache::fixed(text)?,
+            None => keys::KeyCache::default(),
+        };
+        Ok(OAuthVerifier { config, fetcher, keys, introspection })
     }
 
     pub fn config(&self) -> &OAuthConfig {

@@ -709,3 +709,46 @@ async fn handlers_see_the_capabilities_their_client_declared() {
     let modern = call(&d, &Arc::new(Connection::new(None)), call_caps(json!({"name": "caps", "_meta": meta}))).await;
     assert_eq!(seen(modern), r#"{"elicitation":{}}"#);
 }
+
+/// What a test's tracing subscriber wrote.
+#[derive(Clone, Default)]
+struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn every_tool_call_has_an_access_log_line_naming_the_caller_and_never_the_token() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .with_max_level(tracing::Level::INFO)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let d = server();
+    let token = b"secret-token-0123456789";
+    let caller = crate::auth::Caller {
+        identity: Some(Arc::new(crate::auth::Identity::static_token(token))),
+        ..Default::default()
+    };
+    let conn = Arc::new(Connection::for_request(None, caller));
+    call(&d, &conn, json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "hello", "arguments": {"name": "Ada"}}})).await;
+    call(&d, &conn, json!({"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "fail"}})).await;
+    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let lines: Vec<&str> = text.lines().filter(|l| l.contains("mcpgen::access")).collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    let expected = crate::auth::Identity::static_token(token).log_name();
+    assert!(lines[0].contains("tool=\"hello\"") && lines[0].contains("outcome=\"ok\""), "{}", lines[0]);
+    assert!(lines[0].contains(&format!("caller=\"{expected}\"")) && lines[0].contains("duration_ms="), "{}", lines[0]);
+    assert!(lines[1].contains("tool=\"fail\"") && lines[1].contains("outcome=\"error\""), "{}", lines[1]);
+    assert!(!text.contains("secret-token") && !text.contains("Ada"), "no token, and arguments only at debug: {text}");
+}

@@ -217,6 +217,7 @@ impl Dispatcher {
                 return tool_result(invalid);
             }
         };
+        tracing::debug!(target: "mcpgen::access", tool = name, %arguments, "tool call arguments");
         let filter = tool.shaping.take_filter(&mut arguments);
         let scope = || format!("tools/call:{name}");
         let mut ctx = call.ctx.with_input(InputResponses::from_params(Some(&params), &self.signer, scope)?);
@@ -285,8 +286,31 @@ impl Dispatcher {
             }
         }
         tool.record_call(started, result.is_error);
+        access_log(name, &ctx, &result, started);
         tool_result(result)
     }
+}
+
+/// The access log: one line per tool call at info level (target `mcpgen::access`), naming the
+/// caller (never a token), the tool, the outcome, the time it took and the API's status; the
+/// arguments go in a line of their own at debug level. Turned off with
+/// `RUST_LOG=info,mcpgen::access=off`.
+fn access_log(tool: &str, ctx: &crate::RequestContext, result: &ToolResult, started: std::time::Instant) {
+    if !tracing::enabled!(target: "mcpgen::access", tracing::Level::INFO) {
+        return;
+    }
+    let caller = ctx.identity().map(|i| i.log_name());
+    let outcome = if result.is_error { "error" } else { "ok" };
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    tracing::info!(
+        target: "mcpgen::access",
+        tool,
+        caller = caller.as_deref().unwrap_or("-"),
+        outcome,
+        duration_ms = format_args!("{ms:.1}"),
+        api_status = ctx.upstream_status(),
+        "tool call"
+    );
 }
 
 /// Whether a client with `selection` is shown `tool` (`tools/list`, search): admitted and not hidden.
