@@ -3,7 +3,7 @@
 use crate::protocol::{ErrorObject, RequestId};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
@@ -11,6 +11,7 @@ use tokio_util::sync::CancellationToken;
 use super::catalog::Selection;
 use super::in_flight::InFlight;
 use super::logging::LogLevel;
+use super::tasks::Party;
 
 /// Where messages for the client go. Each transport drains one of these.
 pub type Outbound = mpsc::Sender<Value>;
@@ -39,18 +40,47 @@ pub struct Connection {
     /// The client's own narrowing of the tools (an HTTP endpoint URL's query), within the
     /// server's; `None`: the server's.
     pub(crate) selection: Option<Selection>,
+    /// Who this connection's tasks belong to: its own number, or `None` for a stateless
+    /// request, whose tasks belong to whoever holds their id.
+    party: Option<u64>,
+    /// Fires when the connection goes away ([`Connection::cancel_all`]): its tasks stop.
+    closed: CancellationToken,
 }
+
+/// Numbers connections, so each owns its tasks.
+static NEXT_PARTY: AtomicU64 = AtomicU64::new(1);
 
 impl Connection {
     /// A connection whose unsolicited messages go to `outbound`.
     pub fn new(outbound: Option<Outbound>) -> Self {
-        Connection { outbound, ..Default::default() }
+        Connection { outbound, party: Some(NEXT_PARTY.fetch_add(1, Ordering::Relaxed)), ..Default::default() }
     }
 
     /// A connection whose client chose `selection` of the tools (checked with
     /// [`crate::server::Dispatcher::client_selection`]).
     pub fn with_selection(outbound: Option<Outbound>, selection: Option<Selection>) -> Self {
-        Connection { outbound, selection, ..Default::default() }
+        Connection {
+            outbound,
+            selection,
+            party: Some(NEXT_PARTY.fetch_add(1, Ordering::Relaxed)),
+            ..Default::default()
+        }
+    }
+
+    /// The same connection serving one stateless request: the tasks it creates are found by
+    /// their id alone, from any later request.
+    pub fn into_stateless(mut self) -> Self {
+        self.party = None;
+        self
+    }
+
+    pub(crate) fn party(&self) -> Party {
+        self.party.map_or(Party::Capability, Party::Connection)
+    }
+
+    /// Fires when the connection goes away.
+    pub(crate) fn closed(&self) -> &CancellationToken {
+        &self.closed
     }
 
     pub(crate) fn handshake(&self) -> Handshake {
@@ -81,6 +111,7 @@ impl Connection {
 
     /// Cancels everything still running (the connection is going away).
     pub fn cancel_all(&self) {
+        self.closed.cancel();
         for token in self.in_flight.lock().expect("in-flight lock").drain() {
             token.cancel();
         }

@@ -31,6 +31,8 @@ struct Inner {
     connection: Arc<Connection>,
     /// Answers to an earlier input-required result, and the handler's own state.
     input: InputResponses,
+    /// The 2025-11-25 task this request runs as: its messages to the client say so in `_meta`.
+    related_task: Option<String>,
 }
 
 impl RequestContext {
@@ -57,6 +59,7 @@ impl RequestContext {
                 cancel,
                 connection,
                 input: InputResponses::default(),
+                related_task: None,
             }),
         }
     }
@@ -82,6 +85,35 @@ impl RequestContext {
                 cancel: i.cancel.clone(),
                 connection: i.connection.clone(),
                 input,
+                related_task: i.related_task.clone(),
+            }),
+        }
+    }
+
+    /// The same request running as a task: it outlives its request, so it has its own
+    /// cancellation (`tasks/cancel`, the ttl, the connection closing) and sends to the
+    /// connection's own channel (`sink`) instead of the request's, tagging what it sends with
+    /// `related_task` (2025-11-25).
+    pub(crate) fn for_task(
+        &self,
+        cancel: CancellationToken,
+        sink: Option<Outbound>,
+        related_task: Option<String>,
+    ) -> Self {
+        let i = &self.inner;
+        RequestContext {
+            inner: Arc::new(Inner {
+                id: i.id.clone(),
+                generation: i.generation,
+                progress_token: i.progress_token.clone(),
+                last_progress: Mutex::new(None),
+                log_level: i.log_level,
+                client_capabilities: i.client_capabilities.clone(),
+                sink,
+                cancel,
+                connection: i.connection.clone(),
+                input: i.input.clone(),
+                related_task,
             }),
         }
     }
@@ -182,7 +214,7 @@ impl RequestContext {
         };
         let conn = &self.inner.connection;
         let (id, answer) = conn.expect_response();
-        if sink.send(request(&id, method, params)).await.is_err() {
+        if sink.send(self.tagged(request(&id, method, params))).await.is_err() {
             conn.forget_request(&id);
             return Err(ErrorObject::internal("the client connection is closed"));
         }
@@ -211,7 +243,20 @@ impl RequestContext {
     async fn send(&self, message: Value) {
         if let Some(sink) = &self.inner.sink {
             // A closed sink means the client is gone; the request will be cancelled.
-            let _ = sink.send(message).await;
+            let _ = sink.send(self.tagged(message)).await;
         }
+    }
+
+    /// `message` with `params._meta` naming this request's task, when it runs as one.
+    fn tagged(&self, mut message: Value) -> Value {
+        if let Some(task) = &self.inner.related_task
+            && let Some(params) = message.get_mut("params").and_then(Value::as_object_mut)
+        {
+            let meta = params.entry("_meta").or_insert_with(|| json!({}));
+            if let Some(meta) = meta.as_object_mut() {
+                meta.insert(super::tasks::RELATED_TASK_META_KEY.into(), json!({"taskId": task}));
+            }
+        }
+        message
     }
 }

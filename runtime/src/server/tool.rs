@@ -4,6 +4,7 @@ use super::context::RequestContext;
 use super::result::{ToolError, ToolResult};
 use super::schema::{Schema, top_level_type};
 use super::shaping::ToolShaping;
+use super::tasks::TaskSupport;
 use crate::protocol::json_string;
 use futures::future::BoxFuture;
 use serde_json::{Map, Value, json};
@@ -45,6 +46,8 @@ pub struct Tool {
     pub(crate) catalog: CatalogEntry,
     /// Its jq filter argument and what narrows its answers (`shaping`).
     pub(crate) shaping: ToolShaping,
+    /// Whether it runs as a task (`execution.taskSupport`).
+    pub(crate) task_support: TaskSupport,
 }
 
 /// What selection and search know of a tool besides its definition.
@@ -153,6 +156,7 @@ impl Tool {
             handler: None,
             catalog: CatalogEntry::default(),
             shaping: ToolShaping::default(),
+            task_support: TaskSupport::Forbidden,
         }
     }
 
@@ -265,6 +269,14 @@ impl Tool {
         self
     }
 
+    /// Whether the tool may run as a task: a client gets a task id at once and fetches the
+    /// result later (`tasks/get`), while the handler runs as it would for a plain call (its
+    /// [`RequestContext`] reports progress and sees `tasks/cancel` as a cancellation).
+    pub fn task_support(mut self, support: TaskSupport) -> Self {
+        self.task_support = support;
+        self
+    }
+
     /// The async function that runs the tool. It receives the validated arguments.
     pub fn handler<F, Fut, R>(mut self, f: F) -> Self
     where
@@ -296,6 +308,9 @@ impl Tool {
         if !self.annotations.is_empty() {
             obj.insert("annotations".into(), Value::Object(self.annotations.clone()));
         }
+        if self.task_support != TaskSupport::Forbidden {
+            obj.insert("execution".into(), json!({"taskSupport": self.task_support.as_str()}));
+        }
         if let Some(m) = &self.meta {
             obj.insert("_meta".into(), m.clone());
         }
@@ -315,6 +330,7 @@ pub(crate) struct RegisteredTool {
     pub required_client_capabilities: Vec<String>,
     pub catalog: CatalogEntry,
     pub shaping: ToolShaping,
+    pub task_support: TaskSupport,
     /// Whether the output schema admits a shaped answer, found out on the first result past the
     /// size limit (schemas are compiled on first use).
     admits_shaped: OnceLock<bool>,
@@ -333,6 +349,7 @@ struct DefinitionParts {
     description: Option<Cow<'static, str>>,
     annotations: Map<String, Value>,
     meta: Option<Value>,
+    task_support: TaskSupport,
 }
 
 /// The `tools/list` entry around the schemas, serialized once: `text[..input_at]`, the input
@@ -372,10 +389,19 @@ impl RegisteredTool {
             None => None,
         };
         let Tool {
-            name, title, description, annotations, meta, required_client_capabilities, catalog, shaping, ..
+            name,
+            title,
+            description,
+            annotations,
+            meta,
+            required_client_capabilities,
+            catalog,
+            shaping,
+            task_support,
+            ..
         } = tool;
         let read_only = annotations.get("readOnlyHint") == Some(&Value::Bool(true));
-        let parts = DefinitionParts { title, description, annotations, meta };
+        let parts = DefinitionParts { title, description, annotations, meta, task_support };
         Ok(RegisteredTool {
             name,
             handler,
@@ -384,6 +410,7 @@ impl RegisteredTool {
             required_client_capabilities,
             catalog,
             shaping,
+            task_support,
             admits_shaped: OnceLock::new(),
             metrics: OnceLock::new(),
             read_only,
@@ -479,6 +506,10 @@ impl Definition {
             key(&mut text, first, "description");
             json_string::write(&mut text, d);
         }
+        if parts.task_support != TaskSupport::Forbidden {
+            key(&mut text, first, "execution");
+            write_json(&mut text, &json!({"taskSupport": parts.task_support.as_str()}));
+        }
         key(&mut text, first, "inputSchema");
         let input_at = text.len();
         key(&mut text, first, "name");
@@ -510,6 +541,7 @@ mod tests {
             .output_schema(json!({"type": "object"}))
             .read_only()
             .meta(json!({"k": [1, 2]}))
+            .task_support(TaskSupport::Optional)
             .handler(|_, _| async { Ok(crate::ToolResult::text("x")) });
         let bare = Tool::from_schema_text("u", r#"{"type":"object"}"#)
             .handler(|_, _| async { Ok(crate::ToolResult::text("x")) });

@@ -42,7 +42,7 @@ pub(crate) async fn post(
             }
             reply::answer(Exchange {
                 dispatcher: dispatcher.clone(),
-                conn: Arc::new(Connection::with_selection(None, selection)),
+                conn: Arc::new(Connection::with_selection(None, selection).into_stateless()),
                 id: id.clone(),
                 message: Message::Request { id, method, params },
                 modern: true,
