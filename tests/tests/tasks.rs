@@ -1,7 +1,7 @@
 //! 2025-11-25 tasks through a real client: the TypeScript SDK's `callToolStream` (pinned in
 //! `tests/ts-sdk/`, driven by `tasks_client.mjs`) against `examples/everything` over Streamable
 //! HTTP: task creation, polling, the result, a failed task, cancellation, listing, progress
-//! tied to the task. (The 2026-07-28 tasks extension is exercised by the conformance suite's
+//! tied to the task, a task that asks the user through an elicitation. (The 2026-07-28 tasks extension is exercised by the conformance suite's
 //! `tasks-*` scenarios: `scripts/conformance 2026-07-28`.)
 
 use mcpgen_tests::{Endpoint, RunningServer, ServerCommand, Transport, cargo, ts_sdk};
@@ -51,16 +51,23 @@ fn the_typescript_sdk_runs_tools_as_tasks_over_streamable_http() {
     assert!(!cancelled.iter().any(|m| m["type"] == "result"), "{r}");
     assert_eq!(r["cancelled"]["cancelAgainCode"], -32602);
 
+    // Asked the user while it ran: the elicitation names the task, the answer reaches the tool.
+    let elicited = r["elicited"]["messages"].as_array().unwrap();
+    let asking = elicited[0]["taskId"].as_str().unwrap();
+    assert_eq!(r["elicited"]["elicitations"], json!([{"message": "Delete notes.txt?", "relatedTask": asking}]), "{r}");
+    assert_eq!(elicited.last().unwrap()["text"], "Deleted notes.txt", "{r}");
+
     let listed: Vec<(&str, &str)> = r["listed"]
         .as_array()
         .unwrap()
         .iter()
         .map(|t| (t["taskId"].as_str().unwrap(), t["status"].as_str().unwrap()))
         .collect();
-    assert_eq!(listed.len(), 3, "{r}");
+    assert_eq!(listed.len(), 4, "{r}");
     assert_eq!(listed[0], (id, "completed"));
     assert_eq!(listed[1].1, "failed");
     assert_eq!(listed[2].1, "cancelled");
+    assert_eq!(listed[3], (asking, "completed"));
 
     assert_eq!(r["requiredWithoutTask"], -32601, "a required task tool called plainly: {r}");
 }

@@ -5,10 +5,19 @@
 //   node tasks_client.mjs http://127.0.0.1:PORT/mcp
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolResultSchema, ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 
 const url = new URL(process.argv[2]);
-const client = new Client({ name: 'mcpgen-tasks-e2e', version: '1.0.0' });
+const client = new Client({ name: 'mcpgen-tasks-e2e', version: '1.0.0' }, { capabilities: { elicitation: {} } });
+// Elicitations a task sends while it waits: recorded, and accepted.
+const elicitations = [];
+client.setRequestHandler(ElicitRequestSchema, async (request) => {
+  elicitations.push({
+    message: request.params.message,
+    relatedTask: request.params._meta?.['io.modelcontextprotocol/related-task']?.taskId,
+  });
+  return { action: 'accept', content: { confirm: true } };
+});
 await client.connect(new StreamableHTTPClientTransport(url));
 
 /** One message of a task stream, reduced to what the test checks. */
@@ -76,6 +85,9 @@ report.failed = await stream('failing_job', {}, { task: {} });
   );
   report.cancelled = { messages, cancelStatus: cancelled.status, cancelAgainCode: again };
 }
+
+// A task that asks the user (over the session's GET stream) before it finishes.
+report.elicited = { ...(await stream('confirm_delete', { filename: 'notes.txt' }, { task: {} })), elicitations };
 
 report.listed = (await client.experimental.tasks.listTasks()).tasks.map((t) => ({ taskId: t.taskId, status: t.status }));
 

@@ -4,10 +4,11 @@
 use super::connection::{Connection, Outbound};
 use super::input::InputResponses;
 use super::logging::LogLevel;
+use super::tasks::TaskStore;
 use crate::protocol::jsonrpc::{notification, request};
 use crate::protocol::{ErrorObject, Generation, RequestId, codes};
 use serde_json::{Map, Value, json};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
@@ -31,8 +32,18 @@ struct Inner {
     connection: Arc<Connection>,
     /// Answers to an earlier input-required result, and the handler's own state.
     input: InputResponses,
-    /// The 2025-11-25 task this request runs as: its messages to the client say so in `_meta`.
-    related_task: Option<String>,
+    /// The task this request runs as, if any.
+    task: Option<TaskLink>,
+}
+
+/// A request running as a task: what it reports is kept on the task, for `tasks/get`.
+#[derive(Clone)]
+pub(crate) struct TaskLink {
+    pub store: Arc<TaskStore>,
+    /// Set once the task exists (a 2026-07-28 call becomes one only after its first turn).
+    pub id: Arc<OnceLock<String>>,
+    /// 2025-11-25: its messages to the client name the task in `_meta`.
+    pub tag_messages: bool,
 }
 
 impl RequestContext {
@@ -59,7 +70,7 @@ impl RequestContext {
                 cancel,
                 connection,
                 input: InputResponses::default(),
-                related_task: None,
+                task: None,
             }),
         }
     }
@@ -85,21 +96,16 @@ impl RequestContext {
                 cancel: i.cancel.clone(),
                 connection: i.connection.clone(),
                 input,
-                related_task: i.related_task.clone(),
+                task: i.task.clone(),
             }),
         }
     }
 
     /// The same request running as a task: it outlives its request, so it has its own
     /// cancellation (`tasks/cancel`, the ttl, the connection closing) and sends to the
-    /// connection's own channel (`sink`) instead of the request's, tagging what it sends with
-    /// `related_task` (2025-11-25).
-    pub(crate) fn for_task(
-        &self,
-        cancel: CancellationToken,
-        sink: Option<Outbound>,
-        related_task: Option<String>,
-    ) -> Self {
+    /// connection's own channel (`sink`) instead of the request's. Its progress becomes the
+    /// task's status message, and (2025-11-25) a wait for the client its `input_required`.
+    pub(crate) fn for_task(&self, cancel: CancellationToken, sink: Option<Outbound>, task: Option<TaskLink>) -> Self {
         let i = &self.inner;
         RequestContext {
             inner: Arc::new(Inner {
@@ -113,7 +119,7 @@ impl RequestContext {
                 cancel,
                 connection: i.connection.clone(),
                 input: i.input.clone(),
-                related_task,
+                task,
             }),
         }
     }
@@ -160,6 +166,14 @@ impl RequestContext {
     /// Reports progress, if the client asked for it with a progress token. Values must increase;
     /// a value not above the last one is dropped (the spec requires increasing progress).
     pub async fn progress(&self, progress: f64, total: Option<f64>, message: Option<&str>) {
+        if let Some((task, id)) = self.inner.task.as_ref().and_then(|t| Some((t, t.id.get()?))) {
+            let text = match (message, total) {
+                (Some(message), _) => message.to_string(),
+                (None, Some(total)) => format!("{progress} of {total}"),
+                (None, None) => progress.to_string(),
+            };
+            task.store.set_message(id, text);
+        }
         let Some(token) = &self.inner.progress_token else { return };
         {
             let mut last = self.inner.last_progress.lock().expect("progress lock");
@@ -218,6 +232,8 @@ impl RequestContext {
             conn.forget_request(&id);
             return Err(ErrorObject::internal("the client connection is closed"));
         }
+        // A task waiting for its client says so until the answer comes (or not).
+        let _waiting = self.inner.task.as_ref().and_then(|t| Some(t.store.waiting(t.id.get()?)));
         let outcome = tokio::select! {
             r = tokio::time::timeout(timeout, answer) => r,
             _ = self.inner.cancel.cancelled() => {
@@ -249,7 +265,7 @@ impl RequestContext {
 
     /// `message` with `params._meta` naming this request's task, when it runs as one.
     fn tagged(&self, mut message: Value) -> Value {
-        if let Some(task) = &self.inner.related_task
+        if let Some(task) = self.inner.task.as_ref().filter(|t| t.tag_messages).and_then(|t| t.id.get())
             && let Some(params) = message.get_mut("params").and_then(Value::as_object_mut)
         {
             let meta = params.entry("_meta").or_insert_with(|| json!({}));

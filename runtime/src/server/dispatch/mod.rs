@@ -61,7 +61,7 @@ pub struct Dispatcher {
     /// The dynamic surface's tools: for clients that may call anything, and for read-only ones.
     meta_tools: [OnceLock<Vec<Arc<RegisteredTool>>>; 2],
     /// Tasks of both generations.
-    tasks: TaskStore,
+    tasks: Arc<TaskStore>,
 }
 
 /// What one request needs to know about where it came from.
@@ -85,7 +85,7 @@ pub(crate) fn log_request_spans() {
 impl Dispatcher {
     pub(crate) fn new(info: Info, state: Arc<State>) -> Dispatcher {
         let signer = StateSigner::new(info.state_key);
-        let tasks = TaskStore::new(info.task_limits);
+        let tasks = Arc::new(TaskStore::new(info.task_limits));
         Dispatcher { info, state, signer, search: Mutex::new(None), meta_tools: Default::default(), tasks }
     }
 

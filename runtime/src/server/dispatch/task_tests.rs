@@ -389,3 +389,73 @@ async fn modern_task_input_arrives_through_tasks_update() {
     let bad = modern(&d, "tasks/update", json!({"taskId": id, "inputResponses": []})).await;
     assert_eq!(bad["error"]["code"], -32602);
 }
+
+#[tokio::test]
+async fn a_legacy_task_waiting_for_its_client_is_input_required_until_answered() {
+    let asks = Tool::new("asks", json!({"type": "object"})).task_support(TaskSupport::Optional).handler(
+        |_, ctx: RequestContext| async move {
+            Ok(match ctx.input_response("name") {
+                Some(answer) => ToolResult::text(format!("Hello, {}!", answer["content"]["name"].as_str().unwrap())),
+                None => ToolResult::input_required(InputRequired::new().request(
+                    "name",
+                    "elicitation/create",
+                    json!({"message": "Name?"}),
+                )),
+            })
+        },
+    );
+    let d = Server::new("s", "1").tool(asks).build().unwrap().0;
+    let (tx, mut outbound) = mpsc::channel(16);
+    let conn = Arc::new(Connection::new(Some(tx)));
+    let created = legacy(&d, &conn, "tools/call", json!({"name": "asks", "task": {}})).await;
+    let id = created["result"]["task"]["taskId"].as_str().unwrap().to_string();
+    // The request to the client goes on the connection's channel, naming the task.
+    let request = tokio::time::timeout(Duration::from_secs(5), outbound.recv()).await.unwrap().unwrap();
+    assert_eq!(request["method"], "elicitation/create");
+    assert_eq!(request["params"]["_meta"][RELATED_TASK_META_KEY]["taskId"], id);
+    let get = || legacy(&d, &conn, "tasks/get", json!({"taskId": id}));
+    until(get, "input_required").await;
+    let answer =
+        json!({"jsonrpc": "2.0", "id": request["id"], "result": {"action": "accept", "content": {"name": "Ada"}}});
+    assert!(call(&d, &conn, answer).await.is_none());
+    let result = legacy(&d, &conn, "tasks/result", json!({"taskId": id})).await;
+    assert_eq!(result["result"]["content"][0]["text"], "Hello, Ada!");
+    assert_eq!(until(get, "completed").await["statusMessage"], Value::Null);
+}
+
+#[tokio::test]
+async fn a_modern_tasks_progress_is_its_status_message() {
+    let (d, gate, _) = fixture();
+    let created = modern(&d, "tools/call", json!({"name": "gated"})).await;
+    let id = created["result"]["taskId"].as_str().unwrap().to_string();
+    // `gated` reported its progress on its first turn, before the task existed: not kept.
+    assert!(created["result"].get("statusMessage").is_none());
+    let working = modern(&d, "tasks/get", json!({"taskId": id})).await;
+    assert!(working["result"].get("statusMessage").is_none(), "{working}");
+    gate.add_permits(1);
+    let get = || modern(&d, "tasks/get", json!({"taskId": id}));
+    until(get, "completed").await;
+
+    // A task that reports progress once it runs as a task shows it.
+    let steps = Tool::new("steps", json!({"type": "object"})).task_support(TaskSupport::Optional).handler(
+        |_, ctx: RequestContext| async move {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            ctx.progress(2.0, Some(5.0), None).await;
+            tokio::time::sleep(Duration::from_secs(30)).await;
+            Ok(ToolResult::text("late"))
+        },
+    );
+    let d = Server::new("s", "1").tool(steps).build().unwrap().0;
+    let created = modern(&d, "tools/call", json!({"name": "steps"})).await;
+    let id = created["result"]["taskId"].as_str().unwrap().to_string();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let task = modern(&d, "tasks/get", json!({"taskId": id})).await;
+        if task["result"]["statusMessage"] == "2 of 5" {
+            assert_eq!(task["result"]["status"], "working");
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "no progress shown: {task}");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}

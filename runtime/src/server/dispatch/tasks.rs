@@ -19,7 +19,7 @@ use super::tools::Ran;
 use super::{Call, Dispatcher};
 use crate::protocol::{ErrorObject, Generation, codes};
 use crate::server::connection::Connection;
-use crate::server::context::RequestContext;
+use crate::server::context::{RequestContext, TaskLink};
 use crate::server::input::{InputResponses, MAX_LEGACY_ROUNDS};
 use crate::server::reply::Payload;
 use crate::server::tasks::{EXTENSION, Party, RELATED_TASK_META_KEY, Snapshot, Status, TaskSupport};
@@ -113,20 +113,27 @@ impl Dispatcher {
                 let task = self.tasks.create(party, ttl_ms, token.clone()).map_err(too_many)?;
                 // Progress and requests to the client go to the connection's own channel: the
                 // request's ends with this answer.
-                let ctx = ctx.for_task(token.clone(), call.conn.outbound.clone(), Some(task.id.clone()));
+                let link = TaskLink {
+                    store: Arc::clone(&self.tasks),
+                    id: Arc::new(task.id.clone().into()),
+                    tag_messages: true,
+                };
+                let ctx = ctx.for_task(token.clone(), call.conn.outbound.clone(), Some(link));
                 let run = self.run_boxed(tool.clone(), arguments, filter, ctx, Generation::Legacy);
                 let runner = TaskRun { id: task.id.clone(), party, tool, token, conn: call.conn.clone(), resume: None };
                 tokio::spawn(Arc::clone(self).run_task(run, runner));
                 Ok(Payload::Value(json!({"task": legacy_task(&task)})))
             }
             Plan::Modern => {
-                let ctx = ctx.for_task(token.clone(), None, None);
+                let link = TaskLink { store: Arc::clone(&self.tasks), id: Arc::default(), tag_messages: false };
+                let ctx = ctx.for_task(token.clone(), None, Some(link.clone()));
                 let mut run =
                     self.run_boxed(tool.clone(), arguments.clone(), filter.clone(), ctx.clone(), Generation::Modern);
                 if let Some(ran) = (&mut run).now_or_never() {
                     return Ok(self.answer_now(&tool, ran));
                 }
                 let task = self.tasks.create(Party::Capability, None, token.clone()).map_err(too_many)?;
+                let _ = link.id.set(task.id.clone());
                 let resume = Some(Resume { arguments, filter, ctx });
                 let runner = TaskRun {
                     id: task.id.clone(),

@@ -290,6 +290,30 @@ impl TaskStore {
         Some(rx)
     }
 
+    /// The running task's latest progress, as its status message (kept across `working` and
+    /// `input_required`, dropped at the end, where the message says how it ended).
+    pub fn set_message(&self, id: &str, message: String) {
+        if let Some(task) = self.inner().tasks.get_mut(id).filter(|t| !t.status.is_terminal()) {
+            task.status_message = Some(message);
+        }
+    }
+
+    /// Marks a running task `input_required` while its handler waits for the client over a
+    /// back channel (2025-11-25); `working` again when the guard is dropped.
+    pub fn waiting<'s>(&'s self, id: &'s str) -> Waiting<'s> {
+        self.set_waiting(id, true);
+        Waiting { store: self, id }
+    }
+
+    fn set_waiting(&self, id: &str, waiting: bool) {
+        let (from, to) =
+            if waiting { (Status::Working, Status::InputRequired) } else { (Status::InputRequired, Status::Working) };
+        if let Some(task) = self.inner().tasks.get_mut(id).filter(|t| t.status == from && t.answered.is_none()) {
+            let message = task.status_message.take();
+            task.set_status(to, message);
+        }
+    }
+
     /// Takes the client's answers to pending input requests; keys the task did not ask for are
     /// ignored. When the last one is answered the task goes back to `working` and its handler
     /// gets them all. False for an unknown task.
@@ -338,6 +362,18 @@ impl TaskStore {
     #[cfg(test)]
     pub fn len(&self) -> usize {
         self.inner().tasks.len()
+    }
+}
+
+/// Holds a task in `input_required` ([`TaskStore::waiting`]).
+pub(crate) struct Waiting<'s> {
+    store: &'s TaskStore,
+    id: &'s str,
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.store.set_waiting(self.id, false);
     }
 }
 
@@ -505,6 +541,28 @@ mod tests {
         assert!(rx.wait_for(|s| s.is_terminal()).await.is_err(), "the task was dropped with its party");
         assert!(token.is_cancelled());
         assert_eq!(store.len(), 0);
+    }
+
+    #[test]
+    fn progress_and_waits_for_the_client_show_on_a_running_task_only() {
+        let store = TaskStore::new(TaskLimits::default());
+        let (id, _) = create(&store, A);
+        store.set_message(&id, "3 of 10".into());
+        {
+            let _waiting = store.waiting(&id);
+            let waiting = store.get(&id, A).unwrap();
+            assert_eq!(waiting.status, Status::InputRequired);
+            assert_eq!(waiting.status_message.as_deref(), Some("3 of 10"));
+        }
+        assert_eq!(store.get(&id, A).unwrap().status, Status::Working);
+        // A guard dropped after the end does not bring the task back.
+        let waiting = store.waiting(&id);
+        store.finish(&id, Status::Completed, Ok(json!({})));
+        drop(waiting);
+        store.set_message(&id, "late".into());
+        let done = store.get(&id, A).unwrap();
+        assert_eq!(done.status, Status::Completed);
+        assert_eq!(done.status_message, None);
     }
 
     #[test]
