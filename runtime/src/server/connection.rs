@@ -40,9 +40,9 @@ pub struct Connection {
     /// The client's own narrowing of the tools (an HTTP endpoint URL's query), within the
     /// server's; `None`: the server's.
     pub(crate) selection: Option<Selection>,
-    /// Who this connection's tasks belong to: its own number, or `None` for a stateless
-    /// request, whose tasks belong to whoever holds their id.
-    party: Option<u64>,
+    /// Who this connection's tasks belong to: a connection's own number, or a stateless
+    /// request's credential.
+    party: Option<Party>,
     /// Fires when the connection goes away ([`Connection::cancel_all`]): its tasks stop.
     closed: CancellationToken,
 }
@@ -53,7 +53,11 @@ static NEXT_PARTY: AtomicU64 = AtomicU64::new(1);
 impl Connection {
     /// A connection whose unsolicited messages go to `outbound`.
     pub fn new(outbound: Option<Outbound>) -> Self {
-        Connection { outbound, party: Some(NEXT_PARTY.fetch_add(1, Ordering::Relaxed)), ..Default::default() }
+        Connection {
+            outbound,
+            party: Some(Party::Connection(NEXT_PARTY.fetch_add(1, Ordering::Relaxed))),
+            ..Default::default()
+        }
     }
 
     /// A connection whose client chose `selection` of the tools (checked with
@@ -62,20 +66,21 @@ impl Connection {
         Connection {
             outbound,
             selection,
-            party: Some(NEXT_PARTY.fetch_add(1, Ordering::Relaxed)),
+            party: Some(Party::Connection(NEXT_PARTY.fetch_add(1, Ordering::Relaxed))),
             ..Default::default()
         }
     }
 
-    /// The same connection serving one stateless request: the tasks it creates are found by
-    /// their id alone, from any later request.
-    pub fn into_stateless(mut self) -> Self {
-        self.party = None;
+    /// The same connection serving one stateless request, made with `credential` (a bearer
+    /// token's digest, when the server requires tokens): the tasks it creates are found by
+    /// their id from any later request with the same credential.
+    pub fn into_stateless(mut self, credential: Option<[u8; 32]>) -> Self {
+        self.party = Some(Party::Stateless(credential));
         self
     }
 
     pub(crate) fn party(&self) -> Party {
-        self.party.map_or(Party::Capability, Party::Connection)
+        self.party.unwrap_or(Party::Stateless(None))
     }
 
     /// Fires when the connection goes away.

@@ -91,7 +91,7 @@ async fn legacy(d: &Arc<Dispatcher>, conn: &Arc<Connection>, method: &str, param
 
 async fn modern(d: &Arc<Dispatcher>, method: &str, mut params: Value) -> Value {
     params["_meta"] = with_extension();
-    let conn = Arc::new(Connection::new(None).into_stateless());
+    let conn = Arc::new(Connection::new(None).into_stateless(None));
     call(d, &conn, req(1, method, params)).await.expect("a response")
 }
 
@@ -268,8 +268,26 @@ async fn tasks_are_scoped_to_the_party_that_created_them() {
     // A 2026-07-28 request (a capability holder) does not reach a session's task either.
     assert_eq!(modern(&d, "tasks/get", json!({"taskId": id})).await["error"]["code"], -32602);
 
+    // With bearer tokens, a stateless task is its token's: another token's request does not see it.
+    let with_token = |digest: u8| Arc::new(Connection::new(None).into_stateless(Some([digest; 32])));
+    let params = json!({"name": "gated", "_meta": with_extension()});
+    let created = call(&d, &with_token(1), req(1, "tools/call", params)).await.unwrap();
+    let owned = created["result"]["taskId"].as_str().unwrap().to_string();
+    let get = |digest: u8| {
+        let params = json!({"taskId": owned, "_meta": with_extension()});
+        let d = d.clone();
+        async move { call(&d, &with_token(digest), req(1, "tasks/get", params)).await.unwrap() }
+    };
+    assert_eq!(get(1).await["result"]["status"], "working");
+    assert_eq!(get(2).await["error"]["code"], -32602);
+    assert_eq!(
+        modern(&d, "tasks/get", json!({"taskId": owned})).await["error"]["code"],
+        -32602,
+        "nor an anonymous one"
+    );
+
     // Stateless legacy requests share tasks by id alone; a session does not see them.
-    let stateless = || Arc::new(Connection::new(None).into_stateless());
+    let stateless = || Arc::new(Connection::new(None).into_stateless(None));
     let created = legacy(&d, &stateless(), "tools/call", json!({"name": "gated", "task": {}})).await;
     let open = created["result"]["task"]["taskId"].as_str().unwrap().to_string();
     assert_eq!(legacy(&d, &stateless(), "tasks/get", json!({"taskId": open})).await["result"]["status"], "working");
@@ -288,7 +306,7 @@ async fn tasks_are_scoped_to_the_party_that_created_them() {
 #[tokio::test]
 async fn modern_tasks_need_the_extension() {
     let (d, _, _) = fixture();
-    let conn = Arc::new(Connection::new(None).into_stateless());
+    let conn = Arc::new(Connection::new(None).into_stateless(None));
     let discover = call(&d, &conn, req(1, "server/discover", json!({"_meta": without_extension()}))).await.unwrap();
     assert_eq!(discover["result"]["capabilities"]["extensions"][EXTENSION], json!({}));
     assert!(discover["result"]["capabilities"].get("tasks").is_none());

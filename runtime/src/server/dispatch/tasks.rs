@@ -132,17 +132,11 @@ impl Dispatcher {
                 if let Some(ran) = (&mut run).now_or_never() {
                     return Ok(self.answer_now(&tool, ran));
                 }
-                let task = self.tasks.create(Party::Capability, None, token.clone()).map_err(too_many)?;
+                let party = call.conn.party();
+                let task = self.tasks.create(party, None, token.clone()).map_err(too_many)?;
                 let _ = link.id.set(task.id.clone());
                 let resume = Some(Resume { arguments, filter, ctx });
-                let runner = TaskRun {
-                    id: task.id.clone(),
-                    party: Party::Capability,
-                    tool,
-                    token,
-                    conn: call.conn.clone(),
-                    resume,
-                };
+                let runner = TaskRun { id: task.id.clone(), party, tool, token, conn: call.conn.clone(), resume };
                 tokio::spawn(Arc::clone(self).run_task(run, runner));
                 let mut created = modern_task(&task);
                 created.insert("resultType".into(), json!("task"));
@@ -317,11 +311,7 @@ impl Dispatcher {
             return Err(missing_extension(format!("{method} is part of the tasks extension")));
         }
         let id = super::required_str(params, "taskId", method)?;
-        let party = match call.generation {
-            Generation::Modern => Party::Capability,
-            Generation::Legacy => call.conn.party(),
-        };
-        Ok((id, party))
+        Ok((id, call.conn.party()))
     }
 }
 

@@ -54,7 +54,8 @@ impl TaskSupport {
 pub struct TaskLimits {
     /// Tasks one party (a STDIO connection, a legacy session) may hold, running or finished.
     pub per_party: usize,
-    /// Tasks the whole server may hold (stateless tasks count only here: they have no party).
+    /// Tasks the whole server may hold (anonymous stateless tasks count only here). With the
+    /// default result limit (100 kB of text) a full store holds about 100 MB of results.
     pub total: usize,
     /// How long a task and its result are kept when the client asks for nothing.
     pub default_ttl: Duration,
@@ -68,7 +69,7 @@ impl Default for TaskLimits {
     fn default() -> Self {
         TaskLimits {
             per_party: 64,
-            total: 4096,
+            total: 1024,
             default_ttl: Duration::from_secs(10 * 60),
             max_ttl: Duration::from_secs(60 * 60),
             poll_interval: Duration::from_millis(500),

@@ -22,9 +22,18 @@ use tokio_util::sync::CancellationToken;
 pub(crate) enum Party {
     /// A STDIO connection or a legacy HTTP session, by its connection number.
     Connection(u64),
-    /// A stateless request (2026-07-28, or legacy `--stateless`): whoever holds the id, an
-    /// unguessable 128-bit value, holds the task.
-    Capability,
+    /// Stateless requests (2026-07-28 over HTTP, or legacy `--stateless`): whoever holds the
+    /// id, an unguessable 128-bit value, holds the task; when the server requires bearer
+    /// tokens, only with the token that created it (its SHA-256 digest here).
+    Stateless(Option<[u8; 32]>),
+}
+
+impl Party {
+    /// Whether the party is known well enough to have a quota of its own: an anonymous
+    /// stateless request could be anyone, and counts only against the server's.
+    fn has_quota(self) -> bool {
+        !matches!(self, Party::Stateless(None))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -193,7 +202,7 @@ impl TaskStore {
         let now = Instant::now();
         let mut inner = self.inner();
         inner.sweep(now);
-        if party != Party::Capability {
+        if party.has_quota() {
             let held = inner.tasks.values().filter(|t| t.party == party).count();
             if held >= self.limits.per_party && !inner.evict_oldest_finished(|t| t.party == party) {
                 return Err(format!(
@@ -406,14 +415,19 @@ mod tests {
     fn a_task_is_seen_only_by_its_party() {
         let store = TaskStore::new(TaskLimits::default());
         let (mine, _) = create(&store, A);
-        let (stateless, _) = create(&store, Party::Capability);
+        let (stateless, _) = create(&store, Party::Stateless(None));
         assert_eq!(mine.len(), 32);
         assert_ne!(mine, stateless);
         assert_eq!(store.get(&mine, A).unwrap().status, Status::Working);
         assert!(store.get(&mine, B).is_none());
-        assert!(store.get(&mine, Party::Capability).is_none());
+        assert!(store.get(&mine, Party::Stateless(None)).is_none());
         assert!(store.get(&stateless, A).is_none());
-        assert!(store.get(&stateless, Party::Capability).is_some());
+        assert!(store.get(&stateless, Party::Stateless(None)).is_some());
+        // A stateless task made with a bearer token is that token's.
+        let (tokens_task, _) = create(&store, Party::Stateless(Some([1; 32])));
+        assert!(store.get(&tokens_task, Party::Stateless(Some([1; 32]))).is_some());
+        assert!(store.get(&tokens_task, Party::Stateless(Some([2; 32]))).is_none());
+        assert!(store.get(&tokens_task, Party::Stateless(None)).is_none());
         assert!(matches!(store.cancel(&mine, B), Err(CancelRefused::Unknown)));
         assert!(!store.answer(&mine, B, Map::new()));
         assert!(store.watch(&mine, B).is_none());
@@ -460,11 +474,24 @@ mod tests {
     }
 
     #[test]
+    fn a_bearer_token_has_a_quota_an_anonymous_stateless_client_only_the_servers() {
+        let store = TaskStore::new(limits(1, 3));
+        let token = Party::Stateless(Some([7; 32]));
+        create(&store, token);
+        assert!(store.create(token, None, CancellationToken::new()).unwrap_err().contains("the limit is 1"));
+        create(&store, Party::Stateless(None));
+        create(&store, Party::Stateless(None));
+        assert!(
+            store.create(Party::Stateless(None), None, CancellationToken::new()).unwrap_err().contains("its limit")
+        );
+    }
+
+    #[test]
     fn the_server_quota_holds_across_parties() {
         let store = TaskStore::new(limits(10, 3));
         let (a, _) = create(&store, A);
         create(&store, B);
-        create(&store, Party::Capability);
+        create(&store, Party::Stateless(None));
         assert!(store.create(Party::Connection(3), None, CancellationToken::new()).unwrap_err().contains("limit"));
         store.finish(&a, Status::Failed, Err(ErrorObject::internal("x")));
         create(&store, Party::Connection(3));
@@ -507,22 +534,22 @@ mod tests {
     #[tokio::test]
     async fn input_is_handed_over_once_every_request_is_answered() {
         let store = TaskStore::new(TaskLimits::default());
-        let (id, _) = create(&store, Party::Capability);
+        let (id, _) = create(&store, Party::Stateless(None));
         let requests = json!({"a": {"method": "elicitation/create"}, "b": {"method": "elicitation/create"}});
         let mut answered = store.ask_input(&id, requests.as_object().unwrap().clone()).unwrap();
-        let snapshot = store.get(&id, Party::Capability).unwrap();
+        let snapshot = store.get(&id, Party::Stateless(None)).unwrap();
         assert_eq!(snapshot.status, Status::InputRequired);
         assert_eq!(snapshot.input_requests.unwrap().len(), 2);
 
         let answer = |v: Value| v.as_object().unwrap().clone();
-        assert!(store.answer(&id, Party::Capability, answer(json!({"a": {"action": "accept"}, "zzz": 1}))));
-        let snapshot = store.get(&id, Party::Capability).unwrap();
+        assert!(store.answer(&id, Party::Stateless(None), answer(json!({"a": {"action": "accept"}, "zzz": 1}))));
+        let snapshot = store.get(&id, Party::Stateless(None)).unwrap();
         assert_eq!(snapshot.status, Status::InputRequired);
         assert_eq!(snapshot.input_requests.unwrap().keys().collect::<Vec<_>>(), ["b"]);
         assert!(answered.try_recv().is_err(), "nothing handed over while one is pending");
 
-        store.answer(&id, Party::Capability, answer(json!({"b": {"action": "decline"}})));
-        assert_eq!(store.get(&id, Party::Capability).unwrap().status, Status::Working);
+        store.answer(&id, Party::Stateless(None), answer(json!({"b": {"action": "decline"}})));
+        assert_eq!(store.get(&id, Party::Stateless(None)).unwrap().status, Status::Working);
         let all = answered.await.unwrap();
         assert_eq!(Value::Object(all), json!({"a": {"action": "accept"}, "b": {"action": "decline"}}));
     }

@@ -43,7 +43,9 @@ pub(crate) async fn post(
         Err(e) => return responses::json(StatusCode::BAD_REQUEST, &e.response()),
     };
     if shared.config.stateless {
-        let conn = Arc::new(Connection::with_selection(None, selection).into_stateless());
+        let conn = Arc::new(
+            Connection::with_selection(None, selection).into_stateless(shared.config.guard.credential(headers)),
+        );
         return dispatch(shared, conn, message, stream_choice(version), None, None).await;
     }
     match headers::single(headers, &SESSION_ID) {

@@ -42,7 +42,9 @@ pub(crate) async fn post(
             }
             reply::answer(Exchange {
                 dispatcher: dispatcher.clone(),
-                conn: Arc::new(Connection::with_selection(None, selection).into_stateless()),
+                conn: Arc::new(
+                    Connection::with_selection(None, selection).into_stateless(shared.config.guard.credential(headers)),
+                ),
                 id: id.clone(),
                 message: Message::Request { id, method, params },
                 modern: true,
