@@ -271,7 +271,21 @@ impl Tool {
 
     /// Whether the tool may run as a task: a client gets a task id at once and fetches the
     /// result later (`tasks/get`), while the handler runs as it would for a plain call (its
-    /// [`RequestContext`] reports progress and sees `tasks/cancel` as a cancellation).
+    /// [`RequestContext`] reports progress, shown as the task's status message, and sees
+    /// `tasks/cancel` as a cancellation).
+    ///
+    /// ```
+    /// use mcpgen_runtime::{RequestContext, TaskSupport, Tool, ToolResult};
+    /// use serde_json::json;
+    ///
+    /// let report = Tool::new("build_report", json!({"type": "object"}))
+    ///     .task_support(TaskSupport::Optional)
+    ///     .handler(|_, ctx: RequestContext| async move {
+    ///         ctx.progress(1.0, Some(2.0), Some("collecting")).await;
+    ///         Ok(ToolResult::text("report ready"))
+    ///     });
+    /// assert_eq!(report.definition()["execution"]["taskSupport"], "optional");
+    /// ```
     pub fn task_support(mut self, support: TaskSupport) -> Self {
         self.task_support = support;
         self

@@ -103,13 +103,13 @@ impl Dispatcher {
         arguments: Value,
         filter: Option<String>,
         ctx: RequestContext,
-        call: &Call<'_>,
+        conn: &Arc<Connection>,
     ) -> Result<Payload, ErrorObject> {
         let token = CancellationToken::new();
         let too_many = |message: String| ErrorObject::new(codes::INVALID_REQUEST, message);
         match plan {
             Plan::Legacy { ttl_ms } => {
-                let party = call.conn.party();
+                let party = conn.party();
                 let task = self.tasks.create(party, ttl_ms, token.clone()).map_err(too_many)?;
                 // Progress and requests to the client go to the connection's own channel: the
                 // request's ends with this answer.
@@ -118,9 +118,9 @@ impl Dispatcher {
                     id: Arc::new(task.id.clone().into()),
                     tag_messages: true,
                 };
-                let ctx = ctx.for_task(token.clone(), call.conn.outbound.clone(), Some(link));
+                let ctx = ctx.for_task(token.clone(), conn.outbound.clone(), Some(link));
                 let run = self.run_boxed(tool.clone(), arguments, filter, ctx, Generation::Legacy);
-                let runner = TaskRun { id: task.id.clone(), party, tool, token, conn: call.conn.clone(), resume: None };
+                let runner = TaskRun { id: task.id.clone(), party, tool, token, conn: conn.clone(), resume: None };
                 tokio::spawn(Arc::clone(self).run_task(run, runner));
                 Ok(Payload::Value(json!({"task": legacy_task(&task)})))
             }
@@ -132,11 +132,11 @@ impl Dispatcher {
                 if let Some(ran) = (&mut run).now_or_never() {
                     return Ok(self.answer_now(&tool, ran));
                 }
-                let party = call.conn.party();
+                let party = conn.party();
                 let task = self.tasks.create(party, None, token.clone()).map_err(too_many)?;
                 let _ = link.id.set(task.id.clone());
                 let resume = Some(Resume { arguments, filter, ctx });
-                let runner = TaskRun { id: task.id.clone(), party, tool, token, conn: call.conn.clone(), resume };
+                let runner = TaskRun { id: task.id.clone(), party, tool, token, conn: conn.clone(), resume };
                 tokio::spawn(Arc::clone(self).run_task(run, runner));
                 let mut created = modern_task(&task);
                 created.insert("resultType".into(), json!("task"));

@@ -190,11 +190,14 @@ impl Dispatcher {
         };
         let filter = tool.shaping.take_filter(&mut arguments);
         let scope = || format!("tools/call:{name}");
-        let ctx = call.ctx.clone().with_input(InputResponses::from_params(Some(&params), &self.signer, scope)?);
+        let Call { conn, generation, ctx, .. } = call;
+        // The request's own context, updated in place (not copied) when no one else holds it.
+        let ctx = ctx.with_input(InputResponses::from_params(Some(&params), &self.signer, scope)?);
         if let Some(plan) = plan {
-            return self.start_task(plan, tool, arguments, filter, ctx, &call).await;
+            // Boxed: a rare path, kept out of every call's future.
+            return Box::pin(self.start_task(plan, tool, arguments, filter, ctx, conn)).await;
         }
-        let ran = self.run_tool(&tool, arguments, filter, ctx, call.generation).await;
+        let ran = self.run_tool(&tool, arguments, filter, ctx, generation).await;
         Ok(self.answer_now(&tool, ran))
     }
 
