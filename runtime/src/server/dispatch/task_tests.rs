@@ -477,3 +477,59 @@ async fn a_modern_tasks_progress_is_its_status_message() {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
 }
+
+#[tokio::test]
+async fn a_client_that_never_reads_its_tasks_is_held_to_its_quota_and_their_ttl() {
+    use crate::server::TaskLimits;
+    let quick = Tool::new("quick", json!({"type": "object"}))
+        .task_support(TaskSupport::Optional)
+        .handler(|_, _| async { Ok(ToolResult::text("quick")) });
+    let limits = TaskLimits { per_party: 2, ..TaskLimits::default() };
+    let d = Server::new("s", "1").task_limits(limits).tool(quick).build().unwrap().0;
+    let conn = Arc::new(Connection::new(None));
+    let mut ids = Vec::new();
+    for _ in 0..10 {
+        let created = legacy(&d, &conn, "tools/call", json!({"name": "quick", "task": {"ttl": 200}})).await;
+        let id = created["result"]["task"]["taskId"].as_str().unwrap().to_string();
+        assert_eq!(
+            legacy(&d, &conn, "tasks/result", json!({"taskId": id})).await["result"]["content"][0]["text"],
+            "quick"
+        );
+        ids.push(id);
+    }
+    // Ten finished tasks never read again: only the newest two are kept.
+    assert_eq!(d.tasks.list(conn.party(), 0, 100).0.len(), 2);
+    assert_eq!(legacy(&d, &conn, "tasks/get", json!({"taskId": ids[0]})).await["error"]["code"], -32602);
+    assert_eq!(legacy(&d, &conn, "tasks/get", json!({"taskId": ids[9]})).await["result"]["ttl"], 200);
+    // Past their ttl they are gone too.
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    assert_eq!(legacy(&d, &conn, "tasks/get", json!({"taskId": ids[9]})).await["error"]["code"], -32602);
+    assert_eq!(legacy(&d, &conn, "tasks/list", json!({})).await["result"]["tasks"], json!([]));
+    assert_eq!(d.tasks.len(), 0, "their memory is given back");
+}
+
+#[tokio::test]
+async fn running_tasks_past_the_quota_are_refused_with_a_reason() {
+    use crate::server::TaskLimits;
+    let gated =
+        Tool::new("forever", json!({"type": "object"})).task_support(TaskSupport::Optional).handler(|_, _| async {
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            Ok(ToolResult::text("late"))
+        });
+    let d = Server::new("s", "1")
+        .task_limits(TaskLimits { per_party: 1, ..TaskLimits::default() })
+        .tool(gated)
+        .build()
+        .unwrap()
+        .0;
+    let conn = Arc::new(Connection::new(None));
+    let first = legacy(&d, &conn, "tools/call", json!({"name": "forever", "task": {}})).await;
+    assert_eq!(first["result"]["task"]["status"], "working");
+    let refused = legacy(&d, &conn, "tools/call", json!({"name": "forever", "task": {}})).await;
+    assert_eq!(refused["error"]["code"], -32600);
+    assert!(refused["error"]["message"].as_str().unwrap().contains("too many tasks"), "{refused}");
+    // Another connection has its own quota.
+    let other = Arc::new(Connection::new(None));
+    let theirs = legacy(&d, &other, "tools/call", json!({"name": "forever", "task": {}})).await;
+    assert_eq!(theirs["result"]["task"]["status"], "working");
+}
