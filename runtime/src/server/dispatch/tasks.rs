@@ -204,6 +204,10 @@ impl Dispatcher {
                     Err(_) => return,
                 },
                 _ = token.cancelled() => return,
+                _ = conn.closed().cancelled() => {
+                    self.tasks.forget_party(party);
+                    return;
+                }
             };
             resume.ctx =
                 resume.ctx.clone().with_input(InputResponses { responses: Some(answers), state: required.state });
@@ -216,8 +220,9 @@ impl Dispatcher {
             );
         };
         self.tasks.finish(&id, status, outcome);
-        // 2025-11-25 status notification, on the connection's own channel (best effort).
-        if let (Party::Connection(_), Some(task)) = (party, self.tasks.get(&id, party)) {
+        // 2025-11-25 status notification, on the connection's own channel (best effort; a
+        // stateless connection has none).
+        if let (true, Some(task)) = (resume.is_none(), self.tasks.get(&id, party)) {
             conn.try_notify("notifications/tasks/status", Value::Object(legacy_fields(&task)));
         }
     }
