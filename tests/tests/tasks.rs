@@ -1,7 +1,8 @@
 //! 2025-11-25 tasks through a real client: the TypeScript SDK's `callToolStream` (pinned in
 //! `tests/ts-sdk/`, driven by `tasks_client.mjs`) against `examples/everything` over Streamable
 //! HTTP: task creation, polling, the result, a failed task, cancellation, listing, progress
-//! tied to the task, a task that asks the user through an elicitation. (The 2026-07-28 tasks extension is exercised by the conformance suite's
+//! tied to the task, a task that asks the user through an elicitation; and over STDIO, spoken
+//! raw. (The 2026-07-28 tasks extension is exercised by the conformance suite's
 //! `tasks-*` scenarios: `scripts/conformance 2026-07-28`.)
 
 use mcpgen_tests::{Endpoint, RunningServer, ServerCommand, Transport, cargo, ts_sdk};
@@ -70,4 +71,49 @@ fn the_typescript_sdk_runs_tools_as_tasks_over_streamable_http() {
     assert_eq!(listed[3], (asking, "completed"));
 
     assert_eq!(r["requiredWithoutTask"], -32601, "a required task tool called plainly: {r}");
+}
+
+/// The same over STDIO, spoken raw: progress and the end of the task arrive on stdout, tagged
+/// with the task, beside the responses.
+#[test]
+fn a_task_over_stdio_reports_on_stdout_and_its_result_waits() {
+    use mcpgen_tests::stdio::StdioServer;
+    let everything = ServerCommand::new(cargo::binary("everything", "everything")).args(["--transport", "stdio"]);
+    let mut server = StdioServer::spawn(&everything);
+    let init = server.initialize();
+    assert_eq!(init["capabilities"]["tasks"]["requests"]["tools"]["call"], json!({}), "{init}");
+
+    let params = json!({
+        "name": "slow_compute", "arguments": {"seconds": 0.3, "label": "stdio"},
+        "task": {"ttl": 30000}, "_meta": {"progressToken": "p1"}
+    });
+    let created = server.request("tools/call", params);
+    let id = created["result"]["task"]["taskId"].as_str().unwrap_or_else(|| panic!("{created}")).to_string();
+    let result = server.request("tasks/result", json!({"taskId": id}));
+    assert_eq!(result["result"]["content"][0]["text"], "computed stdio in 0.3 s", "{result}");
+    assert_eq!(result["result"]["_meta"]["io.modelcontextprotocol/related-task"]["taskId"], id);
+
+    let mut progress = 0;
+    let status = loop {
+        let message = server
+            .next_message(Duration::from_secs(10))
+            .unwrap_or_else(|| panic!("no status notification; stderr:\n{}", server.stderr()));
+        match message["method"].as_str() {
+            Some("notifications/progress") => {
+                assert_eq!(message["params"]["progressToken"], "p1");
+                assert_eq!(message["params"]["_meta"]["io.modelcontextprotocol/related-task"]["taskId"], id);
+                progress += 1;
+            }
+            Some("notifications/tasks/status") => break message,
+            _ => {}
+        }
+    };
+    assert_eq!(progress, 3, "three steps of 100 ms");
+    assert_eq!(status["params"]["taskId"], id);
+    assert_eq!(status["params"]["status"], "completed");
+    let listed = server.request("tasks/list", json!({}));
+    assert_eq!(listed["result"]["tasks"][0]["taskId"], id);
+
+    server.close_stdin();
+    assert!(server.wait(Duration::from_secs(10)).is_some_and(|s| s.success()), "stderr:\n{}", server.stderr());
 }
