@@ -17,8 +17,8 @@ pub use protocol::{ErrorObject, Generation, RequestId};
 pub use run::{CommandLine, LogFormat, RunError, RunOptions, Transport};
 pub use server::{
     BuildError, CacheHint, Completer, Connection, Content, Dispatcher, InputRequired, LogLevel, Prompt, PromptMessage,
-    PromptResult, RequestContext, Resource, ResourceContents, ResourceTemplate, Selection, Server, ServerHandle, Tool,
-    ToolError, ToolMode, ToolResult, prefix_completer,
+    PromptResult, RequestContext, Resource, ResourceContents, ResourceTemplate, Selection, Server, ServerHandle,
+    TaskLimits, TaskSupport, Tool, ToolError, ToolMode, ToolResult, prefix_completer,
 };
 pub use transport::http::{HttpApp, HttpHandle, RateLimits, StaticTokens};
 

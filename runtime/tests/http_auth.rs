@@ -168,3 +168,41 @@ async fn without_authentication_clients_are_counted_by_address() {
     assert_eq!(call().send(s.addr).await.status, 200, "its slot came free");
     s.stop().await.unwrap();
 }
+
+/// A 2026-07-28 request that declares the tasks extension, with the mirrored headers (a task
+/// method's `Mcp-Name` is its `taskId`).
+fn task_post(method: &str, mut params: mcpgen_runtime::serde_json::Value, token: &str) -> Req {
+    params["_meta"] = json!({PV_KEY: MODERN, CAPS_KEY: {"extensions": {"io.modelcontextprotocol/tasks": {}}}});
+    let name = params.get("name").or(params.get("taskId")).and_then(|v| v.as_str()).unwrap().to_string();
+    post("/mcp", &json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}))
+        .header("MCP-Protocol-Version", MODERN)
+        .header("Mcp-Method", method)
+        .header("Mcp-Name", &name)
+        .header("Authorization", &bearer(token))
+}
+
+#[tokio::test]
+async fn a_stateless_task_answers_only_the_token_that_created_it() {
+    use mcpgen_runtime::{TaskSupport, Tool, ToolResult};
+    let slow = Tool::new("slow", json!({"type": "object"})).task_support(TaskSupport::Optional).handler(|_, _| async {
+        mcpgen_runtime::rt::sleep(std::time::Duration::from_secs(30)).await;
+        Ok(ToolResult::text("late"))
+    });
+    let s = TestServer::start(server().tool(slow), options(Transport::Http)).await;
+    let created = task_post("tools/call", json!({"name": "slow"}), TOKEN).send(s.addr).await;
+    assert_eq!(created.status, 200, "{}", created.text());
+    let id = created.json()["result"]["taskId"].as_str().unwrap().to_string();
+
+    let get = |token| {
+        let request = task_post("tasks/get", json!({"taskId": id}), token);
+        async move { request.send(s.addr).await }
+    };
+    let mine = get(TOKEN).await;
+    assert_eq!(mine.json()["result"]["status"], "working", "{}", mine.text());
+    let theirs = get(OTHER).await;
+    assert_eq!(theirs.json()["error"]["code"], -32602, "another token knows the id, not the task: {}", theirs.text());
+    let cancel = task_post("tasks/cancel", json!({"taskId": id}), OTHER).send(s.addr).await;
+    assert_eq!(cancel.json()["error"]["code"], -32602);
+    assert_eq!(get(TOKEN).await.json()["result"]["status"], "working", "the other token's cancel did nothing");
+    s.stop().await.unwrap();
+}

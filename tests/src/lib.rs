@@ -6,6 +6,8 @@
 //! - [`python`] and [`inspector`]: the real MCP clients (Python `mcp`, pinned in
 //!   `tests/clients/requirements.txt`; the MCP Inspector CLI, pinned in `tests/inspector/`),
 //!   installed by the tests themselves into [`workspace::tools_dir`] through [`install`].
+//! - [`ts_sdk`]: the MCP TypeScript SDK (pinned in `tests/ts-sdk/`), the client with a tasks API,
+//!   running the scripts beside its pins.
 //! - [`endpoint`]: how a client reaches a server under test, per transport.
 //! - [`stdio`]: raw JSON-RPC over a server's stdin and stdout; [`http`]: a plain GET for custom routes.
 //! - [`process`] and [`ports`]: child processes with timeouts and kill-on-drop; free ports.
@@ -28,6 +30,7 @@ pub mod ports;
 pub mod process;
 pub mod python;
 pub mod stdio;
+pub mod ts_sdk;
 pub mod workspace;
 
 pub use endpoint::{Endpoint, RunningServer, ServerCommand, Transport};

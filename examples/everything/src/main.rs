@@ -7,6 +7,7 @@ mod diagnostics;
 mod input_required;
 mod prompts;
 mod resources;
+mod tasks;
 mod tools;
 
 use mcpgen_runtime::axum::routing::get;
@@ -27,6 +28,7 @@ fn main() -> std::process::ExitCode {
     server = resources::register(server);
     server = prompts::register(server);
     server = input_required::register(server);
+    server = tasks::register(server);
     let handle = server.handle();
     server = diagnostics::register(server, handle.clone());
     start_automatic_behaviours(handle);

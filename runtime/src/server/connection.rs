@@ -3,7 +3,7 @@
 use crate::protocol::{ErrorObject, RequestId};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
@@ -11,6 +11,7 @@ use tokio_util::sync::CancellationToken;
 use super::catalog::Selection;
 use super::in_flight::InFlight;
 use super::logging::LogLevel;
+use super::tasks::Party;
 use crate::auth::{ApiCredentials, Caller, Identity};
 
 /// Where messages for the client go. Each transport drains one of these.
@@ -43,24 +44,52 @@ pub struct Connection {
     /// Who sent the latest request (HTTP): a legacy session is bound to one caller, whose token
     /// (and so its scopes) and API credentials may be renewed between requests.
     caller: Mutex<Caller>,
+    /// Who this connection's tasks belong to: a connection's own number, or a stateless
+    /// request's caller.
+    party: Option<Party>,
+    /// Fires when the connection goes away ([`Connection::cancel_all`]): its tasks stop.
+    closed: CancellationToken,
 }
+
+/// Numbers connections, so each owns its tasks.
+static NEXT_PARTY: AtomicU64 = AtomicU64::new(1);
 
 impl Connection {
     /// A connection whose unsolicited messages go to `outbound`.
     pub fn new(outbound: Option<Outbound>) -> Self {
-        Connection { outbound, ..Default::default() }
+        Connection {
+            outbound,
+            party: Some(Party::Connection(NEXT_PARTY.fetch_add(1, Ordering::Relaxed))),
+            ..Default::default()
+        }
     }
 
     /// A connection whose client chose `selection` of the tools (checked with
     /// [`crate::server::Dispatcher::client_selection`]).
     pub fn with_selection(outbound: Option<Outbound>, selection: Option<Selection>) -> Self {
-        Connection { outbound, selection, ..Default::default() }
+        Connection {
+            outbound,
+            selection,
+            party: Some(Party::Connection(NEXT_PARTY.fetch_add(1, Ordering::Relaxed))),
+            ..Default::default()
+        }
     }
 
-    /// The caller the transport authenticated for this connection's latest request.
-    /// The connection of one stateless HTTP request from `caller`.
+    pub(crate) fn party(&self) -> Party {
+        self.party.unwrap_or(Party::Stateless(None))
+    }
+
+    /// Fires when the connection goes away.
+    pub(crate) fn closed(&self) -> &CancellationToken {
+        &self.closed
+    }
+
+    /// The connection of one stateless HTTP request from `caller`: the tasks it creates are
+    /// found by their id from any later request of the same caller (the same token, subject or
+    /// API credentials; anyone's, when nobody authenticates).
     pub(crate) fn for_request(selection: Option<Selection>, caller: Caller) -> Self {
-        Connection { selection, caller: Mutex::new(caller), ..Default::default() }
+        let party = Some(Party::Stateless(caller.fingerprint()));
+        Connection { selection, caller: Mutex::new(caller), party, ..Default::default() }
     }
 
     pub(crate) fn set_caller(&self, caller: Caller) {
@@ -103,6 +132,7 @@ impl Connection {
 
     /// Cancels everything still running (the connection is going away).
     pub fn cancel_all(&self) {
+        self.closed.cancel();
         for token in self.in_flight.lock().expect("in-flight lock").drain() {
             token.cancel();
         }

@@ -4,10 +4,11 @@
 use super::connection::{Connection, Outbound};
 use super::input::InputResponses;
 use super::logging::LogLevel;
+use super::tasks::TaskStore;
 use crate::protocol::jsonrpc::{notification, request};
 use crate::protocol::{ErrorObject, Generation, RequestId, codes};
 use serde_json::{Map, Value, json};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
@@ -33,6 +34,18 @@ struct Inner {
     input: InputResponses,
     /// The HTTP status the API answered the call with (0: none yet), for the access log.
     upstream_status: std::sync::atomic::AtomicU16,
+    /// The task this request runs as, if any.
+    task: Option<TaskLink>,
+}
+
+/// A request running as a task: what it reports is kept on the task, for `tasks/get`.
+#[derive(Clone)]
+pub(crate) struct TaskLink {
+    pub store: Arc<TaskStore>,
+    /// Set once the task exists (a 2026-07-28 call becomes one only after its first turn).
+    pub id: Arc<OnceLock<String>>,
+    /// 2025-11-25: its messages to the client name the task in `_meta`.
+    pub tag_messages: bool,
 }
 
 impl RequestContext {
@@ -60,6 +73,7 @@ impl RequestContext {
                 connection,
                 input: InputResponses::default(),
                 upstream_status: Default::default(),
+                task: None,
             }),
         }
     }
@@ -86,6 +100,31 @@ impl RequestContext {
                 connection: i.connection.clone(),
                 input,
                 upstream_status: i.upstream_status.load(std::sync::atomic::Ordering::Relaxed).into(),
+                task: i.task.clone(),
+            }),
+        }
+    }
+
+    /// The same request running as a task: it outlives its request, so it has its own
+    /// cancellation (`tasks/cancel`, the ttl, the connection closing) and sends to the
+    /// connection's own channel (`sink`) instead of the request's. Its progress becomes the
+    /// task's status message, and (2025-11-25) a wait for the client its `input_required`.
+    pub(crate) fn for_task(&self, cancel: CancellationToken, sink: Option<Outbound>, task: Option<TaskLink>) -> Self {
+        let i = &self.inner;
+        RequestContext {
+            inner: Arc::new(Inner {
+                id: i.id.clone(),
+                generation: i.generation,
+                progress_token: i.progress_token.clone(),
+                last_progress: Mutex::new(None),
+                log_level: i.log_level,
+                client_capabilities: i.client_capabilities.clone(),
+                sink,
+                cancel,
+                connection: i.connection.clone(),
+                input: i.input.clone(),
+                upstream_status: Default::default(),
+                task,
             }),
         }
     }
@@ -155,6 +194,14 @@ impl RequestContext {
     /// Reports progress, if the client asked for it with a progress token. Values must increase;
     /// a value not above the last one is dropped (the spec requires increasing progress).
     pub async fn progress(&self, progress: f64, total: Option<f64>, message: Option<&str>) {
+        if let Some((task, id)) = self.inner.task.as_ref().and_then(|t| Some((t, t.id.get()?))) {
+            let text = match (message, total) {
+                (Some(message), _) => message.to_string(),
+                (None, Some(total)) => format!("{progress} of {total}"),
+                (None, None) => progress.to_string(),
+            };
+            task.store.set_message(id, text);
+        }
         let Some(token) = &self.inner.progress_token else { return };
         {
             let mut last = self.inner.last_progress.lock().expect("progress lock");
@@ -209,10 +256,12 @@ impl RequestContext {
         };
         let conn = &self.inner.connection;
         let (id, answer) = conn.expect_response();
-        if sink.send(request(&id, method, params)).await.is_err() {
+        if sink.send(self.tagged(request(&id, method, params))).await.is_err() {
             conn.forget_request(&id);
             return Err(ErrorObject::internal("the client connection is closed"));
         }
+        // A task waiting for its client says so until the answer comes (or not).
+        let _waiting = self.inner.task.as_ref().and_then(|t| Some(t.store.waiting(t.id.get()?)));
         let outcome = tokio::select! {
             r = tokio::time::timeout(timeout, answer) => r,
             _ = self.inner.cancel.cancelled() => {
@@ -238,7 +287,20 @@ impl RequestContext {
     async fn send(&self, message: Value) {
         if let Some(sink) = &self.inner.sink {
             // A closed sink means the client is gone; the request will be cancelled.
-            let _ = sink.send(message).await;
+            let _ = sink.send(self.tagged(message)).await;
         }
+    }
+
+    /// `message` with `params._meta` naming this request's task, when it runs as one.
+    fn tagged(&self, mut message: Value) -> Value {
+        if let Some(task) = self.inner.task.as_ref().filter(|t| t.tag_messages).and_then(|t| t.id.get())
+            && let Some(params) = message.get_mut("params").and_then(Value::as_object_mut)
+        {
+            let meta = params.entry("_meta").or_insert_with(|| json!({}));
+            if let Some(meta) = meta.as_object_mut() {
+                meta.insert(super::tasks::RELATED_TASK_META_KEY.into(), json!({"taskId": task}));
+            }
+        }
+        message
     }
 }

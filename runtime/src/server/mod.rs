@@ -22,6 +22,7 @@ mod result;
 mod schema;
 mod shaping;
 mod state;
+mod tasks;
 mod tool;
 mod tool_page;
 
@@ -43,6 +44,7 @@ pub use resource::{Resource, ResourceContents, ResourceTemplate};
 pub(crate) use result::Block;
 pub use result::{Content, ToolError, ToolResult};
 pub use shaping::{DEFAULT_MAX_RESULT_BYTES, JQ_ARGUMENT_DESCRIPTION, SHAPED_OUTPUT};
+pub use tasks::{TaskLimits, TaskSupport};
 pub use tool::{Tool, ToolHandler};
 pub use tool_page::{PageParts, ToolPage};
 
@@ -76,6 +78,8 @@ pub(crate) struct Info {
     pub surface: catalog::Surface,
     /// Tool results past this many bytes of text are cut with a note (0: no limit).
     pub max_result_bytes: usize,
+    /// Bounds on the tasks the server keeps.
+    pub task_limits: TaskLimits,
 }
 
 /// An MCP server under construction.
@@ -111,6 +115,7 @@ impl Server {
                 state_key: None,
                 surface: catalog::Surface::default(),
                 max_result_bytes: shaping::DEFAULT_MAX_RESULT_BYTES,
+                task_limits: TaskLimits::default(),
             },
             state: Arc::default(),
             routes: Vec::new(),
@@ -202,6 +207,13 @@ impl Server {
     /// command line's `--max-result-bytes` wins.
     pub fn max_result_bytes(mut self, bytes: usize) -> Self {
         self.info.max_result_bytes = bytes;
+        self
+    }
+
+    /// Bounds on the tasks the server keeps (tools with [`Tool::task_support`]); the defaults
+    /// are [`TaskLimits::default`].
+    pub fn task_limits(mut self, limits: TaskLimits) -> Self {
+        self.info.task_limits = limits;
         self
     }
 

@@ -4,6 +4,7 @@ use super::context::RequestContext;
 use super::result::{ToolError, ToolResult};
 use super::schema::{Schema, top_level_type};
 use super::shaping::ToolShaping;
+use super::tasks::TaskSupport;
 use crate::protocol::json_string;
 use futures::future::BoxFuture;
 use serde_json::{Map, Value, json};
@@ -47,6 +48,8 @@ pub struct Tool {
     pub(crate) catalog: CatalogEntry,
     /// Its jq filter argument and what narrows its answers (`shaping`).
     pub(crate) shaping: ToolShaping,
+    /// Whether it runs as a task (`execution.taskSupport`).
+    pub(crate) task_support: TaskSupport,
 }
 
 /// What selection and search know of a tool besides its definition.
@@ -156,6 +159,7 @@ impl Tool {
             handler: None,
             catalog: CatalogEntry::default(),
             shaping: ToolShaping::default(),
+            task_support: TaskSupport::Forbidden,
         }
     }
 
@@ -278,6 +282,28 @@ impl Tool {
         self
     }
 
+    /// Whether the tool may run as a task: a client gets a task id at once and fetches the
+    /// result later (`tasks/get`), while the handler runs as it would for a plain call (its
+    /// [`RequestContext`] reports progress, shown as the task's status message, and sees
+    /// `tasks/cancel` as a cancellation).
+    ///
+    /// ```
+    /// use mcpgen_runtime::{RequestContext, TaskSupport, Tool, ToolResult};
+    /// use serde_json::json;
+    ///
+    /// let report = Tool::new("build_report", json!({"type": "object"}))
+    ///     .task_support(TaskSupport::Optional)
+    ///     .handler(|_, ctx: RequestContext| async move {
+    ///         ctx.progress(1.0, Some(2.0), Some("collecting")).await;
+    ///         Ok(ToolResult::text("report ready"))
+    ///     });
+    /// assert_eq!(report.definition()["execution"]["taskSupport"], "optional");
+    /// ```
+    pub fn task_support(mut self, support: TaskSupport) -> Self {
+        self.task_support = support;
+        self
+    }
+
     /// The async function that runs the tool. It receives the validated arguments.
     pub fn handler<F, Fut, R>(mut self, f: F) -> Self
     where
@@ -309,6 +335,9 @@ impl Tool {
         if !self.annotations.is_empty() {
             obj.insert("annotations".into(), Value::Object(self.annotations.clone()));
         }
+        if self.task_support != TaskSupport::Forbidden {
+            obj.insert("execution".into(), json!({"taskSupport": self.task_support.as_str()}));
+        }
         if let Some(m) = &self.meta {
             obj.insert("_meta".into(), m.clone());
         }
@@ -330,6 +359,7 @@ pub(crate) struct RegisteredTool {
     pub scopes: Vec<String>,
     pub catalog: CatalogEntry,
     pub shaping: ToolShaping,
+    pub task_support: TaskSupport,
     /// Whether the output schema admits a shaped answer, found out on the first result past the
     /// size limit (schemas are compiled on first use).
     admits_shaped: OnceLock<bool>,
@@ -348,6 +378,7 @@ struct DefinitionParts {
     description: Option<Cow<'static, str>>,
     annotations: Map<String, Value>,
     meta: Option<Value>,
+    task_support: TaskSupport,
 }
 
 /// The `tools/list` entry around the schemas, serialized once: `text[..input_at]`, the input
@@ -396,10 +427,11 @@ impl RegisteredTool {
             scopes,
             catalog,
             shaping,
+            task_support,
             ..
         } = tool;
         let read_only = annotations.get("readOnlyHint") == Some(&Value::Bool(true));
-        let parts = DefinitionParts { title, description, annotations, meta };
+        let parts = DefinitionParts { title, description, annotations, meta, task_support };
         Ok(RegisteredTool {
             name,
             handler,
@@ -409,6 +441,7 @@ impl RegisteredTool {
             scopes,
             catalog,
             shaping,
+            task_support,
             admits_shaped: OnceLock::new(),
             metrics: OnceLock::new(),
             read_only,
@@ -504,6 +537,10 @@ impl Definition {
             key(&mut text, first, "description");
             json_string::write(&mut text, d);
         }
+        if parts.task_support != TaskSupport::Forbidden {
+            key(&mut text, first, "execution");
+            write_json(&mut text, &json!({"taskSupport": parts.task_support.as_str()}));
+        }
         key(&mut text, first, "inputSchema");
         let input_at = text.len();
         key(&mut text, first, "name");
@@ -535,6 +572,7 @@ mod tests {
             .output_schema(json!({"type": "object"}))
             .read_only()
             .meta(json!({"k": [1, 2]}))
+            .task_support(TaskSupport::Optional)
             .handler(|_, _| async { Ok(crate::ToolResult::text("x")) });
         let bare = Tool::from_schema_text("u", r#"{"type":"object"}"#)
             .handler(|_, _| async { Ok(crate::ToolResult::text("x")) });

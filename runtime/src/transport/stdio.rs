@@ -151,6 +151,8 @@ where
         tasks.abort_all();
         while tasks.join_next().await.is_some() {}
     }
+    // The client is gone: the tasks it created stop, and are dropped.
+    conn.cancel_all();
     drop(conn);
     drop(tx);
     drop(reply_tx);

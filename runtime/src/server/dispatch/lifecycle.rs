@@ -54,9 +54,14 @@ impl Dispatcher {
                 Some(Arc::new(params.and_then(|p| p.get("capabilities")).cloned().unwrap_or_else(|| json!({}))));
         }
         self.state.register_session(conn);
+        let mut capabilities = self.capabilities();
+        // Tasks came with 2025-11-25; an older client is not told of them.
+        if version >= "2025-11-25" && self.has_task_tools() {
+            capabilities["tasks"] = json!({"list": {}, "cancel": {}, "requests": {"tools": {"call": {}}}});
+        }
         let mut result = json!({
             "protocolVersion": version,
-            "capabilities": self.capabilities(),
+            "capabilities": capabilities,
             "serverInfo": self.server_info(),
         });
         if let Some(instructions) = &self.info.instructions {
@@ -66,9 +71,13 @@ impl Dispatcher {
     }
 
     pub(super) fn discover(&self) -> Value {
+        let mut capabilities = self.capabilities();
+        if self.has_task_tools() {
+            capabilities["extensions"] = json!({crate::server::tasks::EXTENSION: {}});
+        }
         let mut result = json!({
             "supportedVersions": all_versions(),
-            "capabilities": self.capabilities(),
+            "capabilities": capabilities,
             "_meta": {SERVER_INFO_META_KEY: self.server_info()},
         });
         if let Some(instructions) = &self.info.instructions {

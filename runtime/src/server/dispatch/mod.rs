@@ -9,6 +9,7 @@ mod lifecycle;
 mod prompts;
 mod resources;
 mod subscriptions;
+mod tasks;
 mod tools;
 
 use super::catalog::Selection;
@@ -19,6 +20,7 @@ use super::input::StateSigner;
 use super::logging::LogLevel;
 use super::reply::{Payload, Reply};
 use super::state::State;
+use super::tasks::TaskStore;
 use super::tool::RegisteredTool;
 use super::{Info, pagination};
 use crate::protocol::version::{CLIENT_CAPABILITIES_META_KEY, LOG_LEVEL_META_KEY, envelope_meta, modern_version};
@@ -40,10 +42,13 @@ const MODERN_METHODS: &[&str] = &[
     "prompts/get",
     "completion/complete",
     "subscriptions/listen",
+    "tasks/get",
+    "tasks/update",
+    "tasks/cancel",
 ];
 
 /// Methods that exist only in the 2026-07-28 generation.
-const MODERN_ONLY_METHODS: &[&str] = &["server/discover", "subscriptions/listen"];
+const MODERN_ONLY_METHODS: &[&str] = &["server/discover", "subscriptions/listen", "tasks/update"];
 
 /// The shareable, serving form of a [`Server`](super::Server).
 pub struct Dispatcher {
@@ -55,6 +60,8 @@ pub struct Dispatcher {
     search: Mutex<Option<(u64, Arc<SearchIndex>)>>,
     /// The dynamic surface's tools: for clients that may call anything, and for read-only ones.
     meta_tools: [OnceLock<Vec<Arc<RegisteredTool>>>; 2],
+    /// Tasks of both generations.
+    tasks: Arc<TaskStore>,
 }
 
 /// What one request needs to know about where it came from.
@@ -78,7 +85,8 @@ pub(crate) fn log_request_spans() {
 impl Dispatcher {
     pub(crate) fn new(info: Info, state: Arc<State>) -> Dispatcher {
         let signer = StateSigner::new(info.state_key);
-        Dispatcher { info, state, signer, search: Mutex::new(None), meta_tools: Default::default() }
+        let tasks = Arc::new(TaskStore::new(info.task_limits));
+        Dispatcher { info, state, signer, search: Mutex::new(None), meta_tools: Default::default(), tasks }
     }
 
     /// A client's selection of the tools from its endpoint URL's `query` (`toolset=repos&
@@ -223,7 +231,12 @@ impl Dispatcher {
     /// The method table. Each arm answers one method. The futures of the rarer methods that
     /// wait are boxed: held inline, they would make every request's future larger, and
     /// every request's future is moved whole into place (`tools/call` is the common one).
-    async fn route(&self, method: &str, params: Option<Value>, call: Call<'_>) -> Result<Payload, ErrorObject> {
+    async fn route(
+        self: &Arc<Self>,
+        method: &str,
+        params: Option<Value>,
+        call: Call<'_>,
+    ) -> Result<Payload, ErrorObject> {
         let p = params.as_ref();
         let value = match method {
             "tools/list" => return self.list_tools(p, call.conn),
@@ -241,6 +254,11 @@ impl Dispatcher {
             "prompts/get" => Box::pin(self.get_prompt(p, call)).await,
             "completion/complete" => self.complete(p),
             "subscriptions/listen" => Box::pin(self.listen(p, call)).await,
+            "tasks/get" => self.get_task(p, &call),
+            "tasks/result" => Box::pin(self.task_result(p, &call)).await,
+            "tasks/list" => self.list_tasks(p, &call),
+            "tasks/cancel" => self.cancel_task(p, &call),
+            "tasks/update" => self.update_task(p, &call),
             _ => Err(ErrorObject::method_not_found(method)),
         };
         value.map(Payload::Value)
@@ -341,5 +359,7 @@ fn required_str<'a>(params: Option<&'a Value>, field: &str, method: &str) -> Res
 mod shaping_tests;
 #[cfg(test)]
 mod surface_tests;
+#[cfg(test)]
+mod task_tests;
 #[cfg(test)]
 mod tests;

@@ -4,7 +4,8 @@ use super::{Call, Dispatcher, pagination};
 use crate::protocol::{ErrorObject, Generation, codes};
 use crate::server::catalog::{Selection, ToolMode, meta, search::SearchIndex, tokens};
 use crate::server::connection::Connection;
-use crate::server::input::{InputResponses, MAX_LEGACY_ROUNDS, fulfil_on_legacy};
+use crate::server::context::RequestContext;
+use crate::server::input::{InputRequired, InputResponses, MAX_LEGACY_ROUNDS, fulfil_on_legacy};
 use crate::server::reply::Payload;
 use crate::server::result::ToolResult;
 use crate::server::tool::RegisteredTool;
@@ -40,7 +41,11 @@ impl Dispatcher {
         Ok(Payload::ToolPage(ToolPage::new(page, next.as_deref())))
     }
 
-    pub(super) async fn call_tool(&self, params: Option<Value>, call: Call<'_>) -> Result<Payload, ErrorObject> {
+    pub(super) async fn call_tool(
+        self: &Arc<Self>,
+        params: Option<Value>,
+        call: Call<'_>,
+    ) -> Result<Payload, ErrorObject> {
         let params = params.unwrap_or_else(|| json!({}));
         let name = super::required_str(Some(&params), "name", "tools/call")?;
         let selection = self.selection(call.conn);
@@ -139,7 +144,7 @@ impl Dispatcher {
     /// `search_tools`, `describe_tools`, `call_tool` and `call_read_only_tool`, within the
     /// client's selection. Their own arguments are checked against their schemas as any tool's.
     async fn call_meta(
-        &self,
+        self: &Arc<Self>,
         mut params: Value,
         call: Call<'_>,
         selection: &Selection,
@@ -196,10 +201,11 @@ impl Dispatcher {
         }
     }
 
-    /// Calls `tool` of the catalogue: arguments checked, the handler run (over as many rounds
-    /// of input as it asks for), the output checked against its schema.
+    /// Calls `tool` of the catalogue: arguments checked, then run at once or as a task
+    /// (`tasks.rs` decides), the handler run over as many rounds of input as it asks for, the
+    /// output checked against its schema.
     async fn call_catalog_tool(
-        &self,
+        self: &Arc<Self>,
         tool: Arc<RegisteredTool>,
         mut params: Value,
         call: Call<'_>,
@@ -208,22 +214,62 @@ impl Dispatcher {
         if call.generation == Generation::Modern {
             check_client_capabilities(&tool.required_client_capabilities, call.ctx.client_capabilities(), name)?;
         }
-        let tool_result = |result| Ok(Payload::Tool { result, result_type: false });
-        let started = std::time::Instant::now();
+        let plan = self.plan(&tool, &params, &call)?;
         let mut arguments = match checked_arguments(&tool, &mut params)? {
             Ok(arguments) => arguments,
             Err(invalid) => {
-                tool.record_call(started, true);
-                return tool_result(invalid);
+                tool.record_call(std::time::Instant::now(), true);
+                return Ok(Payload::Tool { result: invalid, result_type: false });
             }
         };
-        tracing::debug!(target: "mcpgen::access", tool = name, %arguments, "tool call arguments");
+        // Which arguments, never their values: a model passes what it was given, secrets included.
+        if tracing::enabled!(target: "mcpgen::access", tracing::Level::DEBUG) {
+            let names: Vec<&str> =
+                arguments.as_object().map(|a| a.keys().map(String::as_str).collect()).unwrap_or_default();
+            tracing::debug!(target: "mcpgen::access", tool = name, arguments = ?names, "tool call arguments");
+        }
         let filter = tool.shaping.take_filter(&mut arguments);
         let scope = || format!("tools/call:{name}");
-        let mut ctx = call.ctx.with_input(InputResponses::from_params(Some(&params), &self.signer, scope)?);
+        let Call { conn, generation, ctx, .. } = call;
+        // The request's own context, updated in place (not copied) when no one else holds it.
+        let ctx = ctx.with_input(InputResponses::from_params(Some(&params), &self.signer, scope)?);
+        if let Some(plan) = plan {
+            // Boxed: a rare path, kept out of every call's future.
+            return Box::pin(self.start_task(plan, tool, arguments, filter, ctx, conn)).await;
+        }
+        let ran = self.run_tool(&tool, arguments, filter, ctx, generation).await;
+        Ok(self.answer_now(&tool, ran))
+    }
+
+    /// What a call that ran to its end (or to a request for input) answers directly.
+    pub(super) fn answer_now(&self, tool: &RegisteredTool, ran: Ran) -> Payload {
+        let result = match ran {
+            Ran::Done(result) => result,
+            Ran::NeedsInput(required) => {
+                let scope = format!("tools/call:{}", tool.name);
+                return Payload::Value(required.to_value(&self.signer, &scope));
+            }
+            Ran::Panicked => ToolResult::error(format!("tool `{}` failed unexpectedly", tool.name)),
+        };
+        Payload::Tool { result, result_type: false }
+    }
+
+    /// Runs the handler with checked `arguments`: over as many rounds of input as it asks for
+    /// on a legacy connection with a back channel (a 2026-07-28 request hands the request for
+    /// input back instead), then the jq filter, the result limit and the output schema.
+    pub(super) async fn run_tool(
+        &self,
+        tool: &RegisteredTool,
+        arguments: Value,
+        filter: Option<String>,
+        mut ctx: RequestContext,
+        generation: Generation,
+    ) -> Ran {
+        let name = tool.name.as_str();
+        let started = std::time::Instant::now();
         // Only a legacy request with a channel to the client can come back for another round
         // with the same arguments: only then is a copy kept; otherwise the handler takes them.
-        let spare = (call.generation == Generation::Legacy && ctx.sink().is_some()).then(|| arguments.clone());
+        let spare = (generation == Generation::Legacy && ctx.sink().is_some()).then(|| arguments.clone());
         let mut arguments = Some(arguments);
         let mut rounds = 0;
         let result = loop {
@@ -234,12 +280,14 @@ impl Dispatcher {
                 Ok(Err(error)) => ToolResult::error(error.0),
                 Err(_) => {
                     tracing::error!(tool = name, "tool handler panicked");
-                    ToolResult::error(format!("tool `{name}` failed unexpectedly"))
+                    tool.record_call(started, true);
+                    access_log(name, &ctx, "panicked", started);
+                    return Ran::Panicked;
                 }
             };
             let Some(required) = result.input_required.take() else { break result };
-            if call.generation == Generation::Modern {
-                return Ok(Payload::Value(required.to_value(&self.signer, &scope())));
+            if generation == Generation::Modern {
+                return Ran::NeedsInput(required);
             }
             if spare.is_none() {
                 break ToolResult::error(format!(
@@ -282,25 +330,34 @@ impl Dispatcher {
                     problems.join("\n- ")
                 );
                 tool.record_call(started, true);
-                return tool_result(ToolResult::error(text));
+                access_log(name, &ctx, "error", started);
+                return Ran::Done(ToolResult::error(text));
             }
         }
         tool.record_call(started, result.is_error);
-        access_log(name, &ctx, &result, started);
-        tool_result(result)
+        access_log(name, &ctx, if result.is_error { "error" } else { "ok" }, started);
+        Ran::Done(result)
     }
+}
+
+/// What running a tool came to.
+pub(super) enum Ran {
+    Done(ToolResult),
+    /// A 2026-07-28 handler needs input from the client first.
+    NeedsInput(InputRequired),
+    /// The handler panicked: an `isError` result for a plain call, a failed task for a task.
+    Panicked,
 }
 
 /// The access log: one line per tool call at info level (target `mcpgen::access`), naming the
 /// caller (never a token), the tool, the outcome, the time it took and the API's status; the
-/// arguments go in a line of their own at debug level. Turned off with
+/// arguments' names (never their values) go in a line of their own at debug level. Turned off with
 /// `RUST_LOG=info,mcpgen::access=off`.
-fn access_log(tool: &str, ctx: &crate::RequestContext, result: &ToolResult, started: std::time::Instant) {
+fn access_log(tool: &str, ctx: &RequestContext, outcome: &str, started: std::time::Instant) {
     if !tracing::enabled!(target: "mcpgen::access", tracing::Level::INFO) {
         return;
     }
     let caller = ctx.identity().map(|i| i.log_name());
-    let outcome = if result.is_error { "error" } else { "ok" };
     let ms = started.elapsed().as_secs_f64() * 1000.0;
     tracing::info!(
         target: "mcpgen::access",

@@ -12,7 +12,15 @@ use serde_json::Value;
 use std::collections::HashSet;
 
 /// Methods whose target is mirrored into `Mcp-Name`, and the body field it comes from.
-const NAME_BEARING: &[(&str, &str)] = &[("tools/call", "name"), ("prompts/get", "name"), ("resources/read", "uri")];
+/// The tasks extension adds its methods, named by `taskId`.
+const NAME_BEARING: &[(&str, &str)] = &[
+    ("tools/call", "name"),
+    ("prompts/get", "name"),
+    ("resources/read", "uri"),
+    ("tasks/get", "taskId"),
+    ("tasks/update", "taskId"),
+    ("tasks/cancel", "taskId"),
+];
 
 fn mismatch(message: impl Into<String>) -> ErrorObject {
     ErrorObject::new(codes::HEADER_MISMATCH, format!("Header mismatch: {}", message.into()))
@@ -228,6 +236,20 @@ mod tests {
     fn code(h: &HeaderMap, body: &Value, schema: Option<&Value>) -> Option<i64> {
         let method = body["method"].as_str().unwrap();
         check(h, method, body.get("params"), |_| schema.cloned()).err().map(|e| e.code)
+    }
+
+    #[test]
+    fn task_methods_are_named_by_their_task_id() {
+        for method in ["tasks/get", "tasks/update", "tasks/cancel"] {
+            let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": {
+                "taskId": "abc", "_meta": {PROTOCOL_VERSION_META_KEY: V, CLIENT_CAPABILITIES_META_KEY: {}}}});
+            let with =
+                |name: &'static str| hdrs(&[("mcp-protocol-version", V), ("mcp-method", method), ("mcp-name", name)]);
+            assert_eq!(code(&with("abc"), &body, None), None, "{method}");
+            assert_eq!(code(&with("abd"), &body, None), Some(codes::HEADER_MISMATCH), "{method}");
+            let missing = hdrs(&[("mcp-protocol-version", V), ("mcp-method", method)]);
+            assert_eq!(code(&missing, &body, None), Some(codes::HEADER_MISMATCH), "{method}");
+        }
     }
 
     #[test]
