@@ -26,6 +26,7 @@ pub mod mock;
 mod parallel;
 #[cfg(feature = "cli")]
 pub mod project;
+mod server_defaults;
 mod settings;
 pub mod surface;
 #[cfg(feature = "cli")]
@@ -37,6 +38,7 @@ mod write;
 pub use emit::{OutputFile, Owner, RuntimeDep};
 pub use ir::Warning;
 pub use manifest::{Manifest, ManifestError};
+pub use server_defaults::ServerDefaults;
 pub use settings::{InputKind, Settings, SurfaceMode};
 pub use tools::profile::SchemaProfile;
 pub use tools::{Filter, ToolDef, ToolOptions};
@@ -303,6 +305,7 @@ impl Analysis {
         model.overlays = doc.overlay_origins.clone();
         model.surface = settings.surface;
         model.tool_budget = settings.tool_budget;
+        model.server = settings.server.clone();
         model
     }
 }

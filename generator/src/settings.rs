@@ -26,6 +26,8 @@ pub struct Settings {
     pub tool_budget: Option<usize>,
     /// OpenAPI Overlay files applied in order to the description as written (`--overlay`).
     pub overlays: Vec<PathBuf>,
+    /// How the server guards itself by default (mcpgen.toml's `[server]`).
+    pub server: crate::ServerDefaults,
 }
 
 /// How a generated server presents its tools (the runtime's `ToolMode`).
@@ -99,6 +101,7 @@ impl Settings {
             surface: SurfaceMode::default(),
             tool_budget: None,
             overlays: Vec::new(),
+            server: Default::default(),
         }
     }
 

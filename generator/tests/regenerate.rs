@@ -153,3 +153,64 @@ fn regeneration_without_mcpgen_toml_or_spec_says_what_to_do() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("mcpgen.toml") && stderr(&o).contains("unknown field `method`"), "{}", stderr(&o));
 }
+
+/// mcpgen.toml's `[server]` table, edited by hand, is kept on regeneration and becomes the
+/// built server's defaults: behind OAuth, it answers a request without a token with the
+/// challenge naming its resource metadata, which it serves. A table that does not hold together
+/// stops generation, naming the key.
+#[test]
+fn a_server_table_in_mcpgen_toml_guards_the_built_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = spec_copy(dir.path());
+    let out = dir.path().join("guarded-petstore");
+    let o = mcpgen(&["generate", spec.to_str().unwrap(), "-o", out.to_str().unwrap()], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let toml = out.join("mcpgen.toml");
+    let recorded = std::fs::read_to_string(&toml).unwrap();
+    let broken = format!("{recorded}\n[server]\noauth-issuer = \"https://auth.example.com\"\n");
+    std::fs::write(&toml, broken).unwrap();
+    let o = mcpgen(&["generate", out.to_str().unwrap()], dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("server.oauth-issuer needs server.oauth-resource"), "{}", stderr(&o));
+
+    let table = "\n[server]\noauth-issuer = \"https://auth.example.com\"\noauth-resource = \"https://mcp.example.com/mcp\"\n\
+                 oauth-scopes = [\"mcp\"]\nrate-limit = 50\n";
+    std::fs::write(&toml, format!("{recorded}{table}")).unwrap();
+    let o = mcpgen(&["generate", out.to_str().unwrap()], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(std::fs::read_to_string(&toml).unwrap().contains("oauth-resource = \"https://mcp.example.com/mcp\""));
+    let main = std::fs::read_to_string(out.join("src/main.rs")).unwrap();
+    assert!(main.contains("run_from_args_with(generated::run_options())"), "{main}");
+
+    let built = common::cargo(&out, &["build", "--quiet"]);
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut server = Command::new(common::binary("guarded-petstore"))
+        .args(["--transport", "http", "--port", &port.to_string()])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let url = format!("http://127.0.0.1:{port}");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(std::time::Instant::now() < deadline, "the server did not listen");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let initialize = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#;
+    let headers = [("Accept", "application/json, text/event-stream"), ("Content-Type", "application/json")];
+    let refused = mcpgen_tests::http::request("POST", &format!("{url}/mcp"), &headers, initialize);
+    let metadata =
+        mcpgen_tests::http::request("GET", &format!("{url}/.well-known/oauth-protected-resource/mcp"), &[], "");
+    let _ = server.kill();
+    let _ = server.wait();
+    assert_eq!(refused.status, 401, "{}", refused.body);
+    assert_eq!(
+        refused.header("www-authenticate"),
+        Some(
+            "Bearer resource_metadata=\"https://mcp.example.com/.well-known/oauth-protected-resource/mcp\", scope=\"mcp\""
+        )
+    );
+    assert_eq!(metadata.status, 200, "{}", metadata.body);
+    let document: serde_json::Value = serde_json::from_str(&metadata.body).unwrap();
+    assert_eq!(document["authorization_servers"], json!(["https://auth.example.com"]));
+}

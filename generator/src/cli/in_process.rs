@@ -10,6 +10,8 @@ use mcpgen_runtime::{CommandLine, RunOptions, Server};
 pub(super) struct InProcess {
     server: Server,
     args: CommandLine,
+    /// What the flags are laid over: mcpgen.toml's `[server]`, as the compiled crate has it.
+    defaults: RunOptions,
 }
 
 impl InProcess {
@@ -30,7 +32,8 @@ impl InProcess {
             .server_args(args.server_args())
             .and_then(|builder| builder.build())
             .map_err(|UpstreamError(e)| e)?;
-        Ok(Some(InProcess { server: upstream.server(tools), args }))
+        let defaults = settings.server.run_options();
+        Ok(Some(InProcess { server: upstream.server(tools), args, defaults }))
     }
 
     /// The server's name (the API's).
@@ -40,7 +43,7 @@ impl InProcess {
 
     /// Serves until the transport ends (EOF on STDIO, SIGINT or SIGTERM); the exit code.
     pub(super) fn run(self) -> i32 {
-        match self.server.run(self.args.apply(RunOptions::default())) {
+        match self.server.run(self.args.apply(self.defaults)) {
             Ok(()) => 0,
             Err(e) => {
                 eprintln!("error: {e}");

@@ -3,7 +3,10 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub fn main_rs() -> TokenStream {
+/// `with_defaults`: the crate's mcpgen.toml sets run options (`generated::run_options()`).
+pub fn main_rs(with_defaults: bool) -> TokenStream {
+    let run =
+        if with_defaults { quote!(run_from_args_with(generated::run_options())) } else { quote!(run_from_args()) };
     quote! {
         //! Builds the MCP server from the generated tools and runs it with the runtime's command
         //! line (`--transport`, `--port`, ...; see `--help`). After `--`: `--base-url URL` and
@@ -29,7 +32,7 @@ pub fn main_rs() -> TokenStream {
                     return ExitCode::FAILURE;
                 }
             };
-            custom::server(upstream.server(generated::TOOLS), &upstream).run_from_args()
+            custom::server(upstream.server(generated::TOOLS), &upstream).#run
         }
     }
 }

@@ -71,6 +71,7 @@ pub fn items_with(m: &Model, tools: &[ToolDef]) -> TokenStream {
         None => quote!(None),
     };
     let tools = tools.iter().map(tool_tokens);
+    let run_options = (!m.server.is_empty()).then(|| m.server.run_options_fn());
     quote! {
         use mcpgen_runtime::upstream::*;
 
@@ -90,6 +91,8 @@ pub fn items_with(m: &Model, tools: &[ToolDef]) -> TokenStream {
 
         /// One tool per operation.
         pub static TOOLS: &[ToolSpec] = &[#(#tools),*];
+
+        #run_options
     }
 }
 

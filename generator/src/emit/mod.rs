@@ -43,7 +43,7 @@ pub fn emit(model: &Model) -> Result<Vec<OutputFile>, String> {
         file("Cargo.toml", templates::cargo_toml(model)?, Owner::Generated),
         file("README.md", templates::readme(model)?, Owner::Generated),
         file(".gitignore", templates::gitignore()?, Owner::User),
-        file("src/main.rs", generated_rust(model, entry::main_rs())?, Owner::Generated),
+        file("src/main.rs", generated_rust(model, entry::main_rs(!model.server.is_empty()))?, Owner::Generated),
         file("src/generated/mod.rs", model.rust_file_from(tool_table::module_text(model, true)?), Owner::Generated),
         file("src/custom.rs", rust(entry::custom_rs())?, Owner::User),
     ])

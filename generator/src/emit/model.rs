@@ -43,6 +43,8 @@ pub struct Model<'a> {
     /// How the server presents its tools, and `auto`'s budget.
     pub surface: SurfaceMode,
     pub tool_budget: Option<usize>,
+    /// The run options mcpgen.toml's `[server]` sets (OAuth, clients' credentials, rate limits).
+    pub server: crate::ServerDefaults,
 }
 
 impl<'a> Model<'a> {
@@ -94,6 +96,7 @@ impl<'a> Model<'a> {
             runtime,
             surface: SurfaceMode::default(),
             tool_budget: None,
+            server: Default::default(),
         }
     }
 }

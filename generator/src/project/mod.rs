@@ -57,6 +57,10 @@ pub struct Project {
     /// OpenAPI Overlays applied in order to the description (`--overlay`), relative to the crate.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub overlays: Vec<String>,
+    /// `[server]`: how the generated server guards itself unless its flags say otherwise (OAuth,
+    /// clients' own API credentials, rate limits). Only edited by hand; kept on regeneration.
+    #[serde(default, skip_serializing_if = "crate::ServerDefaults::is_empty")]
+    pub server: crate::ServerDefaults,
 }
 
 fn yes() -> bool {
@@ -103,6 +107,7 @@ impl Default for Project {
             max_tool_name_length: None,
             schema_profile: None,
             overlays: Vec::new(),
+            server: crate::ServerDefaults::default(),
         }
     }
 }
@@ -176,6 +181,8 @@ impl Project {
                 .ok_or_else(|| format!("tools: unknown tool mode `{tools}` (expected all, dynamic or auto)"))?;
         }
         settings.tool_budget = self.tool_budget;
+        self.server.check()?;
+        settings.server = self.server.clone();
         settings.tools.output_schemas = self.output_schemas;
         settings.tools.names = self.rename.clone();
         if let Some(p) = &self.schema_profile {
