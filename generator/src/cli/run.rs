@@ -132,6 +132,9 @@ pub(super) struct ServerFlags {
     /// Requests each HTTP client may have in flight at once (past it, 429).
     #[arg(long, value_name = "N")]
     max_concurrent_per_client: Option<usize>,
+    /// One log line per tool call: caller, tool, outcome, duration, the API's status.
+    #[arg(long)]
+    access_log: bool,
 }
 
 impl ServerFlags {
@@ -177,6 +180,9 @@ impl ServerFlags {
         }
         if self.no_auth {
             out.push("--no-auth".into());
+        }
+        if self.access_log {
+            out.push("--access-log".into());
         }
         let repeated = [
             ("--allowed-host", &self.allowed_hosts),

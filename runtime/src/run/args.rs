@@ -94,6 +94,10 @@ struct Flags {
     /// comma-separated). Over HTTP the server's own credentials are then never used.
     #[arg(long = "client-credential", env = "MCP_CLIENT_CREDENTIALS", value_delimiter = ',', value_name = "SCHEME=HEADER", value_parser = parse_mapping)]
     client_credentials: Vec<(String, String)>,
+    /// Log one line per tool call at info level: the caller (never a token), the tool, the
+    /// outcome, the duration and the API's status.
+    #[arg(long, env = "MCP_ACCESS_LOG", action = ArgAction::SetTrue)]
+    access_log: bool,
     /// Requests per second each client may send on the HTTP transports (a burst of as many);
     /// past it, 429 with Retry-After. Clients are callers when they authenticate, else addresses.
     #[arg(long, env = "MCP_RATE_LIMIT", value_name = "PER_SECOND")]
@@ -240,6 +244,7 @@ impl CommandLine {
         code.auth_tokens = self.auth_tokens.clone().or(code.auth_tokens);
         code.no_auth |= f.no_auth;
         code.client_credentials.extend(f.client_credentials.iter().cloned());
+        code.access_log |= f.access_log;
         code.rate_limits.per_second = f.rate_limit.or(code.rate_limits.per_second);
         code.rate_limits.max_concurrent =
             f.max_concurrent_per_client.map(usize::from).or(code.rate_limits.max_concurrent);

@@ -77,6 +77,9 @@ impl Server {
     /// Runs the server on the current tokio runtime until SIGINT or SIGTERM (or, on STDIO, EOF).
     pub async fn run_async(self, options: RunOptions) -> Result<(), RunError> {
         init_logging(options.log_level.as_deref(), options.log_format);
+        if options.access_log {
+            crate::server::dispatch::log_tool_calls();
+        }
         match options.transport {
             Transport::Stdio => {
                 if options.metrics_path.is_some() {

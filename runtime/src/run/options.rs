@@ -150,6 +150,8 @@ pub struct RunOptions {
     /// header)` pairs (`--client-credential api_key=X-Api-Key`). Calls over HTTP then carry the
     /// client's credentials only, never the server's own.
     pub client_credentials: Vec<(String, String)>,
+    /// One info line per tool call (`--access-log`): caller, tool, outcome, duration, the API's status.
+    pub access_log: bool,
     /// Per-client limits on the HTTP transports (`--rate-limit`, `--max-concurrent-per-client`).
     pub rate_limits: crate::RateLimits,
     /// OAuth access tokens, checked as a resource server (`--oauth-issuer`, `--oauth-resource`).
@@ -193,6 +195,7 @@ impl Default for RunOptions {
             auth_tokens: None,
             no_auth: false,
             client_credentials: Vec::new(),
+            access_log: false,
             rate_limits: crate::RateLimits::default(),
             #[cfg(feature = "oauth")]
             oauth: None,

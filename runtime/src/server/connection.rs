@@ -48,7 +48,9 @@ pub struct Connection {
     /// request's caller.
     party: Option<Party>,
     /// Fires when the connection goes away ([`Connection::cancel_all`]): its tasks stop.
-    closed: CancellationToken,
+    /// Made on first use: a stateless request's connection lives for one request and seldom
+    /// runs a task, so most never need one (a token is an allocation).
+    closed: std::sync::OnceLock<CancellationToken>,
 }
 
 /// Numbers connections, so each owns its tasks.
@@ -81,7 +83,7 @@ impl Connection {
 
     /// Fires when the connection goes away.
     pub(crate) fn closed(&self) -> &CancellationToken {
-        &self.closed
+        self.closed.get_or_init(CancellationToken::new)
     }
 
     /// The connection of one stateless HTTP request from `caller`: the tasks it creates are
@@ -132,7 +134,7 @@ impl Connection {
 
     /// Cancels everything still running (the connection is going away).
     pub fn cancel_all(&self) {
-        self.closed.cancel();
+        self.closed().cancel();
         for token in self.in_flight.lock().expect("in-flight lock").drain() {
             token.cancel();
         }

@@ -82,6 +82,20 @@ pub(crate) fn log_request_spans() {
     REQUEST_SPANS.store(true, Ordering::Relaxed);
 }
 
+/// Whether each tool call writes its access-log line (`--access-log`). Off by default: formatting
+/// and writing the line costs about 10,000 instructions, a fifth of a whole stateless call
+/// (bench/results/2026-12-06-profile-auth.md).
+static ACCESS_LOG: AtomicBool = AtomicBool::new(false);
+
+/// Writes an access-log line for every tool call from now on.
+pub(crate) fn log_tool_calls() {
+    ACCESS_LOG.store(true, Ordering::Relaxed);
+}
+
+pub(super) fn logs_tool_calls() -> bool {
+    ACCESS_LOG.load(Ordering::Relaxed)
+}
+
 impl Dispatcher {
     pub(crate) fn new(info: Info, state: Arc<State>) -> Dispatcher {
         let signer = StateSigner::new(info.state_key);

@@ -734,6 +734,7 @@ async fn every_tool_call_has_an_access_log_line_naming_the_caller_and_never_the_
         .with_max_level(tracing::Level::INFO)
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
+    log_tool_calls();
     let d = server();
     let token = b"secret-token-0123456789";
     let caller = crate::auth::Caller {

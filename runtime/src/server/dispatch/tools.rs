@@ -223,7 +223,7 @@ impl Dispatcher {
             }
         };
         // Which arguments, never their values: a model passes what it was given, secrets included.
-        if tracing::enabled!(target: "mcpgen::access", tracing::Level::DEBUG) {
+        if super::logs_tool_calls() && tracing::enabled!(target: "mcpgen::access", tracing::Level::DEBUG) {
             let names: Vec<&str> =
                 arguments.as_object().map(|a| a.keys().map(String::as_str).collect()).unwrap_or_default();
             tracing::debug!(target: "mcpgen::access", tool = name, arguments = ?names, "tool call arguments");
@@ -349,12 +349,12 @@ pub(super) enum Ran {
     Panicked,
 }
 
-/// The access log: one line per tool call at info level (target `mcpgen::access`), naming the
+/// The access log (`--access-log`): one line per tool call at info level (target `mcpgen::access`), naming the
 /// caller (never a token), the tool, the outcome, the time it took and the API's status; the
 /// arguments' names (never their values) go in a line of their own at debug level. Turned off with
 /// `RUST_LOG=info,mcpgen::access=off`.
 fn access_log(tool: &str, ctx: &RequestContext, outcome: &str, started: std::time::Instant) {
-    if !tracing::enabled!(target: "mcpgen::access", tracing::Level::INFO) {
+    if !super::logs_tool_calls() || !tracing::enabled!(target: "mcpgen::access", tracing::Level::INFO) {
         return;
     }
     let caller = ctx.identity().map(|i| i.log_name());
