@@ -177,3 +177,60 @@ async fn echoed_secrets_are_redacted_those_fetched_later_included() {
     assert_eq!(seen.iter().map(|s| s.uri.as_str()).collect::<Vec<_>>(), ["/echo", "/token", "/echo"]);
     assert_eq!(seen[2].headers["authorization"], "Bearer tok-fetched-123", "the API itself got the token");
 }
+
+/// A request context whose client brought `credentials` (`--client-credential`).
+fn context_with(credentials: &[(&str, &str)]) -> crate::RequestContext {
+    use crate::auth::{ApiCredentials, Caller};
+    let values = credentials.iter().map(|(s, v)| (s.to_string(), v.to_string())).collect();
+    let caller = Caller { identity: None, api_credentials: Some(Arc::new(ApiCredentials::new(values))) };
+    let conn = Arc::new(crate::server::Connection::for_request(None, caller));
+    crate::RequestContext::new(
+        crate::RequestId::Number(1),
+        crate::Generation::Legacy,
+        None,
+        None,
+        None,
+        None,
+        tokio_util::sync::CancellationToken::new(),
+        conn,
+    )
+}
+
+#[tokio::test]
+async fn a_clients_own_credential_replaces_the_servers_and_is_redacted_like_it() {
+    let (base, log) = serve().await;
+    let schemes: &'static [SchemeSpec] = leak([
+        SchemeSpec {
+            name: "key",
+            kind: SchemeKind::ApiKey { location: Location::Header, param: "X-API-Key", env: "C_KEY" },
+        },
+        SchemeSpec { name: "bearer", kind: SchemeKind::Bearer { env: "C_BEARER" } },
+    ]);
+    let spec: &'static ToolSpec = leak(tool("GET", &[], None, &[&["key", "bearer"]]));
+    let u =
+        upstream(api(schemes), &[("C_BASE_URL", &base), ("C_KEY", "server-key-1"), ("C_BEARER", "server-bearer-2")]);
+
+    let client = context_with(&[("key", "client-key-3"), ("bearer", "client-bearer-4")]);
+    let r = u.call(spec, json!({}), Some(&client)).await.to_value();
+    let seen = log.lock().unwrap().pop().unwrap();
+    assert_eq!(seen.headers["x-api-key"], "client-key-3");
+    assert_eq!(seen.headers["authorization"], "Bearer client-bearer-4");
+    let text = r.to_string();
+    assert!(!text.contains("client-key-3") && !text.contains("client-bearer-4"), "echoed, redacted: {text}");
+    assert_eq!(r["structuredContent"]["headers"]["x-api-key"], "[redacted]");
+
+    // A client that brings only one of them: the other scheme gets nothing, never the server's.
+    let partial = context_with(&[("key", "client-key-5")]);
+    u.call(spec, json!({}), Some(&partial)).await;
+    let seen = log.lock().unwrap().pop().unwrap();
+    assert!(seen.headers.get("x-api-key").is_none() && seen.headers.get("authorization").is_none(), "{seen:?}");
+    // (The tool's one alternative needs both, so with one missing nothing is applied.)
+    let alone: &'static ToolSpec = leak(tool("GET", &[], None, &[&["key"]]));
+    u.call(alone, json!({}), Some(&partial)).await;
+    let seen = log.lock().unwrap().pop().unwrap();
+    assert_eq!(seen.headers["x-api-key"], "client-key-5");
+
+    // Without a client context (STDIO): the server's own.
+    u.call(alone, json!({}), None).await;
+    assert_eq!(log.lock().unwrap().pop().unwrap().headers["x-api-key"], "server-key-1");
+}
