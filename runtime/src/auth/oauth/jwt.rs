@@ -27,6 +27,7 @@ const MAX_TOKEN_BYTES: usize = 16 * 1024;
 
 #[derive(Deserialize)]
 struct Claims {
+    exp: u64,
     iss: Option<String>,
     sub: Option<String>,
     client_id: Option<String>,
@@ -58,13 +59,14 @@ pub(super) fn header(token: &str) -> Option<Result<Header, Rejection>> {
     }))
 }
 
+/// The caller a JWT proves, and when it expires (`exp`, seconds since the epoch).
 pub(super) async fn verify(
     token: &str,
     header: Header,
     config: &OAuthConfig,
     keys: &KeyCache,
     fetcher: &Fetcher,
-) -> Result<Identity, Rejection> {
+) -> Result<(Identity, u64), Rejection> {
     let invalid = |why: String| Rejection::InvalidToken(why);
     if !ALGORITHMS.contains(&header.alg) {
         return Err(invalid(format!("the access token's algorithm {:?} is not accepted", header.alg)));
@@ -87,7 +89,7 @@ pub(super) async fn verify(
     let data = jsonwebtoken::decode::<Claims>(token, &key, &validation).map_err(|e| invalid(describe(&e)))?;
     let claims = data.claims;
     let scopes = scopes_of(claims.scope.as_deref(), claims.scp.as_deref());
-    Ok(Identity::oauth(claims.iss, claims.sub, claims.client_id.or(claims.azp), scopes))
+    Ok((Identity::oauth(claims.iss, claims.sub, claims.client_id.or(claims.azp), scopes), claims.exp))
 }
 
 /// What the client is told: which check failed, never the token.

@@ -7,6 +7,7 @@ mod fetch;
 mod introspect;
 mod jwt;
 mod keys;
+mod verified;
 
 use super::Identity;
 use std::time::Duration;
@@ -85,6 +86,7 @@ pub struct OAuthVerifier {
     fetcher: fetch::Fetcher,
     keys: keys::KeyCache,
     introspection: Option<introspect::Introspector>,
+    verified: verified::Verified,
 }
 
 impl std::fmt::Debug for OAuthVerifier {
@@ -105,7 +107,7 @@ impl OAuthVerifier {
             Some(text) => keys::KeyCache::fixed(text)?,
             None => keys::KeyCache::default(),
         };
-        Ok(OAuthVerifier { config, fetcher, keys, introspection })
+        Ok(OAuthVerifier { config, fetcher, keys, introspection, verified: verified::Verified::default() })
     }
 
     pub fn config(&self) -> &OAuthConfig {
@@ -115,8 +117,19 @@ impl OAuthVerifier {
     /// The caller `token` proves, or why it proves nothing. A JWT is checked locally; anything
     /// else is introspected when introspection is configured.
     pub async fn verify(&self, token: &str) -> Result<Identity, Rejection> {
+        // A token seen before is looked up before anything is parsed.
+        let digest = verified::Verified::digest(token);
+        if let Some(identity) = self.verified.get(&digest) {
+            return Ok(identity);
+        }
         let identity = match jwt::header(token) {
-            Some(header) => jwt::verify(token, header?, &self.config, &self.keys, &self.fetcher).await?,
+            Some(header) => {
+                let (identity, exp) = jwt::verify(token, header?, &self.config, &self.keys, &self.fetcher).await?;
+                if identity.missing_scopes(&self.config.required_scopes).is_empty() {
+                    self.verified.insert(digest, identity.clone(), exp);
+                }
+                identity
+            }
             None => match &self.introspection {
                 Some(introspector) => introspector.verify(token, &self.config, &self.fetcher).await?,
                 None => return Err(Rejection::InvalidToken("the access token is not a JWT".into())),
