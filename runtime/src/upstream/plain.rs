@@ -148,7 +148,13 @@ impl PlainClient {
                 let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
                 let now = Instant::now();
                 idle.retain(|i| !i.sender.is_closed() && now.duration_since(i.since) < IDLE_TIMEOUT);
-                let at = idle.iter().rposition(|i| &*i.authority == authority)?;
+                // One ready for a request at once if there is one: a connection whose last
+                // answer was just read may not be yet, and waiting for it is waiting for its task.
+                let mine = |i: &Idle| &*i.authority == authority;
+                let at = idle
+                    .iter()
+                    .rposition(|i| mine(i) && i.sender.is_ready())
+                    .or_else(|| idle.iter().rposition(mine))?;
                 idle.swap_remove(at).sender
             };
             if sender.ready().await.is_ok() {
@@ -182,7 +188,10 @@ impl PlainClient {
         let (head, mut incoming) = response.into_parts();
         let expected = incoming.size_hint().exact().map_or(0, |n| usize::try_from(n).unwrap_or(cap).min(cap));
         let mut body = ReadBody::with_capacity(expected);
-        while let Some(frame) = incoming.frame().await {
+        // Until the body ends: the last byte of a Content-Length says so without waiting for
+        // the connection's task to close the stream (a wake-up of it per call).
+        while !incoming.is_end_stream() {
+            let Some(frame) = incoming.frame().await else { break };
             let frame = frame.map_err(|e| Failure::of(&e, false))?;
             if let Ok(data) = frame.into_data()
                 && !body.push(&data, cap)
