@@ -7,7 +7,8 @@
 //!
 //! The rules are reqwest's, kept: redirects per `redirect.rs` (same origin, at most five URLs,
 //! method and body changes, `Referer`), one timeout over the whole exchange and the body, the
-//! connect timeout, TCP_NODELAY and keep-alive probes, idle connections dropped after 90 s,
+//! connect timeout, TCP_NODELAY and keep-alive probes, no connection reused after 90 s idle
+//! (closed when the pool is next used, where reqwest's pool closes it on a timer),
 //! a connection reused only after its answer was read to the end, and a request that a reused
 //! connection closed before sending it tried again on a new one.
 
