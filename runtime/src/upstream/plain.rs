@@ -7,8 +7,8 @@
 //!
 //! The rules are reqwest's, kept: redirects per `redirect.rs` (same origin, at most five URLs,
 //! method and body changes, `Referer`), one timeout over the whole exchange and the body, the
-//! connect timeout, TCP_NODELAY and keep-alive probes, no connection reused after 90 s idle
-//! (closed when the pool is next used, where reqwest's pool closes it on a timer),
+//! connect timeout, TCP_NODELAY and keep-alive probes, idle connections closed after 90 s (a
+//! task looks every 90 s while any is idle, as hyper-util's pool timer does),
 //! a connection reused only after its answer was read to the end, and a request that a reused
 //! connection closed before sending it tried again on a new one.
 
@@ -22,8 +22,10 @@ use hyper::client::conn::http1::{self, SendRequest};
 use hyper::header::{self, HeaderValue};
 use hyper::{Request, Response, Uri};
 use hyper_util::client::legacy::connect::HttpConnector;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
+use tokio::time::Instant;
 use tower::Service;
 use url::{Position, Url};
 
@@ -42,7 +44,51 @@ struct Idle {
 
 pub(super) struct PlainClient {
     connector: HttpConnector,
+    idle: Arc<Pool>,
+}
+
+/// The idle connections, and whether a task is closing the expired ones.
+#[derive(Default)]
+struct Pool {
     idle: Mutex<Vec<Idle>>,
+    reaping: AtomicBool,
+}
+
+impl Pool {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Idle>> {
+        self.idle.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Drops the closed and expired connections.
+    fn prune(idle: &mut Vec<Idle>) {
+        let now = Instant::now();
+        idle.retain(|i| !i.sender.is_closed() && now.duration_since(i.since) < IDLE_TIMEOUT);
+    }
+
+    /// Keeps `connection` for the next request, and makes sure a task will close it once expired.
+    fn give_back(self: &Arc<Self>, connection: Idle) {
+        let mut idle = self.lock();
+        idle.push(connection);
+        // Under the lock, as the task gives up under it: one task while any connection is idle.
+        if !self.reaping.swap(true, Ordering::AcqRel) {
+            tokio::spawn(Pool::reap(Arc::downgrade(self)));
+        }
+    }
+
+    /// Every `IDLE_TIMEOUT`, closes the expired connections; ends when none is left (or the
+    /// client is gone).
+    async fn reap(pool: Weak<Pool>) {
+        loop {
+            tokio::time::sleep(IDLE_TIMEOUT).await;
+            let Some(pool) = pool.upgrade() else { return };
+            let mut idle = pool.lock();
+            Pool::prune(&mut idle);
+            if idle.is_empty() {
+                pool.reaping.store(false, Ordering::Release);
+                return;
+            }
+        }
+    }
 }
 
 impl PlainClient {
@@ -56,7 +102,7 @@ impl PlainClient {
         connector.set_keepalive_retries(Some(3));
         #[cfg(any(target_os = "android", target_os = "fuchsia", target_os = "linux"))]
         connector.set_tcp_user_timeout(Some(Duration::from_secs(30)));
-        PlainClient { connector, idle: Mutex::new(Vec::new()) }
+        PlainClient { connector, idle: Arc::default() }
     }
 
     /// Sends `request` (an `http://` URL without user info), following redirects, and reads the
@@ -146,9 +192,8 @@ impl PlainClient {
     async fn checkout(&self, authority: &str) -> Option<Sender> {
         loop {
             let mut sender = {
-                let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
-                let now = Instant::now();
-                idle.retain(|i| !i.sender.is_closed() && now.duration_since(i.since) < IDLE_TIMEOUT);
+                let mut idle = self.idle.lock();
+                Pool::prune(&mut idle);
                 // One ready for a request at once if there is one: a connection whose last
                 // answer was just read may not be yet, and waiting for it is waiting for its task.
                 let mine = |i: &Idle| &*i.authority == authority;
@@ -202,7 +247,7 @@ impl PlainClient {
         }
         if !body.truncated {
             let idle = Idle { authority: authority.into(), sender, since: Instant::now() };
-            self.idle.lock().unwrap_or_else(|p| p.into_inner()).push(idle);
+            self.idle.give_back(idle);
         }
         Ok(Answer::new(head.status, &head.headers, body))
     }
@@ -211,4 +256,40 @@ impl PlainClient {
 /// The request target an HTTP/1.1 request line carries: path and query.
 fn origin_form(url: &Url) -> Result<Uri, Failure> {
     Uri::try_from(&url[Position::BeforePath..Position::AfterQuery]).map_err(|e| Failure::of(&e, false))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An API answering every request with `{}` on a kept-alive connection.
+    async fn api() -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let app = axum::Router::new().fallback(|| async { "{}" });
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        format!("http://{addr}/")
+    }
+
+    fn get(url: &str) -> Prepared {
+        Prepared { method: hyper::Method::GET, url: Url::parse(url).unwrap(), headers: Default::default(), body: None }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn idle_connections_are_closed_after_the_idle_timeout_without_another_call() {
+        let url = api().await;
+        let client = PlainClient::new(Duration::from_secs(5));
+        let answer = client.exchange(get(&url), Duration::from_secs(5), 1 << 20).await.unwrap();
+        assert_eq!(answer.body.bytes, b"{}");
+        assert_eq!(client.idle.lock().len(), 1, "kept for the next call");
+        tokio::time::sleep(IDLE_TIMEOUT / 2).await;
+        assert_eq!(client.idle.lock().len(), 1, "not yet expired");
+        tokio::time::sleep(IDLE_TIMEOUT * 2).await;
+        assert_eq!(client.idle.lock().len(), 0, "closed once expired");
+        assert!(!client.idle.reaping.load(Ordering::Acquire), "the task ended with the last one");
+        // And it starts again with the next idle connection.
+        client.exchange(get(&url), Duration::from_secs(5), 1 << 20).await.unwrap();
+        assert_eq!(client.idle.lock().len(), 1);
+        assert!(client.idle.reaping.load(Ordering::Acquire));
+    }
 }
