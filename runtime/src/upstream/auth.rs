@@ -2,6 +2,7 @@
 //!
 //! Secrets are read once at start-up, never logged, and never put in messages or results.
 
+use super::client::LazyClient;
 use super::request::{RequestParts, check_header_value};
 use super::spec::{ApiSpec, Location, SchemeKind, ToolSpec};
 use super::style::{enc_cookie, enc_query};
@@ -178,7 +179,7 @@ pub async fn apply(
     api: &ApiSpec,
     spec: &ToolSpec,
     creds: &Credentials,
-    client: &reqwest::Client,
+    client: &LazyClient,
     parts: &mut RequestParts,
 ) -> Result<(), String> {
     let Some(alt) = spec.security.iter().find(|alt| alt.iter().all(|n| creds.contains_key(n))) else {
@@ -210,7 +211,7 @@ pub async fn apply(
                 let token = match fresh {
                     Some(t) => t,
                     None => {
-                        let (t, ttl) = fetch_token(client, token_url, client_id, client_secret, scopes).await?;
+                        let (t, ttl) = fetch_token(client.get()?, token_url, client_id, client_secret, scopes).await?;
                         // Refresh a little early so a token never expires in flight.
                         *cached = Some((t.clone(), Instant::now() + ttl.saturating_sub(Duration::from_secs(30))));
                         t

@@ -1,18 +1,37 @@
-//! The HTTP client an [`Upstream`](super::Upstream) sends with, built on first use: building it
-//! loads the system's CA certificates, about half of a generated server's start-up work, and a
-//! server whose tools are only listed never needs it.
+//! The HTTP clients an [`Upstream`](super::Upstream) sends with, each built on first use:
+//! reqwest's loads the system's CA certificates, about half of a generated server's start-up
+//! work, and a server whose tools are only listed never needs it; the plain-HTTP one
+//! (`plain.rs`) exists only where no proxy is configured, decided when it is first asked for,
+//! as reqwest reads the proxy variables when it is built.
 
+use super::plain::PlainClient;
+use super::redirect;
 use std::sync::OnceLock;
 use std::time::Duration;
 
 pub(super) struct LazyClient {
     timeout: Duration,
     client: OnceLock<Result<reqwest::Client, String>>,
+    plain: OnceLock<Option<PlainClient>>,
 }
 
 impl LazyClient {
     pub(super) fn new(timeout: Duration) -> LazyClient {
-        LazyClient { timeout, client: OnceLock::new() }
+        LazyClient { timeout, client: OnceLock::new(), plain: OnceLock::new() }
+    }
+
+    /// The client for plain `http://` URLs, unless a proxy may be configured: reqwest alone
+    /// knows how to send through one.
+    pub(super) fn plain(&self) -> Option<&PlainClient> {
+        self.plain
+            .get_or_init(|| {
+                (!proxy_configured(|name| std::env::var_os(name))).then(|| PlainClient::new(self.connect_timeout()))
+            })
+            .as_ref()
+    }
+
+    fn connect_timeout(&self) -> Duration {
+        self.timeout.min(Duration::from_secs(10))
     }
 
     /// The client, built the first time it is asked for; the same error every time if it cannot
@@ -23,16 +42,17 @@ impl LazyClient {
 
     fn build(&self) -> Result<reqwest::Client, String> {
         // Redirects are followed only within the origin the request was built for (the API's
-        // base, or the operation's own server): the first URL of the chain.
+        // base, or the operation's own server): the first URL of the chain (`redirect.rs`).
         let redirect = reqwest::redirect::Policy::custom(move |attempt| {
-            let same = attempt.previous().first().is_some_and(|first| attempt.url().origin() == first.origin());
-            if same && attempt.previous().len() < 5 { attempt.follow() } else { attempt.stop() }
+            let previous = attempt.previous();
+            let follow = previous.first().is_some_and(|first| redirect::follows(first, attempt.url(), previous.len()));
+            if follow { attempt.follow() } else { attempt.stop() }
         });
         let mut builder = reqwest::Client::builder()
             .timeout(self.timeout)
-            .connect_timeout(self.timeout.min(Duration::from_secs(10)))
+            .connect_timeout(self.connect_timeout())
             .redirect(redirect)
-            .user_agent(concat!("mcpgen-runtime/", env!("CARGO_PKG_VERSION")));
+            .user_agent(super::send::USER_AGENT);
         if !proxy_configured(|name| std::env::var_os(name)) {
             builder = builder.no_proxy();
         }

@@ -1,5 +1,6 @@
 //! What generated OpenAPI tools call (cargo feature `upstream`): arguments in, HTTP request out
-//! (with reqwest over rustls), response back as a [`ToolResult`].
+//! (plain HTTP on hyper's client connections, everything else with reqwest over rustls; see
+//! `send`), response back as a [`ToolResult`].
 //!
 //! A generated crate describes its API as static data ([`ApiSpec`], [`ToolSpec`]); this module
 //! holds all the behaviour:
@@ -24,9 +25,12 @@
 mod auth;
 mod body;
 mod client;
+mod plain;
 mod redact;
+mod redirect;
 mod request;
 mod response;
+mod send;
 mod server;
 mod spec;
 mod style;
@@ -39,7 +43,7 @@ pub use spec::{
 
 use crate::server::{RequestContext, Server, Tool, ToolResult};
 use auth::Credentials;
-use response::{ReadBody, ResponseParts};
+use response::ResponseParts;
 use serde_json::Value;
 use std::sync::Arc;
 use std::time::Duration;
@@ -359,11 +363,7 @@ impl Upstream {
             Ok(p) => p,
             Err(e) => return ToolResult::error(format!("cannot build the request: {e}")),
         };
-        let client = match self.client.get() {
-            Ok(c) => c,
-            Err(e) => return ToolResult::error(e),
-        };
-        if let Err(e) = auth::apply(self.api, spec, credentials, client, &mut parts).await {
+        if let Err(e) = auth::apply(self.api, spec, credentials, &self.client, &mut parts).await {
             return ToolResult::error(e);
         }
         for hook in &self.on_request {
@@ -371,45 +371,40 @@ impl Upstream {
         }
         let shown_url = parts.display_url();
         tracing::debug!(tool = spec.name, method = spec.method, url = %shown_url, "calling the API");
-        let request = match Self::to_reqwest(client, parts) {
+        let request = match send::prepare(parts) {
             Ok(r) => r,
             Err(e) => return ToolResult::error(format!("cannot build the request: {e}")),
         };
         let sent = std::time::Instant::now();
-        let response = match request.send().await {
-            Ok(r) => r,
-            Err(e) => {
+        // Boxed: the exchange's state is large, and every future around this one (the handler's,
+        // the dispatcher's) would otherwise be moved with it, a copy of kilobytes each time.
+        let answer = match Box::pin(send::send(&self.client, request, self.timeout, self.max_body_bytes)).await {
+            Ok(Ok(answer)) => answer,
+            Ok(Err(failure)) => {
                 crate::metrics::upstream_response(None, sent);
-                return ToolResult::error(self.transport_error(&e, &shown_url));
+                return ToolResult::error(self.transport_error(&failure, &shown_url));
             }
+            Err(e) => return ToolResult::error(e),
         };
-        let status = response.status();
-        let header = |name: reqwest::header::HeaderName| {
-            response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
-        };
-        let content_type = header(reqwest::header::CONTENT_TYPE);
-        // Only a 429 answer shows it.
-        let retry_after = if status.as_u16() == 429 { header(reqwest::header::RETRY_AFTER) } else { None };
-        let body = match read_capped(response, self.max_body_bytes).await {
-            Ok(b) => b,
-            Err(e) => {
-                crate::metrics::upstream_response(None, sent);
-                return ToolResult::error(self.transport_error(&e, &shown_url));
-            }
-        };
+        let status = answer.status;
         crate::metrics::upstream_response(Some(status.as_u16()), sent);
         if let Some(ctx) = ctx {
             ctx.set_upstream_status(status.as_u16());
         }
-        tracing::debug!(tool = spec.name, status = status.as_u16(), bytes = body.bytes.len(), "the API answered");
+        tracing::debug!(
+            tool = spec.name,
+            status = status.as_u16(),
+            bytes = answer.body.bytes.len(),
+            "the API answered"
+        );
         response::to_result(
             spec,
             ResponseParts {
                 status: status.as_u16(),
                 reason: status.canonical_reason().unwrap_or(""),
-                content_type: content_type.as_deref(),
-                retry_after: retry_after.as_deref(),
-                body,
+                content_type: answer.content_type.as_deref(),
+                retry_after: answer.retry_after.as_deref(),
+                body: answer.body,
                 url: &shown_url,
                 // Only a 401 or 403 answer shows it.
                 // The hint names the server's environment variables: not the client's business.
@@ -423,67 +418,15 @@ impl Upstream {
         )
     }
 
-    /// The reqwest request for `parts`, taking its URL, header values and body without copying
-    /// them where reqwest can own them.
-    fn to_reqwest(client: &reqwest::Client, parts: RequestParts) -> Result<reqwest::RequestBuilder, String> {
-        let method = reqwest::Method::from_bytes(parts.method.as_bytes())
-            .map_err(|_| format!("invalid method `{}`", parts.method))?;
-        let mut headers = reqwest::header::HeaderMap::with_capacity(parts.headers.len() + 2);
-        for (name, value) in parts.headers {
-            let n = reqwest::header::HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| format!("invalid header name `{name}`"))?;
-            let v = reqwest::header::HeaderValue::try_from(value)
-                .map_err(|_| format!("invalid value for header `{name}`"))?;
-            headers.append(n, v);
-        }
-        if !parts.cookies.is_empty() {
-            let v = reqwest::header::HeaderValue::try_from(parts.cookies.join("; "))
-                .map_err(|_| "invalid cookie value".to_string())?;
-            headers.insert(reqwest::header::COOKIE, v);
-        }
-        if !headers.contains_key(reqwest::header::ACCEPT) {
-            headers.insert(
-                reqwest::header::ACCEPT,
-                reqwest::header::HeaderValue::from_static("application/json, */*;q=0.5"),
-            );
-        }
-        let body = match parts.body {
-            Some(body) => {
-                let v = reqwest::header::HeaderValue::try_from(body.content_type)
-                    .map_err(|_| "invalid content type".to_string())?;
-                headers.insert(reqwest::header::CONTENT_TYPE, v);
-                Some(body.bytes)
-            }
-            None => None,
-        };
-        let url = parts.url;
-        // A URL with user info goes through `Client::request`, which turns it into a Basic
-        // `Authorization` header (ours, set below, wins); any other is used as it is, and the
-        // headers become the request's without the builder merging them into an empty map.
-        let req = if url.username().is_empty() && url.password().is_none() {
-            let mut req = reqwest::Request::new(method, url);
-            *req.headers_mut() = headers;
-            *req.body_mut() = body.map(reqwest::Body::from);
-            reqwest::RequestBuilder::from_parts(client.clone(), req)
-        } else {
-            let req = client.request(method, url).headers(headers);
-            match body {
-                Some(b) => req.body(b),
-                None => req,
-            }
-        };
-        Ok(req)
-    }
-
     /// A failure to talk to the API, without the URL's query (it may hold an API key).
-    fn transport_error(&self, e: &reqwest::Error, url: &str) -> String {
-        if e.is_timeout() {
+    fn transport_error(&self, e: &send::Failure, url: &str) -> String {
+        if e.timed_out {
             return format!("the API did not answer within {:?} ({url})", self.timeout);
         }
-        if e.is_connect() {
-            return format!("could not connect to the API at {url}: {}", root_cause(e));
+        if e.connect {
+            return format!("could not connect to the API at {url}: {}", e.cause);
         }
-        format!("the request to {url} failed: {}", root_cause(e))
+        format!("the request to {url} failed: {}", e.cause)
     }
 }
 
@@ -523,32 +466,9 @@ fn narrows(param: &ParamSpec) -> bool {
     param.location == Location::Query && NAMES.contains(&name.as_str())
 }
 
-/// The innermost error message, without any URL.
-fn root_cause(e: &reqwest::Error) -> String {
-    let mut source: &dyn std::error::Error = e;
-    while let Some(next) = source.source() {
-        source = next;
-    }
-    let text = source.to_string();
-    if text.contains("://") { "connection failed".to_string() } else { text }
-}
-
-async fn read_capped(mut response: reqwest::Response, cap: usize) -> Result<ReadBody, reqwest::Error> {
-    // Sized once from Content-Length (within the cap) instead of grown chunk by chunk.
-    let expected = response.content_length().map_or(0, |n| usize::try_from(n).unwrap_or(cap).min(cap));
-    let mut bytes = Vec::with_capacity(expected);
-    while let Some(chunk) = response.chunk().await? {
-        let room = cap - bytes.len();
-        if chunk.len() > room {
-            bytes.extend_from_slice(&chunk[..room]);
-            return Ok(ReadBody { bytes, truncated: true });
-        }
-        bytes.extend_from_slice(&chunk);
-    }
-    Ok(ReadBody { bytes, truncated: false })
-}
-
 #[cfg(test)]
 mod call_tests;
+#[cfg(test)]
+mod plain_tests;
 #[cfg(test)]
 mod request_tests;

@@ -8,10 +8,30 @@ use base64::Engine;
 use serde_json::{Value, json};
 
 /// A response body read up to a cap.
+#[derive(Default)]
 pub struct ReadBody {
     pub bytes: Vec<u8>,
     /// More bytes were sent than the cap allowed.
     pub truncated: bool,
+}
+
+impl ReadBody {
+    /// Sized once (from Content-Length, within the cap) instead of grown chunk by chunk.
+    pub fn with_capacity(n: usize) -> ReadBody {
+        ReadBody { bytes: Vec::with_capacity(n), truncated: false }
+    }
+
+    /// Appends `chunk`, keeping at most `cap` bytes in all; false once the cap cut it short.
+    pub fn push(&mut self, chunk: &[u8], cap: usize) -> bool {
+        let room = cap - self.bytes.len();
+        if chunk.len() > room {
+            self.bytes.extend_from_slice(&chunk[..room]);
+            self.truncated = true;
+            return false;
+        }
+        self.bytes.extend_from_slice(chunk);
+        true
+    }
 }
 
 /// How much of an error body reaches the model.
