@@ -93,8 +93,7 @@ impl Answer {
 
 /// `url` without query or user info, as every URL is shown.
 fn shown(url: &Url) -> String {
-    RequestParts { method: "GET", url: url.clone(), headers: Vec::new(), cookies: Vec::new(), body: None }
-        .display_url()
+    RequestParts { method: "GET", url: url.clone(), headers: Vec::new(), cookies: Vec::new(), body: None }.display_url()
 }
 
 /// What a status monitor or operation says.
@@ -450,7 +449,10 @@ mod tests {
     #[test]
     fn an_operations_name_is_resolved_under_the_base_path() {
         let base = Url::parse("https://api.example.com/v1/?key=x").unwrap();
-        assert_eq!(operation_url(&base, "operations/abc").unwrap().as_str(), "https://api.example.com/v1/operations/abc");
+        assert_eq!(
+            operation_url(&base, "operations/abc").unwrap().as_str(),
+            "https://api.example.com/v1/operations/abc"
+        );
         assert_eq!(
             operation_url(&base, "/projects/p 1/operations/a?b#c").unwrap().as_str(),
             "https://api.example.com/v1/projects/p%201/operations/a%3Fb%23c"

@@ -54,7 +54,8 @@ async fn serve(running: usize, elsewhere: &'static str) -> (String, Log) {
                 "/api/status/2" => json(StatusCode::OK, json!({"status": "Succeeded"})),
                 "/api/result/2" => json(StatusCode::OK, json!({"report": "r-2"})),
                 "/api/start/azure-fails" => {
-                    (StatusCode::ACCEPTED, [("operation-location", "/api/status/3"), ("retry-after", "0")]).into_response()
+                    (StatusCode::ACCEPTED, [("operation-location", "/api/status/3"), ("retry-after", "0")])
+                        .into_response()
                 }
                 "/api/status/3" => json(StatusCode::OK, json!({"status": "Failed", "error": {"code": "Quota"}})),
                 "/api/start/google" => json(StatusCode::OK, json!({"name": "operations/g 4", "done": false})),
@@ -70,7 +71,9 @@ async fn serve(running: usize, elsewhere: &'static str) -> (String, Log) {
                     json!({"name": "operations/x", "done": true, "error": {"code": 3, "message": "bad data"}}),
                 ),
                 "/api/start/elsewhere" => (StatusCode::ACCEPTED, [("location", elsewhere)]).into_response(),
-                "/api/start/gone" => (StatusCode::ACCEPTED, [("location", "/api/missing"), ("retry-after", "0")]).into_response(),
+                "/api/start/gone" => {
+                    (StatusCode::ACCEPTED, [("location", "/api/missing"), ("retry-after", "0")]).into_response()
+                }
                 "/api/start/now" => json(StatusCode::OK, json!({"at": "once"})),
                 _ => json(StatusCode::NOT_FOUND, json!({"error": "no such thing"})),
             }
@@ -168,10 +171,7 @@ async fn an_azure_status_monitor_then_the_location_for_the_result() {
     let (base, log) = serve(1, "").await;
     let v = run(&base, tool("/start/azure", LongRunning::Polling(FinalState::Default)), FAST).await;
     assert_eq!(v["structuredContent"], json!({"report": "r-2"}), "{v}");
-    assert_eq!(
-        paths(&log),
-        ["POST /api/start/azure", "GET /api/status/2", "GET /api/status/2", "GET /api/result/2"]
-    );
+    assert_eq!(paths(&log), ["POST /api/start/azure", "GET /api/status/2", "GET /api/status/2", "GET /api/result/2"]);
     // final-state-via azure-async-operation: the monitor's own final body.
     let (base, _) = serve(0, "").await;
     let v = run(&base, tool("/start/azure", LongRunning::Polling(FinalState::AzureAsyncOperation)), FAST).await;
@@ -200,10 +200,7 @@ async fn a_google_operation_is_fetched_at_its_name_under_the_base() {
     let (base, log) = serve(1, "").await;
     let v = run(&base, tool("/start/google", LongRunning::Operation), FAST).await;
     assert_eq!(v["structuredContent"], json!({"model": "m"}), "{v}");
-    assert_eq!(
-        paths(&log),
-        ["POST /api/start/google", "GET /api/operations/g%204", "GET /api/operations/g%204"]
-    );
+    assert_eq!(paths(&log), ["POST /api/start/google", "GET /api/operations/g%204", "GET /api/operations/g%204"]);
 }
 
 #[tokio::test]
