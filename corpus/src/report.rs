@@ -547,4 +547,29 @@ mod tests {
         let other = Figures::of(&[outcome(true, true, &[])]);
         assert!(other.regressions(&committed)[0].contains("not the same sample"));
     }
+
+    #[test]
+    fn long_running_operations_are_counted_by_convention_and_never_compared() {
+        let mut a = outcome(true, true, &[]);
+        a.name = "azure".into();
+        a.long_running = BTreeMap::from([("azure".to_string(), 3), ("accepted".to_string(), 1)]);
+        let mut b = outcome(true, true, &[]);
+        b.name = "google".into();
+        b.long_running = BTreeMap::from([("google".to_string(), 2)]);
+        let outcomes = [a, b, outcome(true, true, &[])];
+        let f = Figures::of(&outcomes);
+        assert_eq!(f.long_running, 6);
+        assert_eq!(f.to_json()["long_running"], 6);
+        let line = surfaces(&outcomes, &f);
+        assert!(
+            line.contains(
+                "long-running (their tools may run as tasks, and are then followed to the end): 6: 1 answering 202 \
+                 with a polling header, 3 with `x-ms-long-running-operation`, 2 answering a Google-style \
+                 `Operation`; in `azure` (4), `google` (2)."
+            ),
+            "{line}"
+        );
+        let fewer = Figures::of(&[outcome(true, true, &[]), outcome(true, true, &[]), outcome(true, true, &[])]);
+        assert!(fewer.regressions(&f.to_json()).is_empty(), "a measure, not a figure that regresses");
+    }
 }

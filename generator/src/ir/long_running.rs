@@ -245,6 +245,29 @@ mod tests {
     }
 
     #[test]
+    fn swagger_2_descriptions_are_recognised_too() {
+        // Azure's descriptions are Swagger 2.0: the extensions and a 202's headers survive the upgrade.
+        let root = json!({
+            "swagger": "2.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/vm": {"put": {"x-ms-long-running-operation": true,
+                    "x-ms-long-running-operation-options": {"final-state-via": "original-uri"},
+                    "responses": {"200": {"description": "ok"}}}},
+                "/vm/start": {"post": {"responses": {"202": {"description": "started",
+                    "headers": {"Azure-AsyncOperation": {"type": "string"}}}}}},
+            },
+        });
+        let source = crate::load::Source::Text { name: "t.json".into(), text: root.to_string(), base_dir: None };
+        let api = crate::ir::analyze(&crate::load::load(&source).expect("loads"));
+        let found: Vec<Option<LongRunningOp>> = api.operations.iter().map(|o| o.long_running).collect();
+        assert_eq!(
+            found,
+            [polling(FinalState::OriginalUri, Recognised::Azure), polling(FinalState::Default, Recognised::Accepted)]
+        );
+    }
+
+    #[test]
     fn bad_values_are_warnings_at_their_place() {
         let (ops, warnings) = analyse(json!({
             "/a": {"post": {"x-ms-long-running-operation": "yes", "responses": {"200": {"description": "ok"}}}},

@@ -273,11 +273,11 @@ fn long_running(op: &Operation, mut t: ToolDef) -> ToolDef {
     t.description.push_str(match lr.kind {
         crate::ir::LongRunning::Polling(_) => {
             "\n\nThis operation runs long: call it as a task to get the final result; otherwise the answer is \
-             the API's first answer (usually 202) with where to poll."
+             only the API's first answer (usually 202 Accepted: the operation started)."
         }
         crate::ir::LongRunning::Operation => {
             "\n\nThis operation runs long: call it as a task to get the final result; otherwise the answer is \
-             the operation as it started (its `name` is where to poll, until `done`)."
+             only the operation as it started (its `name` says where it is followed, until `done`)."
         }
     });
     t
