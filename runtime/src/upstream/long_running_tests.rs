@@ -243,3 +243,53 @@ async fn cancelling_the_task_stops_the_polling_at_once() {
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert!(log.lock().unwrap().len() <= at_cancel + 1, "no polls after the cancellation (one may be in flight)");
 }
+
+/// A 2026-07-28 `tools/call` through the dispatcher.
+async fn modern(d: &Arc<crate::server::Dispatcher>, method: &str, mut params: Value) -> Value {
+    use crate::protocol::version::{CLIENT_CAPABILITIES_META_KEY, PROTOCOL_VERSION_META_KEY};
+    params["_meta"] = json!({
+        PROTOCOL_VERSION_META_KEY: "2026-07-28",
+        CLIENT_CAPABILITIES_META_KEY: {"extensions": {"io.modelcontextprotocol/tasks": {}}},
+    });
+    let conn = Arc::new(crate::server::Connection::for_request(None, crate::auth::Caller::default()));
+    let message =
+        crate::protocol::Message::from_value(json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}))
+            .unwrap();
+    let reply = d.handle(&conn, message, None).await.expect("a response");
+    serde_json::from_slice(&reply.to_bytes()).unwrap()
+}
+
+#[tokio::test]
+async fn on_2026_07_28_the_call_becomes_a_task_that_follows_the_operation() {
+    let (base, log) = serve(2, "").await;
+    let specs: &'static [ToolSpec] =
+        Box::leak(Box::new([*tool("/start/location", LongRunning::Polling(FinalState::Default))]));
+    let (d, _) = upstream(&base, FAST).server(specs).build().unwrap();
+    let created = modern(&d, "tools/call", json!({"name": "t", "arguments": {}})).await;
+    assert_eq!(created["result"]["resultType"], "task", "{created}");
+    let id = created["result"]["taskId"].as_str().unwrap().to_string();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let done = loop {
+        let got = modern(&d, "tasks/get", json!({"taskId": id})).await;
+        if got["result"]["status"] != "working" || Instant::now() > deadline {
+            break got;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    };
+    assert_eq!(done["result"]["status"], "completed", "{done}");
+    assert_eq!(done["result"]["result"]["structuredContent"], json!({"id": 1, "done": "yes"}), "{done}");
+    assert_eq!(paths(&log).len(), 4, "the call and three polls: {:?}", paths(&log));
+}
+
+#[test]
+fn the_time_limit_is_a_server_argument() {
+    let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let b = Upstream::builder(&API).server_args(&args(&["--long-running-timeout", "90", "--other"])).unwrap();
+    assert_eq!(b.polling, PollSettings { limit: Duration::from_secs(90), ..PollSettings::default() });
+    let b = Upstream::builder(&API).server_args(&args(&["--long-running-timeout=0.5"])).unwrap();
+    assert_eq!(b.polling.limit, Duration::from_millis(500));
+    let Err(e) = Upstream::builder(&API).server_args(&args(&["--long-running-timeout=0"])) else {
+        panic!("a zero limit is refused")
+    };
+    assert_eq!(e.0, "--long-running-timeout must be a positive number of seconds, not `0`");
+}
