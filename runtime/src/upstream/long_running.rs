@@ -119,6 +119,8 @@ struct Call<'a> {
     up: &'a Upstream,
     spec: &'a ToolSpec,
     credentials: &'a Credentials,
+    /// The server's own credentials (not a client's): a 401 or 403 names what to configure.
+    own_credentials: bool,
     ctx: &'a RequestContext,
     /// The tool's base URL: every poll stays on its origin.
     base: Url,
@@ -149,7 +151,14 @@ pub(super) async fn call(
         Err(e) => return ToolResult::error(format!("cannot build the request: {e}")),
     };
     let original = parts.url.clone();
-    let call = Call { up, spec, credentials: client_credentials.unwrap_or(&up.credentials), ctx, base };
+    let call = Call {
+        up,
+        spec,
+        credentials: client_credentials.unwrap_or(&up.credentials),
+        own_credentials: client_credentials.is_none(),
+        ctx,
+        base,
+    };
     let first = match call.send(parts).await {
         Ok(a) => a,
         Err(e) => return e,
@@ -307,7 +316,11 @@ impl Call<'_> {
                 retry_after: retry_after.as_deref(),
                 body: answer.body,
                 url: &shown,
-                auth_hint: None,
+                auth_hint: if matches!(answer.status, 401 | 403) && self.own_credentials {
+                    auth::missing_hint(self.up.api, self.spec, self.credentials)
+                } else {
+                    None
+                },
                 cap: self.up.max_body_bytes,
             },
         )

@@ -75,6 +75,7 @@ async fn serve(running: usize, elsewhere: &'static str) -> (String, Log) {
                     (StatusCode::ACCEPTED, [("location", "/api/missing"), ("retry-after", "0")]).into_response()
                 }
                 "/api/start/now" => json(StatusCode::OK, json!({"at": "once"})),
+                "/api/start/locked" => json(StatusCode::UNAUTHORIZED, json!({"error": "who are you"})),
                 _ => json(StatusCode::NOT_FOUND, json!({"error": "no such thing"})),
             }
         }
@@ -190,6 +191,12 @@ async fn failures_are_the_apis_errors() {
     let v = run(&base, tool("/start/gone", LongRunning::Polling(FinalState::Default)), FAST).await;
     assert_eq!(v["isError"], true);
     assert!(text(&v).starts_with("HTTP 404") && text(&v).contains("no such thing"), "{v}");
+    // Refused for want of credentials: the error names what to set, as a plain call's does.
+    let (ctx, _) = context(true);
+    let bare = Upstream::builder(&API).base_url(&base).env(|_| None).polling(FAST).build().unwrap();
+    let spec = tool("/start/locked", LongRunning::Polling(FinalState::Default));
+    let v = bare.call(spec, json!({}), Some(&ctx)).await.to_value();
+    assert!(text(&v).starts_with("HTTP 401") && text(&v).contains("set T_TOKEN"), "{v}");
     // Nothing to follow: the first answer is the result.
     let v = run(&base, tool("/start/now", LongRunning::Polling(FinalState::Default)), FAST).await;
     assert_eq!(v["structuredContent"], json!({"at": "once"}), "{v}");

@@ -332,16 +332,17 @@ impl Upstream {
         // A client that brings its own API credentials (`--client-credential`) calls with those
         // only: the server's own are never used for it, and its are redacted like the server's.
         let client_credentials = ctx.and_then(|c| c.api_credentials()).map(|c| auth::from_client(self.api, &c));
-        // A long-running operation called as a task is followed to its end (`long_running`).
+        // A long-running operation called as a task is followed to its end (`long_running`),
+        // boxed so that every other call's future stays its own size.
         let call = match (spec.long_running, ctx) {
-            (Some(kind), Some(c)) if c.is_task() => futures::future::Either::Left(long_running::call(
+            (Some(kind), Some(c)) if c.is_task() => futures::future::Either::Left(Box::pin(long_running::call(
                 self,
                 spec,
                 kind,
                 args,
                 client_credentials.as_ref(),
                 c,
-            )),
+            ))),
             _ => futures::future::Either::Right(self.call_inner(spec, args, client_credentials.as_ref(), ctx)),
         };
         let mut result = match ctx {
