@@ -76,6 +76,18 @@ async fn serve(running: usize, elsewhere: &'static str) -> (String, Log) {
                 }
                 "/api/start/now" => json(StatusCode::OK, json!({"at": "once"})),
                 "/api/start/locked" => json(StatusCode::UNAUTHORIZED, json!({"error": "who are you"})),
+                "/api/things/5" if method == axum::http::Method::PUT => (
+                    StatusCode::CREATED,
+                    [
+                        ("content-type", "application/json"),
+                        ("operation-location", "/api/status/5"),
+                        ("retry-after", "0"),
+                    ],
+                    json!({"thing": 5, "state": "creating"}).to_string(),
+                )
+                    .into_response(),
+                "/api/things/5" => json(StatusCode::OK, json!({"thing": 5, "state": "ready"})),
+                "/api/status/5" => json(StatusCode::OK, json!({"status": "Succeeded", "id": "op-5"})),
                 _ => json(StatusCode::NOT_FOUND, json!({"error": "no such thing"})),
             }
         }
@@ -299,4 +311,27 @@ fn the_time_limit_is_a_server_argument() {
         panic!("a zero limit is refused")
     };
     assert_eq!(e.0, "--long-running-timeout must be a positive number of seconds, not `0`");
+}
+
+#[tokio::test]
+async fn final_state_via_the_original_uri_or_the_operation_location() {
+    let put = |final_state| -> &'static ToolSpec {
+        Box::leak(Box::new(ToolSpec { method: "PUT", ..*tool("/things/5", LongRunning::Polling(final_state)) }))
+    };
+    for (final_state, expected, requests) in [
+        (FinalState::OriginalUri, json!({"thing": 5, "state": "ready"}), 3),
+        // A PUT's resource is at its own URL when nothing else says where.
+        (FinalState::Default, json!({"thing": 5, "state": "ready"}), 3),
+        (FinalState::OperationLocation, json!({"status": "Succeeded", "id": "op-5"}), 2),
+    ] {
+        let (base, log) = serve(0, "").await;
+        let v = run(&base, put(final_state), FAST).await;
+        assert_eq!(v["structuredContent"], expected, "{final_state:?}: {v}");
+        let seen = paths(&log);
+        assert_eq!(seen.len(), requests, "{final_state:?}: {seen:?}");
+        assert_eq!(seen[..2], ["PUT /api/things/5", "GET /api/status/5"], "{final_state:?}");
+        if requests == 3 {
+            assert_eq!(seen[2], "GET /api/things/5");
+        }
+    }
 }
