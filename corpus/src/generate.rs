@@ -27,6 +27,9 @@ pub struct Tool {
     pub shortened: bool,
     /// Its jq filter argument, when its operation answers JSON.
     pub jq_filter: Option<String>,
+    /// What recognised its operation as long-running (`accepted`, `azure`, `google`, `marked`:
+    /// `mcpgen::ir::Recognised`), if anything did.
+    pub long_running: Option<String>,
     /// What each profile's validator finds in its input schema ([`CHECKED`] order): the number
     /// of violations, and the first one.
     pub violations: Vec<(usize, Option<String>)>,
@@ -143,6 +146,7 @@ pub fn generate(path: &Path) -> (Result<Generated, Failure>, f64) {
                             model_bytes: mcpgen::tables::model_facing_len(t),
                             shortened: t.shortened_from.is_some(),
                             jq_filter: t.jq_filter.clone(),
+                            long_running: t.long_running.map(|l| format!("{:?}", l.recognised).to_ascii_lowercase()),
                             violations: violations(&t.input_schema),
                         })
                         .collect(),
@@ -339,6 +343,7 @@ fn to_json(outcome: &Result<Generated, Failure>) -> Value {
             "tools": g.tools.iter().map(|t| json!({
                 "name": t.name, "operation": t.operation, "input_schema": t.input_schema,
                 "model_bytes": t.model_bytes, "shortened": t.shortened, "jq_filter": t.jq_filter,
+                "long_running": t.long_running,
                 "violations": t.violations.iter().map(|(n, first)| json!([n, first])).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
         }}),
@@ -365,6 +370,7 @@ fn from_json(value: &Value) -> Option<Result<Generated, Failure>> {
                     model_bytes: t.get("model_bytes")?.as_u64()? as usize,
                     shortened: t.get("shortened")?.as_bool()?,
                     jq_filter: t.get("jq_filter")?.as_str().map(str::to_string),
+                    long_running: t.get("long_running")?.as_str().map(str::to_string),
                     violations: t
                         .get("violations")?
                         .as_array()?
@@ -407,6 +413,7 @@ mod tests {
                 model_bytes: 60,
                 shortened: true,
                 jq_filter: Some("jq_filter".into()),
+                long_running: Some("azure".into()),
                 violations: vec![(0, None), (2, Some("/: x".into())), (1, None)],
             }],
             warnings: vec![warning.clone()],
@@ -416,6 +423,7 @@ mod tests {
         let Some(Ok(back)) = from_json(&to_json(&ok)) else { panic!("not read back") };
         assert_eq!((back.module.as_str(), back.operations, back.tools[0].operation.as_str()), ("mod x;", 2, "GET /a"));
         assert_eq!(back.excluded, 1);
+        assert_eq!(back.tools[0].long_running.as_deref(), Some("azure"));
         assert_eq!(back.warnings, vec![warning.clone()]);
         let err: Result<Generated, Failure> =
             Err(Failure { cause: "c".into(), message: "m".into(), warnings: vec![warning], operations: 3 });

@@ -192,6 +192,9 @@ fn run(args: &Args) -> Result<ExitCode, String> {
                             outcome.tools = tools.len();
                             outcome.model_bytes = tools.iter().map(|t| t.model_bytes).sum();
                             outcome.names_shortened = tools.iter().filter(|t| t.shortened).count();
+                            for how in tools.iter().filter_map(|t| t.long_running.clone()) {
+                                *outcome.long_running.entry(how).or_default() += 1;
+                            }
                             outcome.violations = report::violations_of(&tools);
                             outcome.warnings = kinds(&warnings);
                             batch.add(index, &module).map_err(|e| format!("{}: {e}", batch.dir.display()))?;

@@ -34,6 +34,9 @@ pub struct Outcome {
     pub names_shortened: usize,
     /// Operations the description's `x-mcp` / `x-speakeasy-mcp` left out.
     pub excluded: usize,
+    /// Tools whose operation was recognised as long-running, by what recognised it
+    /// (`accepted`, `azure`, `google`, `marked`).
+    pub long_running: BTreeMap<String, usize>,
     /// Per profile checked (`generate::CHECKED`): violations of its rules in the input schemas,
     /// the tools with any, and the first (tool name, violation).
     pub violations: Vec<(usize, usize, Option<String>)>,
@@ -72,6 +75,9 @@ pub struct Figures {
     pub names_shortened: usize,
     /// Operations the descriptions' own extensions left out (a measure, not compared).
     pub excluded: usize,
+    /// Operations recognised as long-running, whose tools may run as tasks (a measure, not
+    /// compared).
+    pub long_running: usize,
     /// Violations of the run's schema profile's rules in the input schemas (none for `full`;
     /// `--check` fails on any).
     pub profile_violations: usize,
@@ -98,6 +104,7 @@ impl Figures {
             dynamic_calls_passed: outcomes.iter().map(|o| o.dynamic().iter().filter(|c| c.passed).count()).sum(),
             names_shortened: outcomes.iter().map(|o| o.names_shortened).sum(),
             excluded: outcomes.iter().map(|o| o.excluded).sum(),
+            long_running: outcomes.iter().map(|o| o.long_running.values().sum::<usize>()).sum(),
             profile_violations: match crate::generate::CHECKED.iter().position(|&p| p == crate::generate::profile()) {
                 Some(i) => outcomes.iter().filter_map(|o| o.violations.get(i)).map(|v| v.0).sum(),
                 None => 0,
@@ -114,6 +121,7 @@ impl Figures {
             "dynamic_calls": self.dynamic_calls, "dynamic_calls_passed": self.dynamic_calls_passed,
             "names_shortened": self.names_shortened,
             "excluded": self.excluded,
+            "long_running": self.long_running,
             "profile_violations": self.profile_violations,
         })
     }
@@ -209,6 +217,33 @@ fn surfaces(outcomes: &[Outcome], f: &Figures) -> String {
         "\nOperations the descriptions' own `x-mcp` / `x-speakeasy-mcp` extensions leave out: {}{}.",
         f.excluded,
         if described.is_empty() { String::new() } else { format!(", in {}", described.join(", ")) }
+    );
+    let mut by: BTreeMap<&str, usize> = BTreeMap::new();
+    for (how, n) in outcomes.iter().flat_map(|o| &o.long_running) {
+        *by.entry(how.as_str()).or_default() += n;
+    }
+    let how = |key: &str, what: &str| by.get(key).map(|n| format!("{n} {what}"));
+    let ways: Vec<String> = [
+        how("accepted", "answering 202 with a polling header"),
+        how("azure", "with `x-ms-long-running-operation`"),
+        how("google", "answering a Google-style `Operation`"),
+        how("marked", "marked `x-mcp: {longRunning: true}`"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let with: Vec<String> = outcomes
+        .iter()
+        .filter(|o| !o.long_running.is_empty())
+        .map(|o| format!("`{}` ({})", o.name, o.long_running.values().sum::<usize>()))
+        .collect();
+    let _ = writeln!(
+        s,
+        "\nOperations recognised as long-running (their tools may run as tasks, and are then followed to the end): \
+         {}{}{}.",
+        f.long_running,
+        if ways.is_empty() { String::new() } else { format!(": {}", ways.join(", ")) },
+        if with.is_empty() { String::new() } else { format!("; in {}", with.join(", ")) }
     );
     s
 }
@@ -511,5 +546,30 @@ mod tests {
         assert!(r.iter().any(|m| m.starts_with("calls_passed: 0, committed 1")), "{r:?}");
         let other = Figures::of(&[outcome(true, true, &[])]);
         assert!(other.regressions(&committed)[0].contains("not the same sample"));
+    }
+
+    #[test]
+    fn long_running_operations_are_counted_by_convention_and_never_compared() {
+        let mut a = outcome(true, true, &[]);
+        a.name = "azure".into();
+        a.long_running = BTreeMap::from([("azure".to_string(), 3), ("accepted".to_string(), 1)]);
+        let mut b = outcome(true, true, &[]);
+        b.name = "google".into();
+        b.long_running = BTreeMap::from([("google".to_string(), 2)]);
+        let outcomes = [a, b, outcome(true, true, &[])];
+        let f = Figures::of(&outcomes);
+        assert_eq!(f.long_running, 6);
+        assert_eq!(f.to_json()["long_running"], 6);
+        let line = surfaces(&outcomes, &f);
+        assert!(
+            line.contains(
+                "long-running (their tools may run as tasks, and are then followed to the end): 6: 1 answering 202 \
+                 with a polling header, 3 with `x-ms-long-running-operation`, 2 answering a Google-style \
+                 `Operation`; in `azure` (4), `google` (2)."
+            ),
+            "{line}"
+        );
+        let fewer = Figures::of(&[outcome(true, true, &[]), outcome(true, true, &[]), outcome(true, true, &[])]);
+        assert!(fewer.regressions(&f.to_json()).is_empty(), "a measure, not a figure that regresses");
     }
 }

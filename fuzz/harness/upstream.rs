@@ -49,6 +49,7 @@ const fn tool(path: &'static str, params: &'static [ParamSpec], body: Option<Bod
         scopes: &[],
         null_absent: &[],
         jq_filter: None,
+        long_running: None,
     }
 }
 

@@ -15,7 +15,8 @@ use crate::tools::{ArgBinding, BodyArgs, BodyBinding, FieldBinding, ToolDef};
 use crate::{Error, Input, Settings, SurfaceMode, Warning};
 use mcpgen_runtime::ToolMode;
 use mcpgen_runtime::upstream::{
-    ApiSpec, BodyKind, BodySpec, FieldSpec, Location, ParamSpec, SchemeKind, SchemeSpec, Style, ToolSpec,
+    ApiSpec, BodyKind, BodySpec, FieldSpec, FinalState, Location, LongRunning, ParamSpec, SchemeKind, SchemeSpec,
+    Style, ToolSpec,
 };
 
 /// An OpenAPI description's tables, and what its derivation warned about.
@@ -122,6 +123,7 @@ fn tool(t: &ToolDef) -> ToolSpec {
         scopes,
         null_absent,
         jq_filter,
+        long_running,
         // How the tool was found and is shown; not part of what the runtime serves.
         path: _,
         operation_id: _,
@@ -153,6 +155,20 @@ fn tool(t: &ToolDef) -> ToolSpec {
         scopes: slice(scopes.iter().map(|s| text(s)).collect()),
         null_absent: slice(null_absent.iter().map(|p| text(p)).collect()),
         jq_filter: jq_filter.as_deref().map(text),
+        long_running: long_running.map(|l| long_running_of(l.kind)),
+    }
+}
+
+fn long_running_of(l: ir::LongRunning) -> LongRunning {
+    match l {
+        ir::LongRunning::Operation => LongRunning::Operation,
+        ir::LongRunning::Polling(f) => LongRunning::Polling(match f {
+            ir::FinalState::Default => FinalState::Default,
+            ir::FinalState::Location => FinalState::Location,
+            ir::FinalState::AzureAsyncOperation => FinalState::AzureAsyncOperation,
+            ir::FinalState::OperationLocation => FinalState::OperationLocation,
+            ir::FinalState::OriginalUri => FinalState::OriginalUri,
+        }),
     }
 }
 

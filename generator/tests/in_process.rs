@@ -21,6 +21,7 @@ const FIXTURES: &[&str] = &[
     "recursive.yaml",
     "hostile.json",
     "hostile-names.yaml",
+    "long-running.yaml",
 ];
 
 /// One fixture after another: the compiled crates of the three petstores share a name, and so a

@@ -124,6 +124,7 @@ const fn tool(path: &'static str, security: &'static [&'static [&'static str]]) 
         scopes: &[],
         null_absent: &[],
         jq_filter: None,
+        long_running: None,
     }
 }
 

@@ -64,6 +64,7 @@ const fn tool(name: &'static str, path: &'static str) -> ToolSpec {
         scopes: &[],
         null_absent: &[],
         jq_filter: None,
+        long_running: None,
     }
 }
 

@@ -29,6 +29,10 @@ struct MockArgs {
     /// testing which credentials a server sends on whose behalf. Never on a shared machine.
     #[arg(long)]
     show_credentials: bool,
+    /// How many times a long-running operation answers "still running" before its end (its
+    /// polls are served under `/__mcpgen/operations/`).
+    #[arg(long, value_name = "N", default_value_t = crate::mock::long_running::DEFAULT_POLLS)]
+    long_running_polls: u32,
 }
 
 /// `mcpgen mock SPEC ...`; `args` starts with the program name.
@@ -39,7 +43,7 @@ pub fn main(args: Vec<std::ffi::OsString>) -> Result<(), String> {
     };
     let source = crate::load::Source::Path(a.spec.clone());
     let doc = crate::load::load_with_overlays(&source, &a.overlays).map_err(|e| e.to_string())?;
-    let mut mock = crate::mock::Mock::new(doc);
+    let mut mock = crate::mock::Mock::new(doc).long_running_polls(a.long_running_polls);
     if a.show_credentials {
         mock = mock.showing_credentials();
     }

@@ -3,7 +3,7 @@
 use super::literal::{ascii_json, lit, opt_lit};
 use super::model::Model;
 use crate::SurfaceMode;
-use crate::ir::{BodyKind, ParamLocation, SchemeKind, Style};
+use crate::ir::{BodyKind, FinalState, LongRunning, ParamLocation, SchemeKind, Style};
 use crate::tools::{BodyArgs, ToolDef};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -188,6 +188,20 @@ fn tool_tokens(t: &ToolDef) -> TokenStream {
         }
         None => quote!(None),
     };
+    let long_running = match t.long_running.map(|l| l.kind) {
+        None => quote!(None),
+        Some(LongRunning::Operation) => quote!(Some(LongRunning::Operation)),
+        Some(LongRunning::Polling(f)) => {
+            let f = match f {
+                FinalState::Default => quote!(FinalState::Default),
+                FinalState::Location => quote!(FinalState::Location),
+                FinalState::AzureAsyncOperation => quote!(FinalState::AzureAsyncOperation),
+                FinalState::OperationLocation => quote!(FinalState::OperationLocation),
+                FinalState::OriginalUri => quote!(FinalState::OriginalUri),
+            };
+            quote!(Some(LongRunning::Polling(#f)))
+        }
+    };
     let security = t.security.iter().map(|alt| {
         let names = alt.iter().map(|n| lit(n));
         quote!(&[#(#names),*])
@@ -216,6 +230,7 @@ fn tool_tokens(t: &ToolDef) -> TokenStream {
             scopes: &[#(#scopes),*],
             null_absent: &[#(#null_absent),*],
             jq_filter: #jq_filter,
+            long_running: #long_running,
         }
     }
 }

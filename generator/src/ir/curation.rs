@@ -2,9 +2,10 @@
 //! path item, on an operation) and Speakeasy's `x-speakeasy-mcp` (on an operation).
 //!
 //! `x-mcp` is `false` (leave out), `true` (include), or a mapping with `name`, `title`,
-//! `description`, `hidden`, `toolset` and the annotation hints `readOnlyHint`, `destructiveHint`,
-//! `idempotentHint`, `openWorldHint` (a mapping includes, as `true` does). `x-speakeasy-mcp` is a
-//! mapping with `disabled`, `name`, `description`, `scopes` and the first three hints.
+//! `description`, `hidden`, `toolset`, the annotation hints `readOnlyHint`, `destructiveHint`,
+//! `idempotentHint`, `openWorldHint`, and `longRunning` (the operation runs long: its tool may run
+//! as a task, see [`super::long_running`]); a mapping includes, as `true` does. `x-speakeasy-mcp`
+//! is a mapping with `disabled`, `name`, `description`, `scopes` and the first three hints.
 //!
 //! Each field is taken from the nearest level that sets it: the operation's `x-mcp`, then its
 //! `x-speakeasy-mcp`, then the path item's `x-mcp`, then the root's. So an operation's
@@ -37,6 +38,9 @@ pub struct Curation {
     pub open_world: Option<bool>,
     /// OAuth scopes a call needs (`x-speakeasy-mcp.scopes`), kept for inbound authorization.
     pub scopes: Option<Vec<String>>,
+    /// `x-mcp.longRunning`: the operation runs long (`true`), or does not whatever else says so
+    /// (`false`) ([`super::long_running`]).
+    pub long_running: Option<bool>,
 }
 
 impl Curation {
@@ -59,6 +63,7 @@ impl Curation {
             idempotent: nearer.idempotent.or(self.idempotent),
             open_world: nearer.open_world.or(self.open_world),
             scopes: nearer.scopes.or(self.scopes),
+            long_running: nearer.long_running.or(self.long_running),
         }
     }
 }
@@ -101,9 +106,10 @@ pub fn x_mcp(object: &Value, at: &Loc, level: Level, warnings: &mut Vec<Warning>
             "destructiveHint" => c.destructive = r.flag(),
             "idempotentHint" => c.idempotent = r.flag(),
             "openWorldHint" => c.open_world = r.flag(),
+            "longRunning" => c.long_running = r.flag(),
             _ => r.warn(
                 "unknown key, ignored (x-mcp has name, title, description, hidden, toolset, readOnlyHint, \
-                 destructiveHint, idempotentHint, openWorldHint)"
+                 destructiveHint, idempotentHint, openWorldHint, longRunning)"
                     .into(),
             ),
         }
@@ -291,7 +297,7 @@ mod tests {
             "paths./p.get.x-speakeasy-mcp.disabled: must be true or false, not a number; ignored",
             "paths./p.get.x-speakeasy-mcp.enabled: unknown key, ignored (x-speakeasy-mcp has disabled, name, description, scopes, readOnlyHint, destructiveHint, idempotentHint)",
             "paths./p.get.x-speakeasy-mcp.scopes: must be a list of strings, not a string; ignored",
-            "paths./p.get.x-mcp.colour: unknown key, ignored (x-mcp has name, title, description, hidden, toolset, readOnlyHint, destructiveHint, idempotentHint, openWorldHint)",
+            "paths./p.get.x-mcp.colour: unknown key, ignored (x-mcp has name, title, description, hidden, toolset, readOnlyHint, destructiveHint, idempotentHint, openWorldHint, longRunning)",
             "paths./p.get.x-mcp.hidden: must be true or false, not a string; ignored",
             "paths./p.get.x-mcp.name: must be a string, not a number; ignored",
             "paths./p.get.x-mcp.title: is empty; ignored",

@@ -8,6 +8,7 @@
 
 mod body;
 pub mod curation;
+pub mod long_running;
 mod operation;
 mod parameter;
 mod resolve;
@@ -16,6 +17,7 @@ mod security;
 
 pub use body::{Body, BodyKind};
 pub use curation::Curation;
+pub use long_running::{FinalState, LongRunning, LongRunningOp, Recognised};
 pub use operation::{Method, Operation};
 pub use parameter::{ParamLocation, Parameter, Style, is_json as is_json_media};
 pub use resolve::resolve_ref;

@@ -103,6 +103,8 @@ pub struct Operation {
     pub tool_name: Option<String>,
     /// What `x-mcp` / `x-speakeasy-mcp` say about the tool, the levels combined ([`super::curation`]).
     pub curation: super::Curation,
+    /// The operation runs long, and how it is followed ([`super::long_running`]).
+    pub long_running: Option<super::LongRunningOp>,
     /// Where the operation is, e.g. `paths./pets.get`.
     pub at: String,
 }
@@ -153,6 +155,8 @@ pub fn operations(
                     if let Some(name) = &op_ir.curation.name {
                         op_ir.tool_name = Some(name.clone());
                     }
+                    op_ir.long_running =
+                        super::long_running::recognise(doc, op, &at, op_ir.curation.long_running, warnings);
                     out.push(op_ir)
                 }
                 Err(message) => warnings.push(Warning { at: message.0, message: message.1, skipped: true }),
@@ -293,6 +297,7 @@ fn operation(
         oauth_scopes,
         tool_name: text("x-mcpgen-name"),
         curation: super::Curation::default(),
+        long_running: None,
         at: at.to_string(),
     })
 }

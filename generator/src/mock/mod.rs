@@ -16,6 +16,7 @@
 //! assert_eq!(reply.status, 400);
 //! ```
 
+pub mod long_running;
 pub mod params;
 pub mod record;
 pub mod respond;
@@ -84,6 +85,7 @@ pub struct Mock {
     base_path: String,
     validators: Validators,
     secrets: record::Secrets,
+    jobs: long_running::Jobs,
 }
 
 impl Mock {
@@ -96,7 +98,15 @@ impl Mock {
         let templates = api.operations.iter().map(|o| Template::parse(&o.url_path)).collect();
         let base_path = api.servers.first().map(|s| base_path(s)).unwrap_or_default();
         let secrets = record::Secrets::of(&api);
-        Mock { doc, api, templates, base_path, validators: Validators::default(), secrets }
+        let jobs = long_running::Jobs::new(long_running::DEFAULT_POLLS);
+        Mock { doc, api, templates, base_path, validators: Validators::default(), secrets, jobs }
+    }
+
+    /// How many "still running" answers a long-running operation gives before its end
+    /// (`mcpgen mock --long-running-polls N`; [`long_running::DEFAULT_POLLS`] unless set).
+    pub fn long_running_polls(mut self, polls: u32) -> Mock {
+        self.jobs = long_running::Jobs::new(polls);
+        self
     }
 
     /// Records credentials as received instead of redacting them (`mcpgen mock
@@ -135,6 +145,9 @@ impl Mock {
             }
             _ => req.path.as_str(),
         };
+        if let Some((reply, operation)) = self.jobs.poll(&req.method, path) {
+            return (reply, Some(operation).filter(|o| !o.is_empty()));
+        }
         let query: Vec<(String, String)> = params::query_pairs(req.query.as_deref().unwrap_or(""))
             .into_iter()
             .map(|(n, v)| (n, params::decode_form(&v)))
@@ -197,7 +210,20 @@ impl Mock {
             });
             return (Reply::json(400, &body), Some(name));
         }
-        (respond::success(&self.doc, op, respond::page_size(&query)), Some(name))
+        let reply = respond::success(&self.doc, op, respond::page_size(&query));
+        match op.long_running {
+            Some(lr) => {
+                let request = [
+                    req.method.to_ascii_uppercase().into_bytes(),
+                    req.path.clone().into_bytes(),
+                    req.query.clone().unwrap_or_default().into_bytes(),
+                    req.body.clone(),
+                ];
+                let request: Vec<&[u8]> = request.iter().map(Vec::as_slice).collect();
+                (self.jobs.start(&name, &request, lr, reply, &self.base_path), Some(name))
+            }
+            None => (reply, Some(name)),
+        }
     }
 
     /// Everything wrong with `req` as a call of `op`, each naming where.

@@ -12,12 +12,19 @@ use serde_json::Value;
 pub struct Reply {
     pub status: u16,
     pub content_type: Option<String>,
+    /// Other headers (names lower case): a long-running operation's `Location`, `Retry-After`.
+    pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
 }
 
 impl Reply {
     pub fn json(status: u16, value: &Value) -> Reply {
-        Reply { status, content_type: Some("application/json".into()), body: value.to_string().into_bytes() }
+        Reply {
+            status,
+            content_type: Some("application/json".into()),
+            headers: Vec::new(),
+            body: value.to_string().into_bytes(),
+        }
     }
 }
 
@@ -74,9 +81,11 @@ pub fn page_size(query: &[(String, String)]) -> Option<usize> {
 /// its first item repeated, so a client can be tried against a large answer.
 pub fn success(doc: &Document, op: &Operation, page_size: Option<usize>) -> Reply {
     let Some((status, r)) = success_response(op) else {
-        return Reply { status: 200, content_type: None, body: Vec::new() };
+        return Reply { status: 200, content_type: None, headers: Vec::new(), body: Vec::new() };
     };
-    let Some(media) = &r.media_type else { return Reply { status, content_type: None, body: Vec::new() } };
+    let Some(media) = &r.media_type else {
+        return Reply { status, content_type: None, headers: Vec::new(), body: Vec::new() };
+    };
     let mut value = body_value(doc, r);
     if let (Value::Array(items), Some(n)) = (&mut value, page_size)
         && let Some(first) = items.first().cloned()
@@ -89,5 +98,5 @@ pub fn success(doc: &Document, op: &Operation, page_size: Option<usize>) -> Repl
         (Value::String(s), false) => s.clone().into_bytes(),
         _ => value.to_string().into_bytes(),
     };
-    Reply { status, content_type: Some(content_type), body }
+    Reply { status, content_type: Some(content_type), headers: Vec::new(), body }
 }

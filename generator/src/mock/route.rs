@@ -263,6 +263,7 @@ mod tests {
             oauth_scopes: vec![],
             tool_name: None,
             curation: Default::default(),
+            long_running: None,
             at: String::new(),
         }
     }

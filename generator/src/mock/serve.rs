@@ -132,5 +132,11 @@ pub fn response(reply: Reply) -> Response {
     if let Some(ct) = reply.content_type.and_then(|c| HeaderValue::from_str(&c).ok()) {
         response.headers_mut().insert(header::CONTENT_TYPE, ct);
     }
+    for (name, value) in reply.headers {
+        if let (Ok(name), Ok(value)) = (header::HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&value))
+        {
+            response.headers_mut().append(name, value);
+        }
+    }
     response
 }

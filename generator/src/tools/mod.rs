@@ -112,6 +112,9 @@ pub struct ToolDef {
     /// The argument holding a jq filter for the JSON answer (`jq_filter`, or `jq_filter_2`, ...
     /// when the operation has an argument of that name); `None` when it answers no JSON.
     pub jq_filter: Option<String>,
+    /// The operation runs long ([`crate::ir::long_running`]): the tool may run as a task, and
+    /// called as one the runtime follows the operation to its end.
+    pub long_running: Option<crate::ir::LongRunningOp>,
     /// The operation's location in the document.
     pub at: String,
 }
@@ -253,9 +256,31 @@ fn tool(
         scopes: Vec::new(),
         null_absent,
         jq_filter,
+        long_running: None,
         at: op.at.clone(),
     };
-    Ok(curated(op, tool))
+    Ok(long_running(op, curated(op, tool)))
+}
+
+/// `t` for an operation that runs long: it says how to get the final result, and promises no
+/// output schema (called as a task its answer is the final resource, called without one the
+/// API's first answer: no one schema the description gives is sure to hold for both).
+fn long_running(op: &Operation, mut t: ToolDef) -> ToolDef {
+    let Some(lr) = op.long_running else { return t };
+    t.long_running = Some(lr);
+    t.output_schema = None;
+    t.output_wrapped = false;
+    t.description.push_str(match lr.kind {
+        crate::ir::LongRunning::Polling(_) => {
+            "\n\nThis operation runs long: call it as a task to get the final result; otherwise the answer is \
+             only the API's first answer (usually 202 Accepted: the operation started)."
+        }
+        crate::ir::LongRunning::Operation => {
+            "\n\nThis operation runs long: call it as a task to get the final result; otherwise the answer is \
+             only the operation as it started (its `name` says where it is followed, until `done`)."
+        }
+    });
+    t
 }
 
 /// Rewrites the input schema for `profile` (the bindings follow renamed arguments), checks the

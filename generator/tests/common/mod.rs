@@ -21,6 +21,7 @@ pub const FIXTURES: &[(&str, &str)] = &[
     ("manifest-hostile", "manifests/hostile.json"),
     ("hostile-names", "hostile-names.yaml"),
     ("curated", "curated.yaml"),
+    ("long-running", "long-running.yaml"),
 ];
 
 pub fn workspace() -> PathBuf {

@@ -187,6 +187,11 @@ impl RequestContext {
         &self.inner.cancel
     }
 
+    /// Whether this request runs as a task (its handler may take as long as the task lives).
+    pub fn is_task(&self) -> bool {
+        self.inner.task.is_some()
+    }
+
     pub fn is_cancelled(&self) -> bool {
         self.inner.cancel.is_cancelled()
     }
@@ -302,5 +307,29 @@ impl RequestContext {
             }
         }
         message
+    }
+}
+
+#[cfg(test)]
+impl RequestContext {
+    /// A legacy request on a connection of its own, cancelled by `cancel`, running as a task
+    /// (`task`) or not: for unit tests of handlers elsewhere in the crate.
+    pub(crate) fn for_tests(task: bool, cancel: CancellationToken) -> RequestContext {
+        let ctx = RequestContext::new(
+            RequestId::Number(1),
+            Generation::Legacy,
+            None,
+            None,
+            None,
+            None,
+            CancellationToken::new(),
+            Arc::new(Connection::new(None)),
+        );
+        let link = task.then(|| TaskLink {
+            store: Arc::new(TaskStore::new(super::TaskLimits::default())),
+            id: Arc::default(),
+            tag_messages: false,
+        });
+        ctx.for_task(cancel, None, link)
     }
 }

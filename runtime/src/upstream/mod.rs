@@ -25,6 +25,7 @@
 mod auth;
 mod body;
 mod client;
+mod long_running;
 mod plain;
 mod redact;
 mod redirect;
@@ -36,12 +37,14 @@ mod spec;
 mod style;
 
 pub use body::Body;
+pub use long_running::PollSettings;
 pub use request::{RequestParts, build_request};
 pub use spec::{
-    ApiSpec, BodyKind, BodySpec, FieldSpec, Location, ParamSpec, SchemeKind, SchemeSpec, Style, ToolMode, ToolSpec,
+    ApiSpec, BodyKind, BodySpec, FieldSpec, FinalState, Location, LongRunning, ParamSpec, SchemeKind, SchemeSpec,
+    Style, ToolMode, ToolSpec,
 };
 
-use crate::server::{RequestContext, Server, Tool, ToolResult};
+use crate::server::{RequestContext, Server, TaskSupport, Tool, ToolResult};
 use auth::Credentials;
 use response::ResponseParts;
 use serde_json::Value;
@@ -64,6 +67,7 @@ pub struct UpstreamBuilder {
     base_url: Option<String>,
     timeout: Option<Duration>,
     max_body_bytes: usize,
+    polling: PollSettings,
     env: EnvLookup,
     on_request: Vec<RequestHook>,
     on_response: Vec<ResponseHook>,
@@ -90,8 +94,15 @@ impl UpstreamBuilder {
         self
     }
 
-    /// Applies the server's own arguments (those after `--`): `--base-url URL` and
-    /// `--timeout SECONDS` (also as `--flag=value`). Other arguments are left for custom code.
+    /// How long-running operations are polled when their tools run as tasks.
+    pub fn polling(mut self, settings: PollSettings) -> Self {
+        self.polling = settings;
+        self
+    }
+
+    /// Applies the server's own arguments (those after `--`): `--base-url URL`,
+    /// `--timeout SECONDS` and `--long-running-timeout SECONDS` (how long a long-running
+    /// operation is followed; also as `--flag=value`). Other arguments are left for custom code.
     pub fn server_args(mut self, args: &[String]) -> Result<Self, UpstreamError> {
         let mut i = 0;
         while i < args.len() {
@@ -99,7 +110,7 @@ impl UpstreamBuilder {
                 Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
                 _ => (args[i].as_str(), None),
             };
-            if flag == "--base-url" || flag == "--timeout" {
+            if flag == "--base-url" || flag == "--timeout" || flag == "--long-running-timeout" {
                 let value = match inline {
                     Some(v) => v,
                     None => {
@@ -111,9 +122,13 @@ impl UpstreamBuilder {
                     self.base_url = Some(value);
                 } else {
                     let secs = value.parse::<f64>().ok().filter(|n| n.is_finite() && *n > 0.0).ok_or_else(|| {
-                        UpstreamError(format!("--timeout must be a positive number of seconds, not `{value}`"))
+                        UpstreamError(format!("{flag} must be a positive number of seconds, not `{value}`"))
                     })?;
-                    self.timeout = Some(Duration::from_secs_f64(secs));
+                    if flag == "--timeout" {
+                        self.timeout = Some(Duration::from_secs_f64(secs));
+                    } else {
+                        self.polling.limit = Duration::from_secs_f64(secs);
+                    }
                 }
             }
             i += 1;
@@ -193,6 +208,7 @@ impl UpstreamBuilder {
             secrets,
             timeout,
             max_body_bytes: self.max_body_bytes,
+            polling: self.polling,
             on_request: self.on_request,
             on_response: self.on_response,
         }))
@@ -223,6 +239,7 @@ pub struct Upstream {
     secrets: Vec<String>,
     timeout: Duration,
     max_body_bytes: usize,
+    polling: PollSettings,
     on_request: Vec<RequestHook>,
     on_response: Vec<ResponseHook>,
 }
@@ -234,6 +251,7 @@ impl Upstream {
             base_url: None,
             timeout: None,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            polling: PollSettings::default(),
             env: Arc::new(|k| std::env::var(k).ok()),
             on_request: Vec::new(),
             on_response: Vec::new(),
@@ -276,6 +294,9 @@ impl Upstream {
         for scope in spec.scopes {
             tool = tool.requires_scope(*scope);
         }
+        if spec.long_running.is_some() {
+            tool = tool.task_support(TaskSupport::Optional);
+        }
         let upstream = Arc::clone(self);
         tool.handler(move |args, ctx| {
             let upstream = Arc::clone(&upstream);
@@ -315,7 +336,19 @@ impl Upstream {
         // A client that brings its own API credentials (`--client-credential`) calls with those
         // only: the server's own are never used for it, and its are redacted like the server's.
         let client_credentials = ctx.and_then(|c| c.api_credentials()).map(|c| auth::from_client(self.api, &c));
-        let call = self.call_inner(spec, args, client_credentials.as_ref(), ctx);
+        // A long-running operation called as a task is followed to its end (`long_running`),
+        // boxed so that every other call's future stays its own size.
+        let call = match (spec.long_running, ctx) {
+            (Some(kind), Some(c)) if c.is_task() => futures::future::Either::Left(Box::pin(long_running::call(
+                self,
+                spec,
+                kind,
+                args,
+                client_credentials.as_ref(),
+                c,
+            ))),
+            _ => futures::future::Either::Right(self.call_inner(spec, args, client_credentials.as_ref(), ctx)),
+        };
         let mut result = match ctx {
             Some(ctx) => tokio::select! {
                 r = call => r,
@@ -468,6 +501,8 @@ fn narrows(param: &ParamSpec) -> bool {
 
 #[cfg(test)]
 mod call_tests;
+#[cfg(test)]
+mod long_running_tests;
 #[cfg(test)]
 mod plain_tests;
 #[cfg(test)]

@@ -19,8 +19,8 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Body as _, Incoming};
 use hyper::client::conn::http1::{self, SendRequest};
-use hyper::header::{self, HeaderValue};
-use hyper::{Request, Response, Uri};
+use hyper::header::{self, HeaderMap, HeaderValue};
+use hyper::{Request, Response, StatusCode, Uri};
 use hyper_util::client::legacy::connect::HttpConnector;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, Weak};
@@ -139,7 +139,8 @@ impl PlainClient {
             requested += 1;
             let status = response.status();
             let Some(keeps_body) = redirect::rewrite(status, &mut method, &mut headers) else {
-                return self.read(authority, response, sender, cap).await;
+                let (status, headers, body) = self.read(authority, response, sender, cap).await?;
+                return Ok(Answer::new(status, headers, url, body));
             };
             let next = response
                 .headers()
@@ -152,7 +153,8 @@ impl PlainClient {
                 });
             let first = first.get_or_insert_with(|| url.clone());
             let Some((next_target, next)) = next.filter(|(_, next)| redirect::follows(first, next, requested)) else {
-                return self.read(authority, response, sender, cap).await;
+                let (status, headers, body) = self.read(authority, response, sender, cap).await?;
+                return Ok(Answer::new(status, headers, url, body));
             };
             // The redirect's own body is not read: its connection is not reused.
             drop((response, sender));
@@ -230,7 +232,7 @@ impl PlainClient {
         response: Response<Incoming>,
         sender: Sender,
         cap: usize,
-    ) -> Result<Answer, Failure> {
+    ) -> Result<(StatusCode, HeaderMap, ReadBody), Failure> {
         let (head, mut incoming) = response.into_parts();
         let expected = incoming.size_hint().exact().map_or(0, |n| usize::try_from(n).unwrap_or(cap).min(cap));
         let mut body = ReadBody::with_capacity(expected);
@@ -249,7 +251,7 @@ impl PlainClient {
             let idle = Idle { authority: authority.into(), sender, since: Instant::now() };
             self.idle.give_back(idle);
         }
-        Ok(Answer::new(head.status, &head.headers, body))
+        Ok((head.status, head.headers, body))
     }
 }
 

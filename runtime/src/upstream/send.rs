@@ -58,14 +58,19 @@ pub(super) struct Answer {
     pub content_type: Option<String>,
     pub retry_after: Option<String>,
     pub body: ReadBody,
+    /// All its headers (moved, not copied): a long-running operation's say where to poll.
+    pub headers: HeaderMap,
+    /// Where it came from, after same-origin redirects (a relative `Location` is resolved
+    /// against it).
+    pub url: Url,
 }
 
 impl Answer {
-    /// The headers kept from an answer: its type, and `Retry-After` of a 429.
-    pub(super) fn new(status: StatusCode, headers: &HeaderMap, body: ReadBody) -> Answer {
+    /// The answer's type, and `Retry-After` of a 429, read out of its headers.
+    pub(super) fn new(status: StatusCode, headers: HeaderMap, url: Url, body: ReadBody) -> Answer {
         let get = |name| headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok()).map(str::to_string);
         let retry_after = if status == StatusCode::TOO_MANY_REQUESTS { get(header::RETRY_AFTER) } else { None };
-        Answer { status, content_type: get(header::CONTENT_TYPE), retry_after, body }
+        Answer { status, content_type: get(header::CONTENT_TYPE), retry_after, body, headers, url }
     }
 }
 
@@ -136,10 +141,12 @@ async fn with_reqwest(client: &reqwest::Client, request: Prepared, cap: usize) -
         }
     };
     let of = |e: reqwest::Error| Failure { timed_out: e.is_timeout(), connect: e.is_connect(), cause: root_cause(&e) };
-    let response = builder.send().await.map_err(of)?;
-    let mut answer = Answer::new(response.status(), response.headers(), ReadBody::default());
-    answer.body = read_capped(response, cap).await.map_err(of)?;
-    Ok(answer)
+    let mut response = builder.send().await.map_err(of)?;
+    let (status, url) = (response.status(), response.url().clone());
+    let expected = response.content_length();
+    let headers = std::mem::take(response.headers_mut());
+    let body = read_capped(response, expected, cap).await.map_err(of)?;
+    Ok(Answer::new(status, headers, url, body))
 }
 
 /// The innermost error message, without any URL.
@@ -151,9 +158,14 @@ fn root_cause(e: &reqwest::Error) -> String {
     without_url(source.to_string())
 }
 
-async fn read_capped(mut response: reqwest::Response, cap: usize) -> Result<ReadBody, reqwest::Error> {
+/// `expected`: the body's length, when its headers gave it.
+async fn read_capped(
+    mut response: reqwest::Response,
+    expected: Option<u64>,
+    cap: usize,
+) -> Result<ReadBody, reqwest::Error> {
     // Sized once from Content-Length (within the cap) instead of grown chunk by chunk.
-    let expected = response.content_length().map_or(0, |n| usize::try_from(n).unwrap_or(cap).min(cap));
+    let expected = expected.map_or(0, |n| usize::try_from(n).unwrap_or(cap).min(cap));
     let mut body = ReadBody::with_capacity(expected);
     while let Some(chunk) = response.chunk().await? {
         if !body.push(&chunk, cap) {

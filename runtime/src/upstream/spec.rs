@@ -134,6 +134,37 @@ pub struct ToolSpec {
     /// The argument holding a jq filter for the JSON answer (`jq_filter`, or another name when
     /// the operation has a parameter of that name); `None` when the operation answers no JSON.
     pub jq_filter: Option<&'static str>,
+    /// The operation runs long ([`LongRunning`]): the tool may run as a task
+    /// (`taskSupport: optional`), and called as one it polls the API until the operation ends.
+    pub long_running: Option<LongRunning>,
+}
+
+/// How a long-running operation tells where to follow it (what `upstream::long_running` polls).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LongRunning {
+    /// The first answer (usually 202) names a status monitor in `Azure-AsyncOperation`,
+    /// `Operation-Location` or `Location`; where the final resource is comes from `FinalState`.
+    Polling(FinalState),
+    /// The first answer is a Google-style `Operation` (`name`, `done`, then `response` or
+    /// `error`), polled at its `name` under the API's base URL.
+    Operation,
+}
+
+/// Where the final resource of a [`LongRunning::Polling`] operation is
+/// (`x-ms-long-running-operation-options.final-state-via`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FinalState {
+    /// As the answers say: a `resourceLocation` in the final status, a `Location` on the final
+    /// answer, else the final answer itself.
+    Default,
+    /// `GET` the first answer's `Location`.
+    Location,
+    /// The `Azure-AsyncOperation` status monitor's final body.
+    AzureAsyncOperation,
+    /// The `Operation-Location` status monitor's final body.
+    OperationLocation,
+    /// `GET` the URL the operation was called at.
+    OriginalUri,
 }
 
 #[cfg(test)]
@@ -163,6 +194,7 @@ impl ToolSpec {
         scopes: &[],
         null_absent: &[],
         jq_filter: None,
+        long_running: None,
     };
 }
 
