@@ -9,4 +9,4 @@ mod runtime_targets;
 pub mod spec;
 pub mod upstream;
 
-pub use runtime_targets::{http, rpc, runtime};
+pub use runtime_targets::{bearer, http, rpc, runtime};
