@@ -61,7 +61,7 @@ unsafe impl GlobalAlloc for CountingAllocator {
 
 #[global_allocator]
 static ALLOCATOR: CountingAllocator = CountingAllocator;
-/// Selects the child's mode: `memory` or `secrets`.
+/// Selects the child's mode: `memory`, `tasks` or `secrets`.
 const CHILD_ENV: &str = "MCPGEN_CHILD_SERVER";
 /// The child's session idle timeout, in milliseconds (`memory` mode).
 const CHILD_IDLE_ENV: &str = "MCPGEN_CHILD_IDLE_MS";
@@ -79,15 +79,40 @@ fn child_server() {
                 let options = RunOptions::http().port(0).log_level("trace");
                 Server::new("secrets", "1.0.0").tool(hello_tool()).run_async(options).await.unwrap();
             }
-            "memory" => serve_with_stats().await,
+            "memory" => serve_with_stats(memory_server()).await,
+            "tasks" => serve_with_stats(tasks_server()).await,
             other => panic!("unknown child mode {other}"),
         }
     });
 }
 
-/// Serves on a free port with a `/stats` route reporting the live sessions; prints
-/// `LISTENING <addr>` on stdout; stops when stdin closes.
-async fn serve_with_stats() {
+fn memory_server() -> Server {
+    Server::new("memory", "1.0.0").tool(hello_tool())
+}
+
+/// Task limits of the `tasks` child: small, so a test reaches them in a second.
+const TASK_LIMITS: mcpgen_runtime::TaskLimits = mcpgen_runtime::TaskLimits {
+    per_party: 20,
+    total: 200,
+    default_ttl: Duration::from_millis(500),
+    max_ttl: Duration::from_secs(5),
+    poll_interval: Duration::from_millis(100),
+};
+
+/// A task-capable tool that works for a second and answers 20 KB, under [`TASK_LIMITS`].
+fn tasks_server() -> Server {
+    let job = mcpgen_runtime::Tool::new("job", json!({"type": "object"}))
+        .task_support(mcpgen_runtime::TaskSupport::Optional)
+        .handler(|_, _| async {
+            mcpgen_runtime::rt::sleep(Duration::from_secs(1)).await;
+            Ok("r".repeat(20_000))
+        });
+    Server::new("tasks", "1.0.0").task_limits(TASK_LIMITS).tool(job)
+}
+
+/// Serves `server` on a free port with a `/stats` route reporting the live sessions and heap;
+/// prints `LISTENING <addr>` on stdout; stops when stdin closes.
+async fn serve_with_stats(server: Server) {
     let idle_ms: u64 = std::env::var(CHILD_IDLE_ENV).unwrap().parse().unwrap();
     let handle: Arc<OnceLock<HttpHandle>> = Arc::default();
     let for_route = handle.clone();
@@ -96,7 +121,7 @@ async fn serve_with_stats() {
         let heap = LIVE_HEAP.load(Ordering::Relaxed);
         async move { json!({"sessions": sessions, "heap": heap}).to_string() }
     });
-    let server = Server::new("memory", "1.0.0").tool(hello_tool()).custom_route("/stats", stats);
+    let server = server.custom_route("/stats", stats);
     let options = RunOptions {
         session_idle_timeout: Duration::from_millis(idle_ms),
         max_sessions: 1_000_000,
@@ -281,6 +306,67 @@ async fn abandoned_sessions_give_their_memory_back() {
         assert!(*rss <= rss_after[0] + slack, "round {}: RSS climbs round after round: {report}", round + 1);
     }
     figure("abandoned_sessions_memory", report);
+}
+
+/// A client that creates tasks in a loop and never reads them: past its quota of running tasks
+/// (and the server's) it is refused with a reason, and once the tasks' ttl has passed the
+/// server's live heap is back at its baseline (RELIABILITY.md).
+#[tokio::test]
+async fn tasks_created_in_a_loop_hit_the_caps_and_give_their_memory_back() {
+    let server = ChildServer::spawn("tasks", &[(CHILD_IDLE_ENV, "60000".to_string())]);
+    let addr = server.addr;
+    let task_call = |session: &str| {
+        post(
+            "/mcp",
+            &json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call",
+                             "params": {"name": "job", "task": {"ttl": 2500}}}),
+        )
+        .header("Mcp-Session-Id", session)
+        .header("MCP-Protocol-Version", LEGACY)
+    };
+    let mut sessions = Vec::new();
+    for _ in 0..15 {
+        let opened = post("/mcp", &initialize(LEGACY)).send(addr).await;
+        sessions.push(opened.header("mcp-session-id").expect("a session").to_string());
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let heap_base = heap_kib(addr).await;
+    let started = Instant::now();
+    let (mut created, mut over_quota, mut over_total) = (0, 0, 0);
+    for session in &sessions {
+        for _ in 0..25 {
+            let answer = task_call(session).send(addr).await.json();
+            match answer["error"]["message"].as_str() {
+                None => {
+                    assert!(answer["result"]["task"]["taskId"].is_string(), "{answer}");
+                    created += 1;
+                }
+                Some(m) if m.contains("this client") => over_quota += 1,
+                Some(m) if m.contains("the server") => over_total += 1,
+                Some(m) => panic!("an unexpected refusal: {m}"),
+            }
+        }
+    }
+    let creating = started.elapsed();
+    // Each task works for a second, then holds its 20 KB result until its 2.5 s ttl ends.
+    tokio::time::sleep(Duration::from_millis(1800).saturating_sub(creating)).await;
+    let heap_peak = heap_kib(addr).await;
+    tokio::time::sleep(Duration::from_millis(4000).saturating_sub(started.elapsed())).await;
+    let heap_after = heap_kib(addr).await;
+    let stderr = server.terminate();
+    let report = format!(
+        "{created} tasks created, {over_quota} refused over the per-client quota, {over_total} over the server's cap; \
+         heap {heap_base} KiB -> {heap_peak} KiB with them -> {heap_after} KiB after their ttl"
+    );
+    // All 375 requests come within the tasks' first second: none has finished to make room.
+    assert!(creating < Duration::from_millis(900), "the loop was too slow to test the caps: {report}");
+    let fitting = TASK_LIMITS.total / TASK_LIMITS.per_party;
+    assert_eq!(created, TASK_LIMITS.total, "the server's cap is reached exactly: {report}\n{stderr}");
+    assert_eq!(over_quota, fitting * (25 - TASK_LIMITS.per_party), "{report}");
+    assert_eq!(over_total, (15 - fitting) * 25, "{report}");
+    assert!(heap_peak > heap_base + 1024, "the tasks did take memory: {report}");
+    assert!(heap_after <= heap_base + 256, "the heap kept memory after the ttl: {report}\n{stderr}");
+    figure("tasks_memory", report);
 }
 
 /// Secrets a client sends in its headers: none may reach the logs or any response.

@@ -11,7 +11,7 @@ use super::time::rfc3339;
 use crate::protocol::ErrorObject;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 use tokio::sync::{oneshot, watch};
 use tokio::time::Instant;
@@ -194,7 +194,7 @@ impl TaskStore {
     /// of anyone, for the server's quota) makes room; when every task there still runs, the
     /// creation is refused with a message saying so.
     pub fn create(
-        &self,
+        self: &Arc<Self>,
         party: Party,
         requested_ttl_ms: Option<u64>,
         cancel: CancellationToken,
@@ -240,6 +240,17 @@ impl TaskStore {
         };
         let snapshot = task.snapshot(&id, self.limits.poll_interval);
         inner.tasks.insert(id, task);
+        // Freed at its ttl even if nobody asks the store anything again: a client that made
+        // tasks and went away must not leave their results behind.
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            let store = Arc::downgrade(self);
+            runtime.spawn(async move {
+                tokio::time::sleep(ttl + Duration::from_millis(5)).await;
+                if let Some(store) = store.upgrade() {
+                    store.inner().sweep(Instant::now());
+                }
+            });
+        }
         Ok(snapshot)
     }
 
@@ -406,14 +417,14 @@ mod tests {
     const A: Party = Party::Connection(1);
     const B: Party = Party::Connection(2);
 
-    fn create(store: &TaskStore, party: Party) -> (String, CancellationToken) {
+    fn create(store: &Arc<TaskStore>, party: Party) -> (String, CancellationToken) {
         let token = CancellationToken::new();
         (store.create(party, None, token.clone()).unwrap().id, token)
     }
 
     #[test]
     fn a_task_is_seen_only_by_its_party() {
-        let store = TaskStore::new(TaskLimits::default());
+        let store = Arc::new(TaskStore::new(TaskLimits::default()));
         let (mine, _) = create(&store, A);
         let (stateless, _) = create(&store, Party::Stateless(None));
         assert_eq!(mine.len(), 32);
@@ -437,7 +448,7 @@ mod tests {
 
     #[test]
     fn terminal_states_never_change() {
-        let store = TaskStore::new(TaskLimits::default());
+        let store = Arc::new(TaskStore::new(TaskLimits::default()));
         let (done, _) = create(&store, A);
         assert!(store.finish(&done, Status::Completed, Ok(json!({"content": []}))));
         assert!(!store.finish(&done, Status::Failed, Err(ErrorObject::internal("late"))));
@@ -459,7 +470,7 @@ mod tests {
 
     #[test]
     fn a_party_past_its_quota_loses_its_oldest_finished_task_or_is_refused() {
-        let store = TaskStore::new(limits(2, 100));
+        let store = Arc::new(TaskStore::new(limits(2, 100)));
         let (first, _) = create(&store, A);
         let (second, _) = create(&store, A);
         let refused = store.create(A, None, CancellationToken::new()).unwrap_err();
@@ -475,7 +486,7 @@ mod tests {
 
     #[test]
     fn a_bearer_token_has_a_quota_an_anonymous_stateless_client_only_the_servers() {
-        let store = TaskStore::new(limits(1, 3));
+        let store = Arc::new(TaskStore::new(limits(1, 3)));
         let token = Party::Stateless(Some([7; 32]));
         create(&store, token);
         assert!(store.create(token, None, CancellationToken::new()).unwrap_err().contains("the limit is 1"));
@@ -488,7 +499,7 @@ mod tests {
 
     #[test]
     fn the_server_quota_holds_across_parties() {
-        let store = TaskStore::new(limits(10, 3));
+        let store = Arc::new(TaskStore::new(limits(10, 3)));
         let (a, _) = create(&store, A);
         create(&store, B);
         create(&store, Party::Stateless(None));
@@ -501,7 +512,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn expired_tasks_are_freed_and_their_handlers_stopped() {
-        let store = TaskStore::new(limits(1000, 1000));
+        let store = Arc::new(TaskStore::new(limits(1000, 1000)));
         let token = CancellationToken::new();
         let short = store.create(A, Some(1_000), token.clone()).unwrap();
         assert_eq!(short.ttl_ms, 1_000);
@@ -523,7 +534,7 @@ mod tests {
 
     #[test]
     fn ttl_is_bounded_by_the_limits() {
-        let store = TaskStore::new(TaskLimits::default());
+        let store = Arc::new(TaskStore::new(TaskLimits::default()));
         let max = TaskLimits::default().max_ttl.as_millis() as u64;
         assert_eq!(store.create(A, Some(u64::MAX), CancellationToken::new()).unwrap().ttl_ms, max);
         assert_eq!(store.create(A, Some(0), CancellationToken::new()).unwrap().ttl_ms, 1);
@@ -533,7 +544,7 @@ mod tests {
 
     #[tokio::test]
     async fn input_is_handed_over_once_every_request_is_answered() {
-        let store = TaskStore::new(TaskLimits::default());
+        let store = Arc::new(TaskStore::new(TaskLimits::default()));
         let (id, _) = create(&store, Party::Stateless(None));
         let requests = json!({"a": {"method": "elicitation/create"}, "b": {"method": "elicitation/create"}});
         let mut answered = store.ask_input(&id, requests.as_object().unwrap().clone()).unwrap();
@@ -556,7 +567,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_waiter_sees_the_end_or_the_task_going_away() {
-        let store = TaskStore::new(TaskLimits::default());
+        let store = Arc::new(TaskStore::new(TaskLimits::default()));
         let (id, _) = create(&store, A);
         let mut rx = store.watch(&id, A).unwrap();
         store.finish(&id, Status::Completed, Ok(json!({})));
@@ -572,7 +583,7 @@ mod tests {
 
     #[test]
     fn progress_and_waits_for_the_client_show_on_a_running_task_only() {
-        let store = TaskStore::new(TaskLimits::default());
+        let store = Arc::new(TaskStore::new(TaskLimits::default()));
         let (id, _) = create(&store, A);
         store.set_message(&id, "3 of 10".into());
         {
@@ -594,7 +605,7 @@ mod tests {
 
     #[test]
     fn listing_pages_in_creation_order() {
-        let store = TaskStore::new(TaskLimits::default());
+        let store = Arc::new(TaskStore::new(TaskLimits::default()));
         let ids: Vec<String> = (0..5).map(|_| create(&store, A).0).collect();
         create(&store, B);
         let (page, more) = store.list(A, 0, 2);
