@@ -112,3 +112,81 @@ fn long_running_operations_run_as_tasks_to_the_apis_final_answer() {
     assert!(paths[..POLLS + 1].iter().all(|p| p.ends_with("/status")), "{paths:?}");
     assert!(!paths[POLLS + 1].ends_with("/status"), "final-state-via location: {paths:?}");
 }
+
+/// A 2026-07-28 request's answer: the JSON body, or the last JSON-RPC message of an SSE body.
+fn answer_of(response: &http::Response) -> Value {
+    let body = response.body.trim();
+    if body.starts_with('{') {
+        return serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"));
+    }
+    let last = body.lines().filter_map(|l| l.strip_prefix("data:")).filter(|d| !d.trim().is_empty()).last();
+    serde_json::from_str(last.unwrap_or_else(|| panic!("no message in: {body}")).trim()).unwrap()
+}
+
+/// The 2026-07-28 generation, which no real client here speaks tasks in (the conformance suite
+/// covers the runtime's tasks; see ../shared/CLIENTS.md): over raw HTTP to a stateless
+/// `mcpgen run`, a long-running call from a client that declares the tasks extension becomes a
+/// task at once, and `tasks/get` polled until it completes inlines the API's final answer.
+#[test]
+fn in_the_2026_07_28_generation_a_long_running_call_becomes_a_task_polled_to_the_final_answer() {
+    let spec = workspace::root().join("fixtures/long-running.yaml").to_string_lossy().into_owned();
+    let mock_port = ports::free_port();
+    let mock_arg = mock_port.to_string();
+    let _mock = Listening::start(
+        mcpgen::command(&["mock", &spec, "--port", &mock_arg, "--long-running-polls", "5"]),
+        mock_port,
+    );
+    let port = ports::free_port();
+    let port_arg = port.to_string();
+    let base_url = format!("http://127.0.0.1:{mock_port}/v1");
+    let _server = Listening::start(
+        mcpgen::command(&[
+            "run",
+            &spec,
+            "-t",
+            "http",
+            "--port",
+            &port_arg,
+            "--stateless",
+            "--",
+            "--base-url",
+            &base_url,
+        ]),
+        port,
+    );
+    let url = format!("http://127.0.0.1:{port}/mcp");
+    let modern = |id: u64, method: &str, name: &str, mut params: Value| {
+        params["_meta"] = json!({
+            "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+            "io.modelcontextprotocol/clientCapabilities": {"extensions": {"io.modelcontextprotocol/tasks": {}}}
+        });
+        let body = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}).to_string();
+        let headers = [
+            ("Accept", "application/json, text/event-stream"),
+            ("Content-Type", "application/json"),
+            ("MCP-Protocol-Version", "2026-07-28"),
+            ("Mcp-Method", method),
+            ("Mcp-Name", name),
+        ];
+        answer_of(&http::request("POST", &url, &headers, &body))
+    };
+    let created = modern(1, "tools/call", "createJob", json!({"name": "createJob", "arguments": {"name": "nightly"}}));
+    assert_eq!(created["result"]["resultType"], "task", "{created}");
+    let id = created["result"]["taskId"].as_str().unwrap_or_else(|| panic!("{created}")).to_string();
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let done = loop {
+        let got = modern(2, "tasks/get", &id, json!({"taskId": id}));
+        let status = got["result"]["status"].as_str().unwrap_or_else(|| panic!("{got}")).to_string();
+        if status != "working" {
+            break got;
+        }
+        assert!(std::time::Instant::now() < deadline, "still working after 60 s: {got}");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert_eq!(done["result"]["status"], "completed", "{done}");
+    assert_eq!(
+        done["result"]["result"]["structuredContent"],
+        json!({"id": "job-1", "state": "finished", "result": 42}),
+        "{done}"
+    );
+}
