@@ -537,3 +537,42 @@ async fn running_tasks_past_the_quota_are_refused_with_a_reason() {
     let theirs = legacy(&d, &other, "tools/call", json!({"name": "forever", "task": {}})).await;
     assert_eq!(theirs["result"]["task"]["status"], "working");
 }
+
+#[tokio::test]
+async fn a_listener_hears_the_status_of_its_own_tasks_until_they_end() {
+    let gate = Arc::new(Semaphore::new(0));
+    let (dropped, _) = mpsc::unbounded_channel();
+    let d = server(gate.clone(), dropped);
+    let created = modern(&d, "tools/call", json!({"name": "gated", "arguments": {"n": 3}})).await;
+    let id = created["result"]["taskId"].as_str().unwrap_or_else(|| panic!("{created}")).to_string();
+    // Stateless and anonymous, as the creator was: the same party.
+    let listener = Arc::new(Connection::for_request(None, crate::auth::Caller::default()));
+    let (tx, mut rx) = mpsc::channel(16);
+    let listen = |task_ids: Value, meta: Value| {
+        Message::from_value(req(
+            9,
+            "subscriptions/listen",
+            json!({"_meta": meta, "notifications": {"taskIds": task_ids}}),
+        ))
+        .unwrap()
+    };
+    // Without the extension declared: -32021.
+    let refused = d.handle(&listener, listen(json!([id]), without_extension()), Some(tx.clone())).await.unwrap();
+    assert_eq!(refused.into_value()["error"]["code"], -32021);
+
+    let (d2, l2, msg) = (d.clone(), listener.clone(), listen(json!([id, "not-a-task"]), with_extension()));
+    let listening = tokio::spawn(async move { d2.handle(&l2, msg, Some(tx)).await });
+    let ack = rx.recv().await.unwrap();
+    assert_eq!(ack["method"], "notifications/subscriptions/acknowledged");
+    assert_eq!(ack["params"]["notifications"]["taskIds"], json!([id]), "only tasks it may see");
+
+    gate.add_permits(1);
+    let note = tokio::time::timeout(Duration::from_secs(5), rx.recv()).await.unwrap().unwrap();
+    assert_eq!(note["method"], "notifications/tasks");
+    assert_eq!(note["params"]["taskId"], id.as_str());
+    assert_eq!(note["params"]["status"], "completed");
+    assert_eq!(note["params"]["result"]["content"][0]["text"], "done 3");
+    assert_eq!(note["params"]["_meta"]["io.modelcontextprotocol/subscriptionId"], 9);
+    listener.cancel_all();
+    assert!(listening.await.unwrap().is_none());
+}

@@ -332,12 +332,12 @@ struct TaskRun {
 }
 
 /// Whether the client declared the tasks extension in this request's capabilities.
-fn declares_extension(capabilities: &Value) -> bool {
+pub(super) fn declares_extension(capabilities: &Value) -> bool {
     capabilities.get("extensions").and_then(|e| e.get(EXTENSION)).is_some()
 }
 
 /// -32021 naming the extension, with `requiredCapabilities` shaped as a client declares it.
-fn missing_extension(what: String) -> ErrorObject {
+pub(super) fn missing_extension(what: String) -> ErrorObject {
     ErrorObject::new(
         codes::MISSING_REQUIRED_CLIENT_CAPABILITY,
         format!("{what}: the client must declare the `{EXTENSION}` extension in its capabilities"),
@@ -383,7 +383,7 @@ fn modern_task(task: &Snapshot) -> Map<String, Value> {
 }
 
 /// A 2026-07-28 `DetailedTask`: the task with its result or error, or what it waits for.
-fn detailed_task(task: &Snapshot) -> Map<String, Value> {
+pub(super) fn detailed_task(task: &Snapshot) -> Map<String, Value> {
     let mut fields = modern_task(task);
     match &task.outcome {
         Some(Ok(result)) => {
