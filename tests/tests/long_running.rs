@@ -119,7 +119,7 @@ fn answer_of(response: &http::Response) -> Value {
     if body.starts_with('{') {
         return serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"));
     }
-    let last = body.lines().filter_map(|l| l.strip_prefix("data:")).filter(|d| !d.trim().is_empty()).last();
+    let last = body.lines().rev().filter_map(|l| l.strip_prefix("data:")).find(|d| !d.trim().is_empty());
     serde_json::from_str(last.unwrap_or_else(|| panic!("no message in: {body}")).trim()).unwrap()
 }
 
