@@ -77,9 +77,6 @@ impl Server {
     /// Runs the server on the current tokio runtime until SIGINT or SIGTERM (or, on STDIO, EOF).
     pub async fn run_async(self, options: RunOptions) -> Result<(), RunError> {
         init_logging(options.log_level.as_deref(), options.log_format);
-        if options.access_log {
-            crate::server::dispatch::log_tool_calls();
-        }
         match options.transport {
             Transport::Stdio => {
                 if options.metrics_path.is_some() {
@@ -142,6 +139,11 @@ impl Server {
         }
         surface.selection.read_only |= options.read_only;
         self.info.max_result_bytes = options.max_result_bytes.unwrap_or(self.info.max_result_bytes);
+        // Process-wide, like the log subscriber it writes through: any server run or mounted
+        // with `--access-log` turns it on.
+        if options.access_log {
+            crate::server::dispatch::log_tool_calls();
+        }
         self
     }
 
