@@ -16,7 +16,7 @@
 //! Unknown keys and values of the wrong type are warnings that name their place
 //! (`paths./pets.get.x-mcp.colour`) and are ignored; nothing here fails.
 
-use super::Warning;
+use super::{Warning, value_kind, warn};
 use crate::load::pointer::Loc;
 use serde_json::Value;
 
@@ -197,19 +197,11 @@ impl Reader<'_> {
     }
 }
 
-fn warn(warnings: &mut Vec<Warning>, at: &Loc, message: String) {
-    warnings.push(Warning { at: at.to_string(), message, skipped: false });
-}
-
+/// [`value_kind`], telling a list of strings from one with other things in it.
 fn kind(v: &Value) -> &'static str {
     match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(v) if v.iter().all(Value::is_string) => "a list",
-        Value::Array(_) => "a list with other things than strings",
-        Value::Object(_) => "a mapping",
+        Value::Array(items) if !items.iter().all(Value::is_string) => "a list with other things than strings",
+        other => value_kind(other),
     }
 }
 

@@ -15,8 +15,8 @@
 //!
 //! Values of the wrong type are warnings at their place; nothing here fails.
 
-use super::Warning;
 use super::resolve::resolve_ref;
+use super::{Warning, value_kind as kind, warn};
 use crate::load::Document;
 use crate::load::pointer::Loc;
 use serde_json::Value;
@@ -164,21 +164,6 @@ fn is_boolean(doc: &Document, schema: &Value) -> bool {
         Some(Value::String(t)) => t == "boolean",
         Some(Value::Array(ts)) => ts.iter().any(|t| t == "boolean"),
         _ => false,
-    }
-}
-
-fn warn(warnings: &mut Vec<Warning>, at: &Loc, message: String) {
-    warnings.push(Warning { at: at.to_string(), message, skipped: false });
-}
-
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "a mapping",
     }
 }
 

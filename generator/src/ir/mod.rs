@@ -62,6 +62,23 @@ impl std::fmt::Display for Warning {
     }
 }
 
+/// A warning at `at` that skips nothing: a value of the description ignored, with why.
+fn warn(warnings: &mut Vec<Warning>, at: &Loc, message: String) {
+    warnings.push(Warning { at: at.to_string(), message, skipped: false });
+}
+
+/// `a string`, `a list`, ... for a warning about a value of the wrong type.
+fn value_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a mapping",
+    }
+}
+
 /// `s` with control characters (CR, LF, ESC, ...) and bidirectional overrides escaped.
 pub fn printable(s: &str) -> String {
     s.chars()
