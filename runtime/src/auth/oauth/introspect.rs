@@ -3,19 +3,16 @@
 //! the cache and the questions in flight are bounded.
 
 use super::fetch::Fetcher;
+use super::token_cache::TokenCache;
 use super::{OAuthConfig, Rejection, scopes_of};
 use crate::auth::Identity;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
-use std::collections::HashMap;
-use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// How long an active token's answer is reused (never past the token's own expiry).
 const ACTIVE_TTL: Duration = Duration::from_secs(60);
 /// How long a refusal is reused: a client repeating a bad token costs one question.
 const REFUSED_TTL: Duration = Duration::from_secs(10);
-const MAX_CACHED: usize = 10_000;
 /// Questions to the issuer at once.
 const MAX_IN_FLIGHT: usize = 8;
 
@@ -42,18 +39,18 @@ type Answer = Result<Identity, Rejection>;
 
 pub(super) struct Introspector {
     client: IntrospectionClient,
-    cache: Mutex<HashMap<[u8; 32], (Instant, Answer)>>,
+    cache: TokenCache<Answer>,
     in_flight: tokio::sync::Semaphore,
 }
 
 impl Introspector {
     pub fn new(client: IntrospectionClient) -> Introspector {
-        Introspector { client, cache: Mutex::default(), in_flight: tokio::sync::Semaphore::new(MAX_IN_FLIGHT) }
+        Introspector { client, cache: TokenCache::default(), in_flight: tokio::sync::Semaphore::new(MAX_IN_FLIGHT) }
     }
 
-    pub async fn verify(&self, token: &str, config: &OAuthConfig, fetcher: &Fetcher) -> Answer {
-        let digest: [u8; 32] = Sha256::digest(token.as_bytes()).into();
-        if let Some(answer) = self.cached(&digest) {
+    /// `digest`: the token's ([`TokenCache::digest`]).
+    pub async fn verify(&self, token: &str, digest: [u8; 32], config: &OAuthConfig, fetcher: &Fetcher) -> Answer {
+        if let Some(answer) = self.cache.get(&digest) {
             return answer;
         }
         let _permit = self.in_flight.acquire().await.map_err(|_| Rejection::Unavailable("shutting down".into()))?;
@@ -73,26 +70,9 @@ impl Introspector {
             .map_err(Rejection::Unavailable)?;
         let (answer, expires) = judge(&answer, config);
         if !matches!(answer, Err(Rejection::Unavailable(_))) {
-            self.remember(digest, expires, answer.clone());
+            self.cache.insert(digest, expires, answer.clone());
         }
         answer
-    }
-
-    fn cached(&self, digest: &[u8; 32]) -> Option<Answer> {
-        let cache = self.cache.lock().expect("introspection cache lock");
-        cache.get(digest).filter(|(until, _)| Instant::now() < *until).map(|(_, answer)| answer.clone())
-    }
-
-    fn remember(&self, digest: [u8; 32], until: Instant, answer: Answer) {
-        let mut cache = self.cache.lock().expect("introspection cache lock");
-        if cache.len() >= MAX_CACHED {
-            let now = Instant::now();
-            cache.retain(|_, (until, _)| now < *until);
-            if cache.len() >= MAX_CACHED {
-                cache.clear();
-            }
-        }
-        cache.insert(digest, (until, answer));
     }
 }
 

@@ -7,7 +7,7 @@ mod fetch;
 mod introspect;
 mod jwt;
 mod keys;
-mod verified;
+mod token_cache;
 
 use super::Identity;
 use std::time::Duration;
@@ -86,7 +86,8 @@ pub struct OAuthVerifier {
     fetcher: fetch::Fetcher,
     keys: keys::KeyCache,
     introspection: Option<introspect::Introspector>,
-    verified: verified::Verified,
+    /// JWTs that verified, by digest ([`token_cache`]).
+    verified: token_cache::TokenCache<Identity>,
 }
 
 impl std::fmt::Debug for OAuthVerifier {
@@ -107,7 +108,7 @@ impl OAuthVerifier {
             Some(text) => keys::KeyCache::fixed(text)?,
             None => keys::KeyCache::default(),
         };
-        Ok(OAuthVerifier { config, fetcher, keys, introspection, verified: verified::Verified::default() })
+        Ok(OAuthVerifier { config, fetcher, keys, introspection, verified: token_cache::TokenCache::default() })
     }
 
     pub fn config(&self) -> &OAuthConfig {
@@ -118,20 +119,22 @@ impl OAuthVerifier {
     /// else is introspected when introspection is configured.
     pub async fn verify(&self, token: &str) -> Result<Identity, Rejection> {
         // A token seen before is looked up before anything is parsed.
-        let digest = verified::Verified::digest(token);
+        let digest = token_cache::TokenCache::<Identity>::digest(token);
         if let Some(identity) = self.verified.get(&digest) {
             return Ok(identity);
         }
         let identity = match jwt::header(token) {
             Some(header) => {
                 let (identity, exp) = jwt::verify(token, header?, &self.config, &self.keys, &self.fetcher).await?;
-                if identity.missing_scopes(&self.config.required_scopes).is_empty() {
-                    self.verified.insert(digest, identity.clone(), exp);
+                if identity.missing_scopes(&self.config.required_scopes).is_empty()
+                    && let Some(until) = token_cache::until_exp(exp, token_cache::VERIFIED_MAX_AGE)
+                {
+                    self.verified.insert(digest, until, identity.clone());
                 }
                 identity
             }
             None => match &self.introspection {
-                Some(introspector) => introspector.verify(token, &self.config, &self.fetcher).await?,
+                Some(introspector) => introspector.verify(token, digest, &self.config, &self.fetcher).await?,
                 None => return Err(Rejection::InvalidToken("the access token is not a JWT".into())),
             },
         };
