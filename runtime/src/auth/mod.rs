@@ -44,14 +44,15 @@ impl std::fmt::Debug for Identity {
 
 impl Identity {
     /// The holder of a static bearer token (`token`: the bytes presented).
+    #[cfg(test)]
     pub(crate) fn static_token(token: &[u8]) -> Identity {
-        Identity {
-            subject: None,
-            client_id: None,
-            scopes: None,
-            issuer: None,
-            fingerprint: Sha256::digest(token).into(),
-        }
+        Identity::static_token_digest(Sha256::digest(token).into())
+    }
+
+    /// The holder of the static token whose SHA-256 digest is `digest` (computed once, by the
+    /// comparison that accepted it).
+    pub(crate) fn static_token_digest(digest: [u8; 32]) -> Identity {
+        Identity { subject: None, client_id: None, scopes: None, issuer: None, fingerprint: digest }
     }
 
     /// An OAuth token's caller. Its fingerprint does not depend on the token, so a session opened

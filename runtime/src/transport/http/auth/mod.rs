@@ -160,10 +160,8 @@ impl Authenticator {
             return Ok(None);
         }
         let token = self.bearer(headers)?;
-        if let Some(tokens) = &self.tokens
-            && tokens.accepts(token)
-        {
-            return Ok(Some(Arc::new(Identity::static_token(token))));
+        if let Some(digest) = self.tokens.as_ref().and_then(|tokens| tokens.digest_if_accepted(token)) {
+            return Ok(Some(Arc::new(Identity::static_token_digest(digest))));
         }
         #[cfg(feature = "oauth")]
         if let Some(oauth) = &self.oauth {

@@ -58,12 +58,18 @@ impl StaticTokens {
     /// Whether `presented` is one of the tokens, in time that does not depend on which one, or
     /// on how much of it matched.
     pub fn accepts(&self, presented: &[u8]) -> bool {
+        self.digest_if_accepted(presented).is_some()
+    }
+
+    /// `presented`'s digest when it is one of the tokens (the same comparison as
+    /// [`StaticTokens::accepts`]): what its holder is recognised by, hashed once.
+    pub(crate) fn digest_if_accepted(&self, presented: &[u8]) -> Option<[u8; 32]> {
         let digest: [u8; 32] = Sha256::digest(presented).into();
         let mut found = subtle::Choice::from(0);
         for known in &self.digests {
             found |= known.ct_eq(&digest);
         }
-        found.into()
+        bool::from(found).then_some(digest)
     }
 }
 
