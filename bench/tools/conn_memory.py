@@ -29,8 +29,9 @@ def rss_kib(pid):
         return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
 
 
-def call(sock):
-    """One tools/call on an open connection; returns once the whole answer is in."""
+def call(sock, expect=None):
+    """One tools/call on an open connection; returns once the whole answer is in, which must
+    hold `expect` (bytes) when given."""
     sock.sendall(REQUEST)
     data = b""
     while True:
@@ -38,6 +39,8 @@ def call(sock):
         if sep:
             length = next(int(l.split(b":")[1]) for l in head.split(b"\r\n") if l.lower().startswith(b"content-length:"))
             if len(body) >= length:
+                if expect is not None and expect not in body:
+                    raise RuntimeError(f"a wrong answer: {body[:200]!r}")
                 return
         chunk = sock.recv(65536)
         if not chunk:

@@ -16,34 +16,12 @@ import select
 import socket
 import time
 
-BODY = b'{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"add","arguments":{"a":1,"b":2}}}'
-REQUEST = (
-    b"POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json, text/event-stream\r\n"
-    b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (len(BODY), BODY)
-)
-
-
-def rss_kib(pid):
-    with open(f"/proc/{pid}/status") as status:
-        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+from conn_memory import call as call_once, rss_kib
 
 
 def call(sock):
-    """One tools/call on an open connection; returns once the whole answer is in."""
-    sock.sendall(REQUEST)
-    data = b""
-    while True:
-        head, sep, body = data.partition(b"\r\n\r\n")
-        if sep:
-            length = next(int(l.split(b":")[1]) for l in head.split(b"\r\n") if l.lower().startswith(b"content-length:"))
-            if len(body) >= length:
-                if b'"text":"3"' not in body:
-                    raise RuntimeError(f"a wrong answer: {body[:200]!r}")
-                return
-        chunk = sock.recv(65536)
-        if not chunk:
-            raise RuntimeError("the server closed the connection")
-        data += chunk
+    """One tools/call on an open connection, its answer checked (add(1, 2) is 3)."""
+    call_once(sock, expect=b'"text":"3"')
 
 
 def still_open(socks):
