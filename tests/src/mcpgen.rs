@@ -34,11 +34,14 @@ pub fn env() -> Vec<(String, String)> {
         ("CARGO_TARGET_DIR".into(), target.join("generated").to_string_lossy().into_owned()),
         ("CARGO".into(), cargo),
     ];
-    for var in ["RUSTUP_TOOLCHAIN", "RUSTUP_HOME", "CARGO_HOME"] {
+    for var in ["RUSTUP_TOOLCHAIN", "RUSTUP_HOME", "CARGO_HOME", "CARGO_INCREMENTAL"] {
         if let Ok(value) = std::env::var(var) {
             env.push((var.into(), value));
         }
     }
+    // The build settings CI gives cargo (`.ci/run`): a server a client starts without them would
+    // build the same crate again with other settings, past the client's time limit (2026-12-06).
+    env.extend(std::env::vars().filter(|(k, _)| k.starts_with("CARGO_PROFILE_")));
     env.push(("RUSTUP_AUTO_INSTALL".into(), "0".into()));
     env
 }
@@ -122,5 +125,10 @@ mod tests {
         assert_eq!(get("RUSTUP_TOOLCHAIN"), std::env::var("RUSTUP_TOOLCHAIN").ok());
         assert_eq!(get("RUSTUP_HOME"), std::env::var("RUSTUP_HOME").ok());
         assert_eq!(get("CARGO"), std::env::var("CARGO").ok().or(Some("cargo".into())));
+        for (name, value) in
+            std::env::vars().filter(|(k, _)| k.starts_with("CARGO_PROFILE_") || k == "CARGO_INCREMENTAL")
+        {
+            assert_eq!(get(&name), Some(value), "{name} reaches the server's builds");
+        }
     }
 }
