@@ -211,7 +211,10 @@ pub async fn apply(
                 let token = match fresh {
                     Some(t) => t,
                     None => {
-                        let (t, ttl) = fetch_token(client.get()?, token_url, client_id, client_secret, scopes).await?;
+                        // Boxed: reqwest's exchange is large, and inline it would make every call's
+                        // future (and each move of it) that size, though a fetch is rare.
+                        let fetch = fetch_token(client.get()?, token_url, client_id, client_secret, scopes);
+                        let (t, ttl) = Box::pin(fetch).await?;
                         // Refresh a little early so a token never expires in flight.
                         *cached = Some((t.clone(), Instant::now() + ttl.saturating_sub(Duration::from_secs(30))));
                         t

@@ -33,8 +33,13 @@ impl RequestParts {
     /// and a base URL may carry `user:password@`. A fragment a hook added stays.
     pub fn display_url(&self) -> String {
         let u = &self.url;
-        // Cut from the serialization, not re-serialized: scheme, then host to the end of the path.
-        let mut shown = format!("{}://{}", u.scheme(), &u[url::Position::BeforeHost..url::Position::AfterPath]);
+        // Cut from the serialization, not re-serialized: scheme, then host to the end of the path
+        // (pushed, not formatted: this runs on every call).
+        let host_and_path = &u[url::Position::BeforeHost..url::Position::AfterPath];
+        let mut shown = String::with_capacity(u.scheme().len() + 3 + host_and_path.len());
+        shown.push_str(u.scheme());
+        shown.push_str("://");
+        shown.push_str(host_and_path);
         if let Some(fragment) = u.fragment() {
             shown.push('#');
             shown.push_str(fragment);
