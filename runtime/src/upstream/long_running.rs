@@ -20,12 +20,15 @@
 //! progress (the task's status message), and the task's cancellation drops this future, ending
 //! the polling at once (`Upstream::call` selects on it).
 
-use super::auth::{self, Credentials};
-use super::request::{RequestParts, build_request, drop_absent_nulls};
-use super::response::{self, ReadBody, ResponseParts};
+use super::Upstream;
+use super::auth::Credentials;
+use super::request::RequestParts;
+use super::response::{self, ReadBody};
+use super::send::Answer;
 use super::spec::{FinalState, LongRunning, ToolSpec};
-use super::{Upstream, send, server};
 use crate::server::{RequestContext, ToolResult};
+use hyper::StatusCode;
+use hyper::header::{self, HeaderMap, HeaderValue};
 use serde_json::Value;
 use std::time::{Duration, Instant};
 use url::Url;
@@ -61,33 +64,6 @@ impl PollSettings {
     pub fn delay(&self, retry_after: Option<&str>) -> Duration {
         let asked = retry_after.and_then(|s| s.trim().parse::<u64>().ok()).map(Duration::from_secs);
         asked.unwrap_or(self.interval).clamp(self.min_interval, self.max_interval.max(self.min_interval))
-    }
-}
-
-/// One answer of the API, read whole (up to the cap).
-struct Answer {
-    status: u16,
-    reason: &'static str,
-    headers: hyper::header::HeaderMap,
-    body: ReadBody,
-    /// Where the answer came from (after same-origin redirects).
-    url: Url,
-}
-
-impl Answer {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim).filter(|v| !v.is_empty())
-    }
-
-    fn json(&self) -> Option<Value> {
-        if self.body.truncated {
-            return None;
-        }
-        serde_json::from_slice(&self.body.bytes).ok()
-    }
-
-    fn shown(&self) -> String {
-        shown(&self.url)
     }
 }
 
@@ -136,19 +112,9 @@ pub(super) async fn call(
     ctx: &RequestContext,
 ) -> ToolResult {
     let started = Instant::now();
-    let base = match server::tool_base(&up.base, up.explicit_base, spec) {
-        Ok(b) => b.into_owned(),
-        Err(e) => return ToolResult::error(format!("cannot call the API: {e}")),
-    };
-    let mut args = match args {
-        Value::Object(m) => m,
-        Value::Null => Default::default(),
-        _ => return ToolResult::error("tool arguments must be an object"),
-    };
-    drop_absent_nulls(&mut args, spec.null_absent);
-    let parts = match build_request(&base, spec, &args) {
-        Ok(p) => p,
-        Err(e) => return ToolResult::error(format!("cannot build the request: {e}")),
+    let (base, parts) = match up.request_parts(spec, args) {
+        Ok((base, parts)) => (base.into_owned(), parts),
+        Err(e) => return e,
     };
     let original = parts.url.clone();
     let call = Call {
@@ -163,14 +129,14 @@ pub(super) async fn call(
         Ok(a) => a,
         Err(e) => return e,
     };
-    if !(200..300).contains(&first.status) {
+    if !first.status.is_success() {
         return call.result(first);
     }
     let (monitor, at) = match kind {
         LongRunning::Polling(_) => {
             if let Some(at) = first.header("azure-asyncoperation").or_else(|| first.header("operation-location")) {
                 (Monitor::Status, at.to_string())
-            } else if let (202, Some(at)) = (first.status, first.header("location")) {
+            } else if let (StatusCode::ACCEPTED, Some(at)) = (first.status, first.header("location")) {
                 (Monitor::Location, at.to_string())
             } else {
                 // Nothing to follow: the operation finished at once.
@@ -221,7 +187,7 @@ pub(super) async fn call(
                 retry_after = answer.header("retry-after").map(str::to_string);
             }
             State::Failed(why) => {
-                if !(200..300).contains(&answer.status) {
+                if !answer.status.is_success() {
                     return call.result(answer);
                 }
                 return ToolResult::error(format!("the long-running operation failed ({why}): {}", body_text(&answer)));
@@ -246,9 +212,10 @@ pub(super) async fn call(
                 .or_else(|| first_location.map(|l| (first.url.clone(), l)))
                 .or_else(|| matches!(spec.method, "PUT" | "PATCH").then(|| (original.clone(), original.to_string())))
         }
-        (FinalState::Default, _) => {
-            last.header("location").filter(|_| last.status != 202).map(|l| (last.url.clone(), l.to_string()))
-        }
+        (FinalState::Default, _) => last
+            .header("location")
+            .filter(|_| last.status != StatusCode::ACCEPTED)
+            .map(|l| (last.url.clone(), l.to_string())),
     };
     let Some((relative_to, location)) = fetch else { return call.result(last) };
     let url = match confine(&call.base, &relative_to, &location) {
@@ -268,58 +235,15 @@ impl Call<'_> {
     }
 
     /// Sends `parts` as the tool's own request is sent: credentials, hooks, the upstream's client.
-    async fn send(&self, mut parts: RequestParts) -> Result<Answer, ToolResult> {
-        let up = self.up;
-        auth::apply(up.api, self.spec, self.credentials, &up.client, &mut parts).await.map_err(ToolResult::error)?;
-        for hook in &up.on_request {
-            hook(self.spec, &mut parts);
-        }
-        let shown_url = parts.display_url();
-        tracing::debug!(tool = self.spec.name, method = parts.method, url = %shown_url, "following a long-running operation");
-        let request = send::prepare(parts).map_err(|e| ToolResult::error(format!("cannot build the request: {e}")))?;
-        let sent = Instant::now();
-        let answer = match send::send(&up.client, request, up.timeout, up.max_body_bytes).await {
-            Ok(Ok(answer)) => answer,
-            Ok(Err(failure)) => {
-                crate::metrics::upstream_response(None, sent);
-                return Err(ToolResult::error(up.transport_error(&failure, &shown_url)));
-            }
-            Err(e) => return Err(ToolResult::error(e)),
-        };
-        let status = answer.status;
-        crate::metrics::upstream_response(Some(status.as_u16()), sent);
-        self.ctx.set_upstream_status(status.as_u16());
-        Ok(Answer {
-            status: status.as_u16(),
-            reason: status.canonical_reason().unwrap_or(""),
-            headers: answer.headers,
-            body: answer.body,
-            url: answer.url,
-        })
+    async fn send(&self, parts: RequestParts) -> Result<Answer, ToolResult> {
+        let (answer, _) = self.up.exchange(self.spec, self.credentials, Some(self.ctx), parts).await?;
+        Ok(answer)
     }
 
-    /// `answer` as the tool's result, as the tool's own answer would be.
+    /// `answer` as the tool's result, as the tool's own answer would be, named by where it came from.
     fn result(&self, answer: Answer) -> ToolResult {
-        let shown = answer.shown();
-        let content_type = answer.header("content-type").map(str::to_string);
-        let retry_after = if answer.status == 429 { answer.header("retry-after").map(str::to_string) } else { None };
-        response::to_result(
-            self.spec,
-            ResponseParts {
-                status: answer.status,
-                reason: answer.reason,
-                content_type: content_type.as_deref(),
-                retry_after: retry_after.as_deref(),
-                body: answer.body,
-                url: &shown,
-                auth_hint: if matches!(answer.status, 401 | 403) && self.own_credentials {
-                    auth::missing_hint(self.up.api, self.spec, self.credentials)
-                } else {
-                    None
-                },
-                cap: self.up.max_body_bytes,
-            },
-        )
+        let shown = shown(&answer.url);
+        self.up.result(self.spec, answer, &shown, self.credentials, self.own_credentials)
     }
 }
 
@@ -330,25 +254,18 @@ fn operation_result(call: &Call<'_>, answer: &Answer, op: Value) -> ToolResult {
     }
     let response = op.get("response").cloned().unwrap_or(op);
     let body = serde_json::to_vec(&response).unwrap_or_default();
-    call.result(Answer {
-        status: 200,
-        reason: "OK",
-        headers: reqwest::header::HeaderMap::from_iter([(
-            reqwest::header::CONTENT_TYPE,
-            reqwest::header::HeaderValue::from_static("application/json"),
-        )]),
-        body: ReadBody { bytes: body, truncated: false },
-        url: answer.url.clone(),
-    })
+    let headers = HeaderMap::from_iter([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))]);
+    let body = ReadBody { bytes: body, truncated: false };
+    call.result(Answer::new(StatusCode::OK, headers, answer.url.clone(), body))
 }
 
 /// What a poll's answer says about the operation.
 fn state(monitor: Monitor, answer: &Answer) -> State {
-    if !(200..300).contains(&answer.status) {
-        return State::Failed(format!("HTTP {}", answer.status));
+    if !answer.status.is_success() {
+        return State::Failed(format!("HTTP {}", answer.status.as_u16()));
     }
     match monitor {
-        Monitor::Location if answer.status == 202 => State::Running("HTTP 202".into()),
+        Monitor::Location if answer.status == StatusCode::ACCEPTED => State::Running("HTTP 202".into()),
         Monitor::Location => State::Succeeded,
         Monitor::Operation => match answer.json() {
             Some(op) if op.get("done") == Some(&Value::Bool(true)) => State::Succeeded,
@@ -356,7 +273,7 @@ fn state(monitor: Monitor, answer: &Answer) -> State {
             _ => State::Failed("the operation's answer is not a JSON operation".into()),
         },
         Monitor::Status => {
-            if answer.status == 202 && answer.body.bytes.is_empty() {
+            if answer.status == StatusCode::ACCEPTED && answer.body.bytes.is_empty() {
                 return State::Running("HTTP 202".into());
             }
             let Some(status) = answer.json().and_then(|v| v.get("status")?.as_str().map(str::to_string)) else {

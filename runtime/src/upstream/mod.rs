@@ -48,6 +48,7 @@ use crate::server::{RequestContext, Server, TaskSupport, Tool, ToolResult};
 use auth::Credentials;
 use response::ResponseParts;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
@@ -382,32 +383,48 @@ impl Upstream {
         ctx: Option<&RequestContext>,
     ) -> ToolResult {
         let credentials = client_credentials.unwrap_or(&self.credentials);
-        let base = match server::tool_base(&self.base, self.explicit_base, spec) {
-            Ok(b) => b,
-            Err(e) => return ToolResult::error(format!("cannot call the API: {e}")),
+        let parts = match self.request_parts(spec, args) {
+            Ok((_, parts)) => parts,
+            Err(e) => return e,
         };
+        match self.exchange(spec, credentials, ctx, parts).await {
+            Ok((answer, shown_url)) => self.result(spec, answer, &shown_url, credentials, client_credentials.is_none()),
+            Err(e) => e,
+        }
+    }
+
+    /// The tool's base URL and the request `args` make of `spec`: the first step of every call,
+    /// a long-running one's too.
+    fn request_parts(&self, spec: &ToolSpec, args: Value) -> Result<(Cow<'_, Url>, RequestParts), ToolResult> {
+        let base = server::tool_base(&self.base, self.explicit_base, spec)
+            .map_err(|e| ToolResult::error(format!("cannot call the API: {e}")))?;
         let mut args = match args {
             Value::Object(m) => m,
             Value::Null => Default::default(),
-            _ => return ToolResult::error("tool arguments must be an object"),
+            _ => return Err(ToolResult::error("tool arguments must be an object")),
         };
         request::drop_absent_nulls(&mut args, spec.null_absent);
-        let mut parts = match build_request(&base, spec, &args) {
-            Ok(p) => p,
-            Err(e) => return ToolResult::error(format!("cannot build the request: {e}")),
-        };
-        if let Err(e) = auth::apply(self.api, spec, credentials, &self.client, &mut parts).await {
-            return ToolResult::error(e);
-        }
+        let parts = build_request(&base, spec, &args)
+            .map_err(|e| ToolResult::error(format!("cannot build the request: {e}")))?;
+        Ok((base, parts))
+    }
+
+    /// Sends `parts` with `credentials` and the `on_request` hooks, reading the answer up to the
+    /// cap: the answer, and the request's URL as messages show it. `ctx` hears the API's status.
+    async fn exchange(
+        &self,
+        spec: &ToolSpec,
+        credentials: &Credentials,
+        ctx: Option<&RequestContext>,
+        mut parts: RequestParts,
+    ) -> Result<(send::Answer, String), ToolResult> {
+        auth::apply(self.api, spec, credentials, &self.client, &mut parts).await.map_err(ToolResult::error)?;
         for hook in &self.on_request {
             hook(spec, &mut parts);
         }
         let shown_url = parts.display_url();
-        tracing::debug!(tool = spec.name, method = spec.method, url = %shown_url, "calling the API");
-        let request = match send::prepare(parts) {
-            Ok(r) => r,
-            Err(e) => return ToolResult::error(format!("cannot build the request: {e}")),
-        };
+        tracing::debug!(tool = spec.name, method = parts.method, url = %shown_url, "calling the API");
+        let request = send::prepare(parts).map_err(|e| ToolResult::error(format!("cannot build the request: {e}")))?;
         let sent = std::time::Instant::now();
         // Boxed: the exchange's state is large, and every future around this one (the handler's,
         // the dispatcher's) would otherwise be moved with it, a copy of kilobytes each time.
@@ -415,21 +432,30 @@ impl Upstream {
             Ok(Ok(answer)) => answer,
             Ok(Err(failure)) => {
                 crate::metrics::upstream_response(None, sent);
-                return ToolResult::error(self.transport_error(&failure, &shown_url));
+                return Err(ToolResult::error(self.transport_error(&failure, &shown_url)));
             }
-            Err(e) => return ToolResult::error(e),
+            Err(e) => return Err(ToolResult::error(e)),
         };
-        let status = answer.status;
-        crate::metrics::upstream_response(Some(status.as_u16()), sent);
+        let status = answer.status.as_u16();
+        crate::metrics::upstream_response(Some(status), sent);
         if let Some(ctx) = ctx {
-            ctx.set_upstream_status(status.as_u16());
+            ctx.set_upstream_status(status);
         }
-        tracing::debug!(
-            tool = spec.name,
-            status = status.as_u16(),
-            bytes = answer.body.bytes.len(),
-            "the API answered"
-        );
+        tracing::debug!(tool = spec.name, status, bytes = answer.body.bytes.len(), "the API answered");
+        Ok((answer, shown_url))
+    }
+
+    /// `answer` as the tool's result; `url` names the request in messages. A 401 or 403 says
+    /// which of the server's own credentials to configure (`own_credentials`), never a client's.
+    fn result(
+        &self,
+        spec: &ToolSpec,
+        answer: send::Answer,
+        url: &str,
+        credentials: &Credentials,
+        own_credentials: bool,
+    ) -> ToolResult {
+        let status = answer.status;
         response::to_result(
             spec,
             ResponseParts {
@@ -438,10 +464,8 @@ impl Upstream {
                 content_type: answer.content_type.as_deref(),
                 retry_after: answer.retry_after.as_deref(),
                 body: answer.body,
-                url: &shown_url,
-                // Only a 401 or 403 answer shows it.
-                // The hint names the server's environment variables: not the client's business.
-                auth_hint: if matches!(status.as_u16(), 401 | 403) && client_credentials.is_none() {
+                url,
+                auth_hint: if matches!(status.as_u16(), 401 | 403) && own_credentials {
                     auth::missing_hint(self.api, spec, credentials)
                 } else {
                     None

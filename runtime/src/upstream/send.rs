@@ -72,6 +72,19 @@ impl Answer {
         let retry_after = if status == StatusCode::TOO_MANY_REQUESTS { get(header::RETRY_AFTER) } else { None };
         Answer { status, content_type: get(header::CONTENT_TYPE), retry_after, body, headers, url }
     }
+
+    /// A header's value, trimmed; `None` when missing, empty or not text.
+    pub(super) fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim).filter(|v| !v.is_empty())
+    }
+
+    /// The body as JSON, when it is whole and valid.
+    pub(super) fn json(&self) -> Option<serde_json::Value> {
+        if self.body.truncated {
+            return None;
+        }
+        serde_json::from_slice(&self.body.bytes).ok()
+    }
 }
 
 /// Why no answer came: what the model is told (`Upstream::transport_error`).
