@@ -1,8 +1,11 @@
-//! MCP over Streamable HTTP: a closed-loop load of one `tools/call` (by default `add(1, 2)`,
-//! any tool with `--call`/`--args`/`--expect`, see `call.rs`).
+//! MCP over Streamable HTTP: a load of one `tools/call` (by default `add(1, 2)`, any tool with
+//! `--call`/`--args`/`--expect`, see `call.rs`).
 //!
 //! Each of `--connections` tasks owns one keep-alive HTTP/1.1 connection and sends its next
-//! request as soon as the previous answer is read in full (the same closed loop as wrk).
+//! request as soon as the previous answer is read in full (the same closed loop as wrk). With
+//! `--rate`, the load is open instead: each connection sends on a fixed schedule, and a
+//! request's latency counts from when it was due (see `Pacing`), so two servers can be compared
+//! at the same offered load rather than each at its own saturation.
 //! - `--mode stateless`: every POST stands alone (no `initialize`), the server's stateless mode.
 //! - `--mode session`: each connection first opens its own legacy session (`initialize`, then
 //!   `notifications/initialized`), then sends every call with that `Mcp-Session-Id`; replies may
@@ -53,6 +56,9 @@ pub struct HttpArgs {
     /// ranks `text/event-stream` first and JSON otherwise.
     #[arg(long, default_value = ACCEPT_JSON_FIRST)]
     accept: String,
+    /// Offered load in requests per second over all connections (open loop; see `Pacing`).
+    #[arg(long)]
+    rate: Option<f64>,
     #[command(flatten)]
     call: CallArgs,
 }
@@ -221,76 +227,81 @@ struct TaskResult {
     last_done: Option<Instant>,
     reply_bytes: usize,
     sse_replies: u64,
+    /// Open loop: how far behind its schedule each measured request was sent, summed (µs).
+    late_us: u64,
+}
+
+/// When a connection sends. Closed loop: at once after the last answer, latency counted from
+/// the send. Open loop (`--rate`): request `k` of connection `c` is due at
+/// `start + (k + c / connections) × interval`, each connection on its own thread (a
+/// current-thread runtime) sleeping until then with the OS's high-resolution sleep, since
+/// tokio's timer ticks in milliseconds; latency counts from the due time, so an answer that comes
+/// late delays the requests behind it and is counted in each of them (as wrk2 does), and the
+/// sleep's own overshoot is reported as `late_ms`.
+#[derive(Clone)]
+struct Pacing {
+    start: Instant,
+    warm_end: Instant,
+    end: Instant,
+    budget: Arc<AtomicU64>,
+    /// Open loop: the time between two requests of one connection.
+    interval: Option<Duration>,
 }
 
 pub async fn run(args: HttpArgs) -> Result<()> {
+    let out = measure(&args).await?;
+    println!("{out}");
+    Ok(())
+}
+
+/// One run's result (see `run`); an error when no request completed.
+async fn measure(args: &HttpArgs) -> Result<serde_json::Value> {
     let target = Target { accept: args.accept.clone(), ..Target::parse(&args.url)? };
     let call = Arc::new(Call::new(&args.call)?);
-    let mut conns = Vec::with_capacity(args.connections);
-    for i in 0..args.connections {
-        let mut conn = Conn::open(&target).await?;
-        let session = match args.mode {
-            Mode::Stateless => None,
-            Mode::Session => Some(conn.open_session(i as u64).await?),
-        };
-        conns.push((conn, session));
+    let interval = match args.rate {
+        Some(rate) if rate.is_finite() && rate > 0.0 => Some(Duration::from_secs_f64(args.connections as f64 / rate)),
+        Some(rate) => return Err(format!("--rate {rate}: expected requests per second above 0")),
+        None => None,
+    };
+    let mut conns = Vec::new();
+    if interval.is_none() {
+        for c in 0..args.connections {
+            conns.push(open(&target, args.mode, c).await?);
+        }
     }
-    let start = Instant::now();
+    // Open loop: each thread opens its own connection (a socket belongs to the runtime that
+    // opened it) in the time before the schedule starts.
+    let start = Instant::now() + if interval.is_some() { Duration::from_millis(100) } else { Duration::ZERO };
     let warm_end = start + Duration::from_secs_f64(args.warmup);
     let end = warm_end + Duration::from_secs_f64(args.duration);
     let budget = Arc::new(AtomicU64::new(args.max_requests.unwrap_or(u64::MAX)));
+    let pacing = Pacing { start, warm_end, end, budget, interval };
 
     let mut tasks = Vec::new();
-    for (mut conn, session) in conns {
-        let (budget, call) = (budget.clone(), call.clone());
-        tasks.push(tokio::spawn(async move {
-            let mut out = TaskResult { samples: Vec::with_capacity(1 << 16), ..Default::default() };
-            let mut id = 1u64;
-            let mut checked = false;
-            loop {
-                let t0 = Instant::now();
-                if t0 >= end {
-                    break;
-                }
-                let measured = t0 >= warm_end;
-                if measured && budget.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |b| b.checked_sub(1)).is_err()
-                {
-                    break;
-                }
-                let reply = conn.post(call.request(id), session.as_deref()).await;
-                id += 1;
-                let t1 = Instant::now();
-                let outcome = reply.and_then(|r| {
-                    check_reply(&call, &r, !checked)?;
-                    Ok((r.body.len(), r.sse))
-                });
-                match outcome {
-                    Ok((len, sse)) => {
-                        checked = true;
-                        out.reply_bytes = len;
-                        out.sse_replies += sse as u64;
-                        if measured {
-                            out.samples.push((t1 - t0).as_micros().min(u32::MAX as u128) as u32);
-                            out.last_done = Some(t1);
-                        }
+    let phase = |c: usize| c as f64 / args.connections as f64;
+    for (c, (conn, session)) in conns.into_iter().enumerate() {
+        tasks.push(tokio::spawn(load(conn, session, call.clone(), pacing.clone(), phase(c))));
+    }
+    if interval.is_some() {
+        for c in 0..args.connections {
+            let (target, mode, call, pacing, phase) =
+                (target.clone(), args.mode, call.clone(), pacing.clone(), phase(c));
+            tasks.push(tokio::task::spawn_blocking(move || {
+                let runtime =
+                    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime");
+                runtime.block_on(async move {
+                    match open(&target, mode, c).await {
+                        Ok((conn, session)) => load(conn, session, call, pacing, phase).await,
+                        Err(e) => TaskResult { errors: 1, first_error: Some(e), ..Default::default() },
                     }
-                    Err(e) => {
-                        out.errors += 1;
-                        let fatal = e.starts_with("connection closed") || e.starts_with("request failed");
-                        out.first_error.get_or_insert(e);
-                        if fatal {
-                            break;
-                        }
-                    }
-                }
-            }
-            out
-        }));
+                })
+            }));
+        }
     }
 
     let mut samples = Vec::new();
-    let (mut errors, mut first_error, mut last_done, mut reply_bytes, mut sse_replies) =
-        (0, None, None::<Instant>, 0, 0);
+    let (mut errors, mut first_error, mut last_done, mut reply_bytes, mut sse_replies, mut late_us) =
+        (0, None, None::<Instant>, 0, 0, 0);
     for task in tasks {
         let r = task.await.map_err(|e| e.to_string())?;
         samples.extend_from_slice(&r.samples);
@@ -299,8 +310,11 @@ pub async fn run(args: HttpArgs) -> Result<()> {
         last_done = last_done.max(r.last_done);
         reply_bytes = reply_bytes.max(r.reply_bytes);
         sse_replies += r.sse_replies;
+        late_us += r.late_us;
     }
-    let window = last_done.map(|t| t.min(end).saturating_duration_since(warm_end)).unwrap_or_default();
+    // Open loop: answers that come after the end still count, over the time they took.
+    let last = if interval.is_some() { last_done } else { last_done.map(|t| t.min(end)) };
+    let window = last.map(|t| t.saturating_duration_since(warm_end)).unwrap_or_default();
     let requests = samples.len() as u64;
     let rps = if window.is_zero() { 0.0 } else { requests as f64 / window.as_secs_f64() };
     let mut out = serde_json::json!({
@@ -311,16 +325,90 @@ pub async fn run(args: HttpArgs) -> Result<()> {
         "reply_bytes": reply_bytes,
         "reply_type": if sse_replies == 0 { "json" } else if sse_replies >= requests { "sse" } else { "mixed" },
     });
+    if let Some(rate) = args.rate {
+        out["offered_rps"] = rate.into();
+        out["late_ms"] = (late_us as f64 / requests.max(1) as f64 / 1000.0).into();
+    }
     merge(&mut out, stats::latency_ms(&mut samples));
     if let Some(e) = &first_error {
         out["first_error"] = e.as_str().into();
         eprintln!("mcpbench http: {errors} error(s), first: {e}");
     }
-    println!("{out}");
     if requests == 0 {
         return Err(first_error.unwrap_or_else(|| "no request completed".into()));
     }
-    Ok(())
+    Ok(out)
+}
+
+/// Connection `c`, with its own legacy session in session mode.
+async fn open(target: &Target, mode: Mode, c: usize) -> Result<(Conn, Option<String>)> {
+    let mut conn = Conn::open(target).await?;
+    let session = match mode {
+        Mode::Stateless => None,
+        Mode::Session => Some(conn.open_session(c as u64).await?),
+    };
+    Ok((conn, session))
+}
+
+/// One connection's requests until the end (or the shared budget runs out), per `pacing`;
+/// `phase` (0..1) spreads the connections' schedules over one interval.
+async fn load(mut conn: Conn, session: Option<String>, call: Arc<Call>, pacing: Pacing, phase: f64) -> TaskResult {
+    let mut out = TaskResult { samples: Vec::with_capacity(1 << 16), ..Default::default() };
+    let mut id = 1u64;
+    let mut checked = false;
+    let mut due = pacing.interval.map(|interval| pacing.start + interval.mul_f64(phase));
+    loop {
+        let (t0, late) = match due {
+            None => (Instant::now(), Duration::ZERO),
+            Some(due) => {
+                let now = Instant::now();
+                if due > now {
+                    // Blocks this connection's own thread, and nothing else.
+                    std::thread::sleep(due - now);
+                }
+                (due, Instant::now().saturating_duration_since(due))
+            }
+        };
+        // Open loop past its capacity: the backlog is given up once the run took twice its time.
+        if t0 >= pacing.end || Instant::now() >= pacing.end + (pacing.end - pacing.start) {
+            break;
+        }
+        let measured = t0 >= pacing.warm_end;
+        if measured && pacing.budget.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |b| b.checked_sub(1)).is_err() {
+            break;
+        }
+        let reply = conn.post(call.request(id), session.as_deref()).await;
+        id += 1;
+        let t1 = Instant::now();
+        if let (Some(d), Some(interval)) = (due.as_mut(), pacing.interval) {
+            *d += interval;
+        }
+        let outcome = reply.and_then(|r| {
+            check_reply(&call, &r, !checked)?;
+            Ok((r.body.len(), r.sse))
+        });
+        match outcome {
+            Ok((len, sse)) => {
+                checked = true;
+                out.reply_bytes = len;
+                out.sse_replies += sse as u64;
+                if measured {
+                    out.samples.push((t1 - t0).as_micros().min(u32::MAX as u128) as u32);
+                    out.last_done = Some(t1);
+                    out.late_us += late.as_micros() as u64;
+                }
+            }
+            Err(e) => {
+                out.errors += 1;
+                let fatal = e.starts_with("connection closed") || e.starts_with("request failed");
+                out.first_error.get_or_insert(e);
+                if fatal {
+                    break;
+                }
+            }
+        }
+    }
+    out
 }
 
 pub async fn sessions(args: SessionsArgs) -> Result<()> {
@@ -401,5 +489,77 @@ mod tests {
         assert_eq!((t.addr.as_str(), t.host.as_str(), t.path.as_str()), ("127.0.0.1:18101", "127.0.0.1:18101", "/mcp"));
         assert!(Target::parse("http://10.0.0.1:80/mcp").is_err());
         assert!(Target::parse("https://127.0.0.1/mcp").is_err());
+    }
+
+    /// An MCP endpoint answering every POST with `add`'s result, on a kept-alive connection.
+    async fn endpoint() -> String {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/mcp", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                tokio::spawn(async move {
+                    let body = r#"{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"3"}]}}"#;
+                    let answer = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                        body.len()
+                    );
+                    let (mut buf, mut read) = (vec![0; 8192], Vec::new());
+                    loop {
+                        // One request: its head, then as many bytes as its Content-Length says.
+                        let end = loop {
+                            if let Some(head) = read.windows(4).position(|w| w == b"\r\n\r\n") {
+                                let head_text = String::from_utf8_lossy(&read[..head]).to_ascii_lowercase();
+                                let length = head_text
+                                    .lines()
+                                    .find_map(|l| l.strip_prefix("content-length:"))
+                                    .and_then(|v| v.trim().parse::<usize>().ok())
+                                    .unwrap_or(0);
+                                if read.len() >= head + 4 + length {
+                                    break head + 4 + length;
+                                }
+                            }
+                            match socket.read(&mut buf).await {
+                                Ok(0) | Err(_) => return,
+                                Ok(n) => read.extend_from_slice(&buf[..n]),
+                            }
+                        };
+                        read.drain(..end);
+                        if socket.write_all(answer.as_bytes()).await.is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        url
+    }
+
+    #[derive(clap::Parser)]
+    struct Cli {
+        #[command(flatten)]
+        http: HttpArgs,
+    }
+
+    fn args(url: &str, extra: &[&str]) -> HttpArgs {
+        use clap::Parser;
+        let base = ["mcpbench", "--url", url, "--connections", "2", "--warmup", "0", "--duration", "0.5"];
+        Cli::parse_from(base.iter().chain(extra)).http
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_open_loop_sends_what_its_schedule_says_and_a_closed_loop_as_fast_as_answered() {
+        let url = endpoint().await;
+        // 200 requests per second for half a second: 100 due, 50 on each connection.
+        let open = measure(&args(&url, &["--rate", "200"])).await.unwrap();
+        let sent = open["requests"].as_u64().unwrap();
+        assert!((99..=101).contains(&sent), "the schedule's 100 requests, not {sent}: {open}");
+        assert_eq!(open["offered_rps"], 200.0);
+        assert!(open["late_ms"].as_f64().is_some(), "{open}");
+        // The same run without a rate sends each request once the last is answered: more.
+        let closed = measure(&args(&url, &[])).await.unwrap();
+        assert!(closed["requests"].as_u64().unwrap() > 2 * sent, "{closed}");
+        assert!(closed.get("offered_rps").is_none());
+        assert!(measure(&args(&url, &["--rate", "0"])).await.is_err(), "a rate of 0 is refused");
     }
 }
