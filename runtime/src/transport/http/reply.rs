@@ -170,7 +170,9 @@ pub(crate) async fn answer(ex: Exchange) -> Response {
 /// cancellation; a panic still ends as an unanswered request, as in a task of its own.
 async fn answer_inline(ex: Exchange) -> Response {
     use futures::FutureExt;
-    let handling = std::panic::AssertUnwindSafe(ex.dispatcher.handle(&ex.conn, ex.message, None)).catch_unwind();
+    // Boxed: the handler's future is large, and unboxed it is copied at each of the wrappers below.
+    let handling =
+        std::panic::AssertUnwindSafe(Box::pin(ex.dispatcher.handle(&ex.conn, ex.message, None))).catch_unwind();
     // The handler first: one that finishes at once never waits on the shutdown token.
     let outcome = tokio::select! {
         biased;
