@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! bare-axum --port 18104 [--body-file reply.json] [--sse] [--session-id ID] [--read-body]
-//! bare-axum --port 18200 --petstore
+//! bare-axum --port 18200 --petstore [--delay-ms N]
 //! ```
 //! `--sse` answers `text/event-stream` (the body file then holds the whole SSE framing);
 //! `--session-id` adds an `Mcp-Session-Id` header, so session-mode clients can run against it.
@@ -49,7 +49,7 @@ fn mcp_routes<T: 'static, H: axum::handler::Handler<T, ()>>(handler: H) -> Route
 
 fn usage() -> ! {
     eprintln!(
-        "usage: bare-axum --port N [--body-file FILE] [--sse] [--session-id ID] [--read-body] | --port N --petstore"
+        "usage: bare-axum --port N [--body-file FILE] [--sse] [--session-id ID] [--read-body] | --port N --petstore [--delay-ms N]"
     );
     std::process::exit(2)
 }
@@ -62,6 +62,7 @@ async fn main() -> std::io::Result<()> {
     let mut session_id = None;
     let mut petstore = false;
     let mut read_body = false;
+    let mut delay = std::time::Duration::ZERO;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -71,6 +72,10 @@ async fn main() -> std::io::Result<()> {
             "--session-id" => session_id = Some(args.next().unwrap_or_else(|| usage())),
             "--petstore" => petstore = true,
             "--read-body" => read_body = true,
+            "--delay-ms" => {
+                let ms = args.next().and_then(|n| n.parse().ok()).unwrap_or_else(|| usage());
+                delay = std::time::Duration::from_millis(ms);
+            }
             _ => usage(),
         }
     }
@@ -81,7 +86,7 @@ async fn main() -> std::io::Result<()> {
         session_id: session_id.map(|id| HeaderValue::from_str(&id).unwrap_or_else(|_| usage())),
     });
     let app = if petstore {
-        petstore::router()
+        petstore::router(delay)
     } else if read_body {
         mcp_routes(move |_body: axum::body::Bytes| {
             let reply = reply.clone();
