@@ -25,6 +25,7 @@
 mod auth;
 mod body;
 mod client;
+mod drive;
 mod long_running;
 mod plain;
 mod redact;

@@ -25,6 +25,7 @@ mod lifecycle;
 mod modern;
 pub(crate) mod rate_limit;
 mod reply;
+mod repoll;
 pub(crate) mod responses;
 pub(crate) mod security;
 mod serve;
