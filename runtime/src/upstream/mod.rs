@@ -25,7 +25,6 @@
 mod auth;
 mod body;
 mod client;
-mod drive;
 mod long_running;
 mod plain;
 mod redact;

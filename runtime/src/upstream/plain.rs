@@ -5,8 +5,6 @@
 //! redirects), the request keeps a second header map, hyper-util's pool hashes its key and
 //! spawns a task to give the connection back. See `bench/results/2026-12-06-proxy-client.md`.
 //!
-//! A connection is polled by the call using it (`drive.rs`), not by a task of its own.
-//!
 //! The rules are reqwest's, kept: redirects per `redirect.rs` (same origin, at most five URLs,
 //! method and body changes, `Referer`), one timeout over the whole exchange and the body, the
 //! connect timeout, TCP_NODELAY and keep-alive probes, idle connections closed after 90 s (a
@@ -14,7 +12,6 @@
 //! a connection reused only after its answer was read to the end, and a request that a reused
 //! connection closed before sending it tried again on a new one.
 
-use super::drive::Driven;
 use super::redirect;
 use super::response::ReadBody;
 use super::send::{Answer, Failure, Prepared, USER_AGENT};
@@ -35,17 +32,13 @@ use url::{Position, Url};
 /// How long a connection may sit unused before it is closed (reqwest's default).
 const IDLE_TIMEOUT: Duration = Duration::from_secs(90);
 
-/// A connection: the handle requests are sent by, and the connection, polled while in use.
-struct Conn {
-    sender: SendRequest<Full<Bytes>>,
-    driven: Driven,
-}
+type Sender = SendRequest<Full<Bytes>>;
 
 /// An open connection waiting for its next request.
 struct Idle {
     /// `host:port` as the URL writes it.
     authority: Box<str>,
-    conn: Conn,
+    sender: Sender,
     since: Instant,
 }
 
@@ -69,7 +62,7 @@ impl Pool {
     /// Drops the closed and expired connections.
     fn prune(idle: &mut Vec<Idle>) {
         let now = Instant::now();
-        idle.retain(|i| !i.conn.sender.is_closed() && now.duration_since(i.since) < IDLE_TIMEOUT);
+        idle.retain(|i| !i.sender.is_closed() && now.duration_since(i.since) < IDLE_TIMEOUT);
     }
 
     /// Keeps `connection` for the next request, and makes sure a task will close it once expired.
@@ -142,11 +135,11 @@ impl PlainClient {
             if let Some(referer) = referer.take() {
                 req.headers_mut().insert(header::REFERER, referer);
             }
-            let (response, conn) = self.send(authority, req).await?;
+            let (response, sender) = self.send(authority, req).await?;
             requested += 1;
             let status = response.status();
             let Some(keeps_body) = redirect::rewrite(status, &mut method, &mut headers) else {
-                let (status, headers, body) = self.read(authority, response, conn, cap).await?;
+                let (status, headers, body) = self.read(authority, response, sender, cap).await?;
                 return Ok(Answer::new(status, headers, url, body));
             };
             let next = response
@@ -160,11 +153,11 @@ impl PlainClient {
                 });
             let first = first.get_or_insert_with(|| url.clone());
             let Some((next_target, next)) = next.filter(|(_, next)| redirect::follows(first, next, requested)) else {
-                let (status, headers, body) = self.read(authority, response, conn, cap).await?;
+                let (status, headers, body) = self.read(authority, response, sender, cap).await?;
                 return Ok(Answer::new(status, headers, url, body));
             };
             // The redirect's own body is not read: its connection is not reused.
-            drop((response, conn));
+            drop((response, sender));
             if !keeps_body {
                 body = None;
             }
@@ -181,14 +174,14 @@ impl PlainClient {
         &self,
         authority: &str,
         mut req: Request<Full<Bytes>>,
-    ) -> Result<(Response<Incoming>, Conn), Failure> {
+    ) -> Result<(Response<Incoming>, Sender), Failure> {
         loop {
-            let (mut conn, reused) = match self.checkout(authority).await {
-                Some(conn) => (conn, true),
+            let (mut sender, reused) = match self.checkout(authority).await {
+                Some(sender) => (sender, true),
                 None => (self.connect(authority).await?, false),
             };
-            match conn.driven.drive(conn.sender.try_send_request(req)).await {
-                Ok(response) => return Ok((response, conn)),
+            match sender.try_send_request(req).await {
+                Ok(response) => return Ok((response, sender)),
                 Err(mut e) => match e.take_message() {
                     Some(unsent) if reused => req = unsent,
                     _ => return Err(Failure::of(&e.into_error(), false)),
@@ -198,28 +191,37 @@ impl PlainClient {
     }
 
     /// An idle connection to `authority` ready for a request; closed and expired ones dropped.
-    async fn checkout(&self, authority: &str) -> Option<Conn> {
+    async fn checkout(&self, authority: &str) -> Option<Sender> {
         loop {
-            let mut conn = {
+            let mut sender = {
                 let mut idle = self.idle.lock();
                 Pool::prune(&mut idle);
-                // The most recently used: the least likely to have been closed by the API.
-                let at = idle.iter().rposition(|i| &*i.authority == authority)?;
-                idle.swap_remove(at).conn
+                // One ready for a request at once if there is one: a connection whose last
+                // answer was just read may not be yet, and waiting for it is waiting for its task.
+                let mine = |i: &Idle| &*i.authority == authority;
+                let at = idle
+                    .iter()
+                    .rposition(|i| mine(i) && i.sender.is_ready())
+                    .or_else(|| idle.iter().rposition(mine))?;
+                idle.swap_remove(at).sender
             };
-            if conn.driven.drive(conn.sender.ready()).await.is_ok() {
-                return Some(conn);
+            if sender.ready().await.is_ok() {
+                return Some(sender);
             }
         }
     }
 
-    async fn connect(&self, authority: &str) -> Result<Conn, Failure> {
+    async fn connect(&self, authority: &str) -> Result<Sender, Failure> {
         let uri: Uri = format!("http://{authority}/").parse().map_err(|e| Failure::of(&e, true))?;
         let stream = self.connector.clone().call(uri).await.map_err(|e| Failure::of(&e, true))?;
-        let (sender, connection) = http1::handshake(stream).await.map_err(|e| Failure::of(&e, true))?;
-        let mut conn = Conn { sender, driven: Driven::new(connection) };
-        conn.driven.drive(conn.sender.ready()).await.map_err(|e| Failure::of(&e, true))?;
-        Ok(conn)
+        let (mut sender, connection) = http1::handshake(stream).await.map_err(|e| Failure::of(&e, true))?;
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!("connection to the API closed: {e}");
+            }
+        });
+        sender.ready().await.map_err(|e| Failure::of(&e, true))?;
+        Ok(sender)
     }
 
     /// Reads the body up to `cap`; a connection whose answer was read to the end goes back to
@@ -228,16 +230,16 @@ impl PlainClient {
         &self,
         authority: &str,
         response: Response<Incoming>,
-        mut conn: Conn,
+        sender: Sender,
         cap: usize,
     ) -> Result<(StatusCode, HeaderMap, ReadBody), Failure> {
         let (head, mut incoming) = response.into_parts();
         let expected = incoming.size_hint().exact().map_or(0, |n| usize::try_from(n).unwrap_or(cap).min(cap));
         let mut body = ReadBody::with_capacity(expected);
-        // Until the body ends: the last byte of a Content-Length says so without polling the
-        // connection once more to close the stream.
+        // Until the body ends: the last byte of a Content-Length says so without waiting for
+        // the connection's task to close the stream (a wake-up of it per call).
         while !incoming.is_end_stream() {
-            let Some(frame) = conn.driven.drive(incoming.frame()).await else { break };
+            let Some(frame) = incoming.frame().await else { break };
             let frame = frame.map_err(|e| Failure::of(&e, false))?;
             if let Ok(data) = frame.into_data()
                 && !body.push(&data, cap)
@@ -246,7 +248,7 @@ impl PlainClient {
             }
         }
         if !body.truncated {
-            let idle = Idle { authority: authority.into(), conn, since: Instant::now() };
+            let idle = Idle { authority: authority.into(), sender, since: Instant::now() };
             self.idle.give_back(idle);
         }
         Ok((head.status, head.headers, body))

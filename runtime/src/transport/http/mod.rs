@@ -25,7 +25,6 @@ mod lifecycle;
 mod modern;
 pub(crate) mod rate_limit;
 mod reply;
-mod repoll;
 pub(crate) mod responses;
 pub(crate) mod security;
 mod serve;

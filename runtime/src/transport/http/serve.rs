@@ -3,7 +3,6 @@
 use super::app::HttpApp;
 use super::front::Front;
 use super::head_timer::HeadTimer;
-use super::repoll::repoll;
 use axum::serve::{Listener, ListenerExt};
 use hyper_util::rt::TokioIo;
 use std::future::Future;
@@ -56,8 +55,7 @@ impl HttpApp {
             // more, and polling a token takes its lock. One token shared by every connection
             // would be one lock shared by every core.
             let (stop, alive) = (stop.child_token(), alive.clone());
-            // Re-polled when it wakes itself, as it does for every request body (see `repoll`).
-            tokio::spawn(repoll(async move {
+            tokio::spawn(async move {
                 tokio::pin!(connection);
                 let result = tokio::select! {
                     biased;
@@ -71,7 +69,7 @@ impl HttpApp {
                     tracing::debug!(error = %e, "HTTP connection ended with an error");
                 }
                 drop(alive);
-            }));
+            });
         }
         drop(listener);
         drop(alive);
