@@ -64,23 +64,6 @@ impl ServerDefaults {
         Ok(())
     }
 
-    /// The run options the table sets, over the runtime's defaults: what `mcpgen run` serving a
-    /// crate's description in process starts from, as the compiled crate starts from
-    /// [`ServerDefaults::run_options_fn`]'s.
-    #[cfg(feature = "cli")]
-    pub fn run_options(&self) -> mcpgen_runtime::RunOptions {
-        let mut options = mcpgen_runtime::RunOptions::default();
-        if let (Some(issuer), Some(resource)) = (&self.oauth_issuer, &self.oauth_resource) {
-            let mut oauth = mcpgen_runtime::auth::oauth::OAuthConfig::new(issuer, resource);
-            oauth.required_scopes = self.oauth_scopes.clone();
-            options.oauth = Some(oauth);
-        }
-        options.client_credentials = self.client_credentials.iter().map(|(s, h)| (s.clone(), h.clone())).collect();
-        options.rate_limits.per_second = self.rate_limit.and_then(std::num::NonZeroU32::new);
-        options.rate_limits.max_concurrent = self.max_concurrent_per_client;
-        options
-    }
-
     /// `generated::run_options()`: the run options the table sets, over the runtime's defaults.
     pub fn run_options_fn(&self) -> TokenStream {
         let mut sets = Vec::new();

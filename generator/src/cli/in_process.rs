@@ -10,8 +10,6 @@ use mcpgen_runtime::{CommandLine, RunOptions, Server};
 pub(super) struct InProcess {
     server: Server,
     args: CommandLine,
-    /// What the flags are laid over: mcpgen.toml's `[server]`, as the compiled crate has it.
-    defaults: RunOptions,
 }
 
 impl InProcess {
@@ -32,8 +30,7 @@ impl InProcess {
             .server_args(args.server_args())
             .and_then(|builder| builder.build())
             .map_err(|UpstreamError(e)| e)?;
-        let defaults = settings.server.run_options();
-        Ok(Some(InProcess { server: upstream.server(tools), args, defaults }))
+        Ok(Some(InProcess { server: upstream.server(tools), args }))
     }
 
     /// The server's name (the API's).
@@ -41,9 +38,11 @@ impl InProcess {
         self.server.name()
     }
 
-    /// Serves until the transport ends (EOF on STDIO, SIGINT or SIGTERM); the exit code.
+    /// Serves until the transport ends (EOF on STDIO, SIGINT or SIGTERM); the exit code. The
+    /// flags are laid over the runtime's defaults, as in a crate without a `[server]` table: a
+    /// description given on the command line has no mcpgen.toml (a crate is built and run instead).
     pub(super) fn run(self) -> i32 {
-        match self.server.run(self.args.apply(self.defaults)) {
+        match self.server.run(self.args.apply(RunOptions::default())) {
             Ok(()) => 0,
             Err(e) => {
                 eprintln!("error: {e}");
