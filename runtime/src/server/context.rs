@@ -38,6 +38,27 @@ struct Inner {
     task: Option<TaskLink>,
 }
 
+impl Inner {
+    /// The same request's state, for a context that carries it on (with the client's input, or
+    /// as a task): the one place that copies every field.
+    fn continued(&self) -> Inner {
+        Inner {
+            id: self.id.clone(),
+            generation: self.generation,
+            progress_token: self.progress_token.clone(),
+            last_progress: Mutex::new(*self.last_progress.lock().expect("progress lock")),
+            log_level: self.log_level,
+            client_capabilities: self.client_capabilities.clone(),
+            sink: self.sink.clone(),
+            cancel: self.cancel.clone(),
+            connection: self.connection.clone(),
+            input: self.input.clone(),
+            upstream_status: self.upstream_status.load(std::sync::atomic::Ordering::Relaxed).into(),
+            task: self.task.clone(),
+        }
+    }
+}
+
 /// A request running as a task: what it reports is kept on the task, for `tasks/get`.
 #[derive(Clone)]
 pub(crate) struct TaskLink {
@@ -86,23 +107,9 @@ impl RequestContext {
             inner.input = input;
             return self;
         }
-        let i = &self.inner;
-        RequestContext {
-            inner: Arc::new(Inner {
-                id: i.id.clone(),
-                generation: i.generation,
-                progress_token: i.progress_token.clone(),
-                last_progress: Mutex::new(*i.last_progress.lock().expect("progress lock")),
-                log_level: i.log_level,
-                client_capabilities: i.client_capabilities.clone(),
-                sink: i.sink.clone(),
-                cancel: i.cancel.clone(),
-                connection: i.connection.clone(),
-                input,
-                upstream_status: i.upstream_status.load(std::sync::atomic::Ordering::Relaxed).into(),
-                task: i.task.clone(),
-            }),
-        }
+        let mut inner = self.inner.continued();
+        inner.input = input;
+        RequestContext { inner: Arc::new(inner) }
     }
 
     /// The same request running as a task: it outlives its request, so it has its own
@@ -110,23 +117,15 @@ impl RequestContext {
     /// connection's own channel (`sink`) instead of the request's. Its progress becomes the
     /// task's status message, and (2025-11-25) a wait for the client its `input_required`.
     pub(crate) fn for_task(&self, cancel: CancellationToken, sink: Option<Outbound>, task: Option<TaskLink>) -> Self {
-        let i = &self.inner;
-        RequestContext {
-            inner: Arc::new(Inner {
-                id: i.id.clone(),
-                generation: i.generation,
-                progress_token: i.progress_token.clone(),
-                last_progress: Mutex::new(None),
-                log_level: i.log_level,
-                client_capabilities: i.client_capabilities.clone(),
-                sink,
-                cancel,
-                connection: i.connection.clone(),
-                input: i.input.clone(),
-                upstream_status: Default::default(),
-                task,
-            }),
-        }
+        let inner = Inner {
+            last_progress: Mutex::new(None),
+            sink,
+            cancel,
+            upstream_status: Default::default(),
+            task,
+            ..self.inner.continued()
+        };
+        RequestContext { inner: Arc::new(inner) }
     }
 
     /// Notes the HTTP status the API answered this call with (what generated tools call), for
