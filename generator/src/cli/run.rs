@@ -316,6 +316,72 @@ mod tests {
         assert!(e.contains("invalid value 'tcp'"), "{e}");
     }
 
+    /// `ServerFlags` repeats the runtime's flags by hand: every flag it takes must reach the
+    /// runtime as one the runtime knows, with a value it accepts. A sample value per flag; a flag
+    /// added to `ServerFlags` without one fails here, so it is checked too.
+    #[test]
+    fn every_flag_passed_through_is_one_the_runtime_takes() {
+        use clap::Args as _;
+        let dir = tempfile::tempdir().unwrap();
+        let tokens = dir.path().join("tokens");
+        std::fs::write(&tokens, "a-token-of-at-least-sixteen-bytes\n").unwrap();
+        let tokens = tokens.to_str().unwrap();
+        let samples: &[(&str, &[&str])] = &[
+            ("transport", &["http"]),
+            ("host", &["127.0.0.1"]),
+            ("port", &["9000"]),
+            ("path", &["/x"]),
+            ("log-level", &["debug"]),
+            ("log-format", &["json"]),
+            ("stateless", &[]),
+            ("json-response", &[]),
+            ("allowed-host", &["h"]),
+            ("allowed-origin", &["http://o"]),
+            ("tools", &["dynamic"]),
+            ("tool-budget", &["100"]),
+            ("toolset", &["repos"]),
+            ("read-only", &[]),
+            ("max-result-bytes", &["1000"]),
+            ("health-path", &["/h"]),
+            ("ready-path", &["/r"]),
+            ("metrics", &[]),
+            ("metrics-path", &["/m"]),
+            ("auth-token-file", &[tokens]),
+            ("no-auth", &[]),
+            ("state-key-file", &[tokens]),
+            ("oauth-issuer", &["https://auth.example.com"]),
+            ("oauth-resource", &["https://mcp.example.com/mcp"]),
+            ("oauth-scope", &["mcp"]),
+            ("client-credential", &["api_key=X-Api-Key"]),
+            ("rate-limit", &["10"]),
+            ("max-concurrent-per-client", &["4"]),
+            ("access-log", &[]),
+        ];
+        let ours = ServerFlags::augment_args(clap::Command::new("run"));
+        for arg in ours.get_arguments().filter(|a| a.get_id() != "help") {
+            let long = arg.get_long().expect("every server flag has a long name");
+            let (_, values) = samples
+                .iter()
+                .find(|(name, _)| *name == long)
+                .unwrap_or_else(|| panic!("--{long}: add a sample value to this test"));
+            let mut run_line = vec!["run".to_string(), "api.yaml".to_string(), format!("--{long}")];
+            run_line.extend(values.iter().map(|v| v.to_string()));
+            if long.starts_with("oauth-") && long != "oauth-issuer" {
+                run_line.extend(["--oauth-issuer".into(), "https://auth.example.com".into()]);
+            }
+            if long.starts_with("oauth-") && long != "oauth-resource" {
+                run_line.extend(["--oauth-resource".into(), "https://mcp.example.com/mcp".into()]);
+            }
+            let passed =
+                RunArgs::try_parse_from(&run_line).unwrap_or_else(|e| panic!("{run_line:?}: {e}")).server.args();
+            assert!(passed.contains(&format!("--{long}")), "--{long} is not passed on: {passed:?}");
+            let server_line = std::iter::once("server".to_string()).chain(passed.iter().cloned());
+            if let Err(e) = mcpgen_runtime::CommandLine::try_parse_from(server_line) {
+                panic!("the runtime refuses {passed:?}: {e}");
+            }
+        }
+    }
+
     #[test]
     fn server_args_follow_the_mock_url() {
         assert!(server_tail(None, &[]).is_empty());
