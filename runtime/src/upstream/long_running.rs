@@ -22,7 +22,7 @@
 
 use super::Upstream;
 use super::auth::Credentials;
-use super::request::RequestParts;
+use super::request::{RequestParts, display_url};
 use super::response::{self, ReadBody};
 use super::send::Answer;
 use super::spec::{FinalState, LongRunning, ToolSpec};
@@ -65,11 +65,6 @@ impl PollSettings {
         let asked = retry_after.and_then(|s| s.trim().parse::<u64>().ok()).map(Duration::from_secs);
         asked.unwrap_or(self.interval).clamp(self.min_interval, self.max_interval.max(self.min_interval))
     }
-}
-
-/// `url` without query or user info, as every URL is shown.
-fn shown(url: &Url) -> String {
-    RequestParts { method: "GET", url: url.clone(), headers: Vec::new(), cookies: Vec::new(), body: None }.display_url()
 }
 
 /// What a status monitor or operation says.
@@ -171,7 +166,7 @@ pub(super) async fn call(
             return ToolResult::error(format!(
                 "the operation did not finish within {:?} ({polls} polls); it may still be running: its status is at {}",
                 settings.limit,
-                shown(&target)
+                display_url(&target)
             ));
         }
         tokio::time::sleep(wait).await;
@@ -242,7 +237,7 @@ impl Call<'_> {
 
     /// `answer` as the tool's result, as the tool's own answer would be, named by where it came from.
     fn result(&self, answer: Answer) -> ToolResult {
-        let shown = shown(&answer.url);
+        let shown = display_url(&answer.url);
         self.up.result(self.spec, answer, &shown, self.credentials, self.own_credentials)
     }
 }
@@ -301,12 +296,12 @@ fn confine(base: &Url, relative_to: &Url, location: &str) -> Result<Url, String>
     if url.origin() != base.origin() {
         return Err(format!(
             "the API's location {} is not on the API's origin {}; it is not followed, so no credential leaves it",
-            shown(&url),
+            display_url(&url),
             base.origin().ascii_serialization()
         ));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(format!("the API's location {} carries user info; it is not followed", shown(&url)));
+        return Err(format!("the API's location {} carries user info; it is not followed", display_url(&url)));
     }
     url.set_fragment(None);
     Ok(url)

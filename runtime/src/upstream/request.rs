@@ -29,23 +29,27 @@ impl RequestParts {
         self.url.set_query(Some(&query));
     }
 
-    /// The URL without its query and user info, safe to show: API keys may travel in the query,
-    /// and a base URL may carry `user:password@`. A fragment a hook added stays.
+    /// The URL without its query and user info, safe to show (see [`display_url`]).
     pub fn display_url(&self) -> String {
-        let u = &self.url;
-        // Cut from the serialization, not re-serialized: scheme, then host to the end of the path
-        // (pushed, not formatted: this runs on every call).
-        let host_and_path = &u[url::Position::BeforeHost..url::Position::AfterPath];
-        let mut shown = String::with_capacity(u.scheme().len() + 3 + host_and_path.len());
-        shown.push_str(u.scheme());
-        shown.push_str("://");
-        shown.push_str(host_and_path);
-        if let Some(fragment) = u.fragment() {
-            shown.push('#');
-            shown.push_str(fragment);
-        }
-        shown
+        display_url(&self.url)
     }
+}
+
+/// `url` without its query and user info, safe to show: API keys may travel in the query, and a
+/// base URL may carry `user:password@`. A fragment (a hook may add one) stays.
+pub fn display_url(u: &Url) -> String {
+    // Cut from the serialization, not re-serialized: scheme, then host to the end of the path
+    // (pushed, not formatted: this runs on every call).
+    let host_and_path = &u[url::Position::BeforeHost..url::Position::AfterPath];
+    let mut shown = String::with_capacity(u.scheme().len() + 3 + host_and_path.len());
+    shown.push_str(u.scheme());
+    shown.push_str("://");
+    shown.push_str(host_and_path);
+    if let Some(fragment) = u.fragment() {
+        shown.push('#');
+        shown.push_str(fragment);
+    }
+    shown
 }
 
 /// Builds the request `spec` describes from `args`, relative to `base`.
