@@ -5,6 +5,14 @@
 cpu_ticks() { # PID: its user + system CPU time so far, in clock ticks (all its threads)
   awk '{ print $14 + $15 }' "/proc/$1/stat"
 }
+system_ticks() { # PID: the system part of cpu_ticks
+  awk '{ print $15 }' "/proc/$1/stat"
+}
+# PID KIND: its context switches so far, KIND voluntary or nonvoluntary, summed over its threads
+# (threads that have exited are not counted; a server's runtime threads live as long as it does)
+context_switches() {
+  cat /proc/"$1"/task/*/status | awk -v k="$2_ctxt_switches:" '$1 == k { s += $2 } END { print s + 0 }'
+}
 # COMMAND...: runs it and prints its `JSON {...}` line (the wrk scripts' result), then
 # `TICKS n`, its CPU time once reaped (this shell's children's time, /proc/PID/stat fields 16–17).
 with_cpu_ticks() {
