@@ -357,20 +357,23 @@ mod tests {
             ("max-concurrent-per-client", &["4"]),
             ("access-log", &[]),
         ];
-        let ours = ServerFlags::augment_args(clap::Command::new("run"));
-        for arg in ours.get_arguments().filter(|a| a.get_id() != "help") {
-            let long = arg.get_long().expect("every server flag has a long name");
+        let sample = |long: &str| {
             let (_, values) = samples
                 .iter()
                 .find(|(name, _)| *name == long)
                 .unwrap_or_else(|| panic!("--{long}: add a sample value to this test"));
-            let mut run_line = vec!["run".to_string(), "api.yaml".to_string(), format!("--{long}")];
-            run_line.extend(values.iter().map(|v| v.to_string()));
-            if long.starts_with("oauth-") && long != "oauth-issuer" {
-                run_line.extend(["--oauth-issuer".into(), "https://auth.example.com".into()]);
-            }
-            if long.starts_with("oauth-") && long != "oauth-resource" {
-                run_line.extend(["--oauth-resource".into(), "https://mcp.example.com/mcp".into()]);
+            std::iter::once(format!("--{long}")).chain(values.iter().map(|v| v.to_string()))
+        };
+        let ours = ServerFlags::augment_args(clap::Command::new("run"));
+        for arg in ours.get_arguments().filter(|a| a.get_id() != "help") {
+            let long = arg.get_long().expect("every server flag has a long name");
+            let mut run_line = vec!["run".to_string(), "api.yaml".to_string()];
+            run_line.extend(sample(long));
+            // An OAuth flag needs the issuer and the resource beside it.
+            for companion in ["oauth-issuer", "oauth-resource"] {
+                if long.starts_with("oauth-") && long != companion {
+                    run_line.extend(sample(companion));
+                }
             }
             let passed =
                 RunArgs::try_parse_from(&run_line).unwrap_or_else(|e| panic!("{run_line:?}: {e}")).server.args();
