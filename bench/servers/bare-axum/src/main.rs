@@ -5,12 +5,14 @@
 //! ```text
 //! bare-axum --port 18104 [--body-file reply.json] [--sse] [--session-id ID] [--read-body]
 //! bare-axum --port 18200 --petstore [--delay-ms N]
+//! bare-axum --port 18201 --proxy-to http://127.0.0.1:18200/v1/pets/1
 //! ```
 //! `--sse` answers `text/event-stream` (the body file then holds the whole SSE framing);
 //! `--session-id` adds an `Mcp-Session-Id` header, so session-mode clients can run against it.
 //! `--read-body` reads each request's body (and drops it) before answering, as every MCP server
 //! must: what reading a body costs in hyper, apart from any MCP work (bench/profile's `bare-read`).
-//! `--petstore` makes it the proxy scenario's upstream instead (see `petstore.rs`).
+//! `--petstore` makes it the proxy scenario's upstream instead (see `petstore.rs`), and
+//! `--proxy-to` that scenario's bare proxy (see `proxy.rs`).
 //! Same axum, hyper and tokio versions as mcpgen-runtime (one workspace), tokio's default
 //! multi-threaded runtime, TCP_NODELAY on every accepted socket.
 
@@ -22,6 +24,7 @@ use axum::serve::ListenerExt;
 use std::sync::Arc;
 
 mod petstore;
+mod proxy;
 
 /// mcpgen's JSON reply to `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"add","arguments":{"a":1,"b":2}}}`.
 const DEFAULT_BODY: &str = r#"{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"3"}]}}"#;
@@ -49,7 +52,7 @@ fn mcp_routes<T: 'static, H: axum::handler::Handler<T, ()>>(handler: H) -> Route
 
 fn usage() -> ! {
     eprintln!(
-        "usage: bare-axum --port N [--body-file FILE] [--sse] [--session-id ID] [--read-body] | --port N --petstore [--delay-ms N]"
+        "usage: bare-axum --port N [--body-file FILE] [--sse] [--session-id ID] [--read-body] | --port N --petstore [--delay-ms N] | --port N --proxy-to URL"
     );
     std::process::exit(2)
 }
@@ -62,6 +65,7 @@ async fn main() -> std::io::Result<()> {
     let mut session_id = None;
     let mut petstore = false;
     let mut read_body = false;
+    let mut proxy_to = None;
     let mut delay = std::time::Duration::ZERO;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -72,6 +76,9 @@ async fn main() -> std::io::Result<()> {
             "--session-id" => session_id = Some(args.next().unwrap_or_else(|| usage())),
             "--petstore" => petstore = true,
             "--read-body" => read_body = true,
+            "--proxy-to" => {
+                proxy_to = Some(args.next().and_then(|url| proxy::Proxy::new(&url)).unwrap_or_else(|| usage()))
+            }
             "--delay-ms" => {
                 let ms = args.next().and_then(|n| n.parse().ok()).unwrap_or_else(|| usage());
                 delay = std::time::Duration::from_millis(ms);
@@ -87,6 +94,11 @@ async fn main() -> std::io::Result<()> {
     });
     let app = if petstore {
         petstore::router(delay)
+    } else if let Some(proxy) = proxy_to {
+        mcp_routes(move |_body: axum::body::Bytes| {
+            let proxy = proxy.clone();
+            async move { proxy.answer().await }
+        })
     } else if read_body {
         mcp_routes(move |_body: axum::body::Bytes| {
             let reply = reply.clone();
