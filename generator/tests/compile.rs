@@ -1,5 +1,6 @@
-//! Every golden crate builds, clippy-clean with `-D warnings`, against this checkout's runtime.
-//! Generated crates share one target directory (`target/generated`) so dependencies build once.
+//! Every golden crate builds, clippy-clean with `-D warnings`, against this checkout's runtime,
+//! and cargo takes its `production` profile. Generated crates share one target directory
+//! (`target/generated`) so dependencies build once.
 
 mod common;
 
@@ -10,6 +11,21 @@ fn golden_crates_build_without_warnings() {
     let mut failures = Vec::new();
     for (name, _) in FIXTURES {
         let out = cargo(&golden_dir(name), &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"]);
+        if !out.status.success() {
+            failures.push(format!("{name}:\n{}", String::from_utf8_lossy(&out.stderr)));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The README's `cargo build --profile production` names a profile cargo accepts: defined, and
+/// inheriting from one that exists. (`cargo clean --dry-run` loads the profiles without building:
+/// a build with fat LTO takes minutes; its effect is measured in bench/results/2026-12-06-proxy-ceiling.md.)
+#[test]
+fn golden_crates_define_the_production_profile() {
+    let mut failures = Vec::new();
+    for (name, _) in FIXTURES {
+        let out = cargo(&golden_dir(name), &["clean", "--quiet", "--profile", "production", "--dry-run"]);
         if !out.status.success() {
             failures.push(format!("{name}:\n{}", String::from_utf8_lossy(&out.stderr)));
         }

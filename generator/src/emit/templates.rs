@@ -13,6 +13,8 @@ const README: &str = include_str!("../../../templates/README.md.j2");
 const GITIGNORE: &str = include_str!("../../../templates/gitignore.j2");
 const MANIFEST_CARGO_TOML: &str = include_str!("../../../templates/manifest/Cargo.toml.j2");
 const MANIFEST_README: &str = include_str!("../../../templates/manifest/README.md.j2");
+/// `[profile.production]`, the `production_profile` of both Cargo.toml templates.
+const PRODUCTION_PROFILE: &str = include_str!("../../../templates/production-profile.toml.j2");
 
 fn env() -> Result<Environment<'static>, String> {
     let mut env = Environment::new();
@@ -22,6 +24,7 @@ fn env() -> Result<Environment<'static>, String> {
         .map_err(|e| format!("template syntax: {e}"))?;
     env.set_syntax(syntax);
     env.add_filter("toml", |s: String| toml_string(&s));
+    env.add_global("production_profile", PRODUCTION_PROFILE);
     for (name, text) in [
         ("Cargo.toml", CARGO_TOML),
         ("README.md", README),
