@@ -166,7 +166,9 @@ fn a_first_run_serves_at_once_without_cargo_or_a_cache() {
     assert!(written.is_empty(), "the cache stays empty: {written:?}");
 }
 
-/// A crate directory is built and run as it is: positionally over HTTP, with `--project` over STDIO.
+/// A crate directory is built and run as it is: positionally over HTTP, with `--project` over STDIO
+/// (there with `--profile dev`, a profile named the way `--profile production` is: cargo builds in
+/// the profile's directory, and the server is found from its messages).
 #[test]
 fn runs_a_crate_directory() {
     let _builds = one_build_at_a_time();
@@ -184,8 +186,9 @@ fn runs_a_crate_directory() {
 
     let manifest = format!("{}/Cargo.toml", hello_dir());
     let target = workspace::target_dir().to_string_lossy().into_owned();
-    let endpoint =
-        Endpoint::Stdio(mcpgen::server(&["run", "--project", &manifest]).env("CARGO_TARGET_DIR", target.as_str()));
+    let endpoint = Endpoint::Stdio(
+        mcpgen::server(&["run", "--project", &manifest, "--profile", "dev"]).env("CARGO_TARGET_DIR", target.as_str()),
+    );
     let s = run_client(&endpoint, Mode::Legacy, &[call_tool("hello", json!({"name": "Grace"}))]);
     assert_eq!(ok(&s, 0)["content"][0]["text"], "Hello, Grace!");
 }
@@ -230,6 +233,10 @@ fn bad_inputs_are_refused_with_what_to_do() {
         (&["run", &fixture("petstore.yaml"), "-t", "carrier-pigeon"], "invalid value 'carrier-pigeon'"),
         (&["run", &fixture("petstore.yaml"), "--release"], "add --compile to generate a crate from it"),
         (&["run", &fixture("petstore.yaml"), "--toolchain", "stable"], "--toolchain is an option of cargo"),
+        (&["run", &fixture("petstore.yaml"), "--profile", "production"], "--profile is an option of cargo"),
+        (&["run", &hello_dir(), "--release", "--profile", "production"], "cannot be used with"),
+        // Cargo's own error: the profile reached it.
+        (&["run", &hello_dir(), "--profile", "no-such-profile"], "profile `no-such-profile` is not defined"),
         (&["run", &hello_dir(), "--toolchain", "no-such-toolchain-0.0"], "`no-such-toolchain-0.0` is not installed"),
     ];
     for (args, needle) in cases {

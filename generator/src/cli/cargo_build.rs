@@ -10,6 +10,8 @@ use std::process::{Command, Stdio};
 #[derive(Debug, Clone, Default)]
 pub(super) struct Options {
     pub release: bool,
+    /// A cargo profile by name (`--profile`), instead of `release`.
+    pub profile: Option<String>,
     pub features: Vec<String>,
     pub bin: Option<String>,
     /// A rustup toolchain to build with (`--toolchain`): it must be installed already.
@@ -39,6 +41,9 @@ pub(super) fn build(manifest: &Path, target_dir: Option<&Path>, options: &Option
     }
     if options.release {
         cmd.arg("--release");
+    }
+    if let Some(profile) = &options.profile {
+        cmd.arg("--profile").arg(profile);
     }
     for f in &options.features {
         cmd.arg("--features").arg(f);
