@@ -9,8 +9,7 @@ use std::process::{Command, Stdio};
 /// Cargo options the user passed.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Options {
-    pub release: bool,
-    /// A cargo profile by name (`--profile`), instead of `release`.
+    /// The cargo profile to build with (`--release` is `release`); cargo's default when `None`.
     pub profile: Option<String>,
     pub features: Vec<String>,
     pub bin: Option<String>,
@@ -38,9 +37,6 @@ pub(super) fn build(manifest: &Path, target_dir: Option<&Path>, options: &Option
     cmd.arg("build").arg("--manifest-path").arg(manifest).arg("--message-format=json-render-diagnostics");
     if let Some(dir) = target_dir {
         cmd.arg("--target-dir").arg(dir);
-    }
-    if options.release {
-        cmd.arg("--release");
     }
     if let Some(profile) = &options.profile {
         cmd.arg("--profile").arg(profile);

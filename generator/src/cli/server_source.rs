@@ -180,8 +180,7 @@ pub(super) fn launch(args: &SourceArgs, source: &Source) -> Result<Launch, Strin
 /// Generates (for a description) and builds the server; cargo's output goes to stderr.
 pub(super) fn build(args: &SourceArgs, source: &Source) -> Result<Built, String> {
     let options = cargo_build::Options {
-        release: args.release,
-        profile: args.profile.clone(),
+        profile: args.profile.clone().or_else(|| args.release.then(|| "release".to_string())),
         features: args.features.clone(),
         bin: args.bin.clone(),
         toolchain: args.toolchain.clone(),
