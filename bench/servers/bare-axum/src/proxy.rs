@@ -22,6 +22,8 @@ type Sender = SendRequest<Empty<Bytes>>;
 pub struct Proxy {
     /// `host:port` of the upstream.
     authority: String,
+    /// The same, as the `Host` header every request carries.
+    host: HeaderValue,
     /// The request target: path and query.
     target: hyper::Uri,
     idle: Mutex<Vec<Sender>>,
@@ -35,16 +37,17 @@ impl Proxy {
             return None;
         }
         let authority = uri.authority()?.to_string();
+        let host = HeaderValue::from_str(&authority).ok()?;
         let target = uri.path_and_query()?.as_str().parse().ok()?;
-        Some(Arc::new(Proxy { authority, target, idle: Mutex::new(Vec::new()) }))
+        Some(Arc::new(Proxy { authority, host, target, idle: Mutex::new(Vec::new()) }))
     }
 
     /// Answers one MCP POST (its body already read) with the upstream's answer as text.
     pub async fn answer(&self) -> Response {
         match self.get().await {
             Ok(body) => {
-                let text = serde_json::to_string(&String::from_utf8_lossy(&body)).expect("a string serializes");
                 let structured = String::from_utf8_lossy(&body);
+                let text = serde_json::to_string(&structured).expect("a string serializes");
                 let reply = format!(
                     r#"{{"id":1,"jsonrpc":"2.0","result":{{"content":[{{"text":{text},"type":"text"}}],"structuredContent":{structured}}}}}"#
                 );
@@ -63,7 +66,7 @@ impl Proxy {
         let mut request = hyper::Request::new(Empty::new());
         *request.uri_mut() = self.target.clone();
         let headers = request.headers_mut();
-        headers.insert(header::HOST, HeaderValue::from_str(&self.authority).map_err(|e| e.to_string())?);
+        headers.insert(header::HOST, self.host.clone());
         headers.insert("x-api-key", HeaderValue::from_static("bench"));
         let response = sender.send_request(request).await.map_err(|e| e.to_string())?;
         let body = response.into_body().collect().await.map_err(|e| e.to_string())?.to_bytes();
