@@ -50,11 +50,19 @@ def text_of(result: Any) -> str:
     return ""
 
 
+def leaves(error: BaseException) -> list[BaseException]:
+    """The exceptions an exception group holds, however deeply nested; the error itself otherwise."""
+    if isinstance(error, BaseExceptionGroup):
+        return [leaf for inner in error.exceptions for leaf in leaves(inner)]
+    return [error]
+
+
 def describe(error: BaseException) -> dict[str, Any]:
     if isinstance(error, MCPError):
         return {"code": error.error.code, "message": error.error.message}
-    # Transport failures may arrive wrapped in an exception group.
-    return {"code": None, "message": f"{type(error).__name__}: {error}"}
+    # Transport failures arrive wrapped in exception groups: name what is inside them.
+    message = "; ".join(f"{type(e).__name__}: {e}" for e in leaves(error))
+    return {"code": None, "message": message}
 
 
 def client(args: argparse.Namespace, **kwargs: Any) -> Client:

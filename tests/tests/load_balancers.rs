@@ -348,6 +348,15 @@ impl Balancer {
         }
     }
 
+    /// Its log lines of the requests it did not answer with 200: what a client's failed call
+    /// met at the balancer (a 502, a 503 no replica took, ...).
+    fn not_ok(&self) -> Vec<String> {
+        match self {
+            Balancer::Nginx(b) => b.access_log().into_iter().filter(|e| e.status != 200).map(|e| e.line).collect(),
+            Balancer::Haproxy(b) => b.requests().into_iter().filter(|e| e.status != 200).map(|e| e.line).collect(),
+        }
+    }
+
     /// The requests it passed to a replica other than the first it tried.
     fn passed_on(&self) -> Vec<String> {
         match self {
@@ -403,7 +412,12 @@ fn rolling_restart(name: &str, balancer: impl FnOnce(&Path, &[String]) -> Balanc
         passed_on.len(),
         passed_on.iter().take(10).cloned().collect::<Vec<_>>().join("\n")
     );
-    assert_eq!(report["failed"], serde_json::json!([]), "calls failed during the rolling restart: {report}");
+    assert_eq!(
+        report["failed"],
+        serde_json::json!([]),
+        "calls failed during the rolling restart: {report}\n{name}'s requests not answered 200:\n{}",
+        balancer.not_ok().join("\n")
+    );
     assert!(ok >= 150, "{report}");
     assert!(served.values().all(|&n| n > 0), "{served:?}");
 }
