@@ -388,7 +388,8 @@ pub struct HaproxyEntry {
     pub line: String,
     /// The server that answered (`replica1` ...).
     pub server: String,
-    pub status: u16,
+    /// `%ST`: -1 for a request HAProxy could not answer (the client or the server went away).
+    pub status: i16,
     pub method: String,
     /// The request's Mcp-Session-Id (`-` when it had none).
     pub session: String,
@@ -502,6 +503,11 @@ mod tests {
             (e.server.as_str(), e.status, e.method.as_str(), e.session.as_str()),
             ("replica1", 202, "POST", "f7f9")
         );
+        let aborted = parse_haproxy_line(
+            "127.0.0.1:46090 mcp_replicas/replica2 -1 \"POST /mcp HTTP/1.1\" session=- retries=0 time=-1 term=CD--",
+        )
+        .unwrap();
+        assert_eq!((aborted.server.as_str(), aborted.status), ("replica2", -1));
         assert!(parse_haproxy_line("Server mcp_replicas/replica3 is DOWN, reason: Layer4").is_none());
     }
 }

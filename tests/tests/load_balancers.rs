@@ -353,10 +353,7 @@ impl Balancer {
     fn not_ok(&self) -> Vec<String> {
         match self {
             Balancer::Nginx(b) => b.access_log().into_iter().filter(|e| e.status != 200).map(|e| e.line).collect(),
-            // From the raw log: a request HAProxy could not complete is logged with status -1.
-            Balancer::Haproxy(b) => {
-                b.log_text().lines().filter(|l| l.split(' ').nth(2) != Some("200")).map(String::from).collect()
-            }
+            Balancer::Haproxy(b) => b.requests().into_iter().filter(|e| e.status != 200).map(|e| e.line).collect(),
         }
     }
 
