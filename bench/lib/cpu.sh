@@ -13,10 +13,11 @@ system_ticks() { # PID: the system part of cpu_ticks
 context_switches() {
   cat /proc/"$1"/task/*/status | awk -v k="$2_ctxt_switches:" '$1 == k { s += $2 } END { print s + 0 }'
 }
-# COMMAND...: runs it and prints its `JSON {...}` line (the wrk scripts' result), then
-# `TICKS n`, its CPU time once reaped (this shell's children's time, /proc/PID/stat fields 16–17).
+# COMMAND...: runs it and prints its JSON result (the wrk scripts' `JSON {...}` line, or the
+# line starting with `{` that mcpbench prints), then `TICKS n`, its CPU time once reaped (this
+# shell's children's time, /proc/PID/stat fields 16–17).
 with_cpu_ticks() {
-  bash -c '"$@" | sed -n "s/^JSON //p"; s=($(</proc/$$/stat)); echo "TICKS $(( s[15] + s[16] ))"' with_cpu_ticks "$@"
+  bash -c '"$@" | sed -n -e "s/^JSON //p" -e "/^{/p"; s=($(</proc/$$/stat)); echo "TICKS $(( s[15] + s[16] ))"' with_cpu_ticks "$@"
 }
 # OUTPUT [ROLE PID TICKS]...: with_cpu_ticks' OUTPUT as its JSON result with CPU microseconds
 # per request added: cpu_client_us (the load generator), cpu_ROLE_us for each process named
