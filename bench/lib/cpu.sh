@@ -17,7 +17,7 @@ context_switches() {
 # line starting with `{` that mcpbench prints), then `TICKS n`, its CPU time once reaped (this
 # shell's children's time, /proc/PID/stat fields 16–17).
 with_cpu_ticks() {
-  bash -c '"$@" | sed -n -e "s/^JSON //p" -e "/^{/p"; s=($(</proc/$$/stat)); echo "TICKS $(( s[15] + s[16] ))"' with_cpu_ticks "$@"
+  bash -c '"$@" | sed -n -e "s/^JSON //p" -e t -e "/^{/p"; s=($(</proc/$$/stat)); echo "TICKS $(( s[15] + s[16] ))"' with_cpu_ticks "$@"
 }
 # OUTPUT [ROLE PID TICKS]...: with_cpu_ticks' OUTPUT as its JSON result with CPU microseconds
 # per request added: cpu_client_us (the load generator), cpu_ROLE_us for each process named
