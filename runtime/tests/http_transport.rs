@@ -774,6 +774,52 @@ async fn shutdown_lets_requests_finish_ends_streams_and_stops_accepting() {
     assert!(tokio::net::TcpStream::connect(addr).await.is_err(), "no longer accepting");
 }
 
+/// With a drain delay, connections open when shutdown begins stay open: an MCP request on one is
+/// answered 503 with `Connection: close` (a load balancer re-sends it elsewhere), readiness on
+/// another says 503, and `serve` returns once they are gone, long before the delay is over.
+/// Without one, an idle keep-alive connection is closed at once (a request a balancer was
+/// sending on it would be lost).
+#[tokio::test]
+async fn a_drain_delay_keeps_open_connections_answering_503_until_they_close() {
+    let discover = || modern_post("/mcp", 1, "server/discover", json!({})).bytes();
+    let options = RunOptions { drain_delay: Duration::from_secs(60), ..RunOptions::http() };
+    let (mut s, _) = start(options).await;
+    let addr = s.addr;
+    let (mut mcp, mut probe) = (Conn::open(addr).await, Conn::open(addr).await);
+    mcp.write(&discover()).await;
+    assert_eq!(mcp.head().await.status, 200);
+    let started = std::time::Instant::now();
+    s.signal_stop();
+    let mut tries = 0;
+    while tokio::net::TcpStream::connect(addr).await.is_ok() {
+        tries += 1;
+        assert!(tries < 200, "still accepting new connections");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    probe.write(&req("GET", "/readyz").bytes()).await;
+    let mut ready = probe.head().await;
+    probe.body(&mut ready).await;
+    assert_eq!((ready.status, ready.text().as_str()), (503, "draining\n"));
+    drop(probe);
+    mcp.write(&discover()).await;
+    let mut refused = mcp.head().await;
+    mcp.body(&mut refused).await;
+    assert_rpc_error(&refused, 503, -32603);
+    assert_eq!(refused.header("connection"), Some("close"), "{}", refused.text());
+    assert!(mcp.closed_within(Duration::from_secs(5)).await, "the connection stays open after the 503");
+    s.join().await.unwrap();
+    assert!(started.elapsed() < Duration::from_secs(10), "serve waited out the delay: {:?}", started.elapsed());
+
+    let (mut s, _) = start(RunOptions::http()).await;
+    let mut idle = Conn::open(s.addr).await;
+    idle.write(&discover()).await;
+    let mut answered = idle.head().await;
+    idle.body(&mut answered).await;
+    s.signal_stop();
+    assert!(idle.closed_within(Duration::from_secs(2)).await, "without a drain delay an idle connection closes");
+    s.join().await.unwrap();
+}
+
 #[tokio::test]
 async fn shutdown_cancels_requests_still_running_after_the_grace_period() {
     let options = RunOptions { shutdown_grace: Duration::from_millis(200), ..RunOptions::http() };

@@ -98,6 +98,10 @@ pub(super) struct ServerFlags {
     /// The readiness check's path; empty turns it off [default: /readyz].
     #[arg(long, value_name = "PATH")]
     ready_path: Option<String>,
+    /// On shutdown, keep open connections this many seconds, answering MCP requests 503, so a
+    /// load balancer takes the server out first [default: 0].
+    #[arg(long, value_name = "SECONDS")]
+    drain_delay: Option<String>,
     /// Serve Prometheus metrics at /metrics on the HTTP transports.
     #[arg(long)]
     metrics: bool,
@@ -153,6 +157,7 @@ impl ServerFlags {
             ("--max-result-bytes", self.max_result_bytes.map(|n| n.to_string())),
             ("--health-path", self.health_path.clone()),
             ("--ready-path", self.ready_path.clone()),
+            ("--drain-delay", self.drain_delay.clone()),
             ("--state-key-file", self.state_key_file.clone()),
             ("--metrics-path", self.metrics_path.clone()),
             ("--auth-token-file", self.auth_token_file.clone()),
@@ -344,6 +349,7 @@ mod tests {
             ("max-result-bytes", &["1000"]),
             ("health-path", &["/h"]),
             ("ready-path", &["/r"]),
+            ("drain-delay", &["2"]),
             ("metrics", &[]),
             ("metrics-path", &["/m"]),
             ("auth-token-file", &[tokens]),

@@ -71,6 +71,12 @@ struct Flags {
     /// The readiness check's path (503 once shutdown has begun); empty turns it off [default: /readyz].
     #[arg(long, env = "MCP_READY_PATH", value_name = "PATH")]
     ready_path: Option<String>,
+    /// On shutdown, keep the connections already open this many seconds before closing them,
+    /// answering MCP requests on them 503 (and readiness 503), so that a load balancer takes the
+    /// server out before a connection it may reuse closes under a request; set it above the
+    /// balancer's health-check interval [default: 0].
+    #[arg(long, env = "MCP_DRAIN_DELAY", value_name = "SECONDS", value_parser = clap::builder::ValueParser::new(parse_seconds))]
+    drain_delay: Option<std::time::Duration>,
     /// Serve Prometheus metrics (requests, tool calls and API requests with their latency,
     /// sessions, streams) at /metrics on the HTTP transports.
     #[arg(long, env = "MCP_METRICS", action = ArgAction::SetTrue)]
@@ -120,6 +126,15 @@ fn parse_mapping(s: &str) -> Result<(String, String), String> {
         }
         _ => Err(format!("`{s}`: expected SCHEME=HEADER, such as api_key=X-Api-Key")),
     }
+}
+
+/// Seconds as a duration: `2`, `0.5`; at most an hour.
+fn parse_seconds(s: &str) -> Result<std::time::Duration, String> {
+    let seconds: f64 = s.trim().parse().map_err(|_| format!("`{s}` is not a number of seconds"))?;
+    if !(0.0..=3600.0).contains(&seconds) {
+        return Err(format!("`{s}` is not between 0 and 3600 seconds"));
+    }
+    Ok(std::time::Duration::from_secs_f64(seconds))
 }
 
 fn parse_log_format(s: &str) -> Result<LogFormat, String> {
@@ -257,6 +272,7 @@ impl CommandLine {
             Some(p) => Some(p.clone()),
             None => code,
         };
+        code.drain_delay = f.drain_delay.unwrap_or(code.drain_delay);
         code.health_path = path(&f.health_path, code.health_path);
         code.ready_path = path(&f.ready_path, code.ready_path);
         if let Some(p) = &f.metrics_path {
@@ -341,6 +357,18 @@ mod tests {
         let help = err.to_string();
         for flag in ["--transport", "--port", "--path", "--log-level", "--stateless", "--allowed-origin", "srv"] {
             assert!(help.contains(flag), "help lacks {flag}: {help}");
+        }
+    }
+
+    #[test]
+    fn the_drain_delay_is_seconds_between_0_and_an_hour() {
+        let delay = |args: &[&str]| parse(args).map(|c| c.apply(RunOptions::http()).drain_delay);
+        assert_eq!(delay(&[]).unwrap(), std::time::Duration::ZERO);
+        assert_eq!(delay(&["--drain-delay", "2"]).unwrap(), std::time::Duration::from_secs(2));
+        assert_eq!(delay(&["--drain-delay", "0.5"]).unwrap(), std::time::Duration::from_millis(500));
+        for bad in ["-1", "soon", "3601", "NaN"] {
+            let e = delay(&["--drain-delay", bad]).unwrap_err().to_string();
+            assert!(e.contains(bad), "{bad}: {e}");
         }
     }
 }

@@ -118,6 +118,11 @@ pub struct RunOptions {
     pub max_sessions: usize,
     /// How long in-flight requests may run after a shutdown signal.
     pub shutdown_grace: Duration,
+    /// On the HTTP transports, how long connections already open stay open once shutdown has
+    /// begun (`--drain-delay`), answering new MCP requests 503 with `Connection: close`, before
+    /// the in-flight requests' grace period. A load balancer that checks readiness then stops
+    /// sending before a connection it keeps closes; 0 closes idle connections at once.
+    pub drain_delay: Duration,
     /// How often an otherwise silent SSE stream gets a keep-alive comment.
     pub keep_alive: Duration,
     /// How long an HTTP client may take to send a request's headers (and, separately, its
@@ -184,6 +189,7 @@ impl Default for RunOptions {
             session_idle_timeout: Duration::from_secs(30 * 60),
             max_sessions: 10_000,
             shutdown_grace: Duration::from_secs(5),
+            drain_delay: Duration::ZERO,
             keep_alive: Duration::from_secs(15),
             read_timeout: Duration::from_secs(30),
             tool_mode: None,

@@ -45,7 +45,7 @@ pub(crate) async fn open(
         return responses::method_not_allowed("GET");
     }
     if shared.lifecycle.is_closing() {
-        return responses::unavailable("Service Unavailable: the server is shutting down");
+        return responses::shutting_down();
     }
     if !shared.sessions.has_room() {
         tracing::warn!("refused a new SSE session: every session slot is busy");
@@ -122,7 +122,7 @@ pub(crate) async fn post(State(shared): State<Arc<Shared>>, request: Request) ->
         );
     };
     if shared.lifecycle.is_closing() {
-        return responses::unavailable("Service Unavailable: the server is shutting down");
+        return responses::shutting_down();
     }
     if !headers::is_json_content_type(&parts.headers) {
         return transport_error(

@@ -42,6 +42,8 @@ pub struct HttpApp {
     /// Where clients connect: the MCP endpoint, or the SSE stream path.
     pub(crate) endpoint: String,
     pub(crate) shutdown_grace: Duration,
+    /// How long [`HttpApp::serve`] keeps open connections once shutdown has begun.
+    pub(crate) drain_delay: Duration,
     /// How long [`HttpApp::serve`] waits for a request's headers.
     pub(crate) read_timeout: Duration,
     /// The Streamable HTTP endpoint, which [`HttpApp::serve`] calls without the router (see
@@ -109,7 +111,7 @@ impl Server {
         }
         let endpoint = config.endpoint.clone();
         let message_path = config.message_path.clone();
-        let shutdown_grace = config.shutdown_grace;
+        let (shutdown_grace, drain_delay) = (config.shutdown_grace, config.drain_delay);
         let read_timeout = config.read_timeout;
         let peer_addresses = config.limiter.is_some();
         let shared = Shared::new(dispatcher, config);
@@ -140,6 +142,7 @@ impl Server {
             transport: options.transport,
             endpoint,
             shutdown_grace,
+            drain_delay,
             read_timeout,
             direct,
             peer_addresses,

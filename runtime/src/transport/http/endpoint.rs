@@ -66,7 +66,7 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
         Err(rejection) => return rejection,
     };
     if shared.lifecycle.is_closing() {
-        return responses::unavailable("Service Unavailable: the server is shutting down");
+        return responses::shutting_down();
     }
     let allow = if shared.config.stateless { "POST" } else { "GET, POST, DELETE" };
     let response = match parts.method {

@@ -55,6 +55,15 @@ pub(crate) fn unavailable(message: &str) -> Response {
     transport_error(StatusCode::SERVICE_UNAVAILABLE, codes::INTERNAL_ERROR, message)
 }
 
+/// 503 for a request that came once shutdown had begun, on a connection kept open for the drain
+/// delay: `Connection: close` ends the connection after it, so a balancer re-sends the request
+/// elsewhere and keeps no connection that would close under its next request.
+pub(crate) fn shutting_down() -> Response {
+    let mut response = unavailable("Service Unavailable: the server is shutting down");
+    response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
+}
+
 /// The 2026-07-28 status for a JSON-RPC response: errors the spec names get 4xx, the rest 200.
 pub(crate) fn modern_status(response: &Value) -> StatusCode {
     status_of_error(response.get("error").and_then(|e| e.get("code")).and_then(Value::as_i64))

@@ -24,11 +24,12 @@ impl HttpApp {
     /// [`RunOptions::read_timeout`](crate::RunOptions::read_timeout) to send each request's
     /// headers, idle keep-alive connections included, so clients that trickle bytes or sit on
     /// connections (slow-loris) are let go. On shutdown the listener stops accepting, streams end,
+    /// open connections stay open for the drain delay (new MCP requests on them get 503), then
     /// requests in flight get the grace period to finish, and the ones still running then are
     /// cancelled.
     pub async fn serve(self, listener: TcpListener, shutdown: impl Future<Output = ()> + Send) -> io::Result<()> {
         let handle = self.handle.clone();
-        let grace = self.shutdown_grace;
+        let (grace, drain) = (self.shutdown_grace, self.drain_delay);
         let mut http = hyper::server::conn::http1::Builder::new();
         http.header_read_timeout(self.read_timeout);
         let front = Front::new(self.router, self.direct);
@@ -75,10 +76,19 @@ impl HttpApp {
         drop(alive);
         tracing::info!(grace = ?grace, "shutting down: no new connections, requests in flight may finish");
         handle.close();
-        stop.cancel();
         let all_closed = connections.closed();
         tokio::pin!(all_closed);
-        if tokio::time::timeout(grace, &mut all_closed).await.is_err() {
+        // Closing an idle keep-alive connection races a request a load balancer may be sending
+        // on it, and that request is lost. For the drain delay the connections stay open instead:
+        // MCP requests on them get 503 with `Connection: close` (a balancer re-sends those) and
+        // readiness answers 503, until the balancer has taken this server out.
+        let mut all_gone = false;
+        if !drain.is_zero() {
+            tracing::info!(delay = ?drain, "draining: open connections stay open, new MCP requests get 503");
+            all_gone = tokio::time::timeout(drain, &mut all_closed).await.is_ok();
+        }
+        stop.cancel();
+        if !all_gone && tokio::time::timeout(grace, &mut all_closed).await.is_err() {
             tracing::warn!("cancelling the requests still running after the grace period");
             handle.abort();
             let _ = tokio::time::timeout(AFTER_ABORT, &mut all_closed).await;
