@@ -787,7 +787,9 @@ async fn a_drain_delay_keeps_open_connections_answering_503_until_they_close() {
     let addr = s.addr;
     let (mut mcp, mut probe) = (Conn::open(addr).await, Conn::open(addr).await);
     mcp.write(&discover()).await;
-    assert_eq!(mcp.head().await.status, 200);
+    let mut answered = mcp.head().await;
+    mcp.body(&mut answered).await;
+    assert_eq!(answered.status, 200, "{}", answered.text());
     let started = std::time::Instant::now();
     s.signal_stop();
     let mut tries = 0;
