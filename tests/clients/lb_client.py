@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Drive MCP servers behind a load balancer with the official Python client (`mcp`) and report
 what happened as JSON. tests/tests/load_balancers.rs runs it; like mcp_client.py it decides
-nothing: it runs a scenario and prints one JSON object on stdout. A crash of the script itself
-(not a failed call) ends it with a traceback on stderr and exit status 1.
+nothing: it runs a scenario and prints one JSON object on stdout, with "warnings": what the
+`mcp` client logged at WARNING or above (failures it swallows, such as a session's DELETE). A
+crash of the script itself (not a failed call) ends it with a traceback on stderr and exit
+status 1.
 
 Usage:
     lb_client.py --url URL --mode auto|legacy SCENARIO [options]
@@ -30,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 import time
@@ -41,6 +44,18 @@ from mcp.shared.exceptions import MCPError
 from mcp_types import ElicitResult
 
 READ_TIMEOUT_SECONDS = 30.0
+
+
+class Warnings(logging.Handler):
+    """What the `mcp` client logs at WARNING and above: failures it swallows (a session's DELETE
+    that failed, say) reach the report, where a test can show them."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(f"{record.name}: {record.getMessage()}")
 
 
 def text_of(result: Any) -> str:
@@ -205,5 +220,8 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
+    warnings = Warnings()
+    logging.getLogger("mcp").addHandler(warnings)
     report = anyio.run(main, parse_args(sys.argv[1:]))
+    report["warnings"] = warnings.messages
     print(json.dumps(report))

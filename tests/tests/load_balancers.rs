@@ -220,9 +220,11 @@ fn haproxy_pins_legacy_sessions_to_their_replica_and_a_lost_replica_means_a_new_
 
     // Four sessions of the Python client, two calls each: initialize, its GET stream, the calls
     // and the DELETE at the end.
+    let mut warnings = Vec::new();
     for _ in 0..4 {
         let report = run_client(&url, python::Mode::Legacy, &["calls", "--tool", "test_simple_text", "--count", "2"]);
         assert_eq!(texts(&report).len(), 2);
+        warnings.push(report["warnings"].clone());
     }
     let mut sessions: BTreeMap<String, Vec<_>> = BTreeMap::new();
     for entry in haproxy.requests().into_iter().filter(|e| e.session != "-") {
@@ -236,7 +238,12 @@ fn haproxy_pins_legacy_sessions_to_their_replica_and_a_lost_replica_means_a_new_
         assert_eq!(servers.len(), 1, "session {id} reached several replicas: {requests:#?}");
         let methods: BTreeSet<_> = requests.iter().map(|e| e.method.as_str()).collect();
         // The client opens its GET stream in the background: a short session may end before it.
-        assert!(methods.contains("POST") && methods.contains("DELETE"), "session {id}: {requests:#?}");
+        assert!(
+            methods.contains("POST") && methods.contains("DELETE"),
+            "session {id}: {requests:#?}\nthe Python client's warnings, session by session: {warnings:?}\n\
+             HAProxy's log:\n{}",
+            haproxy.log_text()
+        );
         streams += usize::from(methods.contains("GET"));
         assert!(requests.iter().all(|e| e.status < 300), "session {id}: {requests:#?}");
         let server = servers.into_iter().next().unwrap();
