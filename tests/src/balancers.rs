@@ -10,7 +10,8 @@
 //!   `include`s of `mcp-replicas.conf` and `mcp-listen.conf` read the files written there for the
 //!   test's ports), with pid file, logs and temp files under that directory.
 //! - [`Haproxy`] runs `deploy/haproxy/haproxy.cfg` as it is, with the addresses in the environment
-//!   variables it reads, in the foreground; its log (stdout) is collected line by line.
+//!   variables it reads, in the foreground; its log (stdout) is collected line by line. One
+//!   thread (`tests/haproxy/one-thread.cfg`, read after it), so that no line is dropped.
 //! - [`Replica`] is one server process on a fixed port, its stderr in a file per start, so its
 //!   debug log (one `MCP endpoint request` line per request) can be read while it runs.
 
@@ -405,6 +406,7 @@ impl Haproxy {
             let port = crate::ports::free_port();
             let mut cmd = Command::new(haproxy);
             cmd.arg("-db").arg("-f").arg(deploy_dir().join("haproxy/haproxy.cfg"));
+            cmd.arg("-f").arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("haproxy/one-thread.cfg"));
             cmd.env("MCP_LB_BIND", format!("127.0.0.1:{port}"));
             for (i, addr) in replicas.iter().enumerate() {
                 cmd.env(format!("MCP_REPLICA_{}", i + 1), addr);
