@@ -382,7 +382,7 @@ impl Balancer {
 /// The replicas run with the drain delay README.md's deployment section gives them: without it a
 /// stopping replica closes its idle connections at once, and a call the balancer was sending on
 /// one is lost (HAProxy then closes the client's connection unanswered, and the Python client
-/// does not re-send a POST; about one run in ten lost a call).
+/// does not re-send a POST; about one run in fourteen lost a call).
 fn rolling_restart(name: &str, balancer: impl FnOnce(&Path, &[String]) -> Balancer) {
     let started = Instant::now();
     let dir = tempfile::tempdir().unwrap();
