@@ -122,13 +122,11 @@ impl UpstreamBuilder {
                 if flag == "--base-url" {
                     self.base_url = Some(value);
                 } else {
-                    let secs = value.parse::<f64>().ok().filter(|n| n.is_finite() && *n > 0.0).ok_or_else(|| {
-                        UpstreamError(format!("{flag} must be a positive number of seconds, not `{value}`"))
-                    })?;
+                    let seconds = positive_seconds(flag, &value)?;
                     if flag == "--timeout" {
-                        self.timeout = Some(Duration::from_secs_f64(secs));
+                        self.timeout = Some(seconds);
                     } else {
-                        self.polling.limit = Duration::from_secs_f64(secs);
+                        self.polling.limit = seconds;
                     }
                 }
             }
@@ -182,18 +180,7 @@ impl UpstreamBuilder {
         let timeout = match self.timeout {
             Some(t) => t,
             None => match env(self.api.timeout_env) {
-                Some(s) => s
-                    .trim()
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|n| n.is_finite() && *n > 0.0)
-                    .map(Duration::from_secs_f64)
-                    .ok_or_else(|| {
-                        UpstreamError(format!(
-                            "{} must be a positive number of seconds, not `{s}`",
-                            self.api.timeout_env
-                        ))
-                    })?,
+                Some(s) => positive_seconds(self.api.timeout_env, s.trim())?,
                 None => DEFAULT_TIMEOUT,
             },
         };
@@ -521,6 +508,17 @@ fn narrows(param: &ParamSpec) -> bool {
     ];
     let name: String = param.name.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase();
     param.location == Location::Query && NAMES.contains(&name.as_str())
+}
+
+/// `value` as a positive number of seconds (`2`, `0.5`); `name` (the flag or variable) in the
+/// error. More seconds than a `Duration` holds (`1e30`) are refused too, not a panic.
+fn positive_seconds(name: &str, value: &str) -> Result<Duration, UpstreamError> {
+    value
+        .parse::<f64>()
+        .ok()
+        .filter(|n| *n > 0.0)
+        .and_then(|n| Duration::try_from_secs_f64(n).ok())
+        .ok_or_else(|| UpstreamError(format!("{name} must be a positive number of seconds, not `{value}`")))
 }
 
 #[cfg(test)]

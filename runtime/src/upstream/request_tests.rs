@@ -303,6 +303,12 @@ fn server_args_override_base_url_and_timeout() {
     assert_eq!(up.base_url().unwrap().as_str(), "http://127.0.0.1:9/v2");
     let bad: Vec<String> = ["--timeout", "soon"].map(String::from).to_vec();
     assert!(super::Upstream::builder(&API).server_args(&bad).err().unwrap().0.contains("--timeout must be"));
+    // More seconds than a `Duration` holds is refused like any other bad value, never a panic.
+    let huge: Vec<String> = ["--long-running-timeout", "1e30"].map(String::from).to_vec();
+    let e = super::Upstream::builder(&API).server_args(&huge).err().unwrap().0;
+    assert_eq!(e, "--long-running-timeout must be a positive number of seconds, not `1e30`");
+    let from_env = super::Upstream::builder(&API).env(|k| (k == "T_TIMEOUT").then(|| "1e30".into())).build();
+    assert_eq!(from_env.err().unwrap().0, "T_TIMEOUT must be a positive number of seconds, not `1e30`");
     let missing: Vec<String> = vec!["--base-url".into()];
     assert!(super::Upstream::builder(&API).server_args(&missing).is_err());
 }
