@@ -111,7 +111,8 @@ impl Server {
         }
         let endpoint = config.endpoint.clone();
         let message_path = config.message_path.clone();
-        let (shutdown_grace, drain_delay) = (config.shutdown_grace, config.drain_delay);
+        // Only `serve` uses these: they are not part of the shared request state.
+        let (shutdown_grace, drain_delay) = (options.shutdown_grace, options.drain_delay);
         let read_timeout = config.read_timeout;
         let peer_addresses = config.limiter.is_some();
         let shared = Shared::new(dispatcher, config);

@@ -30,9 +30,6 @@ pub(crate) struct HttpConfig {
     pub max_body_bytes: usize,
     pub session_idle_timeout: Duration,
     pub max_sessions: usize,
-    pub shutdown_grace: Duration,
-    /// How long open connections stay open once shutdown has begun (`RunOptions::drain_delay`).
-    pub drain_delay: Duration,
     pub keep_alive: Duration,
     /// How long a client may take to send a request's headers, and then its body.
     pub read_timeout: Duration,
@@ -52,8 +49,6 @@ impl HttpConfig {
             max_body_bytes: options.max_body_bytes.max(1),
             session_idle_timeout: options.session_idle_timeout,
             max_sessions: options.max_sessions.max(1),
-            shutdown_grace: options.shutdown_grace,
-            drain_delay: options.drain_delay,
             keep_alive: options.keep_alive.max(MIN_KEEP_ALIVE),
             read_timeout: options.read_timeout.max(MIN_READ_TIMEOUT),
         })
